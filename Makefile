@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint dist clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,dist]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/doithoai
+
+lint: $(STAMP)
+	$(PY) -m ruff check app ui tests benchmarks
+	$(PY) -m ruff format --check app ui tests benchmarks
+
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+dist: $(STAMP)
+	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

@@ -1,0 +1,132 @@
+"""The command line: the same services as the window, no Qt (calibre's calibredb beside its GUI).
+
+``doithoai`` alone starts the window; ``doithoai --help`` lists the subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import APP_NAME, __version__
+from app.errors import AppError
+
+EXIT_OK, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from app import paths
+
+    return Path(args.db).expanduser() if args.db else paths.default_db_path()
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.main import run  # Qt is imported only for the window
+
+    return run(db_path=Path(args.db).expanduser() if args.db else None, quit_after_show=args.quit_after_show)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from app.services import demo
+    from app.storage.database import Database
+    from app.storage.models import Organization
+
+    db = Database.open(args.db)
+    try:
+        with db.transaction() as session:
+            if session.scalar(select(func.count()).select_from(Organization)):
+                print(
+                    f"Tệp «{db.path}» đã có dữ liệu; không tạo dữ liệu mẫu chồng lên. "
+                    "Hãy chọn tệp khác bằng --db.",
+                    file=sys.stderr,
+                )
+                return EXIT_PROBLEM
+            summary = demo.build_demo(session)
+    finally:
+        db.close()
+    print(
+        f"Đã tạo dữ liệu mẫu trong «{db.path}»: {summary.organizations} cơ quan, {summary.plans} kế hoạch, "
+        f"{summary.dialogues} hội nghị, {summary.petitions} ý kiến, kiến nghị."
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.services.maintenance import check_database
+
+    path = _db_path(args)
+    if not path.is_file():
+        print(f"Không tìm thấy tệp dữ liệu «{path}».", file=sys.stderr)
+        return EXIT_PROBLEM
+    report = check_database(path)
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from app.services.maintenance import info_lines
+
+    print("\n".join(info_lines(_db_path(args))))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
+    db_option.add_argument(
+        "--db", metavar="PATH", help="tệp dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="doithoai",
+        description=f"{APP_NAME}: kế hoạch, biên bản, kết luận và theo dõi giải quyết kiến nghị. "
+        "Không có lệnh con thì mở cửa sổ chương trình.",
+        parents=[db_option],
+        add_help=False,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help="hiện phiên bản"
+    )
+    parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(func=cmd_gui)
+    sub = parser.add_subparsers(title="lệnh con", metavar="LỆNH")
+    kw = {"parents": [db_option], "add_help": False}
+
+    gui = sub.add_parser("gui", **kw, help="mở cửa sổ chương trình")
+    gui.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    gui.set_defaults(func=cmd_gui)
+    sub.add_parser("demo", **kw, help="tạo một tệp dữ liệu mẫu").set_defaults(func=cmd_demo)
+    sub.add_parser(
+        "check", **kw, help="kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
+    ).set_defaults(func=cmd_check)
+    sub.add_parser("info", **kw, help="đường dẫn và phiên bản").set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # Windows consoles default to a legacy code page; Vietnamese needs UTF-8.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    from app.log import setup_logging
+
+    setup_logging()
+    args = build_parser().parse_args(argv)
+    if not hasattr(args, "quit_after_show"):
+        args.quit_after_show = False
+    try:
+        return int(args.func(args))
+    except AppError as exc:
+        import logging
+
+        logging.getLogger("app.cli").exception("command failed")
+        print(exc.user_message, file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

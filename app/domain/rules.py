@@ -1,0 +1,169 @@
+"""Statuses, kinds and the rules that derive from them (deadlines are dates; overdue is derived)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.text import days_phrase
+
+
+class LabelledEnum(str, enum.Enum):  # noqa: UP042 (StrEnum has no room for a label)
+    """A string enum whose members carry the Vietnamese label shown to users."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> LabelledEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def from_label(cls, label: str) -> LabelledEnum:
+        for member in cls:
+            if member.label == label:
+                return member
+        raise ValueError(label)
+
+
+class PetitionStatus(LabelledEnum):
+    NEW = "new", "mới"
+    ANSWERED = "answered", "đã trả lời tại hội nghị"
+    IN_PROGRESS = "in_progress", "đang giải quyết"
+    FORWARDED = "forwarded", "chuyển cấp có thẩm quyền"
+    OUT_OF_COMPETENCE = "out_of_competence", "không thuộc thẩm quyền"
+    RESOLVED = "resolved", "đã giải quyết"
+    WITHDRAWN = "withdrawn", "rút"
+    DUPLICATE = "duplicate", "trùng"
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for the office to act (the follow-up lists)."""
+        return self in (PetitionStatus.NEW, PetitionStatus.IN_PROGRESS)
+
+
+class PetitionSource(LabelledEnum):
+    COLLECTED = "collected", "thu thập trước hội nghị"
+    AT_MEETING = "at_meeting", "nêu tại hội nghị"
+    WRITTEN = "written", "gửi bằng văn bản"
+
+
+class PetitionKind(LabelledEnum):
+    OPINION = "opinion", "ý kiến"
+    PROPOSAL = "proposal", "kiến nghị"
+    REPORT = "report", "phản ánh"
+    COMPLAINT = "complaint", "khiếu nại"
+    DENUNCIATION = "denunciation", "tố cáo"
+
+
+class AnswerOutcome(LabelledEnum):
+    ANSWERED = "answered", "trả lời xong tại hội nghị"
+    ASSIGNED = "assigned", "giao đơn vị giải quyết"
+    FORWARDED = "forwarded", "chuyển cấp có thẩm quyền"
+    NOTED = "noted", "ghi nhận nghiên cứu"
+
+
+class DialogueState(LabelledEnum):
+    PLANNED = "planned", "đã lên kế hoạch"
+    IN_PROGRESS = "in_progress", "đang diễn ra"
+    CLOSED = "closed", "đã kết thúc"
+
+
+class PlanKind(LabelledEnum):
+    YEARLY = "yearly", "kế hoạch năm"
+    SINGLE = "single", "một hội nghị"
+
+
+class MinuteKind(LabelledEnum):
+    OPENING = "opening", "khai mạc"
+    REPORT = "report", "báo cáo"
+    SPEECH = "speech", "phát biểu"
+    ANSWER = "answer", "trả lời"
+    CONCLUSION = "conclusion", "kết luận"
+    NOTE = "note", "ghi chú"
+
+
+class DocumentKind(LabelledEnum):
+    PLAN = "kh", "Kế hoạch"
+    INVITATION = "gm", "Giấy mời"
+    MEETING_NOTICE = "tbtc", "Thông báo tổ chức hội nghị"
+    MINUTES = "bb", "Biên bản"
+    CONCLUSION_NOTICE = "tb", "Thông báo kết luận"
+    REPORT = "bc", "Báo cáo"
+
+    @property
+    def code(self) -> str:
+        """The type part of the ký hiệu: KH, GM, TB, BB, BC."""
+        return {"tbtc": "TB"}.get(self.value, self.value.upper())
+
+
+OUTCOME_STATUS = {
+    AnswerOutcome.ANSWERED: PetitionStatus.ANSWERED,
+    AnswerOutcome.ASSIGNED: PetitionStatus.IN_PROGRESS,
+    AnswerOutcome.FORWARDED: PetitionStatus.FORWARDED,
+    AnswerOutcome.NOTED: PetitionStatus.IN_PROGRESS,
+}
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """How a deadline stands on a given day; never stored, always derived."""
+
+    deadline: date
+    today: date
+
+    @property
+    def days_left(self) -> int:
+        return (self.deadline - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def phrase(self) -> str:
+        return days_phrase(self.days_left)
+
+
+def deadline_state(deadline: date | None, today: date | None = None) -> DeadlineState | None:
+    if deadline is None:
+        return None
+    return DeadlineState(deadline, today or date.today())
+
+
+NOTICE_DAYS_BEFORE = 7  # Thông báo / Giấy mời at least 7 days before the dialogue (DOMAIN §1).
+CONCLUSION_DAYS_AFTER = 10  # Thông báo kết luận at most 10 days after.
+
+DEFAULT_FIELDS = [
+    "Đất đai",
+    "Quy hoạch – xây dựng",
+    "GPMB – bồi thường – tái định cư",
+    "Giao thông – thủy lợi",
+    "Môi trường",
+    "Chính sách xã hội – người có công – hộ nghèo",
+    "Y tế",
+    "Giáo dục",
+    "Văn hóa",
+    "An ninh trật tự",
+    "Thủ tục hành chính – một cửa",
+    "Cán bộ, công chức",
+    "Kinh tế – nông nghiệp",
+    "Khác",
+]
+
+DEFAULT_UNITS = [
+    "Văn phòng HĐND và UBND",
+    "Công chức Địa chính – Xây dựng",
+    "Công chức Tư pháp – Hộ tịch",
+    "Công chức Văn hóa – Xã hội",
+    "Công chức Tài chính – Kế toán",
+    "Công an xã",
+    "Ban Chỉ huy Quân sự xã",
+    "Ủy ban MTTQ Việt Nam xã",
+    "Hội Liên hiệp Phụ nữ xã",
+    "Hội Nông dân xã",
+    "Đoàn Thanh niên xã",
+    "Hội Cựu chiến binh xã",
+]

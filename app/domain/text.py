@@ -1,0 +1,313 @@
+"""Vietnamese text: the one module that normalises, folds, sorts and phrases it.
+
+Rules from DOMAIN.md §4:
+- every string is stored NFC (the Windows keyboard and PDF pastes give combining marks);
+- search keys ignore case, tones, vowel marks and fold đ→d (đ has no decomposition);
+- sorting follows the Vietnamese alphabet and CLDR tone order, not code points;
+- dates follow Nghị định 30/2020 (pad the day below 10 and only months 1 and 2).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+# --- normalisation -------------------------------------------------------------------------
+
+# Characters Word refuses inside w:t: C0 controls except tab/newline/CR, and lone surrogates.
+_WORD_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def nfc(value: str | None) -> str:
+    """The NFC form of ``value`` (``None`` becomes an empty string)."""
+    if not value:
+        return ""
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str | None) -> str:
+    """NFC with surrounding blanks removed: what every text field stores."""
+    return nfc(value).strip()
+
+
+def clean_optional(value: str | None) -> str | None:
+    """Like :func:`clean`, but an empty result is ``None`` (for nullable columns)."""
+    cleaned = clean(value)
+    return cleaned or None
+
+
+def word_safe(value: str | None) -> str:
+    """Text that Word accepts: NFC, forbidden control characters dropped.
+
+    A vertical tab (``\\x0b``, Word's own manual line break when copy-pasted) becomes a newline
+    rather than vanishing, so words on either side stay apart.
+    """
+    text = nfc(value).replace("\x0b", "\n").replace("\x0c", "\n")
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _WORD_FORBIDDEN.sub("", text)
+
+
+# --- folding for search ----------------------------------------------------------------------
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})
+_SPACES = re.compile(r"\s+")
+
+
+def search_key(value: str | None) -> str:
+    """An accent- and case-insensitive key: casefold(remove marks(NFD(s))) plus đ→d.
+
+    "hòa" and "hoà", "Đặng" and "dang" all give the same key; blanks collapse to one space.
+    """
+    decomposed = unicodedata.normalize("NFD", value or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = stripped.translate(_FOLD_EXTRA).casefold()
+    return _SPACES.sub(" ", folded).strip()
+
+
+def search_words(value: str | None) -> list[str]:
+    """The folded words of ``value``, punctuation dropped (for similarity and FTS queries)."""
+    return re.findall(r"\w+", search_key(value))
+
+
+# --- collation -------------------------------------------------------------------------------
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+# Letters outside the Vietnamese alphabet (f, j, w, z in foreign names) slot in after their
+# Latin neighbour so they still sort sensibly.
+_FOREIGN_RANK = {
+    "f": _LETTER_RANK["e"] + 0.5,
+    "j": _LETTER_RANK["i"] + 0.5,
+    "w": _LETTER_RANK["v"] + 0.5,
+    "z": _LETTER_RANK["y"] + 0.5,
+}
+# Vowel-shape marks that make a separate letter: ă â ê ô ơ ư.
+_SHAPE_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_SHAPED = {
+    ("a", "breve"): "ă",
+    ("a", "circumflex"): "â",
+    ("e", "circumflex"): "ê",
+    ("o", "circumflex"): "ô",
+    ("o", "horn"): "ơ",
+    ("u", "horn"): "ư",
+}
+# CLDR tone order: none < huyền < hỏi < ngã < sắc < nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+CollationKey = tuple[tuple[float, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _letter_weights(ch: str) -> tuple[float, int, int]:
+    """(primary, tone, case) weights of one precomposed character."""
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    case = 1 if base.isupper() else 0
+    lower = base.lower()
+    tone = 0
+    shape = None
+    for mark in marks:
+        if mark in _TONE_RANK:
+            tone = _TONE_RANK[mark]
+        elif mark in _SHAPE_MARKS:
+            shape = _SHAPE_MARKS[mark]
+    letter = _SHAPED.get((lower, shape), lower) if shape else lower
+    if letter in _LETTER_RANK:
+        return 100 + _LETTER_RANK[letter], tone, case
+    if letter in _FOREIGN_RANK:
+        return 100 + _FOREIGN_RANK[letter], tone, case
+    if letter.isdigit():
+        return 50 + int(letter) if letter in "0123456789" else 60, 0, 0
+    if letter.isspace():
+        return 0, 0, 0
+    if letter.isalpha():
+        return 200 + ord(letter), tone, case
+    return 10, 0, 0  # punctuation sorts before letters and digits
+
+
+def sort_key(value: str | None) -> CollationKey:
+    """A key that sorts Vietnamese text in dictionary order (CLDR ``vi``).
+
+    Letters compare first (a < ă < â … đ after d), then tones letter by letter, then case
+    (lower before upper), which is what ``sorted()`` with ``key=sort_key`` needs.
+    """
+    text = unicodedata.normalize("NFC", value or "").strip()
+    weights = [_letter_weights(ch) for ch in text]
+    return (tuple(w[0] for w in weights), tuple(w[1] for w in weights), tuple(w[2] for w in weights))
+
+
+def person_sort_key(full_name: str | None) -> tuple[CollationKey, CollationKey, CollationKey]:
+    """Sort people as Vietnamese lists do: by tên (last word), then đệm, then họ."""
+    words = clean(full_name).split()
+    if not words:
+        return sort_key(""), sort_key(""), sort_key("")
+    given = words[-1]
+    middle = " ".join(words[1:-1])
+    family = words[0] if len(words) > 1 else ""
+    return sort_key(given), sort_key(middle), sort_key(family)
+
+
+# --- phrases for documents ----------------------------------------------------------------------
+
+
+def two_digits_day(day: int) -> str:
+    return f"{day:02d}"
+
+
+def month_text(month: int) -> str:
+    """Nghị định 30 pads only the months 1 and 2 ("01", "02"); 3–12 stay as they are."""
+    return f"{month:02d}" if month < 3 else str(month)
+
+
+def date_phrase(value: date | None, *, year: int | None = None) -> str:
+    """``ngày 05 tháng 01 năm 2026``; with no date, the draft form ``ngày    tháng    năm 2026``."""
+    if value is None:
+        shown_year = year if year is not None else date.today().year
+        return f"ngày    tháng    năm {shown_year}"
+    return f"ngày {two_digits_day(value.day)} tháng {month_text(value.month)} năm {value.year}"
+
+
+def place_date_line(place: str, value: date | None, *, year: int | None = None) -> str:
+    """``Lương Phong, ngày 18 tháng 3 năm 2024`` as printed under the tiêu ngữ."""
+    return f"{clean(place)}, {date_phrase(value, year=year)}"
+
+
+def short_date(value: date | None) -> str:
+    """``05/3/2026``: the compact form used in tables and in the interface."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{month_text(value.month)}/{value.year}"
+
+
+def document_number(number: int | None) -> str:
+    """The running number of a document: leading zero below 10; blank gap when not yet given."""
+    if number is None:
+        return "     "
+    return f"{number:02d}"
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """``Số: 05/TB-UBND`` or, before the văn thư numbers it, ``Số:      /TB-UBND``."""
+    return f"Số: {document_number(number)}/{clean(symbol)}"
+
+
+def days_phrase(days_left: int) -> str:
+    """``còn 3 ngày``, ``đến hạn hôm nay`` or ``quá hạn 12 ngày``."""
+    if days_left > 0:
+        return f"còn {days_left} ngày"
+    if days_left == 0:
+        return "đến hạn hôm nay"
+    return f"quá hạn {-days_left} ngày"
+
+
+_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def roman(number: int) -> str:
+    """Roman numerals for section headings (I., II., …) and quarters (Quý IV)."""
+    out = []
+    for value, letters in _ROMAN:
+        while number >= value:
+            out.append(letters)
+            number -= value
+    return "".join(out)
+
+
+# Vietnamese order of sub-item letters: a) b) c) d) đ) e) g) h) i) k) …
+SUB_ITEM_LETTERS = [
+    "a",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "e",
+    "g",
+    "h",
+    "i",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "v",
+    "x",
+    "y",
+]
+
+
+def sub_item_label(index: int) -> str:
+    """The label of the ``index``-th (0-based) sub-item: ``a)``, …, ``đ)``, ``e)``."""
+    if index < len(SUB_ITEM_LETTERS):
+        return f"{SUB_ITEM_LETTERS[index]})"
+    return f"{SUB_ITEM_LETTERS[index % len(SUB_ITEM_LETTERS)]}{index // len(SUB_ITEM_LETTERS) + 1})"
+
+
+_CAPITALISED_PHRASES = [
+    (re.compile(r"\bnhân dân\b"), "Nhân dân"),
+    (re.compile(r"\bnhà nước\b"), "Nhà nước"),
+]
+
+
+def capitalise_fixed_terms(value: str) -> str:
+    """Write ``Nhân dân`` and ``Nhà nước`` with capitals, as the decree's style requires.
+
+    Only the all-lowercase spelling is rewritten, so "ủy ban nhân dân" (a body's name) stays as typed
+    when it is part of an upper-case or proper name; callers pass body text, not names.
+    """
+    text = nfc(value)
+    # Names of bodies keep their own case: "Ủy ban nhân dân" is a proper name.
+    protected = re.compile(r"(?i)(ủy ban|uỷ ban|hội đồng) nhân dân")
+    parts: list[str] = []
+    last = 0
+    for match in protected.finditer(text):
+        parts.append(_capitalise_plain(text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_capitalise_plain(text[last:]))
+    return "".join(parts)
+
+
+def _capitalise_plain(text: str) -> str:
+    for pattern, replacement in _CAPITALISED_PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def slug(value: str) -> str:
+    """An ASCII file-name part: ``Thông báo kết luận`` → ``thong-bao-ket-luan``."""
+    return re.sub(r"[^a-z0-9]+", "-", search_key(value)).strip("-")
+
+
+_BODY_ABBREVIATIONS = (
+    ("ỦY BAN NHÂN DÂN", "UBND"),
+    ("UỶ BAN NHÂN DÂN", "UBND"),
+    ("HỘI ĐỒNG NHÂN DÂN", "HĐND"),
+    ("ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "UBMTTQ Việt Nam"),
+)
+_UNIT_WORDS = ("xã", "phường", "thị trấn", "đặc khu", "thành phố", "huyện", "tỉnh", "thị xã", "quận")
+
+
+def title_case(value: str) -> str:
+    """``LƯƠNG PHONG`` → ``Lương Phong`` (each word capitalised, NFC kept)."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in clean(value).split())
+
+
+def short_body_name(name: str) -> str:
+    """``UBND xã Lương Phong`` from ``ỦY BAN NHÂN DÂN XÃ LƯƠNG PHONG`` (for titles in running text)."""
+    text = " ".join(clean(name).split())
+    upper = text.upper()
+    for long, short in _BODY_ABBREVIATIONS:
+        if upper.startswith(long):
+            rest = title_case(text[len(long) :])
+            for unit in _UNIT_WORDS:
+                if rest.lower().startswith(unit + " "):
+                    rest = unit + rest[len(unit) :]
+                    break
+            return f"{short} {rest}".strip()
+    return text

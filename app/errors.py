@@ -1,0 +1,53 @@
+"""Typed errors: English for developers (``str(exc)``), Vietnamese for users (``user_message``)."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """Base of every error the product expects; the UI shows ``user_message`` as it is."""
+
+    default_user_message = (
+        "Đã xảy ra lỗi. Vui lòng thử lại; nếu vẫn lỗi, hãy gửi tệp nhật ký cho cán bộ kỹ thuật."
+    )
+
+    def __init__(self, message: str, user_message: str | None = None) -> None:
+        super().__init__(message)
+        self.user_message = user_message or self.default_user_message
+
+
+class StorageError(AppError):
+    """The database file cannot be opened, created or written."""
+
+
+class DatabaseTooNewError(StorageError):
+    """The file was made by a newer version of the program; it is refused, never modified."""
+
+
+class MigrationError(StorageError):
+    """Upgrading the schema failed; the transaction was rolled back and the file is unchanged."""
+
+
+class BackupError(StorageError):
+    """The safety copy before a migration could not be made or did not verify."""
+
+
+class ValidationError(AppError):
+    """Input that cannot be saved. ``problems`` maps a field name to its Vietnamese message."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = dict(problems)
+        summary = "; ".join(f"{field}: {text}" for field, text in self.problems.items())
+        super().__init__(f"invalid input: {', '.join(self.problems)}", summary)
+
+
+class NotFoundError(AppError):
+    """A record asked for by id is gone (deleted in another window or another PC)."""
+
+    def __init__(self, what: str, ident: object) -> None:
+        super().__init__(
+            f"{what} {ident!r} not found", f"Không tìm thấy {what} (mã {ident}). Có thể đã bị xóa."
+        )
+
+
+class InUseError(AppError):
+    """A catalogue entry cannot be deleted because records use it; deactivate instead."""

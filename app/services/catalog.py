@@ -1,0 +1,217 @@
+"""Danh mục: units, thôn/tổ dân phố, fields and leaders used everywhere.
+
+Entries in use are never deleted (the records that name them would lose their meaning); they are
+deactivated instead and vanish from pick lists while old records keep showing them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.rules import DEFAULT_FIELDS, DEFAULT_UNITS
+from app.domain.text import clean, search_key, sort_key
+from app.errors import InUseError, NotFoundError, ValidationError
+from app.services import audit
+from app.storage.models import (
+    Answer,
+    Assignment,
+    Dialogue,
+    Field,
+    Hamlet,
+    Leader,
+    Petition,
+    Unit,
+    assignment_support,
+)
+
+CatalogueName = Literal["unit", "hamlet", "field"]
+_MODELS: dict[str, type[Unit] | type[Hamlet] | type[Field]] = {"unit": Unit, "hamlet": Hamlet, "field": Field}
+_WHAT = {"unit": "đơn vị", "hamlet": "thôn/tổ dân phố", "field": "lĩnh vực"}
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    id: int
+    name: str
+    active: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class LeaderEntry:
+    id: int
+    full_name: str
+    title: str
+    active: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name} – {self.title}" if self.title else self.full_name
+
+
+def list_entries(
+    session: Session, catalogue: CatalogueName, *, include_inactive: bool = False
+) -> list[CatalogueEntry]:
+    model = _MODELS[catalogue]
+    query = select(model).order_by(model.position, model.id)
+    if not include_inactive:
+        query = query.where(model.active.is_(True))
+    return [CatalogueEntry(row.id, row.name, row.active, row.position) for row in session.scalars(query)]
+
+
+def add_entry(session: Session, catalogue: CatalogueName, name: str) -> CatalogueEntry:
+    model = _MODELS[catalogue]
+    cleaned = clean(name)
+    if not cleaned:
+        raise ValidationError({"name": f"Tên {_WHAT[catalogue]} không được để trống."})
+    existing = find_entry(session, catalogue, cleaned)
+    if existing is not None:
+        if not existing.active:
+            return set_active(session, catalogue, existing.id, True)
+        return existing
+    position = (session.scalar(select(func.max(model.position))) or 0) + 1
+    row = model(name=cleaned, position=position, active=True)
+    session.add(row)
+    session.flush()
+    audit.record(session, "create", catalogue, row.id, name=cleaned)
+    return CatalogueEntry(row.id, row.name, row.active, row.position)
+
+
+def find_entry(session: Session, catalogue: CatalogueName, name: str) -> CatalogueEntry | None:
+    """The entry whose name matches ``name`` ignoring case and accents (Thôn 1 = thon 1)."""
+    model = _MODELS[catalogue]
+    wanted = search_key(name)
+    for row in session.scalars(select(model)):
+        if search_key(row.name) == wanted:
+            return CatalogueEntry(row.id, row.name, row.active, row.position)
+    return None
+
+
+def rename_entry(session: Session, catalogue: CatalogueName, entry_id: int, name: str) -> CatalogueEntry:
+    row = _get(session, catalogue, entry_id)
+    cleaned = clean(name)
+    if not cleaned:
+        raise ValidationError({"name": f"Tên {_WHAT[catalogue]} không được để trống."})
+    other = find_entry(session, catalogue, cleaned)
+    if other is not None and other.id != entry_id:
+        raise ValidationError({"name": f"Đã có {_WHAT[catalogue]} «{other.name}»."})
+    old = row.name
+    row.name = cleaned
+    audit.record(session, "update", catalogue, row.id, old=old, new=cleaned)
+    return CatalogueEntry(row.id, row.name, row.active, row.position)
+
+
+def set_active(session: Session, catalogue: CatalogueName, entry_id: int, active: bool) -> CatalogueEntry:
+    row = _get(session, catalogue, entry_id)
+    row.active = active
+    audit.record(session, "update", catalogue, row.id, active=active)
+    return CatalogueEntry(row.id, row.name, row.active, row.position)
+
+
+def usage_count(session: Session, catalogue: CatalogueName, entry_id: int) -> int:
+    """How many records name this entry."""
+    if catalogue == "hamlet":
+        return session.scalar(select(func.count()).where(Petition.hamlet_id == entry_id)) or 0
+    if catalogue == "field":
+        return session.scalar(select(func.count()).where(Petition.field_id == entry_id)) or 0
+    lead = session.scalar(select(func.count()).where(Assignment.lead_unit_id == entry_id)) or 0
+    support = session.scalar(select(func.count()).where(assignment_support.c.unit_id == entry_id)) or 0
+    return lead + support
+
+
+def delete_entry(session: Session, catalogue: CatalogueName, entry_id: int) -> None:
+    row = _get(session, catalogue, entry_id)
+    used = usage_count(session, catalogue, entry_id)
+    if used:
+        raise InUseError(
+            f"{catalogue} {entry_id} is used by {used} records",
+            f"Không thể xóa {_WHAT[catalogue]} «{row.name}» vì đang được dùng trong {used} ý kiến/nhiệm vụ. "
+            "Hãy chọn «Ngừng sử dụng» để ẩn khỏi danh sách chọn mà vẫn giữ hồ sơ cũ.",
+        )
+    session.delete(row)
+    audit.record(session, "delete", catalogue, entry_id, name=row.name)
+
+
+def move_entry(session: Session, catalogue: CatalogueName, entry_id: int, offset: int) -> None:
+    """Move an entry up (offset -1) or down (+1) in the pick lists."""
+    entries = list_entries(session, catalogue, include_inactive=True)
+    ids = [entry.id for entry in entries]
+    index = ids.index(entry_id)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    model = _MODELS[catalogue]
+    for position, ident in enumerate(ids, start=1):
+        row = session.get(model, ident)
+        assert row is not None
+        row.position = position
+
+
+def _get(session: Session, catalogue: CatalogueName, entry_id: int) -> Unit | Hamlet | Field:
+    row = session.get(_MODELS[catalogue], entry_id)
+    if row is None:
+        raise NotFoundError(_WHAT[catalogue], entry_id)
+    return row
+
+
+def ensure_defaults(session: Session) -> None:
+    """Fill empty field and unit lists with the standard ones (editable afterwards)."""
+    for catalogue, names in (("field", DEFAULT_FIELDS), ("unit", DEFAULT_UNITS)):
+        model = _MODELS[catalogue]
+        if session.scalar(select(func.count()).select_from(model)):
+            continue
+        for position, name in enumerate(names, start=1):
+            session.add(model(name=name, position=position, active=True))
+    session.flush()
+
+
+# --- leaders ----------------------------------------------------------------------------------
+
+
+def list_leaders(session: Session, *, include_inactive: bool = False) -> list[LeaderEntry]:
+    query = select(Leader).order_by(Leader.position, Leader.id)
+    if not include_inactive:
+        query = query.where(Leader.active.is_(True))
+    return [LeaderEntry(row.id, row.full_name, row.title, row.active) for row in session.scalars(query)]
+
+
+def add_leader(session: Session, full_name: str, title: str) -> LeaderEntry:
+    problems = {}
+    if not clean(full_name):
+        problems["full_name"] = "Hãy nhập họ tên."
+    if not clean(title):
+        problems["title"] = "Hãy nhập chức vụ, ví dụ «Phó Chủ tịch UBND xã»."
+    if problems:
+        raise ValidationError(problems)
+    position = (session.scalar(select(func.max(Leader.position))) or 0) + 1
+    row = Leader(full_name=clean(full_name), title=clean(title), position=position, active=True)
+    session.add(row)
+    session.flush()
+    audit.record(session, "create", "leader", row.id, full_name=row.full_name)
+    return LeaderEntry(row.id, row.full_name, row.title, row.active)
+
+
+def update_leader(
+    session: Session, leader_id: int, *, full_name: str, title: str, active: bool = True
+) -> LeaderEntry:
+    row = session.get(Leader, leader_id)
+    if row is None:
+        raise NotFoundError("lãnh đạo", leader_id)
+    if not clean(full_name) or not clean(title):
+        raise ValidationError({"full_name": "Họ tên và chức vụ không được để trống."})
+    row.full_name, row.title, row.active = clean(full_name), clean(title), active
+    audit.record(session, "update", "leader", row.id, full_name=row.full_name)
+    return LeaderEntry(row.id, row.full_name, row.title, row.active)
+
+
+def leader_usage(session: Session, leader_id: int) -> int:
+    chairs = session.scalar(select(func.count()).where(Dialogue.chair_id == leader_id)) or 0
+    answers = session.scalar(select(func.count()).where(Answer.leader_id == leader_id)) or 0
+    return chairs + answers
+
+
+def sorted_names(names: list[str]) -> list[str]:
+    return sorted(names, key=sort_key)

@@ -1,0 +1,1 @@
+"""Storage: models, the SQLite engine and its PRAGMAs, migrations and backups."""

@@ -1,0 +1,242 @@
+"""Schema versions: a verified backup, then every Alembic revision in one transaction.
+
+A database made by a newer program is refused untouched; a failed upgrade rolls back completely
+(transactional DDL over our own BEGIN, see engine.py) and leaves the backup beside it.
+
+Alembic (with Mako and its DDL modules) costs a noticeable share of the start-up on an old PC, yet
+on almost every start the file is already at head. So the revision graph is first read from the
+version files' ``revision``/``down_revision`` assignments without importing them; Alembic is
+imported only to upgrade, or when that cheap reading is not conclusive (it then decides).
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import inspect, text
+
+from app import paths
+from app.errors import BackupError, DatabaseTooNewError, MigrationError
+from app.storage.engine import make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    current: str | None  # revision stored in the file; None for a new or empty file
+    head: str  # newest revision this program knows
+    known: bool  # the stored revision is one of ours
+    empty: bool  # no tables at all yet
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+    @property
+    def too_new(self) -> bool:
+        return self.current is not None and not self.known
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    from_revision: str | None
+    to_revision: str
+    backup_path: Path | None
+
+
+def alembic_config(location: Path | None = None) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(location or paths.migrations_dir()))
+    return config
+
+
+@dataclass(frozen=True)
+class RevisionGraph:
+    head: str
+    revisions: frozenset[str]
+
+
+# The files Alembic itself loads from versions/ (alembic.script.base._only_source_rev_file).
+_REVISION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
+
+
+def _read_revision_graph(location: Path) -> RevisionGraph | None:
+    """The graph from the version files' literal assignments; None when Alembic must decide.
+
+    None for anything unusual (no files, an unreadable file, a non-literal id, branches or
+    merges leaving more or fewer than one head), so the fast path never guesses.
+    """
+    links: dict[str, tuple[str, ...]] = {}
+    try:
+        files = [item for item in (location / "versions").iterdir() if _REVISION_FILE.match(item.name)]
+        for file in files:
+            found: dict[str, object] = {}
+            for node in ast.parse(file.read_bytes(), str(file)).body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                    target, value = node.targets[0], node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    target, value = node.target, node.value
+                else:
+                    continue
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    found[target.id] = ast.literal_eval(value)
+            revision, down = found.get("revision"), found.get("down_revision")
+            if not isinstance(revision, str) or revision in links:
+                return None
+            if down is None:
+                links[revision] = ()
+            elif isinstance(down, str):
+                links[revision] = (down,)
+            elif isinstance(down, tuple | list) and all(isinstance(item, str) for item in down):
+                links[revision] = tuple(down)
+            else:
+                return None
+    except (OSError, SyntaxError, ValueError):
+        return None
+    pointed_to = {down for downs in links.values() for down in downs}
+    if not pointed_to <= links.keys():
+        return None
+    heads = links.keys() - pointed_to
+    if len(heads) != 1:
+        return None
+    return RevisionGraph(head=heads.pop(), revisions=frozenset(links))
+
+
+def _alembic_revision_graph(location: Path) -> RevisionGraph:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(location))
+    head = script.get_current_head()
+    assert head is not None, "the migrations folder has no revisions"
+    return RevisionGraph(head=head, revisions=frozenset(rev.revision for rev in script.walk_revisions()))
+
+
+def revision_graph(location: Path | None = None) -> RevisionGraph:
+    folder = location or paths.migrations_dir()
+    return _read_revision_graph(folder) or _alembic_revision_graph(folder)
+
+
+def head_revision(location: Path | None = None) -> str:
+    return revision_graph(location).head
+
+
+def schema_status(db_path: Path, location: Path | None = None) -> SchemaStatus:
+    graph = revision_graph(location)
+    engine = make_engine(db_path)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            current = None
+            if "alembic_version" in tables:
+                current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+    known = current is None or current in graph.revisions
+    return SchemaStatus(current=current, head=graph.head, known=known, empty=not tables)
+
+
+def backup_database(db_path: Path, dest_dir: Path, label: str = "backup") -> Path:
+    """Copy ``db_path`` with SQLite's online backup API and verify the copy with quick_check."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = dest_dir / f"{db_path.stem}-{stamp}-{label}.sqlite"
+    counter = 1
+    while dest.exists():
+        counter += 1
+        dest = dest_dir / f"{db_path.stem}-{stamp}-{label}-{counter}.sqlite"
+    try:
+        source = sqlite3.connect(db_path)
+        try:
+            target = sqlite3.connect(dest)
+            try:
+                source.backup(target)
+                verdict = target.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as exc:
+        raise BackupError(
+            f"backup of {db_path} to {dest} failed: {exc}",
+            f"Không tạo được bản sao lưu dữ liệu vào «{dest_dir}» ({exc}). Dữ liệu chưa bị thay đổi; "
+            "hãy kiểm tra dung lượng ổ đĩa và quyền ghi rồi mở lại chương trình.",
+        ) from exc
+    if verdict != "ok":
+        dest.unlink(missing_ok=True)
+        raise BackupError(
+            f"backup copy failed quick_check: {verdict}",
+            "Bản sao lưu dữ liệu không kiểm tra được là toàn vẹn, nên chương trình chưa nâng cấp dữ liệu. "
+            "Hãy chạy «doithoai check» và liên hệ cán bộ kỹ thuật.",
+        )
+    return dest
+
+
+def upgrade_database(
+    db_path: Path,
+    *,
+    location: Path | None = None,
+    backup_dir: Path | None = None,
+    target: str = "head",
+) -> MigrationReport:
+    """Bring ``db_path`` to ``target``; back it up first when it already holds data."""
+    status = schema_status(db_path, location)
+    if status.too_new:
+        raise DatabaseTooNewError(
+            f"database revision {status.current} is newer than this program (head {status.head})",
+            "Tệp dữ liệu này được tạo bởi phiên bản mới hơn của chương trình. Để không làm hỏng dữ liệu, "
+            "chương trình không mở tệp này. Hãy cài phiên bản mới nhất rồi mở lại.",
+        )
+    if status.up_to_date and target == "head":
+        return MigrationReport(status.current, status.head, None)
+    if not status.empty and status.current is None:
+        raise MigrationError(
+            f"{db_path} holds tables but no schema version; not a database of this program",
+            f"Tệp «{db_path.name}» không phải tệp dữ liệu của chương trình Đối thoại với Nhân dân. "
+            "Hãy chọn đúng tệp dữ liệu.",
+        )
+
+    backup_path = None
+    if not status.empty:
+        backup_path = backup_database(
+            db_path, backup_dir or paths.backups_dir(), label=f"before-{status.head}"
+        )
+        log.info("backup before migration: %s", backup_path)
+
+    from alembic import command
+
+    config = alembic_config(location)
+    engine = make_engine(db_path, foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise MigrationError(f"foreign key check failed after upgrade: {broken[:5]}")
+    except DatabaseTooNewError:
+        raise
+    except Exception as exc:
+        log.exception("migration of %s failed", db_path)
+        where = f" Bản sao lưu: «{backup_path}»." if backup_path else ""
+        raise MigrationError(
+            f"migration of {db_path} from {status.current} failed: {exc}",
+            "Nâng cấp dữ liệu không thành công; mọi thay đổi đã được hoàn tác và tệp dữ liệu giữ nguyên."
+            + where
+            + " Hãy gửi tệp nhật ký cho cán bộ kỹ thuật.",
+        ) from exc
+    finally:
+        engine.dispose()
+    return MigrationReport(status.current, status.head if target == "head" else target, backup_path)

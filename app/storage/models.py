@@ -1,0 +1,407 @@
+"""SQLAlchemy 2.0 typed models: everything in DOMAIN.md §2 has a home here.
+
+Conventions: text is stored NFC (the services normalise; ``Petition.search_key`` keeps the folded
+form for accent-free search); enums are stored as their English codes; deadlines are dates and
+"overdue" is never a column. Lists that only ever travel with their parent (a plan's căn cứ, its
+nơi nhận) are JSON lists of strings.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from app.domain.rules import (
+    AnswerOutcome,
+    DialogueState,
+    DocumentKind,
+    MinuteKind,
+    PetitionKind,
+    PetitionSource,
+    PetitionStatus,
+    PlanKind,
+)
+
+# Named constraints let Alembic's batch mode rebuild SQLite tables without guessing names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _enum(enum_cls: type) -> Enum:
+    # Stored as the English value ("in_progress"), checked in Python, no CHECK constraint so a
+    # later version can add a status without a table rebuild.
+    return Enum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+# --- settings and catalogues -------------------------------------------------------------------
+
+
+class Setting(Base):
+    """Small key/value settings of this database (current organisation, timers, defaults)."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class Organization(TimestampMixin, Base):
+    """The body that issues documents: ỦY BAN NHÂN DÂN XÃ …, HĐND XÃ …, ĐẢNG ỦY XÃ …"""
+
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # cơ quan ban hành; "\n" splits lines
+    parent_name: Mapped[str | None] = mapped_column(String(200))  # cơ quan chủ quản
+    place_name: Mapped[str] = mapped_column(String(100))  # địa danh in "<địa danh>, ngày …"
+    issuer_code: Mapped[str] = mapped_column(String(20))  # ký hiệu of the body: UBND, HĐND, ĐU
+    signing_authority: Mapped[str | None] = mapped_column(String(100))  # "TM. ỦY BAN NHÂN DÂN"
+    signer_name: Mapped[str | None] = mapped_column(String(100))
+    signer_title: Mapped[str | None] = mapped_column(String(100))  # "CHỦ TỊCH"
+    header_style: Mapped[str] = mapped_column(String(16), default="state")  # state | party
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CatalogueMixin:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Unit(CatalogueMixin, Base):
+    """Ban, ngành, công chức chuyên môn, đoàn thể: who gets assignments."""
+
+    __tablename__ = "unit"
+    short_name: Mapped[str | None] = mapped_column(String(60))
+
+
+class Hamlet(CatalogueMixin, Base):
+    """Thôn / tổ dân phố."""
+
+    __tablename__ = "hamlet"
+
+
+class Field(CatalogueMixin, Base):
+    """Lĩnh vực of a petition (editable list with defaults)."""
+
+    __tablename__ = "field"
+
+
+class Leader(Base):
+    """A person who chairs, answers or signs: họ tên and chức vụ."""
+
+    __tablename__ = "leader"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(150))  # "Chủ tịch UBND xã"
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- plans and dialogues ------------------------------------------------------------------------
+
+
+class Plan(TimestampMixin, Base):
+    """A Kế hoạch; one plan may schedule several dialogues."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    kind: Mapped[PlanKind] = mapped_column(_enum(PlanKind), default=PlanKind.YEARLY)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(40))  # "KH-HĐND"
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text, default="")  # trích yếu
+    opening: Mapped[str] = mapped_column(Text, default="")  # lead paragraph ending "… như sau:"
+    bases: Mapped[list[Any]] = mapped_column(default=list)  # căn cứ
+    purposes: Mapped[list[Any]] = mapped_column(default=list)
+    requirements: Mapped[list[Any]] = mapped_column(default=list)
+    audience: Mapped[str] = mapped_column(Text, default="")  # đối tượng
+    contents: Mapped[list[Any]] = mapped_column(default=list)  # nội dung
+    forms: Mapped[list[Any]] = mapped_column(default=list)  # hình thức
+    time_place: Mapped[list[Any]] = mapped_column(default=list)  # thời gian, địa điểm
+    steps: Mapped[list[Any]] = mapped_column(default=list)  # các bước tiến hành
+    tasks_intro: Mapped[str] = mapped_column(Text, default="")
+    # [{"unit": "Văn phòng HĐND, UBND", "unit_id": 3 | None, "tasks": ["…", "…"]}]
+    tasks: Mapped[list[Any]] = mapped_column(default=list)
+    recipients: Mapped[list[Any]] = mapped_column(default=list)  # nơi nhận, "Lưu: VT." last
+    signing_authority: Mapped[str | None] = mapped_column(String(100))
+    signer_title: Mapped[str | None] = mapped_column(String(100))
+    signer_name: Mapped[str | None] = mapped_column(String(100))
+
+    organization: Mapped[Organization] = relationship()
+    dialogues: Mapped[list[Dialogue]] = relationship(back_populates="plan", order_by="Dialogue.id")
+
+
+dialogue_co_chair = Table(
+    "dialogue_co_chair",
+    Base.metadata,
+    Column("dialogue_id", ForeignKey("dialogue.id", ondelete="CASCADE"), primary_key=True),
+    Column("leader_id", ForeignKey("leader.id"), primary_key=True),
+)
+
+
+class Dialogue(TimestampMixin, Base):
+    """One hội nghị đối thoại: planned, in progress or closed."""
+
+    __tablename__ = "dialogue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    title: Mapped[str] = mapped_column(Text, default="")
+    quarter: Mapped[int | None] = mapped_column(Integer)  # when the plan names only a quarter
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(Text, default="")  # đối tượng
+    participants: Mapped[str] = mapped_column(Text, default="")  # thành phần (free text)
+    content: Mapped[str] = mapped_column(Text, default="")  # nội dung đối thoại
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("leader.id"))
+    secretary_name: Mapped[str] = mapped_column(String(100), default="")
+    collect_deadline: Mapped[date | None] = mapped_column(Date)  # opinions gathered before
+    state: Mapped[DialogueState] = mapped_column(_enum(DialogueState), default=DialogueState.PLANNED)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    leaders_count: Mapped[int] = mapped_column(Integer, default=0)
+    units_count: Mapped[int] = mapped_column(Integer, default=0)
+    hamlet_heads_count: Mapped[int] = mapped_column(Integer, default=0)
+    citizens_count: Mapped[int] = mapped_column(Integer, default=0)
+    assessment: Mapped[str] = mapped_column(Text, default="")  # đánh giá chung of the chair
+
+    plan: Mapped[Plan | None] = relationship(back_populates="dialogues")
+    organization: Mapped[Organization] = relationship()
+    chair: Mapped[Leader | None] = relationship(foreign_keys=[chair_id])
+    co_chairs: Mapped[list[Leader]] = relationship(secondary=dialogue_co_chair)
+    attendees: Mapped[list[Attendee]] = relationship(
+        back_populates="dialogue", cascade="all, delete-orphan", order_by="Attendee.position"
+    )
+    entries: Mapped[list[MinuteEntry]] = relationship(
+        back_populates="dialogue", cascade="all, delete-orphan", order_by="MinuteEntry.position"
+    )
+    petitions: Mapped[list[Petition]] = relationship(back_populates="dialogue", order_by="Petition.position")
+    conclusions: Mapped[list[Conclusion]] = relationship(
+        back_populates="dialogue", cascade="all, delete-orphan", order_by="Conclusion.position"
+    )
+
+
+class Attendee(Base):
+    """A named key attendee (leaders, heads of units); citizens are counted, not named."""
+
+    __tablename__ = "attendee"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(150), default="")
+    group: Mapped[str] = mapped_column(String(32), default="leader")  # leader|unit|hamlet|citizen
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="attendees")
+
+
+class MinuteEntry(Base):
+    """One timestamped line of the minutes, in the order things happened."""
+
+    __tablename__ = "minute_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[MinuteKind] = mapped_column(_enum(MinuteKind))
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)  # soft delete: undo + audit
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="entries")
+
+
+# --- petitions and what follows them ----------------------------------------------------------
+
+
+class Petition(TimestampMixin, Base):
+    """One matter raised by a citizen, before or at a dialogue."""
+
+    __tablename__ = "petition"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[PetitionSource] = mapped_column(_enum(PetitionSource), default=PetitionSource.AT_MEETING)
+    kind: Mapped[PetitionKind] = mapped_column(_enum(PetitionKind), default=PetitionKind.PROPOSAL)
+    raised_at_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    petitioner_name: Mapped[str] = mapped_column(String(200), default="")
+    petitioner_phone: Mapped[str] = mapped_column(String(40), default="")
+    petitioner_address: Mapped[str] = mapped_column(String(300), default="")
+    petitioner_org: Mapped[str] = mapped_column(String(200), default="")  # tổ chức / đoàn thể
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"))
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"))
+    content: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[PetitionStatus] = mapped_column(
+        _enum(PetitionStatus), default=PetitionStatus.NEW, index=True
+    )
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    forwarded_to: Mapped[str] = mapped_column(String(200), default="")  # cấp có thẩm quyền
+    search_key: Mapped[str] = mapped_column(Text, default="")  # folded name+hamlet+content
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    dialogue: Mapped[Dialogue | None] = relationship(back_populates="petitions")
+    hamlet: Mapped[Hamlet | None] = relationship()
+    field: Mapped[Field | None] = relationship()
+    duplicate_of: Mapped[Petition | None] = relationship(remote_side=[id])
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="petition", cascade="all, delete-orphan", order_by="Answer.position"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="petition", cascade="all, delete-orphan", order_by="Assignment.id"
+    )
+    updates: Mapped[list[ResolutionUpdate]] = relationship(
+        back_populates="petition", cascade="all, delete-orphan", order_by="ResolutionUpdate.id"
+    )
+
+
+class Answer(Base):
+    """An answer given at the meeting: who answered and what, and what it led to."""
+
+    __tablename__ = "answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("leader.id"))
+    answerer_name: Mapped[str] = mapped_column(String(100), default="")
+    answerer_title: Mapped[str] = mapped_column(String(150), default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[AnswerOutcome] = mapped_column(_enum(AnswerOutcome), default=AnswerOutcome.ANSWERED)
+    at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    petition: Mapped[Petition] = relationship(back_populates="answers")
+    leader: Mapped[Leader | None] = relationship()
+
+
+assignment_support = Table(
+    "assignment_support",
+    Base.metadata,
+    Column("assignment_id", ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+)
+
+
+class Assignment(Base):
+    """Giao <đơn vị> chủ trì, phối hợp <đơn vị> …, báo cáo trước ngày <deadline>."""
+
+    __tablename__ = "assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    task: Mapped[str] = mapped_column(Text, default="")
+    assigned_on: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+
+    petition: Mapped[Petition] = relationship(back_populates="assignments")
+    lead_unit: Mapped[Unit] = relationship()
+    supporting_units: Mapped[list[Unit]] = relationship(secondary=assignment_support)
+
+
+class ResolutionUpdate(Base):
+    """A dated step of the follow-up: the unit's reply document and what it says."""
+
+    __tablename__ = "resolution_update"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    on: Mapped[date] = mapped_column(Date)
+    reply_number: Mapped[str] = mapped_column(String(60), default="")  # "12/BC-ĐCXD"
+    reply_date: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(Text, default="")
+    status_after: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+    petition: Mapped[Petition] = relationship(back_populates="updates")
+
+
+class Conclusion(Base):
+    """One item of the chair's conclusion."""
+
+    __tablename__ = "conclusion"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    content: Mapped[str] = mapped_column(Text, default="")
+
+    dialogue: Mapped[Dialogue] = relationship(back_populates="conclusions")
+
+
+class IssuedDocument(Base):
+    """A document exported for signing; its số is unique per organisation, kind and year."""
+
+    __tablename__ = "issued_document"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "kind", "year", "number", name="uq_issued_document_number"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    kind: Mapped[DocumentKind] = mapped_column(_enum(DocumentKind))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    symbol: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
+    public_version: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class AuditEvent(Base):
+    """Who changed what, when: kept for the chair's review and for undo after the fact."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp(), index=True)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(40))  # create | update | delete | restore | …
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,92 @@
+"""The main window: navigation, lists filled from the database, honest unfinished screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
+
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.views.common import NotBuiltPage
+from ui.views.petitions import DEADLINE_COLUMN, PetitionsPage
+
+
+def _window(qtbot, context: AppContext, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(context, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    return window
+
+
+def test_navigation_has_every_part_of_the_work(qtbot, demo_context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_context, tmp_path)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles == [
+        "Kế hoạch",
+        "Hội nghị",
+        "Ý kiến – kiến nghị",
+        "Theo dõi giải quyết",
+        "Báo cáo – thống kê",
+        "Danh mục",
+        "Cài đặt",
+    ]
+    for row in range(window.nav.count()):
+        window.nav.setCurrentRow(row)
+        assert window.pages.currentIndex() == row
+
+
+def test_unfinished_screens_say_so(qtbot, demo_context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_context, tmp_path)
+    window.nav.setCurrentRow(4)
+    page = window.pages.currentWidget()
+    assert isinstance(page, NotBuiltPage)
+    assert "chưa có trong phiên bản hiện tại" in page.banner.label.text()
+
+
+def test_petition_list_loads_and_searches_without_accents(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_context, tmp_path)
+    window.nav.setCurrentRow(2)
+    page = window.pages.currentWidget()
+    assert isinstance(page, PetitionsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() >= 20, timeout=10000)
+    assert page.count.text().startswith(f"{page.model.rowCount()} ý kiến")
+    with qtbot.waitSignal(page.model.loaded, timeout=10000):
+        qtbot.keyClicks(page.search, "dang van loi")
+    shown = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    assert shown == ["Đặng Văn Lợi"]
+
+
+def test_follow_up_lists_open_items_most_urgent_first(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_context, tmp_path)
+    window.nav.setCurrentRow(3)
+    page = window.pages.currentWidget()
+    assert isinstance(page, PetitionsPage)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
+    rows = page.model.rows()
+    assert all(row.status.is_open for row in rows)
+    deadlines = [row.deadline for row in rows if row.deadline]
+    assert deadlines == sorted(deadlines)
+    first_deadline_cell = page.proxy.index(0, DEADLINE_COLUMN).data()
+    assert "quá hạn" in first_deadline_cell
+
+
+def test_font_size_shortcuts_change_and_remember_the_size(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_context, tmp_path)
+    before = window.font().pointSizeF()
+    window.change_font_size(2.0)
+    assert window.font().pointSizeF() == before + 2.0
+    label = window.findChildren(QLabel)[0]
+    assert label.font().pointSizeF() >= before + 2.0  # pages inherit the larger type
+    again = _window(qtbot, demo_context, tmp_path)  # same settings file: the size is remembered
+    assert again.font().pointSizeF() == before + 2.0
+    window.change_font_size(0.0)
+    assert window.font().pointSizeF() == before

@@ -1,0 +1,101 @@
+"""Start the window: QApplication, Vietnamese texts, single-instance lock, database, first-run setup."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import APP_ID, APP_NAME, __version__, paths
+from app.errors import AppError
+from app.log import setup_logging
+from app.storage.database import Database
+from ui.context import AppContext
+from ui.i18n import install_translator
+from ui.tasks import TaskManager
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_ID)
+    app._vi_translator = install_translator(app)  # type: ignore[attr-defined]  # keep it alive
+    return app
+
+
+def ui_settings() -> QSettings:
+    """Window size, page and font size: per data folder, never the developer's real settings."""
+    return QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
+
+
+def instance_lock(db_path: Path) -> QLockFile | None:
+    """One window per database; None when another one already holds it."""
+    folder = paths.state_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha1(str(db_path.resolve()).encode("utf-8")).hexdigest()[:12]
+    lock = QLockFile(str(folder / f"instance-{digest}.lock"))
+    lock.setStaleLockTime(0)
+    return lock if lock.tryLock(200) else None
+
+
+def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
+    setup_logging()
+    app = make_application()
+    with contextlib.suppress(OSError):  # Database.open reports an unusable folder clearly
+        paths.data_dir().mkdir(parents=True, exist_ok=True)
+    target = db_path or paths.default_db_path()
+    lock = instance_lock(target)
+    if lock is None:
+        QMessageBox.information(
+            None,
+            APP_NAME,
+            "Chương trình đang mở với tệp dữ liệu này ở một cửa sổ khác. Hãy dùng cửa sổ đó "
+            "(xem trên thanh tác vụ).",
+        )
+        return 0
+    try:
+        db = Database.open(db_path)
+    except AppError as exc:
+        log.exception("cannot open database")
+        QMessageBox.critical(None, APP_NAME, exc.user_message)
+        return 1
+    context = AppContext(db=db, tasks=TaskManager(app))
+
+    from app.services import settings as settings_service
+
+    with db.reading() as session:
+        configured = settings_service.is_configured(session)
+    if not configured:
+        from ui.views.setup_dialog import SetupDialog
+
+        dialog = SetupDialog(context)
+        if dialog.exec() != SetupDialog.DialogCode.Accepted:
+            db.close()
+            return 0
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context, ui_settings())
+    window.show()
+    if db.migration and db.migration.backup_path:
+        window.statusBar().showMessage(
+            f"Dữ liệu đã được nâng cấp; bản sao lưu trước khi nâng cấp: {db.migration.backup_path}", 15000
+        )
+    if quit_after_show:
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    context.tasks.wait()
+    db.close()
+    lock.unlock()
+    return code

@@ -1,0 +1,70 @@
+"""Building blocks of the list screens and the honest "not built yet" page."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from ui.models.table import CollatedProxy, RowTableModel
+from ui.widgets import Banner, page_title
+
+
+class NotBuiltPage(QWidget):
+    """Says plainly that a screen is not in this version yet, and what to use meanwhile."""
+
+    def __init__(
+        self, title: str, what_it_will_do: str, meanwhile: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title(title))
+        text = (
+            f"Màn hình này chưa có trong phiên bản hiện tại. Khi hoàn thành, tại đây bạn sẽ {what_it_will_do}"
+        )
+        if meanwhile:
+            text += f"\n\nTrong lúc chờ: {meanwhile}"
+        self.banner = Banner(text, "warning")
+        layout.addWidget(self.banner)
+        layout.addStretch(1)
+
+
+def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> tuple[QTableView, CollatedProxy]:
+    proxy = CollatedProxy(parent)
+    proxy.setSourceModel(model)
+    view = QTableView(parent)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order until asked
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view, proxy
+
+
+class CountLabel(QLabel):
+    """ "Đang tải…" while a page loads, then "N dòng"."""
+
+    def __init__(self, model: RowTableModel, noun: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._noun = noun
+        model.modelReset.connect(lambda: self.setText("Đang tải…"))
+        model.loaded.connect(
+            lambda count: self.setText(
+                f"{count} {noun}" + (" (cuộn xuống để xem thêm)" if model.canFetchMore() else "")
+            )
+        )
+        model.load_failed.connect(self.setText)
+
+
+def debounce(parent: QWidget, msecs: int, callback) -> QTimer:  # type: ignore[no-untyped-def]
+    """A single-shot timer restarted by each call: run ``callback`` once typing pauses."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(msecs)
+    timer.timeout.connect(callback)
+    return timer
