@@ -49,6 +49,20 @@ def instance_lock(db_path: Path) -> QLockFile | None:
     return lock if lock.tryLock(200) else None
 
 
+def _running_flag() -> Path:
+    return paths.state_dir() / "running.flag"
+
+
+def _mark_running() -> bool:
+    """Note that the program runs; True if the previous run never reached a clean exit."""
+    flag = _running_flag()
+    crashed = flag.exists()
+    with contextlib.suppress(OSError):
+        flag.parent.mkdir(parents=True, exist_ok=True)
+        flag.write_text("running", encoding="utf-8")
+    return crashed
+
+
 def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     setup_logging()
     app = make_application()
@@ -88,6 +102,14 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
 
     window = MainWindow(context, ui_settings())
     window.show()
+    crashed = _mark_running()
+    with db.reading() as session:
+        from app.services.minutes import running_dialogue
+
+        running = running_dialogue(session)
+    if running is not None:
+        # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
+        window.open_live_minutes(running, recovered=crashed)
     if db.migration and db.migration.backup_path:
         window.statusBar().showMessage(
             f"Dữ liệu đã được nâng cấp; bản sao lưu trước khi nâng cấp: {db.migration.backup_path}", 15000
@@ -97,5 +119,6 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     code = app.exec()
     context.tasks.wait()
     db.close()
+    _running_flag().unlink(missing_ok=True)
     lock.unlock()
     return code

@@ -19,6 +19,7 @@ from app import APP_NAME, __version__
 from ui.context import AppContext
 from ui.views.common import NotBuiltPage
 from ui.views.dialogues import DialoguesPage
+from ui.views.live.window import LiveMinutesWindow
 from ui.views.petitions import PetitionsPage
 from ui.views.plans import PlansPage
 from ui.views.settings_page import SettingsPage
@@ -41,6 +42,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.context = context
         self._settings = ui_settings
+        self.live_windows: dict[int, LiveMinutesWindow] = {}
         self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
         self.setMinimumSize(QSize(1000, 600))
 
@@ -86,7 +88,10 @@ class MainWindow(QMainWindow):
         if title == "Kế hoạch":
             return PlansPage(context)
         if title == "Hội nghị":
-            return DialoguesPage(context)
+            page = DialoguesPage(context)
+            page.open_requested.connect(self.open_live_minutes)
+            self.dialogues_page = page
+            return page
         if title == "Ý kiến – kiến nghị":
             return PetitionsPage(context)
         if title == "Theo dõi giải quyết":
@@ -141,6 +146,22 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(points)
         self.setFont(font)
 
+    @Slot(int)
+    def open_live_minutes(self, dialogue_id: int, *, recovered: bool = False) -> LiveMinutesWindow:
+        """One live window per dialogue; asking again brings it to the front."""
+        window = self.live_windows.get(dialogue_id)
+        if window is None or not window.isVisible():
+            window = LiveMinutesWindow(
+                self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
+            )
+            window.resize(1366, 768)
+            window.dialogue_closed.connect(lambda _id: self.dialogues_page.model.reload())
+            self.live_windows[dialogue_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
     @Slot()
     def show_shortcuts(self) -> None:
         lines = [f"Ctrl+{n}: {title}" for n, title in enumerate(self.NAVIGATION, start=1)]
@@ -158,6 +179,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("page", self.nav.currentRow())
+        for live in list(self.live_windows.values()):
+            live.close()
         self.context.tasks.wait()  # let a running save finish before the database closes
         super().closeEvent(event)
 

@@ -46,9 +46,117 @@ def main(argv: list[str]) -> int:
         target = out / f"{name}.png"
         window.grab().save(str(target))
         print(target)
+    target = out / "bien-ban-truc-tiep.png"
+    live_window(context).grab().save(str(target))
+    print(target)
     window.close()
     db.close()
     return 0
+
+
+def live_window(context):  # type: ignore[no-untyped-def]
+    """The live minutes mid-meeting: three opinions answered, a fourth being typed."""
+    from datetime import datetime, timedelta
+
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from app.domain.rules import AnswerOutcome, DialogueState, MinuteKind
+    from app.services import catalog, dialogues, minutes
+    from ui.views.live.window import STEP_OPINIONS, LiveMinutesWindow
+
+    db = context.db
+    with db.transaction() as session:
+        dialogue_id = next(
+            r.id
+            for r in dialogues.list_dialogues(session)
+            if r.state == DialogueState.PLANNED and r.scheduled_at
+        )
+        start = datetime.now().replace(microsecond=0) - timedelta(minutes=40)
+        minutes.start_dialogue(session, dialogue_id, now=start)
+        minutes.set_attendance(session, dialogue_id, leaders=6, units=9, hamlet_heads=8, citizens=74)
+        leaders = catalog.list_leaders(session)
+        fields = {f.name: f.id for f in catalog.list_entries(session, "field")}
+        units = {u.name: u.id for u in catalog.list_entries(session, "unit")}
+        minutes.add_entry(
+            session,
+            dialogue_id,
+            MinuteKind.OPENING,
+            speaker=leaders[2].label,
+            content="Tuyên bố lý do, giới thiệu đại biểu, khai mạc hội nghị.",
+            at=start,
+        )
+        spoken = [
+            (
+                "Trần Văn Hòa",
+                "Thôn Đông",
+                "Kinh tế – nông nghiệp",
+                "Đề nghị hỗ trợ cây giống bưởi cho các hộ chuyển đổi đất lúa.",
+                AnswerOutcome.ASSIGNED,
+                "Hội Nông dân xã",
+            ),
+            (
+                "Lò Thị Mến",
+                "Thôn Đoài",
+                "Giao thông – thủy lợi",
+                "Cống tưới đầu xứ Đồng Cao bị vỡ, nước không lên được ruộng.",
+                AnswerOutcome.ASSIGNED,
+                "Công chức Địa chính – Xây dựng",
+            ),
+            (
+                "Bùi Văn Lâm",
+                "Thôn Trung",
+                "Đất đai",
+                "Hỏi thủ tục chuyển mục đích sử dụng đất vườn sang đất ở.",
+                AnswerOutcome.ANSWERED,
+                None,
+            ),
+        ]
+        for offset, (name, hamlet, field, content, outcome, unit) in enumerate(spoken):
+            at = start + timedelta(minutes=8 + 9 * offset)
+            petition_id, _entry = minutes.record_opinion(
+                session,
+                dialogue_id,
+                minutes.OpinionInput(
+                    petitioner_name=name, hamlet=hamlet, field_id=fields[field], content=content
+                ),
+                at=at,
+            )
+            minutes.answer(
+                session,
+                minutes.AnswerInput(
+                    petition_id=petition_id,
+                    content="Xã ghi nhận; giao đơn vị kiểm tra, trả lời bằng văn bản."
+                    if unit
+                    else "Công chức Địa chính đã hướng dẫn hồ sơ ngay tại hội nghị.",
+                    outcome=outcome,
+                    leader_id=leaders[2].id,
+                    lead_unit_id=units.get(unit or ""),
+                    deadline=at.date() + timedelta(days=30) if unit else None,
+                    at=at + timedelta(minutes=4),
+                ),
+            )
+    window = LiveMinutesWindow(context, dialogue_id)
+    window.resize(1366, 768)
+    window.show()
+    loop = QEventLoop()
+    QTimer.singleShot(600, loop.quit)
+    loop.exec()
+    window.agenda.setCurrentRow(STEP_OPINIONS)
+    window.new_opinion()
+    editor = window.opinion_editor
+    editor.name.setText("Lê Văn Tám")
+    editor.hamlet.setText("Thôn Nội Hòa")
+    editor.field.setCurrentIndex(4)
+    editor.content.setPlainText(
+        "Kênh tiêu nội đồng xứ Đồng Sau lại bị bồi lấp, mùa mưa ngập úng lúa, đề nghị nạo vét"
+    )
+    window.timer.left = 95
+    window.timer.extend(0)
+    loop = QEventLoop()
+    QTimer.singleShot(2000, loop.quit)
+    loop.exec()
+    context.tasks.wait()
+    return window
 
 
 if __name__ == "__main__":

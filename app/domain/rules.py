@@ -167,3 +167,17 @@ DEFAULT_UNITS = [
     "Đoàn Thanh niên xã",
     "Hội Cựu chiến binh xã",
 ]
+
+# Autosave rule shared by every editing screen (and the crash test that checks it): commit at
+# most AUTOSAVE_IDLE_MS after typing stops and at least every AUTOSAVE_MAX_MS while it goes on.
+AUTOSAVE_IDLE_MS = 300
+AUTOSAVE_MAX_MS = 800  # "at least once a second", with room for the commit itself
+
+# The agenda of a dialogue, in order (the live minutes sidebar).
+AGENDA = (
+    (MinuteKind.OPENING, "Khai mạc"),
+    (MinuteKind.REPORT, "Báo cáo"),
+    (MinuteKind.SPEECH, "Ý kiến của Nhân dân"),
+    (MinuteKind.ANSWER, "Trả lời"),
+    (MinuteKind.CONCLUSION, "Kết luận"),
+)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.dialogues import DialogueRow, list_dialogues
 from ui.context import AppContext
@@ -37,14 +39,16 @@ DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
 
 
 class DialoguesPage(QWidget):
+    open_requested = Signal(int)  # the live minutes of a dialogue
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Hội nghị"))
         layout.addWidget(
             Banner(
-                "Danh sách hội nghị đã lên kế hoạch và đã tổ chức. Màn hình ghi biên bản trực tiếp "
-                "(bắt đầu hội nghị, ghi ý kiến, trả lời, kết luận) chưa có trong phiên bản này.",
+                "Chọn một hội nghị rồi nhấn Enter (hoặc nhấp đúp) để mở biên bản trực tiếp: bắt đầu hội nghị, "
+                "ghi ý kiến, trả lời, kết luận. Mọi nội dung được lưu tự động.",
                 "info",
             )
         )
@@ -61,10 +65,28 @@ class DialoguesPage(QWidget):
         )
         self.view, self.proxy = make_table_view(self.model, self)
         layout.addWidget(self.view, 1)
+        footer = QHBoxLayout()
         self.count: QLabel = CountLabel(self.model, "hội nghị")
-        layout.addWidget(self.count)
+        footer.addWidget(self.count)
+        footer.addStretch(1)
+        self.open_button = QPushButton("Mở biên bản trực tiếp (Enter)")
+        self.open_button.clicked.connect(self.open_selected)
+        footer.addWidget(self.open_button)
+        layout.addLayout(footer)
+        self.view.doubleClicked.connect(lambda _index: self.open_selected())
+        for keys in ("Return", "Enter"):
+            QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
         self.model.loaded.connect(self._fit_columns)
         self.model.reload()
+
+    def open_selected(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            if self.proxy.rowCount() == 0:
+                return
+            index = self.proxy.index(0, 0)
+        row = self.model.row_at(self.proxy.mapToSource(index).row())
+        self.open_requested.emit(row.id)
 
     def _fit_columns(self, _count: int) -> None:
         self.view.resizeColumnsToContents()

@@ -1,0 +1,687 @@
+"""Live minutes: what the secretary does while the dialogue runs, one function per action.
+
+Every keystroke batch is a small transaction (the UI's autosave calls ``update_opinion`` and
+``update_entry``), so a power cut loses at most the last second of typing. A new opinion or note
+exists in the database from its first character on: there is no unsaved draft anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain.rules import (
+    AnswerOutcome,
+    DialogueState,
+    MinuteKind,
+    PetitionKind,
+    PetitionSource,
+    PetitionStatus,
+    deadline_state,
+)
+from app.domain.text import clean, person_sort_key, search_words, short_date
+from app.errors import AppError, NotFoundError, ValidationError
+from app.services import audit, catalog, petitions, settings
+from app.storage.models import (
+    Answer,
+    Assignment,
+    Attendee,
+    Conclusion,
+    Dialogue,
+    Hamlet,
+    Leader,
+    MinuteEntry,
+    Petition,
+)
+
+LIVE_SESSION_KEY = "live_session"  # where the screen was: reopened after a crash
+
+
+# --- plain data for the screen --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    id: int
+    position: int
+    at: datetime
+    kind: MinuteKind
+    speaker: str
+    content: str
+    petition_id: int | None
+
+
+@dataclass(frozen=True)
+class OpinionRow:
+    id: int
+    petitioner: str
+    hamlet: str
+    field: str
+    field_id: int | None
+    hamlet_id: int | None
+    kind: PetitionKind
+    content: str
+    status: PetitionStatus
+    source: PetitionSource
+    raised_at_meeting: bool
+    answers: int
+
+
+@dataclass(frozen=True)
+class LiveDialogue:
+    id: int
+    title: str
+    place: str
+    scheduled_at: datetime | None
+    state: DialogueState
+    started_at: datetime | None
+    ended_at: datetime | None
+    chair: str
+    counts: dict[str, int]
+    attendees: list[tuple[str, str]]
+    entries: list[EntryRow]
+    opinions: list[OpinionRow]  # raised at this meeting (incl. ticked pre-collected ones)
+    collected: list[OpinionRow]  # gathered before, not yet raised
+    conclusions: list[str]
+    default_deadline: date
+
+
+@dataclass(frozen=True)
+class SimilarPetition:
+    id: int
+    dialogue_date: date | None
+    petitioner: str
+    hamlet: str
+    content: str
+    answer: str
+    unit: str
+    status: PetitionStatus
+    deadline: date | None
+    status_text: str  # "đang giải quyết, quá hạn 12 ngày"
+
+
+@dataclass
+class OpinionInput:
+    petitioner_name: str = ""
+    hamlet: str = ""  # a name: unknown thôn are added to the catalogue on the fly
+    field_id: int | None = None
+    kind: PetitionKind = PetitionKind.PROPOSAL
+    content: str = ""
+    is_anonymous: bool = False
+
+
+@dataclass
+class AnswerInput:
+    petition_id: int
+    content: str
+    outcome: AnswerOutcome
+    leader_id: int | None = None
+    lead_unit_id: int | None = None
+    supporting_unit_ids: Sequence[int] = field(default_factory=tuple)
+    deadline: date | None = None
+    forwarded_to: str = ""
+    at: datetime | None = None
+
+
+# --- lifecycle ---------------------------------------------------------------------------
+
+
+def _dialogue(session: Session, dialogue_id: int) -> Dialogue:
+    dialogue = session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise NotFoundError("hội nghị", dialogue_id)
+    return dialogue
+
+
+def start_dialogue(session: Session, dialogue_id: int, now: datetime | None = None) -> None:
+    """ "Bắt đầu hội nghị": the clock starts, the actual start time is recorded."""
+    dialogue = _dialogue(session, dialogue_id)
+    if dialogue.state == DialogueState.CLOSED:
+        raise AppError(
+            f"dialogue {dialogue_id} is closed",
+            "Hội nghị này đã kết thúc. Muốn ghi tiếp, hãy mở lại hội nghị trước.",
+        )
+    if dialogue.state == DialogueState.PLANNED:
+        dialogue.state = DialogueState.IN_PROGRESS
+        dialogue.started_at = now or datetime.now().replace(microsecond=0)
+        audit.record(session, "start", "dialogue", dialogue.id)
+    settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
+
+
+def end_dialogue(
+    session: Session, dialogue_id: int, conclusions: Sequence[str], now: datetime | None = None
+) -> None:
+    """ "Kết thúc hội nghị": end time, the chair's conclusion items, state closed."""
+    dialogue = _dialogue(session, dialogue_id)
+    items = [c for item in conclusions if (c := clean(item))]
+    if dialogue.state != DialogueState.IN_PROGRESS:
+        raise AppError(f"dialogue {dialogue_id} is not running", "Hội nghị chưa bắt đầu hoặc đã kết thúc.")
+    when = now or datetime.now().replace(microsecond=0)
+    save_conclusions(session, dialogue.id, items)
+    if items:
+        chair = dialogue.chair
+        add_entry(
+            session,
+            dialogue.id,
+            MinuteKind.CONCLUSION,
+            speaker=f"{chair.full_name}, {chair.title}" if chair else "Chủ trì hội nghị",
+            content=" ".join(items),
+            at=when,
+        )
+    dialogue.state = DialogueState.CLOSED
+    dialogue.ended_at = when
+    settings.set_setting(session, LIVE_SESSION_KEY, None)
+    audit.record(session, "end", "dialogue", dialogue.id, conclusions=len(items))
+
+
+def save_conclusions(session: Session, dialogue_id: int, conclusions: Sequence[str]) -> None:
+    """The autosave of the chair's conclusion while it is typed (before "Kết thúc")."""
+    dialogue = _dialogue(session, dialogue_id)
+    items = [c for item in conclusions if (c := clean(item))]
+    for existing in list(dialogue.conclusions):
+        session.delete(existing)
+    session.flush()
+    for position, item in enumerate(items, start=1):
+        session.add(Conclusion(dialogue_id=dialogue.id, position=position, content=item))
+
+
+def reopen_dialogue(session: Session, dialogue_id: int) -> None:
+    """Undo an accidental "Kết thúc": back to in progress, end time cleared."""
+    dialogue = _dialogue(session, dialogue_id)
+    if dialogue.state == DialogueState.CLOSED:
+        dialogue.state = DialogueState.IN_PROGRESS
+        dialogue.ended_at = None
+        settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
+        audit.record(session, "reopen", "dialogue", dialogue.id)
+
+
+def running_dialogue(session: Session) -> int | None:
+    """The dialogue whose minutes were open when the program stopped (crash, power cut)."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if isinstance(state, dict) and state.get("dialogue_id"):
+        dialogue = session.get(Dialogue, state["dialogue_id"])
+        if dialogue is not None and dialogue.state == DialogueState.IN_PROGRESS:
+            return dialogue.id
+    return session.scalar(
+        select(Dialogue.id)
+        .where(Dialogue.state == DialogueState.IN_PROGRESS)
+        .order_by(Dialogue.started_at.desc())
+    )
+
+
+def set_attendance(
+    session: Session,
+    dialogue_id: int,
+    *,
+    leaders: int,
+    units: int,
+    hamlet_heads: int,
+    citizens: int,
+    attendees: Sequence[tuple[str, str]] = (),
+) -> None:
+    if min(leaders, units, hamlet_heads, citizens) < 0:
+        raise ValidationError({"counts": "Số người tham dự không thể âm."})
+    dialogue = _dialogue(session, dialogue_id)
+    dialogue.leaders_count, dialogue.units_count = leaders, units
+    dialogue.hamlet_heads_count, dialogue.citizens_count = hamlet_heads, citizens
+    dialogue.attendees = [
+        Attendee(full_name=clean(name), title=clean(title), position=index)
+        for index, (name, title) in enumerate(attendees, start=1)
+        if clean(name)
+    ]
+
+
+# --- minute entries ------------------------------------------------------------------------
+
+
+def add_entry(
+    session: Session,
+    dialogue_id: int,
+    kind: MinuteKind,
+    *,
+    speaker: str = "",
+    content: str = "",
+    petition_id: int | None = None,
+    at: datetime | None = None,
+) -> int:
+    position = (
+        session.scalar(select(func.max(MinuteEntry.position)).where(MinuteEntry.dialogue_id == dialogue_id))
+        or 0
+    ) + 1
+    entry = MinuteEntry(
+        dialogue_id=dialogue_id,
+        position=position,
+        at=at or datetime.now().replace(microsecond=0),
+        kind=kind,
+        speaker=clean(speaker),
+        content=clean(content),
+        petition_id=petition_id,
+    )
+    session.add(entry)
+    session.flush()
+    return entry.id
+
+
+def update_entry(
+    session: Session, entry_id: int, *, speaker: str | None = None, content: str | None = None
+) -> None:
+    """The autosave of a note being typed."""
+    entry = session.get(MinuteEntry, entry_id)
+    if entry is None:
+        raise NotFoundError("dòng biên bản", entry_id)
+    if speaker is not None:
+        entry.speaker = clean(speaker)
+    if content is not None:
+        entry.content = clean(content)
+
+
+def delete_entry(session: Session, entry_id: int) -> None:
+    """Soft delete: asks nothing, undoable with Ctrl+Z, kept in the audit log."""
+    entry = session.get(MinuteEntry, entry_id)
+    if entry is None:
+        raise NotFoundError("dòng biên bản", entry_id)
+    entry.deleted_at = datetime.now()
+    if entry.petition_id is not None and entry.kind == MinuteKind.SPEECH:
+        petition = session.get(Petition, entry.petition_id)
+        if petition is not None and petition.source == PetitionSource.AT_MEETING:
+            petition.deleted_at = entry.deleted_at
+    audit.record(session, "delete", "minute_entry", entry.id, content=entry.content[:200])
+
+
+def restore_entry(session: Session, entry_id: int) -> None:
+    entry = session.get(MinuteEntry, entry_id)
+    if entry is None:
+        raise NotFoundError("dòng biên bản", entry_id)
+    entry.deleted_at = None
+    if entry.petition_id is not None:
+        petition = session.get(Petition, entry.petition_id)
+        if petition is not None:
+            petition.deleted_at = None
+    audit.record(session, "restore", "minute_entry", entry.id)
+
+
+# --- opinions --------------------------------------------------------------------------------
+
+
+def _hamlet_id(session: Session, name: str) -> int | None:
+    if not clean(name):
+        return None
+    return catalog.add_entry(session, "hamlet", name).id  # finds an existing one, accents ignored
+
+
+def record_opinion(
+    session: Session, dialogue_id: int, data: OpinionInput, at: datetime | None = None
+) -> tuple[int, int]:
+    """A citizen starts speaking: the petition and its minute line exist from the first key.
+
+    Returns (petition id, minute entry id). Content may still be empty: it is typed live.
+    """
+    _dialogue(session, dialogue_id)
+    hamlet_id = _hamlet_id(session, data.hamlet)
+    name = clean(data.petitioner_name)
+    position = (
+        session.scalar(select(func.max(Petition.position)).where(Petition.dialogue_id == dialogue_id)) or 0
+    ) + 1
+    petition = Petition(
+        dialogue_id=dialogue_id,
+        position=position,
+        source=PetitionSource.AT_MEETING,
+        raised_at_meeting=True,
+        kind=data.kind,
+        petitioner_name=name,
+        is_anonymous=data.is_anonymous or not name,
+        hamlet_id=hamlet_id,
+        field_id=data.field_id,
+        content=clean(data.content),
+        status=PetitionStatus.NEW,
+        received_on=(at or datetime.now()).date(),
+        search_key=petitions.petition_search_key(name, clean(data.hamlet), data.content),
+    )
+    session.add(petition)
+    session.flush()
+    entry_id = add_entry(
+        session,
+        dialogue_id,
+        MinuteKind.SPEECH,
+        speaker=_speaker_label(name, clean(data.hamlet)),
+        content=data.content,
+        petition_id=petition.id,
+        at=at,
+    )
+    audit.record(session, "create", "petition", petition.id, live=True)
+    return petition.id, entry_id
+
+
+def _speaker_label(name: str, hamlet: str) -> str:
+    who = name or "Một công dân"
+    return f"{who} ({hamlet})" if hamlet else who
+
+
+def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> None:
+    """The autosave of an opinion being typed; keeps its minute line in step."""
+    petition = session.get(Petition, petition_id)
+    if petition is None:
+        raise NotFoundError("ý kiến", petition_id)
+    hamlet_name = clean(data.hamlet)
+    petition.petitioner_name = clean(data.petitioner_name)
+    petition.is_anonymous = data.is_anonymous or not petition.petitioner_name
+    petition.hamlet_id = _hamlet_id(session, hamlet_name)
+    petition.field_id = data.field_id
+    petition.kind = data.kind
+    petition.content = clean(data.content)
+    petition.search_key = petitions.petition_search_key(
+        petition.petitioner_name, hamlet_name, petition.content
+    )
+    entry = session.scalars(
+        select(MinuteEntry).where(
+            MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
+        )
+    ).first()
+    if entry is not None:
+        entry.speaker = _speaker_label(petition.petitioner_name, hamlet_name)
+        entry.content = petition.content
+
+
+def tick_collected(session: Session, petition_id: int, dialogue_id: int, at: datetime | None = None) -> int:
+    """A pre-collected opinion is raised at the meeting: no retyping, one minute line."""
+    petition = session.get(Petition, petition_id)
+    if petition is None:
+        raise NotFoundError("ý kiến", petition_id)
+    if petition.raised_at_meeting:
+        existing = session.scalar(
+            select(MinuteEntry.id).where(
+                MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
+            )
+        )
+        if existing is not None:
+            return existing
+    petition.raised_at_meeting = True
+    petition.dialogue_id = dialogue_id
+    hamlet = petition.hamlet.name if petition.hamlet else ""
+    entry_id = add_entry(
+        session,
+        dialogue_id,
+        MinuteKind.SPEECH,
+        speaker=_speaker_label(petition.petitioner_name, hamlet),
+        content=petition.content,
+        petition_id=petition.id,
+        at=at,
+    )
+    audit.record(session, "update", "petition", petition.id, raised_at_meeting=True)
+    return entry_id
+
+
+def untick_collected(session: Session, petition_id: int) -> None:
+    petition = session.get(Petition, petition_id)
+    if petition is None:
+        raise NotFoundError("ý kiến", petition_id)
+    petition.raised_at_meeting = False
+    for entry in session.scalars(select(MinuteEntry).where(MinuteEntry.petition_id == petition_id)):
+        if entry.kind == MinuteKind.SPEECH:
+            entry.deleted_at = datetime.now()
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def validate_answer(data: AnswerInput, meeting_day: date | None) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not clean(data.content):
+        problems["content"] = "Hãy nhập nội dung trả lời."
+    if data.outcome == AnswerOutcome.ASSIGNED:
+        if data.lead_unit_id is None:
+            problems["lead_unit_id"] = "Hãy chọn đơn vị chủ trì giải quyết."
+        if data.deadline is None:
+            problems["deadline"] = "Hãy nhập thời hạn giải quyết."
+        elif meeting_day and data.deadline < meeting_day:
+            problems["deadline"] = f"Thời hạn không thể trước ngày hội nghị ({short_date(meeting_day)})."
+    if data.outcome == AnswerOutcome.FORWARDED and not clean(data.forwarded_to):
+        problems["forwarded_to"] = "Hãy nhập cấp có thẩm quyền nhận kiến nghị."
+    return problems
+
+
+def answer(session: Session, data: AnswerInput) -> int:
+    """An answer at the meeting and its outcome, in one transaction; returns the answer id."""
+    petition = session.get(Petition, data.petition_id)
+    if petition is None or petition.dialogue is None:
+        raise NotFoundError("ý kiến", data.petition_id)
+    dialogue = petition.dialogue
+    meeting_day = (dialogue.started_at or dialogue.scheduled_at or datetime.now()).date()
+    problems = validate_answer(data, meeting_day)
+    if problems:
+        raise ValidationError(problems)
+    at = data.at or datetime.now().replace(microsecond=0)
+    answer_id = petitions.add_answer(
+        session, petition.id, content=data.content, outcome=data.outcome, leader_id=data.leader_id, at=at
+    )
+    if data.outcome == AnswerOutcome.ASSIGNED and data.lead_unit_id is not None and data.deadline is not None:
+        petitions.assign(
+            session,
+            petition.id,
+            lead_unit_id=data.lead_unit_id,
+            supporting_unit_ids=data.supporting_unit_ids,
+            deadline=data.deadline,
+            task=data.content,
+            assigned_on=meeting_day,
+        )
+    elif data.outcome == AnswerOutcome.FORWARDED:
+        petitions.forward(session, petition.id, data.forwarded_to)
+    leader = session.get(Leader, data.leader_id) if data.leader_id else None
+    add_entry(
+        session,
+        dialogue.id,
+        MinuteKind.ANSWER,
+        speaker=f"{leader.full_name}, {leader.title}" if leader else "",
+        content=data.content,
+        petition_id=petition.id,
+        at=at,
+    )
+    return answer_id
+
+
+def default_deadline(session: Session, meeting_day: date) -> date:
+    return meeting_day + timedelta(days=int(settings.get_setting(session, "default_deadline_days")))
+
+
+# --- reading the live state ---------------------------------------------------------------
+
+
+def _opinion_row(petition: Petition) -> OpinionRow:
+    return OpinionRow(
+        id=petition.id,
+        petitioner=petition.petitioner_name or ("Ẩn danh" if petition.is_anonymous else ""),
+        hamlet=petition.hamlet.name if petition.hamlet else "",
+        field=petition.field.name if petition.field else "",
+        field_id=petition.field_id,
+        hamlet_id=petition.hamlet_id,
+        kind=petition.kind,
+        content=petition.content,
+        status=petition.status,
+        source=petition.source,
+        raised_at_meeting=petition.raised_at_meeting,
+        answers=len(petition.answers),
+    )
+
+
+def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
+    dialogue = _dialogue(session, dialogue_id)
+    entries = session.scalars(
+        select(MinuteEntry)
+        .where(MinuteEntry.dialogue_id == dialogue_id, MinuteEntry.deleted_at.is_(None))
+        .order_by(MinuteEntry.position)
+    ).all()
+    items = session.scalars(
+        select(Petition)
+        .where(Petition.dialogue_id == dialogue_id, Petition.deleted_at.is_(None))
+        .options(selectinload(Petition.hamlet), selectinload(Petition.field), selectinload(Petition.answers))
+        .order_by(Petition.position, Petition.id)
+    ).all()
+    day = (dialogue.started_at or dialogue.scheduled_at or datetime.now()).date()
+    return LiveDialogue(
+        id=dialogue.id,
+        title=dialogue.title,
+        place=dialogue.place,
+        scheduled_at=dialogue.scheduled_at,
+        state=dialogue.state,
+        started_at=dialogue.started_at,
+        ended_at=dialogue.ended_at,
+        chair=dialogue.chair.full_name if dialogue.chair else "",
+        counts={
+            "leaders": dialogue.leaders_count,
+            "units": dialogue.units_count,
+            "hamlet_heads": dialogue.hamlet_heads_count,
+            "citizens": dialogue.citizens_count,
+        },
+        attendees=[(a.full_name, a.title) for a in dialogue.attendees],
+        entries=[
+            EntryRow(e.id, e.position, e.at, e.kind, e.speaker, e.content, e.petition_id) for e in entries
+        ],
+        opinions=[_opinion_row(p) for p in items if p.raised_at_meeting],
+        collected=[_opinion_row(p) for p in items if not p.raised_at_meeting],
+        conclusions=[c.content for c in dialogue.conclusions],
+        default_deadline=default_deadline(session, day),
+    )
+
+
+def known_speakers(session: Session) -> list[tuple[str, str]]:
+    """(name, thôn) of everyone who has spoken before, for autocompletion; sorted by tên."""
+    rows = session.execute(
+        select(Petition.petitioner_name, Hamlet.name)
+        .outerjoin(Hamlet, Petition.hamlet_id == Hamlet.id)
+        .where(Petition.petitioner_name != "", Petition.deleted_at.is_(None))
+        .distinct()
+    ).all()
+    return sorted({(name, hamlet or "") for name, hamlet in rows}, key=lambda r: person_sort_key(r[0]))
+
+
+def similar_petitions(
+    session: Session,
+    content: str,
+    *,
+    exclude_dialogue_id: int | None = None,
+    today: date | None = None,
+    limit: int = 3,
+) -> list[SimilarPetition]:
+    """Petitions from earlier dialogues that look like ``content``, best first.
+
+    The folded key (no tones, đ→d) goes through FTS5: any of the meaningful words may match and
+    bm25 ranks those sharing the most. Too few words, no suggestion: noise would distract.
+    """
+    words = [w for w in search_words(content) if len(w) >= 2 and w not in _STOP_WORDS]
+    if len(words) < 3:
+        return []
+    query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
+    rows = session.execute(
+        text(
+            "SELECT rowid, bm25(petition_fts) AS score FROM petition_fts WHERE petition_fts MATCH :q "
+            "ORDER BY score LIMIT 40"
+        ),
+        {"q": query},
+    ).all()
+    if not rows:
+        return []
+    wanted = set(words)
+    candidates = session.scalars(
+        select(Petition)
+        .where(Petition.id.in_([r[0] for r in rows]), Petition.deleted_at.is_(None))
+        .options(
+            selectinload(Petition.dialogue),
+            selectinload(Petition.hamlet),
+            selectinload(Petition.answers),
+            selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
+        )
+    ).all()
+    by_id = {p.id: p for p in candidates}
+    today = today or date.today()
+    found: list[SimilarPetition] = []
+    for petition_id, _score in rows:
+        petition = by_id.get(petition_id)
+        if petition is None or (
+            exclude_dialogue_id is not None and petition.dialogue_id == exclude_dialogue_id
+        ):
+            continue
+        overlap = wanted & set(search_words(petition.content))
+        # At least three shared words and a third of what is typed: "đường" alone is no match.
+        if len(overlap) < 3 or len(overlap) * 3 < len(wanted):
+            continue
+        found.append(_similar(petition, today))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _similar(petition: Petition, today: date) -> SimilarPetition:
+    assignment = petition.assignments[-1] if petition.assignments else None
+    deadline = assignment.deadline if assignment else None
+    status_text = petition.status.label
+    state = deadline_state(deadline, today)
+    if state is not None and petition.status.is_open:
+        status_text += f", {state.phrase}"
+    first_answer: Answer | None = petition.answers[0] if petition.answers else None
+    dialogue = petition.dialogue
+    return SimilarPetition(
+        id=petition.id,
+        dialogue_date=(dialogue.started_at or dialogue.scheduled_at).date()
+        if dialogue and (dialogue.started_at or dialogue.scheduled_at)
+        else petition.received_on,
+        petitioner=petition.petitioner_name,
+        hamlet=petition.hamlet.name if petition.hamlet else "",
+        content=petition.content,
+        answer=first_answer.content if first_answer else "",
+        unit=assignment.lead_unit.name if assignment else "",
+        status=petition.status,
+        deadline=deadline,
+        status_text=status_text,
+    )
+
+
+# Folded function words that say nothing about the topic.
+_STOP_WORDS = frozenset(
+    [
+        "va",
+        "cua",
+        "cho",
+        "voi",
+        "la",
+        "co",
+        "khong",
+        "de",
+        "nghi",
+        "xa",
+        "thon",
+        "to",
+        "nhan",
+        "dan",
+        "ba",
+        "con",
+        "gia",
+        "dinh",
+        "toi",
+        "chung",
+        "chua",
+        "duoc",
+        "da",
+        "nhung",
+        "cac",
+        "mot",
+        "nay",
+        "do",
+        "tai",
+        "trong",
+        "tren",
+        "ve",
+        "khi",
+        "thi",
+        "ma",
+        "neu",
+        "ong",
+        "ba",
+        "em",
+        "anh",
+        "chi",
+    ]
+)

@@ -1,0 +1,273 @@
+"""The live minutes, driven from the keyboard as the secretary would during a meeting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from app.domain.rules import AnswerOutcome, DialogueState, MinuteKind, PetitionSource, PetitionStatus
+from app.services import dialogues
+from app.storage.models import Assignment, Dialogue, MinuteEntry, Petition
+from tests.ui.keyboard import type_text
+from ui.context import AppContext
+from ui.views.live.window import STEP_CONCLUSION, LiveMinutesWindow
+
+OPINIONS = [
+    (
+        "Lê Văn Tám",
+        "Thôn Nội Hòa",
+        "Kênh tiêu nội đồng xứ Đồng Sau lại bị bồi lấp, mùa mưa ngập úng lúa",
+        AnswerOutcome.ASSIGNED,
+    ),
+    ("Phạm Thị Thu", "Thôn Đoài", "Đề nghị hỗ trợ giống ngô chịu hạn cho vụ đông", AnswerOutcome.ANSWERED),
+    (
+        "Ngô Văn Hải",
+        "Thôn Mới",
+        "Giá đất bồi thường làm đường tỉnh lộ thấp hơn giá thị trường",
+        AnswerOutcome.FORWARDED,
+    ),
+    ("Đặng Thị Hoa", "Thôn Đông", "Đề nghị mở lớp dạy nghề trồng nấm cho phụ nữ", AnswerOutcome.NOTED),
+    (
+        "Vũ Văn Nam",
+        "Thôn Trung",
+        "Đường điện thôn Trung yếu, bơm nước không chạy được",
+        AnswerOutcome.ASSIGNED,
+    ),
+]
+
+
+def _planned_dialogue(context: AppContext) -> int:
+    with context.db.reading() as session:
+        rows = dialogues.list_dialogues(session)
+    return next(r.id for r in rows if r.state == DialogueState.PLANNED and r.scheduled_at)
+
+
+def _key(
+    window: LiveMinutesWindow, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    # Offscreen, a completer popup takes window activation away and does not give it back as a
+    # desktop would; re-activate so window shortcuts and focus moves behave as on a real screen.
+    window.activateWindow()
+    QApplication.processEvents()
+    target = window.focusWidget() or window
+    QTest.keyClick(target, key, modifier)
+
+
+def _focused(window: LiveMinutesWindow):  # type: ignore[no-untyped-def]
+    return window.focusWidget()
+
+
+def _wait_idle(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not context.tasks.busy, timeout=10000)
+
+
+@pytest.fixture
+def live(qtbot, demo_context: AppContext):  # type: ignore[no-untyped-def]
+    window = LiveMinutesWindow(demo_context, _planned_dialogue(demo_context))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.state is not None, timeout=10000)
+    yield window
+    window.close()
+
+
+def test_whole_meeting_by_keyboard(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window, context = live, demo_context
+    assert window.state is not None and window.state.state == DialogueState.PLANNED
+    assert not window.opinion_editor.isEnabled()
+
+    _key(window, Qt.Key.Key_F5)  # Bắt đầu hội nghị
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    assert window.opinion_editor.isEnabled()
+
+    # Attendance counts, typed into the spin boxes.
+    for key, value in (("leaders", "6"), ("citizens", "85")):
+        spin = window.counts[key]
+        spin.setFocus()
+        spin.selectAll()
+        QTest.keyClicks(spin, value)
+    type_text(window.attendees, "Trần Quốc Hưng – Chủ tịch UBND xã")
+
+    # Khai mạc: the chair's opening line, then Enter.
+    _key(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.note_editor.content, "Tuyên bố lý do, giới thiệu đại biểu")
+    _key(window, Qt.Key.Key_Return)
+
+    leaders_combo = window.answer_editor.leader
+    for name, hamlet, content, outcome in OPINIONS:
+        _key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # new speaker
+        assert _focused(window) is window.opinion_editor.name
+        type_text(window.opinion_editor.name, name)
+        _key(window, Qt.Key.Key_Return)  # Enter moves on
+        assert _focused(window) is window.opinion_editor.hamlet
+        type_text(window.opinion_editor.hamlet, hamlet)
+        _key(window, Qt.Key.Key_Return)
+        assert _focused(window) is window.opinion_editor.field
+        _key(window, Qt.Key.Key_Down)  # first field in the list
+        _key(window, Qt.Key.Key_Return)
+        _key(window, Qt.Key.Key_Return)  # kind: keep "Kiến nghị"
+        assert _focused(window) is window.opinion_editor.content
+        type_text(window.opinion_editor.content, content)
+        _key(window, Qt.Key.Key_Return)  # opinion done → answer
+        qtbot.waitUntil(lambda: window.editors.currentWidget() is window.answer_editor, timeout=10000)
+        assert window.answer_editor.petition_id is not None
+        assert _focused(window) is leaders_combo
+        _key(window, Qt.Key.Key_Down)  # first leader
+        number = list(AnswerOutcome).index(outcome) + 1
+        _key(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.AltModifier)
+        assert window.answer_editor.current_outcome() == outcome
+        if outcome == AnswerOutcome.FORWARDED:
+            type_text(window.answer_editor.forwarded_to, "Ủy ban nhân dân tỉnh")
+        if outcome in (AnswerOutcome.ASSIGNED, AnswerOutcome.NOTED):
+            window.answer_editor.unit.setFocus()
+            _key(window, Qt.Key.Key_Down)
+        type_text(window.answer_editor.content, f"Trả lời: {content[:30]}")
+        with qtbot.waitSignal(window.answer_editor.answered, timeout=10000):
+            _key(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    # A pre-collected opinion is ticked, not retyped.
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.collected_model.rowCount() == 3, timeout=10000)
+    window.collected_view.setFocus()
+    window.collected_view.setCurrentIndex(window.collected_view.model().index(0, 0))
+    _key(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.collected_model.rowCount() == 2, timeout=10000)
+
+    # The speaker timer restarted for the ticked speaker and counts down.
+    assert window.timer.running
+    left = window.timer.left
+    qtbot.waitUntil(lambda: window.timer.left < left, timeout=3000)
+    _key(window, Qt.Key.Key_F7)  # one more minute
+    assert window.timer.left >= left + 58
+
+    screenshot = tmp_path / "live.png"
+    assert window.grab().save(str(screenshot))
+
+    # Conclusion and end.
+    _key(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    assert window.agenda.currentRow() == STEP_CONCLUSION
+    type_text(window.conclusion_editor.items, "Giao các đơn vị giải quyết đúng hạn")
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        _key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    _wait_idle(qtbot, context)
+
+    with context.db.reading() as session:
+        dialogue = session.get(Dialogue, window.dialogue_id)
+        assert dialogue is not None
+        assert dialogue.state == DialogueState.CLOSED
+        assert dialogue.started_at is not None and dialogue.ended_at is not None
+        assert (dialogue.leaders_count, dialogue.citizens_count) == (6, 85)
+        assert [a.full_name for a in dialogue.attendees] == ["Trần Quốc Hưng"]
+        assert [c.content for c in dialogue.conclusions] == ["Giao các đơn vị giải quyết đúng hạn"]
+        raised = session.scalars(
+            select(Petition).where(
+                Petition.dialogue_id == dialogue.id, Petition.source == PetitionSource.AT_MEETING
+            )
+        ).all()
+        assert [(p.petitioner_name, p.hamlet.name if p.hamlet else "", p.content) for p in raised] == [
+            (name, hamlet, content) for name, hamlet, content, _o in OPINIONS
+        ]
+        assert all(p.field is not None for p in raised)
+        statuses = [p.status for p in raised]
+        assert statuses == [
+            PetitionStatus.IN_PROGRESS,
+            PetitionStatus.ANSWERED,
+            PetitionStatus.FORWARDED,
+            PetitionStatus.IN_PROGRESS,
+            PetitionStatus.IN_PROGRESS,
+        ]
+        assert raised[2].forwarded_to == "Ủy ban nhân dân tỉnh"
+        first_assignment = session.scalars(
+            select(Assignment).where(Assignment.petition_id == raised[0].id)
+        ).one()
+        assert first_assignment.deadline == date.today() + timedelta(days=30)
+        assert raised[0].answers[0].answerer_name  # the leader picked by keyboard
+        ticked = session.scalars(
+            select(Petition).where(
+                Petition.source == PetitionSource.COLLECTED, Petition.raised_at_meeting.is_(True)
+            )
+        ).all()
+        assert len(ticked) == 1
+        # "Thôn Mới" did not exist: it was added to the catalogue on the fly.
+        assert raised[2].hamlet is not None and raised[2].hamlet.name == "Thôn Mới"
+        kinds = [
+            e.kind
+            for e in session.scalars(
+                select(MinuteEntry)
+                .where(MinuteEntry.dialogue_id == dialogue.id, MinuteEntry.deleted_at.is_(None))
+                .order_by(MinuteEntry.position)
+            )
+        ]
+        assert kinds[0] == MinuteKind.OPENING
+        assert kinds.count(MinuteKind.SPEECH) == 6 and kinds.count(MinuteKind.ANSWER) == 5
+        assert kinds[-1] == MinuteKind.CONCLUSION
+
+
+def test_typing_is_saved_without_any_save_action(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát nước")
+    # No save action: within a second of the last key the text is committed.
+    qtbot.waitUntil(lambda: not window.opinion_editor.saver.pending, timeout=2000)
+    assert window.save_indicator.text().startswith("Đã lưu")
+    with demo_context.db.reading() as session:
+        stored = session.scalars(select(Petition).where(Petition.petitioner_name == "Hà Văn Khoa")).one()
+        assert stored.content == "Đề nghị làm rãnh thoát nước"
+
+
+def test_delete_entry_needs_no_confirmation_and_undo_restores_it(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.agenda.setCurrentRow(0)
+    type_text(window.note_editor.content, "Khai mạc hội nghị")
+    QTest.keyClick(window.note_editor.content, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.entries_model.rowCount() == 1, timeout=10000)
+    window.entries_view.setFocus()
+    window.entries_view.setCurrentIndex(window.entries_proxy.index(0, 0))
+    QTest.keyClick(window.entries_view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.entries_model.rowCount() == 0, timeout=10000)
+    QTest.keyClick(window.entries_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.entries_model.rowCount() == 1, timeout=10000)
+    assert window.entries_proxy.index(0, 3).data() == "Khai mạc hội nghị"
+
+
+def test_similar_petition_from_an_earlier_dialogue_is_shown_quietly(qtbot, live: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.new_opinion()
+    type_text(
+        window.opinion_editor.content, "kenh tieu noi dong xu dong sau bi boi lap"
+    )  # typed without accents
+    qtbot.waitUntil(lambda: window.similar.isVisible(), timeout=5000)
+    text = window.similar.text()
+    assert "Ngô Văn Tâm (Thôn Nội Hòa)" in text
+    assert "07/10/2026" in text  # the earlier dialogue's date (demo built 45 days before TODAY)
+    assert "Giao công chức Địa chính phối hợp Hợp tác xã" in text  # the answer given then
+    assert "quá hạn" in text
+    assert "Công chức Địa chính" in text

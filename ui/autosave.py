@@ -1,0 +1,109 @@
+"""Autosave: every change reaches the disk without a Save button.
+
+Rule used across the program: committed at most ``idle_ms`` (300 ms) after typing stops, at least
+every ``max_ms`` (1 s) during continuous typing, and at once on ``flush()`` (focus change,
+switching records, closing). The snapshot of what to save is taken on the GUI thread; the write
+runs on the database thread of ``ui.tasks``, so typing never waits for the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QLabel, QWidget
+
+from app.domain.rules import AUTOSAVE_IDLE_MS as IDLE_MS
+from app.domain.rules import AUTOSAVE_MAX_MS as MAX_MS
+from ui.tasks import TaskManager, user_message
+
+
+class Autosaver(QObject):
+    saved = Signal(object)  # datetime of the commit
+    failed = Signal(str)  # Vietnamese message; the changes stay pending and are retried
+
+    def __init__(
+        self,
+        tasks: TaskManager,
+        snapshot: Callable[[], Any],
+        save: Callable[[Any], Any],
+        *,
+        idle_ms: int = IDLE_MS,
+        max_ms: int = MAX_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._tasks, self._snapshot, self._save = tasks, snapshot, save
+        self._dirty = False
+        self._in_flight = 0
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(idle_ms)
+        self._idle.timeout.connect(self.flush)
+        self._max = QTimer(self)
+        self._max.setSingleShot(True)
+        self._max.setInterval(max_ms)
+        self._max.timeout.connect(self.flush)
+        self.last_result: Any = None
+
+    @property
+    def pending(self) -> bool:
+        """Changes not yet committed (typed but not flushed, or being written)."""
+        return self._dirty or self._in_flight > 0
+
+    @Slot()
+    def touch(self) -> None:
+        """Call on every edit."""
+        self._dirty = True
+        self._idle.start()
+        if not self._max.isActive():
+            self._max.start()
+
+    @Slot()
+    def flush(self) -> None:
+        self._idle.stop()
+        self._max.stop()
+        if not self._dirty:
+            return
+        self._dirty = False
+        data = self._snapshot()
+        self._in_flight += 1
+        save = self._save
+        self._tasks.run(lambda: save(data), on_success=self._done, on_failure=self._failed)
+
+    def flush_and_wait(self, msecs: int = 10000) -> None:
+        """Flush and block until written (closing a window, ending the session)."""
+        self.flush()
+        self._tasks.wait(msecs)
+
+    def _done(self, result: Any) -> None:
+        self._in_flight -= 1
+        self.last_result = result
+        self.saved.emit(datetime.now())
+
+    def _failed(self, exc: BaseException) -> None:
+        self._in_flight -= 1
+        self._dirty = True  # keep the changes; the next edit or flush retries
+        self.failed.emit(user_message(exc))
+
+
+class SaveIndicator(QLabel):
+    """ "Đã lưu 08:15:02" in the corner; a red note when a save failed."""
+
+    def __init__(self, saver: Autosaver, parent: QWidget | None = None) -> None:
+        super().__init__("Chưa có thay đổi", parent)
+        self.setStyleSheet("color: #6b7280;")
+        saver.saved.connect(self.show_saved)
+        saver.failed.connect(self.show_failed)
+
+    @Slot(object)
+    def show_saved(self, when: datetime) -> None:
+        self.setStyleSheet("color: #1a7f37;")
+        self.setText(f"Đã lưu {when:%H:%M:%S}")
+
+    @Slot(str)
+    def show_failed(self, message: str) -> None:
+        self.setStyleSheet("color: #b00020; font-weight: 600;")
+        self.setText(f"Chưa lưu được: {message}")

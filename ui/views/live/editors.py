@@ -1,0 +1,534 @@
+"""The editors of the live screen: a note, an opinion, an answer, the conclusions.
+
+Each editor owns an Autosaver: what is typed reaches the database within a second, through the
+database thread. A "draft" holds the ids of the rows being typed; it is filled in on the worker
+thread by the first save (so no keystroke waits for the row to exist) and only read afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
+from app.domain.text import nfc, sort_key
+from app.services import minutes
+from app.services.catalog import CatalogueEntry, LeaderEntry
+from ui.autosave import Autosaver
+from ui.context import AppContext
+from ui.widgets import FieldError, NfcLineEdit
+
+
+class GrowingTextEdit(QPlainTextEdit):
+    """Plain text that is NFC on every read, Enter finishes (Shift+Enter for a new line)."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def text_nfc(self) -> str:
+        return nfc(self.toPlainText())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.finished.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class EnterMovesOn(QObject):
+    """Event filter: Enter in a one-line field moves to the next field, as on a paper form."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and isinstance(watched, QWidget)
+        ):
+            completer = getattr(watched, "completer", lambda: None)()
+            popup = completer.popup() if completer is not None else None
+            if popup is not None and popup.isVisible():
+                if popup.currentIndex().isValid():
+                    return False  # Enter takes the highlighted suggestion
+                popup.hide()
+            watched.focusNextChild()
+            return True
+        return False
+
+
+# --- notes (khai mạc, báo cáo, ghi chú) --------------------------------------------------------
+
+
+@dataclass
+class NoteDraft:
+    kind: MinuteKind
+    entry_id: int | None = None
+
+
+class NoteEditor(QWidget):
+    """Who speaks and what is said, for the steps that are not citizens' opinions."""
+
+    saved = Signal()
+
+    def __init__(self, context: AppContext, dialogue_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context, self._dialogue_id = context, dialogue_id
+        self.draft = NoteDraft(MinuteKind.OPENING)
+        layout = QFormLayout(self)
+        self.heading = QLabel()
+        layout.addRow(self.heading)
+        self.speaker = NfcLineEdit()
+        self.speaker.setPlaceholderText("Người phát biểu, chức vụ")
+        self.content = GrowingTextEdit()
+        self.content.setPlaceholderText("Nội dung (Enter: xong dòng này, Shift+Enter: xuống dòng)")
+        layout.addRow("Người phát biểu", self.speaker)
+        layout.addRow("Nội dung", self.content)
+        self.saver = Autosaver(context.tasks, self._snapshot, self._save, parent=self)
+        self.speaker.textEdited.connect(self.saver.touch)
+        self.content.textChanged.connect(self._content_changed)
+        self.content.finished.connect(self.finish)
+        self.speaker.installEventFilter(EnterMovesOn(self))
+        self._loading = False
+
+    def begin(self, kind: MinuteKind, label: str, speaker: str = "") -> None:
+        self.saver.flush()
+        self.draft = NoteDraft(kind)
+        self.heading.setText(f"<b>{label}</b> — mỗi lần Enter ghi một dòng biên bản")
+        self._loading = True
+        self.speaker.setText(speaker)
+        self.content.clear()
+        self._loading = False
+        self.content.setFocus()
+
+    def _content_changed(self) -> None:
+        if not self._loading:
+            self.saver.touch()
+
+    def _snapshot(self) -> tuple[NoteDraft, str, str]:
+        return self.draft, self.speaker.text_nfc(), self.content.text_nfc()
+
+    def _save(self, data: tuple[NoteDraft, str, str]) -> None:
+        draft, speaker, content = data
+        with self._context.db.transaction() as session:
+            if draft.entry_id is None:
+                draft.entry_id = minutes.add_entry(
+                    session, self._dialogue_id, draft.kind, speaker=speaker, content=content
+                )
+            else:
+                minutes.update_entry(session, draft.entry_id, speaker=speaker, content=content)
+
+    @Slot()
+    def finish(self) -> None:
+        """Enter: this line is done; the next one starts with the same speaker."""
+        if not self.content.text_nfc().strip():
+            return
+        self.saver.flush()
+        self.saved.emit()
+        self.begin(
+            self.draft.kind, self.heading.text().split("</b>")[0].removeprefix("<b>"), self.speaker.text()
+        )
+
+
+# --- opinions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class OpinionDraft:
+    petition_id: int | None = None
+    entry_id: int | None = None
+
+
+class OpinionEditor(QWidget):
+    """A citizen's opinion typed while they speak: name, thôn, field, kind, content."""
+
+    started = Signal()  # a new speaker: the timer restarts
+    saved = Signal()
+    finished = Signal()
+    content_changed = Signal(str)  # for the "similar petitions" hint
+    speaker_changed = Signal(str, str)  # speaker line, topic — for the projector
+
+    def __init__(self, context: AppContext, dialogue_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context, self._dialogue_id = context, dialogue_id
+        self.draft = OpinionDraft()
+        self._loading = False
+        layout = QFormLayout(self)
+        self.heading = QLabel("<b>Ý kiến của Nhân dân</b> — Ctrl+N: người phát biểu mới")
+        layout.addRow(self.heading)
+        self.name = NfcLineEdit()
+        self.name.setPlaceholderText("Họ tên người nêu (để trống nếu ẩn danh)")
+        self.name_model = QStringListModel(self)
+        name_completer = QCompleter(self.name_model, self)
+        name_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        name_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.name.setCompleter(name_completer)
+        name_completer.activated.connect(self._speaker_picked)
+        self.hamlet = NfcLineEdit()
+        self.hamlet.setPlaceholderText("Thôn / tổ dân phố (tên mới sẽ được thêm vào danh mục)")
+        self.hamlet_model = QStringListModel(self)
+        hamlet_completer = QCompleter(self.hamlet_model, self)
+        hamlet_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        hamlet_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.hamlet.setCompleter(hamlet_completer)
+        self.field = QComboBox()
+        self.kind = QComboBox()
+        for kind in PetitionKind:
+            self.kind.addItem(kind.label[:1].upper() + kind.label[1:], kind)
+        self.kind.setCurrentIndex(list(PetitionKind).index(PetitionKind.PROPOSAL))
+        self.content = GrowingTextEdit()
+        self.content.setPlaceholderText("Nội dung ý kiến (Enter: xong, Shift+Enter: xuống dòng)")
+        row = QHBoxLayout()
+        row.addWidget(self.field, 3)
+        row.addWidget(QLabel("Loại"))
+        row.addWidget(self.kind, 1)
+        layout.addRow("Người nêu", self.name)
+        layout.addRow("Thôn/tổ", self.hamlet)
+        layout.addRow("Lĩnh vực", row)
+        layout.addRow("Nội dung", self.content)
+        self.error = FieldError()
+        layout.addRow(self.error)
+
+        self.saver = Autosaver(context.tasks, self._snapshot, self._save, parent=self)
+        moves_on = EnterMovesOn(self)
+        for edit in (self.name, self.hamlet):
+            edit.installEventFilter(moves_on)
+            edit.textEdited.connect(self._edited)
+        self.field.installEventFilter(moves_on)
+        self.kind.installEventFilter(moves_on)
+        self.field.currentIndexChanged.connect(self._edited)
+        self.kind.currentIndexChanged.connect(self._edited)
+        self.content.textChanged.connect(self._content_edited)
+        self.content.finished.connect(self.finish)
+        self._speakers: dict[str, str] = {}
+
+    def set_catalogues(
+        self, fields: list[CatalogueEntry], hamlets: list[CatalogueEntry], speakers: list[tuple[str, str]]
+    ) -> None:
+        self._loading = True
+        current = self.field.currentData()
+        self.field.clear()
+        self.field.addItem("(chưa chọn)", None)
+        for number, entry in enumerate(fields, start=1):
+            prefix = f"{number}. " if number <= 9 else ""
+            self.field.addItem(f"{prefix}{entry.name}", entry.id)
+        if current is not None:
+            self.field.setCurrentIndex(max(0, self.field.findData(current)))
+        self.hamlet_model.setStringList(sorted((h.name for h in hamlets), key=sort_key))
+        self._speakers = {f"{name} — {hamlet}" if hamlet else name: hamlet for name, hamlet in speakers}
+        self.name_model.setStringList(list(self._speakers))
+        self._loading = False
+
+    @Slot(str)
+    def _speaker_picked(self, text: str) -> None:
+        hamlet = self._speakers.get(text, "")
+        name = text.split(" — ")[0]
+        self.name.setText(name)
+        if hamlet:
+            self.hamlet.setText(hamlet)
+        self._edited()
+
+    def begin(self) -> None:
+        """A new speaker: the previous opinion is saved at once, the form is cleared."""
+        self.saver.flush()
+        self.draft = OpinionDraft()
+        self._loading = True
+        self.name.clear()
+        self.hamlet.clear()
+        self.field.setCurrentIndex(0)
+        self.kind.setCurrentIndex(list(PetitionKind).index(PetitionKind.PROPOSAL))
+        self.content.clear()
+        self.error.show_message(None)
+        self._loading = False
+        self.name.setFocus()
+        self.started.emit()
+        self.speaker_changed.emit("", "")
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.saver.touch()
+        self.speaker_changed.emit(
+            self._speaker_line(),
+            self.field.currentText().split(". ", 1)[-1] if self.field.currentData() else "",
+        )
+
+    def _content_edited(self) -> None:
+        if self._loading:
+            return
+        self.saver.touch()
+        self.content_changed.emit(self.content.text_nfc())
+
+    def _speaker_line(self) -> str:
+        name = self.name.text_nfc().strip() or "Một công dân"
+        hamlet = self.hamlet.text_nfc().strip()
+        return f"{name} – {hamlet}" if hamlet else name
+
+    def _snapshot(self) -> tuple[OpinionDraft, minutes.OpinionInput]:
+        return self.draft, minutes.OpinionInput(
+            petitioner_name=self.name.text_nfc(),
+            hamlet=self.hamlet.text_nfc(),
+            field_id=self.field.currentData(),
+            kind=PetitionKind(self.kind.currentData()),  # Qt hands str enums back as str
+            content=self.content.text_nfc(),
+        )
+
+    def _save(self, data: tuple[OpinionDraft, minutes.OpinionInput]) -> None:
+        draft, opinion = data
+        with self._context.db.transaction() as session:
+            if draft.petition_id is None:
+                draft.petition_id, draft.entry_id = minutes.record_opinion(
+                    session, self._dialogue_id, opinion
+                )
+            else:
+                minutes.update_opinion(session, draft.petition_id, opinion)
+
+    @Slot()
+    def finish(self) -> None:
+        """Enter in the content: the opinion is complete; the answer comes next."""
+        if not self.content.text_nfc().strip():
+            self.error.show_message("Hãy nhập nội dung ý kiến trước khi chuyển sang phần trả lời.")
+            return
+        self.error.show_message(None)
+        self.saver.flush()
+        self.saved.emit()
+        self.finished.emit()
+
+
+# --- answers -------------------------------------------------------------------------------------
+
+
+class AnswerEditor(QWidget):
+    """Who answers, what, and the outcome: done, assigned with a deadline, forwarded, noted."""
+
+    answered = Signal(int)  # petition id
+
+    def __init__(self, context: AppContext, dialogue_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context, self._dialogue_id = context, dialogue_id
+        self.petition_id: int | None = None
+        self._meeting_day = date.today()
+        layout = QVBoxLayout(self)
+        self.heading = QLabel("<b>Trả lời</b> — chọn ý kiến ở danh sách bên phải (F3)")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        form = QFormLayout()
+        self.leader = QComboBox()
+        self.content = GrowingTextEdit()
+        self.content.setPlaceholderText("Nội dung trả lời (Enter hoặc Ctrl+Enter: ghi trả lời)")
+        self.outcome = QComboBox()
+        for number, outcome in enumerate(AnswerOutcome, start=1):
+            self.outcome.addItem(f"{number}. {outcome.label[:1].upper()}{outcome.label[1:]}", outcome)
+        self.unit = QComboBox()
+        self.support = QListWidget()
+        self.support.setMaximumHeight(90)
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("dd/MM/yyyy")
+        self.forwarded_to = NfcLineEdit()
+        self.forwarded_to.setPlaceholderText("Ví dụ: Ủy ban nhân dân tỉnh, Sở Tài nguyên và Môi trường")
+        self.errors = {key: FieldError() for key in ("content", "lead_unit_id", "deadline", "forwarded_to")}
+        form.addRow("Người trả lời", self.leader)
+        form.addRow("Nội dung", self.content)
+        form.addRow("", self.errors["content"])
+        form.addRow("Kết quả", self.outcome)
+        self.unit_label, self.support_label = QLabel("Đơn vị chủ trì"), QLabel("Đơn vị phối hợp")
+        self.deadline_label, self.forward_label = QLabel("Thời hạn"), QLabel("Chuyển đến")
+        form.addRow(self.unit_label, self.unit)
+        form.addRow("", self.errors["lead_unit_id"])
+        form.addRow(self.support_label, self.support)
+        form.addRow(self.deadline_label, self.deadline)
+        form.addRow("", self.errors["deadline"])
+        form.addRow(self.forward_label, self.forwarded_to)
+        form.addRow("", self.errors["forwarded_to"])
+        layout.addLayout(form)
+        self.submit_button = QPushButton("Ghi trả lời (Ctrl+Enter)")
+        self.submit_button.clicked.connect(self.submit)
+        layout.addWidget(self.submit_button)
+        layout.addStretch(1)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        self.content.finished.connect(self.submit)
+        self._outcome_changed()
+
+    def set_catalogues(
+        self,
+        leaders: list[LeaderEntry],
+        units: list[CatalogueEntry],
+        default_deadline: date,
+        meeting_day: date,
+    ) -> None:
+        self.leader.clear()
+        self.leader.addItem("(chưa chọn)", None)
+        for leader in leaders:
+            self.leader.addItem(leader.label, leader.id)
+        self.unit.clear()
+        self.unit.addItem("(chọn đơn vị)", None)
+        self.support.clear()
+        for unit in units:
+            self.unit.addItem(unit.name, unit.id)
+            item = QListWidgetItem(unit.name)
+            item.setData(Qt.ItemDataRole.UserRole, unit.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.support.addItem(item)
+        self._meeting_day = meeting_day
+        self.deadline.setDate(QDate(default_deadline.year, default_deadline.month, default_deadline.day))
+
+    def select(self, petition_id: int, summary: str) -> None:
+        self.petition_id = petition_id
+        self.heading.setText(f"<b>Trả lời ý kiến:</b> {summary}")
+        self.content.clear()
+        for error in self.errors.values():
+            error.show_message(None)
+
+    def set_outcome(self, outcome: AnswerOutcome) -> None:
+        self.outcome.setCurrentIndex(list(AnswerOutcome).index(outcome))
+
+    def current_outcome(self) -> AnswerOutcome:
+        return AnswerOutcome(self.outcome.currentData())  # Qt hands str enums back as plain str
+
+    def _outcome_changed(self) -> None:
+        outcome = self.current_outcome()
+        assigned = outcome in (AnswerOutcome.ASSIGNED, AnswerOutcome.NOTED)
+        for widget in (
+            self.unit,
+            self.unit_label,
+            self.support,
+            self.support_label,
+            self.deadline,
+            self.deadline_label,
+        ):
+            widget.setVisible(assigned)
+        forwarded = outcome == AnswerOutcome.FORWARDED
+        self.forwarded_to.setVisible(forwarded)
+        self.forward_label.setVisible(forwarded)
+
+    def input(self) -> minutes.AnswerInput | None:
+        if self.petition_id is None:
+            return None
+        outcome = self.current_outcome()
+        qdate = self.deadline.date()
+        assigned = outcome in (AnswerOutcome.ASSIGNED, AnswerOutcome.NOTED)
+        chosen_unit = self.unit.currentData() if assigned else None
+        return minutes.AnswerInput(
+            petition_id=self.petition_id,
+            content=self.content.text_nfc(),
+            # "Ghi nhận nghiên cứu" with a unit picked is followed up like an assignment.
+            outcome=AnswerOutcome.ASSIGNED if outcome == AnswerOutcome.NOTED and chosen_unit else outcome,
+            leader_id=self.leader.currentData(),
+            lead_unit_id=chosen_unit,
+            supporting_unit_ids=[
+                self.support.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.support.count())
+                if self.support.item(i).checkState() == Qt.CheckState.Checked
+            ]
+            if assigned
+            else [],
+            deadline=date(qdate.year(), qdate.month(), qdate.day()) if chosen_unit else None,
+            forwarded_to=self.forwarded_to.text_nfc() if outcome == AnswerOutcome.FORWARDED else "",
+        )
+
+    @Slot()
+    def submit(self) -> None:
+        data = self.input()
+        if data is None:
+            self.heading.setText(
+                "<b>Trả lời</b> — <span style='color:#b00020'>hãy chọn ý kiến cần trả lời ở danh sách bên phải.</span>"
+            )
+            return
+        if self.current_outcome() == AnswerOutcome.NOTED and data.lead_unit_id is None:
+            data.outcome = AnswerOutcome.NOTED
+        problems = minutes.validate_answer(data, self._meeting_day)
+        for key, error in self.errors.items():
+            error.show_message(problems.get(key))
+        if problems:
+            return
+        db = self._context.db
+        self.submit_button.setEnabled(False)
+
+        def work() -> int:
+            with db.transaction() as session:
+                minutes.answer(session, data)
+            return data.petition_id
+
+        def done(petition_id: int) -> None:
+            self.submit_button.setEnabled(True)
+            self.content.clear()
+            self.answered.emit(petition_id)
+
+        def failed(exc: BaseException) -> None:
+            from app.errors import ValidationError
+            from ui.tasks import user_message
+
+            self.submit_button.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                for key, error in self.errors.items():
+                    error.show_message(exc.problems.get(key))
+            else:
+                self.errors["content"].show_message(user_message(exc))
+
+        self._context.tasks.run(work, on_success=done, on_failure=failed)
+
+
+# --- conclusions -------------------------------------------------------------------------------
+
+
+class ConclusionEditor(QWidget):
+    """The chair's conclusion, one item per line; "Kết thúc hội nghị" closes the dialogue."""
+
+    end_requested = Signal(list)
+
+    def __init__(self, context: AppContext, dialogue_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context, self._dialogue_id = context, dialogue_id
+        self._loading = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Kết luận của chủ trì</b> — mỗi dòng một nội dung kết luận"))
+        self.items = QPlainTextEdit()
+        self.items.setPlaceholderText(
+            "Ví dụ:\nGiao công chức Địa chính – Xây dựng kiểm tra, báo cáo trước ngày …\n"
+            "Văn phòng theo dõi, đôn đốc, tổng hợp kết quả."
+        )
+        layout.addWidget(self.items, 1)
+        self.end_button = QPushButton("Kết thúc hội nghị (Ctrl+Shift+E)")
+        self.end_button.clicked.connect(self.request_end)
+        layout.addWidget(self.end_button)
+        self.saver = Autosaver(context.tasks, self.lines, self._save, parent=self)
+        self.items.textChanged.connect(lambda: None if self._loading else self.saver.touch())
+
+    def load(self, items: list[str]) -> None:
+        self._loading = True
+        self.items.setPlainText("\n".join(items))
+        self._loading = False
+
+    def _save(self, items: list[str]) -> None:
+        with self._context.db.transaction() as session:
+            minutes.save_conclusions(session, self._dialogue_id, items)
+
+    def lines(self) -> list[str]:
+        return [line.strip() for line in nfc(self.items.toPlainText()).splitlines() if line.strip()]
+
+    @Slot()
+    def request_end(self) -> None:
+        self.saver.flush()
+        self.end_requested.emit(self.lines())

@@ -1,0 +1,807 @@
+"""Biên bản trực tiếp: the window the secretary types in for three hours.
+
+Left: the agenda (current step highlighted) and attendance. Centre: the minutes as they grow and
+the editor of the current step. Right: opinions raised here, the pre-collected list to tick, and
+a quiet hint when a similar petition was raised before. Everything autosaves; nothing needs the
+mouse (F1 lists the keys).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, MinuteKind
+from app.domain.text import clean, short_date
+from app.services import catalog, minutes, settings
+from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
+from ui.autosave import Autosaver, SaveIndicator
+from ui.context import AppContext
+from ui.models.table import Column, RowTableModel
+from ui.views.common import make_table_view
+from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
+from ui.views.live.projector import ProjectorWindow
+from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
+from ui.widgets import Banner
+
+STEP_OPENING, STEP_REPORT, STEP_OPINIONS, STEP_ANSWERS, STEP_CONCLUSION = range(len(AGENDA))
+
+ENTRY_COLUMNS: list[Column[EntryRow]] = [
+    Column("Giờ", lambda r: f"{r.at:%H:%M}", sort=lambda r: r.position),
+    Column("Phần", lambda r: r.kind.label),
+    Column("Người phát biểu", lambda r: r.speaker),
+    Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
+]
+
+
+def _opinion_tone(row: OpinionRow) -> str | None:
+    return "ok" if row.answers else "warning"
+
+
+OPINION_COLUMNS: list[Column[OpinionRow]] = [
+    Column("Người nêu", lambda r: f"{r.petitioner} ({r.hamlet})" if r.hamlet else r.petitioner),
+    Column("Trả lời", lambda r: f"{r.answers} lần" if r.answers else "chưa", tone=_opinion_tone),
+    Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
+]
+COLLECTED_COLUMNS = [OPINION_COLUMNS[0], OPINION_COLUMNS[2]]
+
+SHORTCUTS = [
+    ("F5", "Bắt đầu hội nghị"),
+    ("Ctrl+N hoặc F2", "Người phát biểu mới (ghi ý kiến)"),
+    ("Enter", "Sang ô tiếp theo; trong ô nội dung: xong ý kiến, sang trả lời"),
+    ("Shift+Enter", "Xuống dòng trong nội dung"),
+    ("F3", "Trả lời ý kiến đang chọn"),
+    ("Alt+1 … Alt+4", "Kết quả trả lời: xong tại hội nghị / giao đơn vị / chuyển cấp / ghi nhận"),
+    ("Ctrl+Enter", "Ghi trả lời"),
+    ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
+    ("Ctrl+T", "Đánh dấu ý kiến thu thập trước là «nêu tại hội nghị»"),
+    ("Delete", "Xóa dòng biên bản đang chọn (Ctrl+Z để hoàn tác)"),
+    ("Ctrl+Z / Ctrl+Y", "Hoàn tác / làm lại"),
+    ("F6 / F7 / F8", "Đồng hồ: tạm dừng–tiếp / thêm 1 phút / bắt đầu lại"),
+    ("F11", "Màn hình trình chiếu"),
+    ("Ctrl+Shift+E", "Kết thúc hội nghị"),
+    ("Ctrl + / Ctrl −", "Phóng to / thu nhỏ chữ"),
+    ("F1", "Bảng phím tắt này"),
+]
+
+
+class _DeleteEntry(QUndoCommand):
+    def __init__(self, window: LiveMinutesWindow, entry_id: int, text: str) -> None:
+        super().__init__(f"Xóa dòng «{text[:30]}»")
+        self._window, self._entry_id = window, entry_id
+
+    def redo(self) -> None:
+        self._window.run_and_reload(lambda s: minutes.delete_entry(s, self._entry_id))
+
+    def undo(self) -> None:
+        self._window.run_and_reload(lambda s: minutes.restore_entry(s, self._entry_id))
+
+
+class _TickCollected(QUndoCommand):
+    def __init__(self, window: LiveMinutesWindow, petition_id: int, dialogue_id: int) -> None:
+        super().__init__("Đánh dấu nêu tại hội nghị")
+        self._window, self._petition_id, self._dialogue_id = window, petition_id, dialogue_id
+
+    def redo(self) -> None:
+        self._window.run_and_reload(lambda s: minutes.tick_collected(s, self._petition_id, self._dialogue_id))
+
+    def undo(self) -> None:
+        self._window.run_and_reload(lambda s: minutes.untick_collected(s, self._petition_id))
+
+
+class LiveMinutesWindow(QMainWindow):
+    """One dialogue's live minutes."""
+
+    state_loaded = Signal(object)  # LiveDialogue after each reload
+    dialogue_closed = Signal(int)
+
+    def __init__(
+        self,
+        context: AppContext,
+        dialogue_id: int,
+        *,
+        recovered: bool = False,
+        ui_settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context, self.dialogue_id = context, dialogue_id
+        self.state: LiveDialogue | None = None
+        self._settings = ui_settings
+        self.undo_stack = QUndoStack(self)
+        self.setWindowTitle("Biên bản trực tiếp")
+        self.setMinimumSize(1000, 640)
+
+        central = QWidget()
+        root = QVBoxLayout(central)
+        root.setContentsMargins(8, 6, 8, 6)
+        root.addLayout(self._build_top_bar())
+        self.banner = Banner("", "info")
+        self.banner.hide()
+        root.addWidget(self.banner)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_sidebar())
+        splitter.addWidget(self._build_centre())
+        splitter.addWidget(self._build_right())
+        splitter.setSizes([230, 700, 420])
+        splitter.setStretchFactor(1, 1)
+        root.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.timer = SpeakerTimer(180, self)
+        self.timer.ticked.connect(self._show_timer)
+        self.projector: ProjectorWindow | None = None
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._update_clock)
+        self._clock.start()
+        self._similar_timer = QTimer(self)
+        self._similar_timer.setSingleShot(True)
+        self._similar_timer.setInterval(600)
+        self._similar_timer.timeout.connect(self._look_for_similar)
+        self._pending_similar = ""
+
+        # Lists follow the autosaves (a new opinion appears while it is typed), at most once a second.
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(1000)
+        self._reload_timer.timeout.connect(self.reload)
+        self._connect_editors()
+        self._add_actions()
+        if recovered:
+            self.show_banner(
+                "Chương trình đã khôi phục hội nghị đang ghi dở sau khi bị tắt đột ngột (mất điện hoặc lỗi). "
+                "Mọi nội dung đã lưu vẫn còn nguyên; hãy ghi tiếp.",
+                "warning",
+            )
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # Windows log-off / shutdown: save what is typed before the session ends.
+            app.commitDataRequest.connect(self._commit_data)
+            app.aboutToQuit.connect(self.flush_all)
+            # Moving to another field, record or window saves at once.
+            app.focusChanged.connect(self._focus_changed)
+        self.load_catalogues()
+        self.reload()
+
+    # --- layout -------------------------------------------------------------------------
+    def _build_top_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.title_label = QLabel()
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setWordWrap(True)
+        bar.addWidget(self.title_label, 1)
+        self.clock_label = QLabel()
+        self.clock_label.setToolTip("Thời gian từ lúc bắt đầu hội nghị")
+        bar.addWidget(self.clock_label)
+        self.start_button = QPushButton("Bắt đầu hội nghị (F5)")
+        self.start_button.clicked.connect(self.start)
+        bar.addWidget(self.start_button)
+        self.timer_label = QLabel("3:00")
+        timer_font = QFont(self.timer_label.font())
+        timer_font.setPointSizeF(timer_font.pointSizeF() * 1.6)
+        timer_font.setBold(True)
+        self.timer_label.setFont(timer_font)
+        self.timer_label.setMinimumWidth(80)
+        self.timer_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.timer_label.setToolTip(
+            "Thời gian còn lại của người phát biểu (F6 tạm dừng, F7 thêm 1 phút, F8 bắt đầu lại)"
+        )
+        bar.addWidget(self.timer_label)
+        self.projector_button = QPushButton("Trình chiếu (F11)")
+        self.projector_button.clicked.connect(self.toggle_projector)
+        bar.addWidget(self.projector_button)
+        self.save_label_holder = QHBoxLayout()
+        bar.addLayout(self.save_label_holder)
+        return bar
+
+    def _build_sidebar(self) -> QWidget:
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel("<b>Chương trình hội nghị</b>"))
+        self.agenda = QListWidget()
+        for number, (_kind, label) in enumerate(AGENDA, start=1):
+            self.agenda.addItem(f"{number}. {label}")
+        self.agenda.setMaximumHeight(150)
+        self.agenda.setStyleSheet(
+            "QListWidget::item:selected { background: #1f3b57; color: white; font-weight: 600; }"
+        )
+        layout.addWidget(self.agenda)
+
+        attendance = QGroupBox("Thành phần tham dự")
+        form = QFormLayout(attendance)
+        self.counts: dict[str, QSpinBox] = {}
+        for key, label in (
+            ("leaders", "Lãnh đạo"),
+            ("units", "Ban, ngành, đoàn thể"),
+            ("hamlet_heads", "Trưởng thôn, tổ"),
+            ("citizens", "Công dân"),
+        ):
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.setObjectName(key)
+            self.counts[key] = spin
+            form.addRow(label, spin)
+        self.attendees = QPlainTextEdit()
+        self.attendees.setPlaceholderText("Đại biểu (mỗi dòng: Họ tên – chức vụ)")
+        self.attendees.setMaximumHeight(120)
+        form.addRow(self.attendees)
+        layout.addWidget(attendance)
+        layout.addStretch(1)
+        return side
+
+    def _build_centre(self) -> QWidget:
+        centre = QSplitter(Qt.Orientation.Vertical)
+        self.entries_model: RowTableModel[EntryRow] = RowTableModel(
+            ENTRY_COLUMNS, self._load_entries, self.context.tasks, page_size=100000, parent=self
+        )
+        self.entries_view, self.entries_proxy = make_table_view(self.entries_model, self)
+        self.entries_view.setSortingEnabled(False)
+        self.entries_view.setWordWrap(True)
+        self.entries_model.loaded.connect(self._entries_loaded)
+        centre.addWidget(self.entries_view)
+        self.editors = QStackedWidget()
+        self.note_editor = NoteEditor(self.context, self.dialogue_id)
+        self.opinion_editor = OpinionEditor(self.context, self.dialogue_id)
+        self.answer_editor = AnswerEditor(self.context, self.dialogue_id)
+        self.conclusion_editor = ConclusionEditor(self.context, self.dialogue_id)
+        for editor in (self.note_editor, self.opinion_editor, self.answer_editor, self.conclusion_editor):
+            self.editors.addWidget(editor)
+        centre.addWidget(self.editors)
+        centre.setSizes([300, 340])
+        return centre
+
+    def _build_right(self) -> QWidget:
+        right = QWidget()
+        layout = QVBoxLayout(right)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.opinions_model: RowTableModel[OpinionRow] = RowTableModel(
+            OPINION_COLUMNS, self._rows_of("opinions"), self.context.tasks, page_size=100000, parent=self
+        )
+        self.opinions_view, _proxy = make_table_view(self.opinions_model, self)
+        self.opinions_view.setSortingEnabled(False)
+        self.opinions_view.doubleClicked.connect(lambda _i: self.answer_selected())
+        self.opinions_model.loaded.connect(lambda _n: self._fit(self.opinions_view, [170, 60]))
+        self.collected_model: RowTableModel[OpinionRow] = RowTableModel(
+            COLLECTED_COLUMNS, self._rows_of("collected"), self.context.tasks, page_size=100000, parent=self
+        )
+        self.collected_view, _proxy2 = make_table_view(self.collected_model, self)
+        self.collected_view.setSortingEnabled(False)
+        self.collected_view.doubleClicked.connect(lambda _i: self.tick_selected())
+        self.collected_model.loaded.connect(lambda _n: self._fit(self.collected_view, [170]))
+        collected_page = QWidget()
+        collected_layout = QVBoxLayout(collected_page)
+        collected_layout.setContentsMargins(0, 0, 0, 0)
+        collected_layout.addWidget(self.collected_view)
+        self.tick_button = QPushButton("Nêu tại hội nghị (Ctrl+T)")
+        self.tick_button.clicked.connect(self.tick_selected)
+        collected_layout.addWidget(self.tick_button)
+        self.tabs.addTab(self.opinions_view, "Tại hội nghị")
+        self.tabs.addTab(collected_page, "Thu thập trước")
+        layout.addWidget(self.tabs, 2)
+        self.similar = QLabel()
+        self.similar.setWordWrap(True)
+        self.similar.setTextFormat(Qt.TextFormat.RichText)
+        self.similar.setStyleSheet(
+            "QLabel { background: #f4f6f8; color: #374151; padding: 6px; border-radius: 4px; }"
+        )
+        self.similar.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.similar.hide()
+        layout.addWidget(self.similar, 1)
+        return right
+
+    @staticmethod
+    def _fit(view: QTableView, widths: list[int]) -> None:
+        for column, width in enumerate(widths):
+            view.setColumnWidth(column, width)
+
+    # --- wiring --------------------------------------------------------------------------
+    def _connect_editors(self) -> None:
+        self.agenda.currentRowChanged.connect(self._step_changed)
+        self.opinion_editor.started.connect(self.timer.restart)
+        self.opinion_editor.saved.connect(self.reload)
+        self.opinion_editor.finished.connect(self._opinion_finished)
+        self.opinion_editor.content_changed.connect(self._content_typed)
+        self.note_editor.saved.connect(self.reload)
+        self.answer_editor.answered.connect(self._answered)
+        self.conclusion_editor.end_requested.connect(self.end)
+        self.attendance_saver = Autosaver(
+            self.context.tasks, self._attendance_snapshot, self._save_attendance, parent=self
+        )
+        for spin in self.counts.values():
+            spin.valueChanged.connect(lambda _v: self._attendance_touched())
+        self.attendees.textChanged.connect(self._attendance_touched)
+        self._loading_attendance = False
+        # One indicator for every editor: the latest save wins.
+        self.save_indicator = SaveIndicator(self.opinion_editor.saver)
+        # Answers are saved by their own key, in one transaction, not by an autosaver.
+        for saver in (self.note_editor.saver, self.conclusion_editor.saver, self.attendance_saver):
+            saver.saved.connect(self.save_indicator.show_saved)
+            saver.failed.connect(self.save_indicator.show_failed)
+        self.save_label_holder.addWidget(self.save_indicator)
+        for saver in (self.opinion_editor.saver, self.note_editor.saver):
+            saver.saved.connect(lambda _when: self._reload_timer.start())
+
+    def _add_actions(self) -> None:
+        def add(keys: str | list[str], slot: Any) -> QAction:
+            action = QAction(self)
+            sequences = [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
+            action.setShortcuts(sequences)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False: slot())
+            self.addAction(action)
+            return action
+
+        add("F5", self.start)
+        add(["Ctrl+N", "F2"], self.new_opinion)
+        add("F3", self.answer_selected)
+        add("Ctrl+T", self.tick_selected)
+        add("Ctrl+Return", self.answer_editor.submit)
+        add("Ctrl+Enter", self.answer_editor.submit)
+        for number, outcome in enumerate(AnswerOutcome, start=1):
+            add(f"Alt+{number}", lambda o=outcome: self.answer_editor.set_outcome(o))
+        for number in range(1, len(AGENDA) + 1):
+            add(f"Ctrl+{number}", lambda row=number - 1: self.agenda.setCurrentRow(row))
+        add("F6", self.timer.toggle_pause)
+        add("F7", self.timer.extend)
+        add("F8", self.timer.restart)
+        add("F11", self.toggle_projector)
+        add("Ctrl+Shift+E", self.conclusion_editor.request_end)
+        add("F1", self.show_shortcuts)
+        add(["Ctrl++", "Ctrl+="], lambda: self.change_font_size(1))
+        add("Ctrl+-", lambda: self.change_font_size(-1))
+        undo = self.undo_stack.createUndoAction(self, "Hoàn tác")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.addAction(undo)
+        redo = self.undo_stack.createRedoAction(self, "Làm lại")
+        redo.setShortcuts([QKeySequence.StandardKey.Redo, QKeySequence("Ctrl+Y")])
+        self.addAction(redo)
+        delete = QAction(self.entries_view)
+        delete.setShortcut(QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected_entry)
+        self.entries_view.addAction(delete)
+
+    # --- loading ---------------------------------------------------------------------------
+    def _load_entries(self, offset: int, _limit: int) -> list[EntryRow]:
+        if offset:
+            return []
+        with self.context.db.reading() as session:
+            state = minutes.live_dialogue(session, self.dialogue_id)
+        self._latest = state
+        return state.entries
+
+    def _rows_of(self, which: str):  # type: ignore[no-untyped-def]
+        def load(offset: int, _limit: int) -> list[OpinionRow]:
+            if offset:
+                return []
+            with self.context.db.reading() as session:
+                state = minutes.live_dialogue(session, self.dialogue_id)
+            return list(getattr(state, which))
+
+        return load
+
+    @Slot()
+    def reload(self) -> None:
+        self.entries_model.reload()
+        self.opinions_model.reload()
+        self.collected_model.reload()
+
+    def load_catalogues(self) -> None:
+        db = self.context.db
+
+        def load() -> dict[str, Any]:
+            with db.reading() as session:
+                state = minutes.live_dialogue(session, self.dialogue_id)
+                return {
+                    "state": state,
+                    "fields": catalog.list_entries(session, "field"),
+                    "hamlets": catalog.list_entries(session, "hamlet"),
+                    "units": catalog.list_entries(session, "unit"),
+                    "leaders": catalog.list_leaders(session),
+                    "speakers": minutes.known_speakers(session),
+                    "speaker_seconds": int(settings.get_setting(session, "speaker_seconds")),
+                }
+
+        self.context.tasks.run(load, on_success=self._catalogues_loaded)
+
+    def _catalogues_loaded(self, data: dict[str, Any]) -> None:
+        state: LiveDialogue = data["state"]
+        self.timer.allowed = data["speaker_seconds"]
+        self.opinion_editor.set_catalogues(data["fields"], data["hamlets"], data["speakers"])
+        meeting_day = (state.started_at or state.scheduled_at or datetime.now()).date()
+        self.answer_editor.set_catalogues(data["leaders"], data["units"], state.default_deadline, meeting_day)
+        self._apply_state(state, first=self.state is None)
+
+    def _entries_loaded(self, _count: int) -> None:
+        state = getattr(self, "_latest", None)
+        if state is not None:
+            self._apply_state(state, first=self.state is None)
+        self.entries_view.resizeColumnToContents(0)
+        self.entries_view.resizeColumnToContents(1)
+        self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
+        self.entries_view.scrollToBottom()
+
+    def _apply_state(self, state: LiveDialogue, *, first: bool) -> None:
+        self.state = state
+        when = (
+            state.scheduled_at.strftime("%H:%M") + " " + short_date(state.scheduled_at.date())
+            if state.scheduled_at
+            else ""
+        )
+        self.title_label.setText(
+            f"{state.title}<br><span style='font-weight:400;font-size:small'>{state.place} {when}</span>"
+        )
+        self.setWindowTitle(f"Biên bản trực tiếp – {state.title}")
+        running = state.state == DialogueState.IN_PROGRESS
+        self.start_button.setVisible(state.state == DialogueState.PLANNED)
+        for editor in (self.note_editor, self.opinion_editor, self.answer_editor, self.conclusion_editor):
+            editor.setEnabled(running)
+        if state.state == DialogueState.CLOSED:
+            self.show_banner(
+                f"Hội nghị đã kết thúc lúc {state.ended_at:%H:%M} {short_date(state.ended_at.date())}. "
+                "Biên bản và Thông báo kết luận xuất từ màn hình Hội nghị."
+                if state.ended_at
+                else "Hội nghị đã kết thúc.",
+                "info",
+            )
+        elif state.state == DialogueState.PLANNED:
+            self.show_banner("Hội nghị chưa bắt đầu. Nhấn «Bắt đầu hội nghị» (F5) khi khai mạc.", "info")
+        elif self.banner.isVisible() and "chưa bắt đầu" in self.banner.label.text():
+            self.banner.hide()
+        if first:
+            self._loading_attendance = True
+            for key, spin in self.counts.items():
+                spin.setValue(state.counts[key])
+            self.attendees.setPlainText("\n".join(f"{n} – {t}" if t else n for n, t in state.attendees))
+            self._loading_attendance = False
+            self.conclusion_editor.load(state.conclusions)
+            self.tabs.setTabText(1, f"Thu thập trước ({len(state.collected)})")
+            if running:
+                self.agenda.setCurrentRow(STEP_OPINIONS if state.opinions else STEP_OPENING)
+        self.tabs.setTabText(0, f"Tại hội nghị ({len(state.opinions)})")
+        self.tabs.setTabText(1, f"Thu thập trước ({len(state.collected)})")
+        self.state_loaded.emit(state)
+
+    # --- actions ---------------------------------------------------------------------------
+    def run_and_reload(self, change: Any) -> None:
+        """Run ``change(session)`` in one transaction on the database thread, then refresh."""
+        db = self.context.db
+
+        def work() -> None:
+            with db.transaction() as session:
+                change(session)
+
+        self.context.tasks.run(work, on_success=lambda _r: self.reload())
+
+    @Slot()
+    def start(self) -> None:
+        if self.state is not None and self.state.state != DialogueState.PLANNED:
+            return
+        db, dialogue_id = self.context.db, self.dialogue_id
+
+        def work() -> LiveDialogue:
+            with db.transaction() as session:
+                minutes.start_dialogue(session, dialogue_id)
+            with db.reading() as session:
+                return minutes.live_dialogue(session, dialogue_id)
+
+        def started(state: LiveDialogue) -> None:
+            self.banner.hide()
+            self._apply_state(state, first=True)
+            self.agenda.setCurrentRow(STEP_OPENING)
+            self.answer_editor.set_catalogues(
+                [], [], state.default_deadline, (state.started_at or datetime.now()).date()
+            )
+            self.load_catalogues()
+
+        self.context.tasks.run(work, on_success=started)
+
+    @Slot(int)
+    def _step_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        kind, label = AGENDA[row]
+        if row in (STEP_OPENING, STEP_REPORT):
+            chair = self.state.chair if self.state else ""
+            self.note_editor.begin(kind, label, chair if row == STEP_OPENING else "")
+            self.editors.setCurrentWidget(self.note_editor)
+        elif row == STEP_OPINIONS:
+            self.editors.setCurrentWidget(self.opinion_editor)
+            if self.opinion_editor.draft.petition_id is None:
+                self.opinion_editor.name.setFocus()
+        elif row == STEP_ANSWERS:
+            self.editors.setCurrentWidget(self.answer_editor)
+            self.answer_editor.content.setFocus()
+        else:
+            self.editors.setCurrentWidget(self.conclusion_editor)
+            self.conclusion_editor.items.setFocus()
+        if kind != MinuteKind.SPEECH:
+            self.similar.hide()
+
+    @Slot()
+    def new_opinion(self) -> None:
+        if self.state is None or self.state.state != DialogueState.IN_PROGRESS:
+            return
+        self.agenda.blockSignals(True)
+        self.agenda.setCurrentRow(STEP_OPINIONS)
+        self.agenda.blockSignals(False)
+        self.editors.setCurrentWidget(self.opinion_editor)
+        self.opinion_editor.begin()
+        self.similar.hide()
+
+    @Slot()
+    def _opinion_finished(self) -> None:
+        draft = self.opinion_editor.draft
+        self.context.tasks.run(lambda: draft.petition_id, on_success=self._answer_petition)
+
+    def _answer_petition(self, petition_id: int | None) -> None:
+        if petition_id is None:
+            return
+        summary = (
+            self.opinion_editor._speaker_line() + ": " + clean(self.opinion_editor.content.text_nfc())[:120]
+        )
+        self.answer_editor.select(petition_id, summary)
+        self.agenda.blockSignals(True)
+        self.agenda.setCurrentRow(STEP_ANSWERS)
+        self.agenda.blockSignals(False)
+        self.editors.setCurrentWidget(self.answer_editor)
+        self.answer_editor.leader.setFocus()
+
+    @Slot()
+    def answer_selected(self) -> None:
+        index = self.opinions_view.currentIndex()
+        rows = self.opinions_model.rows()
+        if not index.isValid():
+            if not rows:
+                return
+            row = rows[-1]
+        else:
+            row = self.opinions_model.row_at(index.row())
+        self.answer_editor.select(row.id, f"{row.petitioner} ({row.hamlet}): {row.content[:120]}")
+        self.agenda.blockSignals(True)
+        self.agenda.setCurrentRow(STEP_ANSWERS)
+        self.agenda.blockSignals(False)
+        self.editors.setCurrentWidget(self.answer_editor)
+        self.answer_editor.leader.setFocus()
+
+    @Slot(int)
+    def _answered(self, _petition_id: int) -> None:
+        self.reload()
+        self.answer_editor.heading.setText(
+            "<b>Đã ghi trả lời.</b> Ctrl+N: người phát biểu mới · F3: trả lời tiếp"
+        )
+
+    @Slot()
+    def tick_selected(self) -> None:
+        index = self.collected_view.currentIndex()
+        if not index.isValid():
+            self.tabs.setCurrentIndex(1)
+            self.collected_view.setFocus()
+            return
+        row = self.collected_model.row_at(index.row())
+        self.undo_stack.push(_TickCollected(self, row.id, self.dialogue_id))
+        self.timer.restart()
+        self._pending_similar = row.content
+        self._similar_timer.start()
+
+    @Slot()
+    def delete_selected_entry(self) -> None:
+        index = self.entries_view.currentIndex()
+        if not index.isValid():
+            return
+        row = self.entries_model.row_at(self.entries_proxy.mapToSource(index).row())
+        self.undo_stack.push(_DeleteEntry(self, row.id, row.content))
+
+    @Slot(list)
+    def end(self, conclusions: list[str]) -> None:
+        if self.state is None or self.state.state != DialogueState.IN_PROGRESS:
+            return
+        if not conclusions:
+            self.agenda.setCurrentRow(STEP_CONCLUSION)
+            self.show_banner(
+                "Hãy ghi kết luận của chủ trì (mỗi dòng một nội dung) trước khi kết thúc hội nghị.", "warning"
+            )
+            return
+        self.flush_all()
+        db, dialogue_id = self.context.db, self.dialogue_id
+
+        def work() -> None:
+            with db.transaction() as session:
+                minutes.end_dialogue(session, dialogue_id, conclusions)
+
+        def ended(_result: None) -> None:
+            self.timer.stop()
+            self.reload()
+            self.dialogue_closed.emit(dialogue_id)
+
+        self.context.tasks.run(work, on_success=ended)
+
+    # --- attendance -----------------------------------------------------------------------
+    def _attendance_touched(self) -> None:
+        if not self._loading_attendance:
+            self.attendance_saver.touch()
+
+    def _attendance_snapshot(self) -> dict[str, Any]:
+        attendees = []
+        for line in self.attendees.toPlainText().splitlines():
+            name, _sep, title = line.partition("–")
+            if not _sep:
+                name, _sep, title = line.partition("-")
+            attendees.append((clean(name), clean(title)))
+        return {key: spin.value() for key, spin in self.counts.items()} | {"attendees": attendees}
+
+    def _save_attendance(self, data: dict[str, Any]) -> None:
+        with self.context.db.transaction() as session:
+            minutes.set_attendance(
+                session,
+                self.dialogue_id,
+                leaders=data["leaders"],
+                units=data["units"],
+                hamlet_heads=data["hamlet_heads"],
+                citizens=data["citizens"],
+                attendees=data["attendees"],
+            )
+
+    # --- similar petitions -------------------------------------------------------------------
+    @Slot(str)
+    def _content_typed(self, content: str) -> None:
+        self._pending_similar = content
+        self._similar_timer.start()
+
+    def _look_for_similar(self) -> None:
+        content, db, dialogue_id = self._pending_similar, self.context.db, self.dialogue_id
+
+        def work() -> list[SimilarPetition]:
+            with db.reading() as session:
+                return minutes.similar_petitions(session, content, exclude_dialogue_id=dialogue_id)
+
+        self.context.tasks.run(work, on_success=self._show_similar)
+
+    def _show_similar(self, found: list[SimilarPetition]) -> None:
+        if not found:
+            self.similar.hide()
+            return
+        parts = ["<b>Đã có ý kiến tương tự ở hội nghị trước:</b>"]
+        for item in found:
+            when = short_date(item.dialogue_date) if item.dialogue_date else ""
+            who = f"{item.petitioner} ({item.hamlet})" if item.hamlet else item.petitioner
+            color = "#b00020" if "quá hạn" in item.status_text else "#374151"
+            parts.append(
+                f"<p style='margin:4px 0'>{when} – {who}: {item.content[:140]}<br>"
+                f"<i>Trả lời khi đó:</i> {item.answer[:160] or '(chưa có)'}<br>"
+                f"{('<i>Đơn vị:</i> ' + item.unit + ' · ') if item.unit else ''}"
+                f"<span style='color:{color}'>Hiện nay: {item.status_text}</span></p>"
+            )
+        self.similar.setText("".join(parts))
+        self.similar.show()
+
+    # --- timer, clock, projector, help ----------------------------------------------------------
+    @Slot(int, str)
+    def _show_timer(self, seconds: int, tone: str) -> None:
+        self.timer_label.setText(clock_text(seconds))
+        self.timer_label.setStyleSheet(TONE_STYLES[tone] + " padding: 2px 8px; border-radius: 4px;")
+        self.timer_label.setProperty("tone", tone)
+
+    def _update_clock(self) -> None:
+        state = self.state
+        if state is None or state.started_at is None:
+            self.clock_label.setText("")
+            return
+        end = state.ended_at or datetime.now()
+        elapsed = int((end - state.started_at).total_seconds())
+        self.clock_label.setText(
+            f"Bắt đầu {state.started_at:%H:%M} · {elapsed // 3600}:{elapsed % 3600 // 60:02d}"
+        )
+
+    @Slot()
+    def toggle_projector(self) -> None:
+        if self.projector is None:
+            self.projector = ProjectorWindow(self.state.title if self.state else "", self)
+            self.opinion_editor.speaker_changed.connect(self.projector.show_speaker)
+            self.timer.ticked.connect(self.projector.show_time)
+            self.projector.show_time(self.timer.left, self.timer.tone)
+        if self.projector.isVisible():
+            self.projector.hide()
+        else:
+            self.projector.show()
+
+    @Slot()
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for keys, what in SHORTCUTS
+        )
+        QMessageBox.information(self, "Phím tắt – Biên bản trực tiếp", f"<table>{rows}</table>")
+
+    def change_font_size(self, step: int) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, min(24.0, font.pointSizeF() + step)))
+        self.setFont(font)
+        if self._settings is not None:
+            self._settings.setValue("live_font_pt", font.pointSizeF())
+
+    def show_banner(self, text: str, kind: str) -> None:
+        background, foreground = Banner.COLORS[kind]
+        self.banner.setStyleSheet(
+            f"QFrame {{ background: {background}; border-radius: 4px; }} QLabel {{ color: {foreground}; }}"
+        )
+        self.banner.label.setText(text)
+        self.banner.show()
+
+    # --- never lose a word -----------------------------------------------------------------------
+    @Slot()
+    def flush_all(self) -> None:
+        for saver in (
+            self.opinion_editor.saver,
+            self.note_editor.saver,
+            self.conclusion_editor.saver,
+            self.attendance_saver,
+        ):
+            saver.flush()
+
+    @Slot(object)
+    def _commit_data(self, _manager: object) -> None:
+        self.flush_all()
+        self.context.tasks.wait()
+
+    @Slot(object, object)
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.flush_all()
+
+    def changeEvent(self, event: Any) -> None:
+        # Leaving the window (Alt+Tab, another program) counts as a focus change: save now.
+        if event.type() == event.Type.ActivationChange and not self.isActiveWindow():
+            self.flush_all()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.disconnect(self._focus_changed)
+            app.commitDataRequest.disconnect(self._commit_data)
+            app.aboutToQuit.disconnect(self.flush_all)
+        self.flush_all()
+        self.context.tasks.wait()
+        if self.projector is not None:
+            self.projector.close()
+        super().closeEvent(event)
+
+
+def open_live_window(
+    context: AppContext, dialogue_id: int, *, recovered: bool = False, parent: QWidget | None = None
+) -> LiveMinutesWindow:
+    window = LiveMinutesWindow(context, dialogue_id, recovered=recovered, parent=parent)
+    window.setWindowFlag(Qt.WindowType.Window, True)
+    window.resize(1366, 768)
+    return window
+
+
+__all__ = ["LiveMinutesWindow", "date", "open_live_window"]
