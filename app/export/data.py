@@ -1,0 +1,292 @@
+"""Plain data each document needs: no Qt, no session, no ORM objects.
+
+:mod:`app.services.documents` fills these from the database; tests and the demo build them by
+hand. Lists are tuples so a data object can be shared between threads without surprises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind, PetitionStatus
+from app.domain.statistics import PetitionFacts, resolved_on
+from app.export.blocks import HeaderStyle
+from app.export.phrases import body_name_in_text
+
+
+@dataclass(frozen=True)
+class SignerData:
+    """Who signs: quyền hạn (``TM. ỦY BAN NHÂN DÂN``, ``KT. CHỦ TỊCH``), chức vụ, full name."""
+
+    title: str
+    name: str = ""
+    authority: str = ""
+
+
+@dataclass(frozen=True)
+class OrganizationData:
+    """The issuing body as printed in the header; ``name`` may hold a line break."""
+
+    name: str
+    issuer_code: str = "UBND"
+    place_name: str = ""
+    parent_name: str = ""
+    signing_authority: str = ""
+    signer_title: str = ""
+    signer_name: str = ""
+    header_style: HeaderStyle = HeaderStyle.STATE
+
+    @property
+    def name_in_text(self) -> str:
+        """``Ủy ban nhân dân xã Lương Phong``: the name inside a sentence."""
+        return body_name_in_text(self.name)
+
+    def symbol(self, code: str) -> str:
+        """Ký hiệu: ``TB-UBND`` for state bodies, ``TB/ĐU`` for Party bodies."""
+        if self.header_style is HeaderStyle.PARTY:
+            return f"{code}/{self.issuer_code}"
+        return f"{code}-{self.issuer_code}"
+
+    def signer(self) -> SignerData:
+        return SignerData(
+            title=self.signer_title or "CHỦ TỊCH", name=self.signer_name, authority=self.signing_authority
+        )
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """Another document cited in a sentence: the Kế hoạch a dialogue implements, the Thông báo."""
+
+    number: int | None
+    symbol: str
+    issued_on: date | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PlanTask:
+    """One unit's share of a plan: ``{unit, tasks[]}`` as stored in ``Plan.tasks``."""
+
+    unit: str
+    tasks: Sequence[str] = ()
+
+
+# Keys of the plan's section headings, in document order; ``PlanData.headings`` may override them.
+PLAN_HEADINGS: Mapping[str, str] = {
+    "purposes_requirements": "Mục đích, yêu cầu",
+    "purposes": "Mục đích",
+    "requirements": "Yêu cầu",
+    "audience": "Đối tượng, thành phần",
+    "contents": "Nội dung đối thoại",
+    "forms": "Hình thức đối thoại",
+    "time_place": "Thời gian, địa điểm",
+    "steps": "Các bước tiến hành",
+    "tasks": "Tổ chức thực hiện",
+}
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """A Kế hoạch (the fields of ``models.Plan``).
+
+    List entries are paragraphs as typed; an entry starting with ``-`` or ``–`` is a dash line,
+    with ``+`` a second-level line. Steps are numbered by the layout.
+    """
+
+    organization: OrganizationData
+    year: int
+    title: str
+    opening: str = ""
+    bases: Sequence[str] = ()
+    purposes: Sequence[str] = ()
+    requirements: Sequence[str] = ()
+    audience: str = ""
+    contents: Sequence[str] = ()
+    forms: Sequence[str] = ()
+    time_place: Sequence[str] = ()
+    steps: Sequence[str] = ()
+    tasks_intro: str = ""
+    tasks: Sequence[PlanTask] = ()
+    recipients: Sequence[str] = ()
+    number: int | None = None
+    symbol: str = ""
+    issued_on: date | None = None
+    signer: SignerData | None = None
+    headings: Mapping[str, str] = field(default_factory=dict)
+
+    def heading(self, key: str) -> str:
+        return self.headings.get(key) or PLAN_HEADINGS[key]
+
+
+@dataclass(frozen=True)
+class LeaderData:
+    name: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class AttendeeData:
+    name: str
+    title: str = ""
+    group: str = "leader"  # leader | unit | hamlet | citizen
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    """An answer given at the meeting."""
+
+    content: str
+    name: str = ""
+    title: str = ""
+    outcome: AnswerOutcome = AnswerOutcome.ANSWERED
+
+
+@dataclass(frozen=True)
+class AssignmentData:
+    """Giao <lead unit> chủ trì, phối hợp <supporting units> <task>, trước <deadline>."""
+
+    lead_unit: str
+    supporting_units: Sequence[str] = ()
+    task: str = ""
+    deadline: date | None = None
+    assigned_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ResolutionUpdateData:
+    """A dated step of the follow-up: the unit's reply and what it says."""
+
+    on: date
+    status_after: PetitionStatus
+    result: str = ""
+    reply_number: str = ""
+    reply_date: date | None = None
+
+
+@dataclass(frozen=True)
+class PetitionData:
+    """One opinion or petition with what the meeting and the follow-up did about it.
+
+    ``petitioner_name``, ``phone`` and ``address`` are personal data (Nghị định 13/2023): the
+    public versions of documents never print them.
+    """
+
+    content: str
+    petitioner_name: str = ""
+    hamlet: str = ""
+    phone: str = ""
+    address: str = ""
+    petitioner_org: str = ""
+    is_group: bool = False
+    is_anonymous: bool = False
+    field: str = ""
+    field_position: int = 1_000_000
+    kind: PetitionKind = PetitionKind.PROPOSAL
+    status: PetitionStatus = PetitionStatus.NEW
+    raised_at_meeting: bool = True
+    position: int = 0
+    answers: Sequence[AnswerData] = ()
+    assignments: Sequence[AssignmentData] = ()
+    updates: Sequence[ResolutionUpdateData] = ()
+    forwarded_to: str = ""
+    ident: int | None = None
+
+    @property
+    def deadline(self) -> date | None:
+        deadlines = [a.deadline for a in self.assignments if a.deadline is not None]
+        return max(deadlines) if deadlines else None
+
+    @property
+    def resolved_on(self) -> date | None:
+        return resolved_on((u.on, u.reply_date, u.status_after) for u in self.updates)
+
+    @property
+    def latest_result(self) -> str:
+        for update in reversed(self.updates):
+            if update.result.strip():
+                return update.result
+        return ""
+
+    def facts(self) -> PetitionFacts:
+        return PetitionFacts(
+            status=self.status,
+            deadline=self.deadline,
+            resolved_on=self.resolved_on,
+            field=self.field,
+            field_position=self.field_position,
+            hamlet=self.hamlet,
+        )
+
+
+@dataclass(frozen=True)
+class MinuteEntryData:
+    """One line of the minutes; ``hamlet`` and ``field`` come from the linked petition, if any."""
+
+    at: datetime
+    kind: MinuteKind
+    content: str
+    speaker: str = ""
+    hamlet: str = ""
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class DialogueData:
+    """One hội nghị đối thoại with everything its documents print."""
+
+    organization: OrganizationData
+    year: int
+    title: str = ""
+    scheduled_at: datetime | None = None
+    place: str = ""
+    audience: str = ""
+    participants: str = ""
+    content: str = ""
+    chair: LeaderData | None = None
+    co_chairs: Sequence[LeaderData] = ()
+    secretary_name: str = ""
+    collect_deadline: date | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    leaders_count: int = 0
+    units_count: int = 0
+    hamlet_heads_count: int = 0
+    citizens_count: int = 0
+    attendees: Sequence[AttendeeData] = ()
+    assessment: str = ""
+    conclusions: Sequence[str] = ()
+    entries: Sequence[MinuteEntryData] = ()
+    petitions: Sequence[PetitionData] = ()
+    plan: DocumentRef | None = None
+
+    @property
+    def display_title(self) -> str:
+        return self.title.strip() or f"Hội nghị đối thoại với Nhân dân năm {self.year}"
+
+    @property
+    def meeting_day(self) -> date | None:
+        moment = self.started_at or self.scheduled_at
+        return moment.date() if moment else None
+
+
+@dataclass(frozen=True)
+class IssueData:
+    """What the văn thư and the signer add: số, date, signature, Nơi nhận (``None``: defaults)."""
+
+    number: int | None = None
+    issued_on: date | None = None
+    signer: SignerData | None = None
+    recipients: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """A Báo cáo kết quả giải quyết kiến nghị of one dialogue, as things stand on ``today``."""
+
+    dialogue: DialogueData
+    today: date
+    notice: DocumentRef | None = None  # the Thông báo kết luận it reports on
+    difficulties: Sequence[str] = ()  # empty: the wording template's default
+    proposals: Sequence[str] = ()

@@ -1,0 +1,152 @@
+"""Biên bản hội nghị (Mẫu 1.9): no date in the header; what happened, in order; two signatures."""
+
+from __future__ import annotations
+
+import re
+
+from app.domain import text
+from app.domain.rules import DocumentKind, MinuteKind
+from app.export import phrases
+from app.export.blocks import (
+    Block,
+    Bullet,
+    Closing,
+    DocumentBlocks,
+    Paragraph,
+    Recipients,
+    SignatureBlock,
+    Signer,
+    Span,
+    Title,
+)
+from app.export.data import DialogueData, IssueData, MinuteEntryData
+from app.export.documents.common import (
+    dialogue_values,
+    header,
+    labelled,
+    leader_phrase,
+    list_blocks,
+    sentence,
+)
+from app.export.templates import render_lines, render_template
+
+_HONORIFIC = re.compile(r"^(ông|bà|anh|chị|đồng chí|đ/c|cô|chú|bác|em)\b", re.IGNORECASE)
+_KIND_LEAD = {
+    MinuteKind.OPENING: "Khai mạc",
+    MinuteKind.REPORT: "Báo cáo",
+    MinuteKind.CONCLUSION: "Kết luận của chủ tọa",
+}
+
+
+_TRAILING_GROUP = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
+
+
+def _without_hamlet(speaker: str, hamlet: str) -> str:
+    """``Nguyễn Văn A`` from ``Nguyễn Văn A (Thôn Đông)`` when the thôn is printed anyway."""
+    match = _TRAILING_GROUP.match(speaker)
+    if (
+        match
+        and hamlet
+        and text.search_key(match.group(2))
+        in {
+            text.search_key(hamlet),
+            text.search_key(phrases.hamlet_phrase(hamlet)),
+        }
+    ):
+        return match.group(1)
+    return speaker
+
+
+def _speaker(entry: MinuteEntryData) -> str:
+    speaker = _without_hamlet(text.clean(entry.speaker), entry.hamlet)
+    if not speaker:
+        return ""
+    if entry.kind is MinuteKind.SPEECH:
+        prefix = "" if _HONORIFIC.match(speaker) else "Ông/bà "
+        details = [d for d in (phrases.hamlet_phrase(entry.hamlet), _field_phrase(entry.field)) if d]
+        return prefix + speaker + (f" ({', '.join(details)})" if details else "")
+    if entry.kind is MinuteKind.ANSWER:
+        return speaker if _HONORIFIC.match(speaker) else f"Đồng chí {speaker}"
+    return speaker
+
+
+def _field_phrase(field: str) -> str:
+    field = text.clean(field)
+    return f"lĩnh vực {phrases.lower_first(field)}" if field else ""
+
+
+def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
+    """``08 giờ 15 – Ông/bà Nguyễn Văn A (thôn Đông, lĩnh vực đất đai) phát biểu: …``."""
+    spans: list[Span] = []
+    clock = phrases.clock(entry.at)
+    if clock:
+        spans.append(Span(f"{clock} – ", bold=True))
+    lead = _KIND_LEAD.get(entry.kind)
+    speaker = _speaker(entry)
+    verb = {MinuteKind.SPEECH: " phát biểu", MinuteKind.ANSWER: " trả lời"}.get(entry.kind, "")
+    if lead and speaker:
+        spans.append(Span(f"{lead} ({speaker})", bold=True))
+    elif lead:
+        spans.append(Span(lead, bold=True))
+    elif speaker:
+        spans.append(Span(speaker, bold=True))
+    if speaker and verb:
+        spans.append(Span(verb))
+    content = sentence(entry.content)
+    if content:
+        spans.append(Span(f": {content}" if spans and not (len(spans) == 1 and clock) else content))
+    return Paragraph(spans)
+
+
+def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> DocumentBlocks:
+    issue = issue or IssueData()
+    org = dialogue.organization
+    values = dialogue_values(dialogue)
+    blocks: list[Block] = [
+        header(
+            org,
+            DocumentKind.MINUTES.code,
+            number=issue.number,
+            issued_on=issue.issued_on,
+            year=dialogue.year,
+            show_date=False,
+        ),
+        Title("BIÊN BẢN", render_template("trich_yeu_bb", values)),
+        labelled("Thời gian bắt đầu", f"{values['gio_hoi_nghi']}, {values['ngay_hoi_nghi']}."),
+        labelled("Địa điểm", f"{values['dia_diem']}."),
+        Paragraph([Span("Thành phần tham dự:", bold=True)], keep_with_next=True),
+    ]
+    attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees]
+    blocks.extend(Bullet(phrases.upper_first(a) + ";") for a in attendees if a)
+    if text.clean(dialogue.participants):
+        blocks.extend(list_blocks([dialogue.participants]))
+    blocks.append(Bullet(f"Tổng số: {phrases.upper_first(str(values['thanh_phan']))}."))
+    chair = dialogue.chair
+    chair_text = phrases.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
+    blocks.append(labelled("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}."))
+    blocks.append(labelled("Thư ký (người ghi biên bản)", f"{text.clean(dialogue.secretary_name)}."))
+    blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
+    entries = sorted(dialogue.entries, key=lambda e: e.at)
+    blocks.extend(entry_paragraph(e) for e in entries)
+    has_conclusion = any(e.kind is MinuteKind.CONCLUSION for e in entries)
+    conclusions = [c for c in dialogue.conclusions if text.clean(c)]
+    if conclusions and not has_conclusion:
+        blocks.append(Paragraph([Span("Kết luận của chủ tọa:", bold=True)], keep_with_next=True))
+        blocks.extend(Bullet(sentence(c)) for c in conclusions)
+    end = dialogue.ended_at
+    end_values = {
+        **values,
+        "gio_ket_thuc": phrases.time_phrase(end),
+        "ngay_ket_thuc": text.date_phrase(end.date() if end else None, year=dialogue.year),
+    }
+    blocks.extend(Paragraph(line) for line in render_lines("bb_ket_thuc", end_values))
+    blocks.append(Closing())
+    recipients = issue.recipients if issue.recipients is not None else render_lines("noi_nhan_bb", values)
+    blocks.append(
+        SignatureBlock(
+            signer=Signer("CHỦ TỌA", chair.name if chair else ""),
+            left_signer=Signer("THƯ KÝ", dialogue.secretary_name),
+            recipients=Recipients(tuple(recipients)),
+        )
+    )
+    return DocumentBlocks(f"Biên bản {dialogue.display_title}", blocks, org.name_in_text)
