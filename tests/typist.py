@@ -78,8 +78,11 @@ def main(db_path: str, keylog: str, seed: str) -> None:
             if (now - dirty_since) * 1000 >= AUTOSAVE_MAX_MS:
                 commit(petition_id, content)
                 dirty_since = None
-            if rng.random() < 0.02:  # the speaker pauses: the idle rule commits
-                time.sleep(AUTOSAVE_IDLE_MS / 1000)
+            if rng.random() < 0.02:  # the speaker pauses: the idle rule (or the max rule) commits
+                wait = AUTOSAVE_IDLE_MS / 1000
+                if dirty_since is not None:
+                    wait = min(wait, max(0.0, dirty_since + AUTOSAVE_MAX_MS / 1000 - time.time()))
+                time.sleep(wait)
                 if dirty_since is not None:
                     commit(petition_id, content)
                     dirty_since = None

@@ -271,3 +271,32 @@ def test_similar_petition_from_an_earlier_dialogue_is_shown_quietly(qtbot, live:
     assert "Giao công chức Địa chính phối hợp Hợp tác xã" in text  # the answer given then
     assert "quá hạn" in text
     assert "Công chức Địa chính" in text
+
+
+def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(qtbot, demo_context: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from app.services import minutes
+    from ui import main as ui_main
+    from ui.main_window import MainWindow
+
+    dialogue_id = _planned_dialogue(demo_context)
+    with demo_context.db.transaction() as session:
+        minutes.start_dialogue(session, dialogue_id)
+        petition_id, _entry = minutes.record_opinion(
+            session, dialogue_id, minutes.OpinionInput(petitioner_name="Hà Văn Khoa", content="Đề nghị làm rãnh")
+        )
+    assert ui_main._mark_running() is False  # a clean start
+    assert ui_main._mark_running() is True  # the flag of a run that never exited cleanly
+    with demo_context.db.reading() as session:
+        assert minutes.running_dialogue(session) == dialogue_id
+
+    main_window = MainWindow(demo_context, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(main_window)
+    live = main_window.open_live_minutes(dialogue_id, recovered=True)
+    qtbot.addWidget(live)
+    qtbot.waitUntil(lambda: live.opinions_model.rowCount() == 1, timeout=10000)
+    assert live.banner.isVisible() and "khôi phục" in live.banner.label.text()
+    assert live.opinions_model.row_at(0).content == "Đề nghị làm rãnh"
+    assert live.opinion_editor.isEnabled()  # still in progress: typing goes on
+    live.close()
