@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint dist clean
+.PHONY: run test lint dist dist-selftest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,18 @@ run: $(STAMP)
 	$(VENV)/bin/doithoai
 
 lint: $(STAMP)
-	$(PY) -m ruff check app ui tests benchmarks
-	$(PY) -m ruff format --check app ui tests benchmarks
+	$(PY) -m ruff check app ui tests benchmarks packaging
+	$(PY) -m ruff format --check app ui tests benchmarks packaging
 
-test: $(STAMP) lint
+test: $(STAMP) lint dist-selftest
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 dist: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
+
+# The frozen program checks itself (no display needed); its log goes to build/, not the user's folder.
+dist-selftest: dist
+	DOITHOAI_HOME=build/selftest-home dist/doithoai/doithoai --self-test
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -74,6 +74,36 @@ def cmd_info(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_self_test(_args: argparse.Namespace) -> int:
+    from app.selftest import run_self_test
+
+    return run_self_test()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from app.services.documents import export_document
+    from app.storage.database import Database
+
+    issued_on = date.fromisoformat(args.date) if args.date else None
+    db = Database.open(args.db)
+    try:
+        path = export_document(
+            db,
+            args.kind,
+            args.id,
+            Path(args.out).expanduser(),
+            public=args.public,
+            number=args.number,
+            issued_on=issued_on,
+        )
+    finally:
+        db.close()
+    print(f"Đã xuất «{path}».")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
@@ -92,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"%(prog)s {__version__}", help="hiện phiên bản"
     )
     parser.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--self-test",
+        action="store_const",
+        dest="func",
+        const=cmd_self_test,
+        help="tự kiểm tra bản cài đặt trong thư mục tạm (không cần màn hình) rồi thoát; mã thoát 0 = tốt",
+    )
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="lệnh con", metavar="LỆNH")
     kw = {"parents": [db_option], "add_help": False}
@@ -104,6 +141,28 @@ def build_parser() -> argparse.ArgumentParser:
         "check", **kw, help="kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
     ).set_defaults(func=cmd_check)
     sub.add_parser("info", **kw, help="đường dẫn và phiên bản").set_defaults(func=cmd_info)
+    export = sub.add_parser(
+        "export", **kw, help="xuất văn bản Word (Kế hoạch, Giấy mời, Biên bản, Thông báo, Báo cáo)"
+    )
+    export.add_argument(
+        "--kind",
+        required=True,
+        choices=["kh", "gm", "tbtc", "bb", "tb", "bc"],
+        help="kh: Kế hoạch; gm: Giấy mời; tbtc: Thông báo tổ chức; bb: Biên bản; tb: Thông báo kết luận; bc: Báo cáo",
+    )
+    export.add_argument(
+        "--id", type=int, required=True, help="mã kế hoạch (kh) hoặc mã hội nghị (các loại khác)"
+    )
+    export.add_argument("--out", required=True, metavar="FILE", help="tệp .docx cần ghi")
+    export.add_argument(
+        "--public", action="store_true", help="bản công khai: bỏ họ tên, điện thoại, địa chỉ công dân"
+    )
+    export.add_argument("--number", type=int, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
+    export.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)")
+    export.set_defaults(func=cmd_export)
+    self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
+    self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
+    self_test.set_defaults(func=cmd_self_test)
     return parser
 
 

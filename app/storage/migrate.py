@@ -71,29 +71,28 @@ class RevisionGraph:
 
 # The files Alembic itself loads from versions/ (alembic.script.base._only_source_rev_file).
 _REVISION_FILE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
+# A module-level ``revision = "0002"`` or ``down_revision: str | None = "0001"`` on one line.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE)
 
 
 def _read_revision_graph(location: Path) -> RevisionGraph | None:
-    """The graph from the version files' literal assignments; None when Alembic must decide.
+    """The graph from the version files' one-line literal assignments; None when Alembic must decide.
 
-    None for anything unusual (no files, an unreadable file, a non-literal id, branches or
-    merges leaving more or fewer than one head), so the fast path never guesses.
+    None for anything unusual (no files, an unreadable file, a missing or repeated id, a value
+    that is not a one-line literal, branches or merges leaving more or fewer than one head), so
+    the fast path never guesses.
     """
     links: dict[str, tuple[str, ...]] = {}
     try:
         files = [item for item in (location / "versions").iterdir() if _REVISION_FILE.match(item.name)]
         for file in files:
-            found: dict[str, object] = {}
-            for node in ast.parse(file.read_bytes(), str(file)).body:
-                if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                    target, value = node.targets[0], node.value
-                elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                    target, value = node.target, node.value
-                else:
-                    continue
-                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
-                    found[target.id] = ast.literal_eval(value)
-            revision, down = found.get("revision"), found.get("down_revision")
+            found: dict[str, list[object]] = {}
+            for name, value in _ASSIGNMENT.findall(file.read_text(encoding="utf-8")):
+                found.setdefault(name, []).append(ast.literal_eval(value))
+            revisions, downs = found.get("revision", []), found.get("down_revision", [])
+            if len(revisions) != 1 or len(downs) != 1:
+                return None
+            revision, down = revisions[0], downs[0]
             if not isinstance(revision, str) or revision in links:
                 return None
             if down is None:
@@ -104,10 +103,10 @@ def _read_revision_graph(location: Path) -> RevisionGraph | None:
                 links[revision] = tuple(down)
             else:
                 return None
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None
     pointed_to = {down for downs in links.values() for down in downs}
-    if not pointed_to <= links.keys():
+    if not links or not pointed_to <= links.keys():
         return None
     heads = links.keys() - pointed_to
     if len(heads) != 1:
@@ -115,7 +114,8 @@ def _read_revision_graph(location: Path) -> RevisionGraph | None:
     return RevisionGraph(head=heads.pop(), revisions=frozenset(links))
 
 
-def _alembic_revision_graph(location: Path) -> RevisionGraph:
+def alembic_revision_graph(location: Path) -> RevisionGraph:
+    """Alembic's own reading of the scripts (imports Alembic; the self-test compares the two)."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(location))
@@ -126,7 +126,7 @@ def _alembic_revision_graph(location: Path) -> RevisionGraph:
 
 def revision_graph(location: Path | None = None) -> RevisionGraph:
     folder = location or paths.migrations_dir()
-    return _read_revision_graph(folder) or _alembic_revision_graph(folder)
+    return _read_revision_graph(folder) or alembic_revision_graph(folder)
 
 
 def head_revision(location: Path | None = None) -> str:

@@ -76,3 +76,65 @@ def test_bad_database_path_is_a_clear_message_not_a_traceback(tmp_path: Path, da
     assert result.returncode == 2
     assert "không tồn tại" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_export_writes_a_word_document_and_public_version_hides_names(
+    tmp_path: Path, data_home: Path
+) -> None:
+    from docx import Document
+
+    target = tmp_path / "demo.sqlite"
+    assert doithoai("demo", "--db", str(target), home=data_home).returncode == 0
+    with sqlite3.connect(target) as conn:
+        held = conn.execute(
+            "SELECT id FROM dialogue WHERE state = 'closed' AND started_at IS NOT NULL"
+        ).fetchone()[0]
+    full, public = tmp_path / "tb.docx", tmp_path / "tb-public.docx"
+    made = doithoai(
+        "export", "--kind", "tb", "--id", str(held), "--out", str(full), "--db", str(target), home=data_home
+    )
+    assert made.returncode == 0, made.stderr
+    made = doithoai(
+        "export",
+        "--kind",
+        "tb",
+        "--id",
+        str(held),
+        "--out",
+        str(public),
+        "--public",
+        "--db",
+        str(target),
+        home=data_home,
+    )
+    assert made.returncode == 0, made.stderr
+
+    def text(path: Path) -> str:
+        document = Document(str(path))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+
+    assert "THÔNG BÁO" in text(full)
+    assert "Đặng Văn Lợi" in text(full)
+    assert "Đặng Văn Lợi" not in text(public)
+    assert "Thôn Lãm Làng" in text(public) or "thôn Lãm Làng" in text(public)
+
+
+def test_export_of_a_missing_dialogue_says_so(tmp_path: Path, data_home: Path) -> None:
+    target = tmp_path / "demo.sqlite"
+    assert doithoai("demo", "--db", str(target), home=data_home).returncode == 0
+    result = doithoai(
+        "export",
+        "--kind",
+        "bb",
+        "--id",
+        "999",
+        "--out",
+        str(tmp_path / "x.docx"),
+        "--db",
+        str(target),
+        home=data_home,
+    )
+    assert result.returncode == 2
+    assert "Không tìm thấy hội nghị" in result.stderr
+    assert not (tmp_path / "x.docx").exists()
