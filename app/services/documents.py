@@ -436,6 +436,32 @@ def _record_number(
     session.flush()
 
 
+def _record_unnumbered(
+    session: Session, kind: DocumentKind, ident: int, issued_on: date | None, out: Path, public: bool
+) -> None:
+    """Remember that the document left the program (a Giấy mời sent clears the 7-day warning)."""
+    org, year, plan_id, dialogue_id = _owner(session, kind, ident)
+    record = session.scalars(
+        select(IssuedDocument).where(
+            IssuedDocument.kind == kind,
+            IssuedDocument.number.is_(None),
+            IssuedDocument.plan_id.is_(None) if plan_id is None else IssuedDocument.plan_id == plan_id,
+            IssuedDocument.dialogue_id.is_(None)
+            if dialogue_id is None
+            else IssuedDocument.dialogue_id == dialogue_id,
+        )
+    ).first()
+    if record is None:
+        record = IssuedDocument(organization_id=org.id, kind=kind, year=year, number=None)
+        session.add(record)
+    record.symbol = organization_data(org).symbol(kind.code)
+    record.issued_on = issued_on
+    record.file_name = str(out)
+    record.plan_id, record.dialogue_id = plan_id, dialogue_id
+    record.public_version = public
+    session.flush()
+
+
 def export_document(
     db: Database,
     kind: DocumentKind | str,
@@ -474,6 +500,8 @@ def export_document(
             )
             if number is not None:
                 _record_number(session, kind, ident, number, issued_on, out, public)
+            else:
+                _record_unnumbered(session, kind, ident, issued_on, out, public)
             render(content, out)
             written = True
     except Exception:

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from app.domain.rules import DocumentKind
 from app.services.dialogues import DialogueRow, list_dialogues
 from ui.context import AppContext
+from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
 from ui.views.common import CountLabel, make_table_view
 from ui.widgets import Banner, page_title
@@ -69,6 +71,25 @@ class DialoguesPage(QWidget):
         self.count: QLabel = CountLabel(self.model, "hội nghị")
         footer.addWidget(self.count)
         footer.addStretch(1)
+        self.exporter = WordExporter(context, self)
+        self.exporter.exported.connect(lambda _path: self.model.reload())  # the 7-day warning may clear
+        self.export_button = QToolButton()
+        self.export_button.setText("Xuất Word")
+        self.export_button.setToolTip("Xuất văn bản của hội nghị đang chọn (Ctrl+E)")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        for kind in (
+            DocumentKind.INVITATION,
+            DocumentKind.MEETING_NOTICE,
+            DocumentKind.MINUTES,
+            DocumentKind.CONCLUSION_NOTICE,
+            DocumentKind.REPORT,
+        ):
+            action = menu.addAction(kind.label)
+            action.triggered.connect(lambda _checked=False, k=kind: self.export_selected(k))
+        self.export_button.setMenu(menu)
+        footer.addWidget(self.export_button)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_button.showMenu)
         self.open_button = QPushButton("Mở biên bản trực tiếp (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         footer.addWidget(self.open_button)
@@ -79,14 +100,23 @@ class DialoguesPage(QWidget):
         self.model.loaded.connect(self._fit_columns)
         self.model.reload()
 
-    def open_selected(self) -> None:
+    def selected_row(self) -> DialogueRow | None:
         index = self.view.currentIndex()
         if not index.isValid():
             if self.proxy.rowCount() == 0:
-                return
+                return None
             index = self.proxy.index(0, 0)
-        row = self.model.row_at(self.proxy.mapToSource(index).row())
-        self.open_requested.emit(row.id)
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def open_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.open_requested.emit(row.id)
+
+    def export_selected(self, kind: DocumentKind) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.exporter.export(kind, row.id)
 
     def _fit_columns(self, _count: int) -> None:
         self.view.resizeColumnsToContents()

@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, MinuteKind
+from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
 from app.domain.text import clean, short_date
 from app.services import catalog, minutes, settings
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
 from ui.autosave import Autosaver, SaveIndicator
 from ui.context import AppContext
+from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
 from ui.views.common import make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
@@ -141,6 +142,25 @@ class LiveMinutesWindow(QMainWindow):
         self.banner = Banner("", "info")
         self.banner.hide()
         root.addWidget(self.banner)
+        self.documents_bar = QWidget()
+        documents = QHBoxLayout(self.documents_bar)
+        documents.setContentsMargins(0, 0, 0, 0)
+        self.exporter = WordExporter(context, self)
+        self.export_minutes_button = QPushButton("Xuất Biên bản")
+        self.export_minutes_button.clicked.connect(
+            lambda: self.exporter.export(DocumentKind.MINUTES, self.dialogue_id)
+        )
+        self.export_notice_button = QPushButton("Xuất Thông báo kết luận")
+        self.export_notice_button.clicked.connect(
+            lambda: self.exporter.export(DocumentKind.CONCLUSION_NOTICE, self.dialogue_id)
+        )
+        self.reopen_button = QPushButton("Mở lại để ghi tiếp")
+        self.reopen_button.clicked.connect(self.reopen)
+        for button in (self.export_minutes_button, self.export_notice_button, self.reopen_button):
+            documents.addWidget(button)
+        documents.addStretch(1)
+        self.documents_bar.hide()
+        root.addWidget(self.documents_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_sidebar())
         splitter.addWidget(self._build_centre())
@@ -644,6 +664,24 @@ class LiveMinutesWindow(QMainWindow):
             self.dialogue_closed.emit(dialogue_id)
 
         self.context.tasks.run(work, on_success=ended)
+
+    @Slot()
+    def reopen(self) -> None:
+        """An end pressed too early: back to in progress, nothing lost."""
+        db, dialogue_id = self.context.db, self.dialogue_id
+
+        def work() -> LiveDialogue:
+            with db.transaction() as session:
+                minutes.reopen_dialogue(session, dialogue_id)
+            with db.reading() as session:
+                return minutes.live_dialogue(session, dialogue_id)
+
+        def reopened(state: LiveDialogue) -> None:
+            self.banner.hide()
+            self._apply_state(state, first=False)
+            self.agenda.setCurrentRow(STEP_CONCLUSION)
+
+        self.context.tasks.run(work, on_success=reopened)
 
     # --- attendance -----------------------------------------------------------------------
     def _attendance_touched(self) -> None:

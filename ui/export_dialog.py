@@ -1,0 +1,217 @@
+"""Xuất Word from any screen: options (số, ngày, bản công khai), where to save, progress, then
+"Mở tệp" / "Mở thư mục". One implementation for every document kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QObject, QSettings, QStandardPaths, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app.domain.rules import DocumentKind
+from ui.context import AppContext
+from ui.tasks import user_message
+
+PUBLIC_KINDS = {DocumentKind.CONCLUSION_NOTICE, DocumentKind.REPORT}
+
+
+class ExportOptionsDialog(QDialog):
+    """Số and ngày ban hành may stay blank: the văn thư fills them in after signing."""
+
+    def __init__(self, kind: DocumentKind, parent: QWidget | None = None, *, public: bool = False) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setWindowTitle(f"Xuất Word – {kind.label}")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.number = QSpinBox()
+        self.number.setRange(0, 99999)
+        self.number.setSpecialValueText("(để trống cho văn thư ghi)")
+        self.number.setToolTip("Số văn bản trong năm; để 0 nếu văn thư sẽ ghi số sau khi ký")
+        form.addRow("Số văn bản", self.number)
+        self.blank_date = QCheckBox("Để trống ngày, tháng (văn thư ghi sau khi ký)")
+        self.blank_date.setChecked(True)
+        self.issued_on = QDateEdit(QDate.currentDate())
+        self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat("dd/MM/yyyy")
+        self.issued_on.setEnabled(False)
+        self.blank_date.toggled.connect(lambda blank: self.issued_on.setEnabled(not blank))
+        form.addRow("Ngày ban hành", self.issued_on)
+        form.addRow("", self.blank_date)
+        self.public = QCheckBox("Bản công khai (bỏ họ tên, điện thoại, địa chỉ của công dân)")
+        self.public.setChecked(public)
+        self.public.setVisible(kind in PUBLIC_KINDS)
+        form.addRow("", self.public)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Chọn nơi lưu…")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen_number(self) -> int | None:
+        return self.number.value() or None
+
+    def chosen_date(self) -> date | None:
+        if self.blank_date.isChecked():
+            return None
+        value = self.issued_on.date()
+        return date(value.year(), value.month(), value.day())
+
+    def chosen_public(self) -> bool:
+        return self.kind in PUBLIC_KINDS and self.public.isChecked()
+
+
+class ExportDoneDialog(QDialog):
+    """Where the file went, with the two things one does next."""
+
+    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.setWindowTitle("Đã xuất văn bản")
+        layout = QVBoxLayout(self)
+        label = QLabel(f"Đã lưu văn bản Word:\n{path}")
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        buttons = QDialogButtonBox()
+        self.open_file = QPushButton("Mở tệp")
+        self.open_folder = QPushButton("Mở thư mục")
+        close = QPushButton("Đóng")
+        buttons.addButton(self.open_file, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.open_folder, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(close, QDialogButtonBox.ButtonRole.RejectRole)
+        self.open_file.clicked.connect(lambda: self._open(path))
+        self.open_folder.clicked.connect(lambda: self._open(path.parent))
+        close.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.open_file.setDefault(True)
+
+    def _open(self, target: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        self.accept()
+
+
+def _last_folder() -> Path:
+    settings = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
+    stored = settings.value("export_folder")
+    if stored and Path(str(stored)).is_dir():
+        return Path(str(stored))
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
+def _remember_folder(folder: Path) -> None:
+    settings = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
+    settings.setValue("export_folder", str(folder))
+
+
+def ask_save_path(parent: QWidget | None, suggested_name: str) -> Path | None:
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent, "Lưu văn bản Word", str(_last_folder() / suggested_name), "Văn bản Word (*.docx)"
+    )
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if path.suffix.lower() == ".docx" else path.with_suffix(".docx")
+
+
+class WordExporter(QObject):
+    """Runs one export from options to the "done" dialog. Hooks let tests skip the modal dialogs."""
+
+    exported = Signal(object)  # Path
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget,
+        *,
+        ask_options: Callable[[DocumentKind], ExportOptionsDialog | None] | None = None,
+        ask_path: Callable[[QWidget | None, str], Path | None] = ask_save_path,
+        show_done: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self._context, self._parent = context, parent
+        self._ask_options = ask_options or self._options_dialog
+        self._ask_path = ask_path
+        self._show_done = show_done
+
+    def set_hooks(
+        self,
+        *,
+        ask_options: Callable[[DocumentKind], ExportOptionsDialog | None],
+        ask_path: Callable[[QWidget | None, str], Path | None],
+        show_done: bool = False,
+    ) -> None:
+        """Replace the modal dialogs (tests, scripted exports)."""
+        self._ask_options, self._ask_path, self._show_done = ask_options, ask_path, show_done
+
+    def _options_dialog(self, kind: DocumentKind) -> ExportOptionsDialog | None:
+        dialog = ExportOptionsDialog(kind, self._parent)
+        return dialog if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def export(self, kind: DocumentKind, ident: int) -> None:
+        options = self._ask_options(kind)
+        if options is None:
+            return
+        number, issued_on, public = options.chosen_number(), options.chosen_date(), options.chosen_public()
+        db = self._context.db
+
+        def suggest() -> str:
+            from app.services.documents import suggested_file_name
+
+            with db.reading() as session:
+                return suggested_file_name(session, kind, ident, public=public, issued_on=issued_on)
+
+        def chosen(name: str) -> None:
+            path = self._ask_path(self._parent, name)
+            if path is None:
+                return
+            _remember_folder(path.parent)
+
+            def work() -> Path:
+                from app.services.documents import export_document
+
+                return export_document(
+                    db, kind, ident, path, public=public, number=number, issued_on=issued_on
+                )
+
+            self._context.tasks.run(
+                work,
+                on_success=self._done,
+                on_failure=self._failed,
+                label=f"Đang xuất {kind.label}…",
+                parent=self._parent,
+            )
+
+        self._context.tasks.run(suggest, on_success=chosen, on_failure=self._failed)
+
+    def _done(self, path: Path) -> None:
+        self.exported.emit(path)
+        if self._show_done:
+            ExportDoneDialog(path, self._parent).exec()
+
+    def _failed(self, exc: BaseException) -> None:
+        message = user_message(exc)
+        self.failed.emit(message)
+        if self._show_done:
+            QMessageBox.warning(self._parent, "Không xuất được văn bản", message)
