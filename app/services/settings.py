@@ -125,6 +125,31 @@ def save_organization(
     return organization_info(org)
 
 
+def update_organization(session: Session, org_id: int, data: OrganizationInput) -> OrganizationInfo:
+    """Cài đặt: correct the issuing body; names may keep a line break ("ỦY BAN NHÂN DÂN\nXÃ …")."""
+    problems = validate_organization(data)
+    if problems:
+        raise ValidationError(problems)
+    org = session.get(Organization, org_id)
+    if org is None:
+        raise NotFoundError("cơ quan", org_id)
+    name = "\n".join(clean(line).upper() for line in data.name.splitlines() if clean(line))
+    org.name = name
+    org.parent_name = clean_optional(data.parent_name.upper() if data.parent_name else None)
+    org.place_name = clean(data.place_name)
+    org.issuer_code = clean(data.issuer_code).upper()
+    org.signing_authority = clean(data.signing_authority) or None
+    org.signer_name = clean(data.signer_name)
+    org.signer_title = clean(data.signer_title).upper()
+    audit.record(session, "update", "organization", org.id, name=org.name)
+    return organization_info(org)
+
+
+def validate_positive_setting(key: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise ValidationError({key: f"Giá trị phải từ {low} đến {high}."})
+
+
 def organization_info(org: Organization) -> OrganizationInfo:
     return OrganizationInfo(
         id=org.id,

@@ -1,16 +1,293 @@
-"""Cài đặt: the issuing body, where the data lives, and the program's versions."""
+"""Cài đặt: the issuing body, the wording of documents, defaults, and where the data lives."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import paths
+from app.domain.text import nfc
+from app.errors import ValidationError
+from app.export import templates
+from app.export.templates import TemplateInfo
 from app.services import settings
 from app.services.maintenance import info_lines
 from ui.context import AppContext
-from ui.widgets import Banner, page_title
+from ui.tasks import user_message
+from ui.widgets import INVALID_EDIT_STYLE, FieldError, NfcLineEdit, page_title
+
+
+class OrganizationForm(QWidget):
+    """The body printed in every header and signature; validated in place, saved as a whole."""
+
+    saved = Signal()
+
+    FIELDS = (
+        ("name", "Tên cơ quan ban hành (*)"),
+        ("parent_name", "Cơ quan chủ quản"),
+        ("place_name", "Địa danh (*)"),
+        ("issuer_code", "Ký hiệu cơ quan (*)"),
+        ("signing_authority", "Thẩm quyền ký (TM., KT. …)"),
+        ("signer_title", "Chức vụ người ký (*)"),
+        ("signer_name", "Họ tên người ký (*)"),
+    )
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._org_id: int | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.edits: dict[str, NfcLineEdit | QPlainTextEdit] = {}
+        self.errors: dict[str, FieldError] = {}
+        for key, label in self.FIELDS:
+            edit: NfcLineEdit | QPlainTextEdit
+            if key == "name":
+                edit = QPlainTextEdit()
+                edit.setMaximumHeight(60)
+                edit.setToolTip("Có thể viết hai dòng: «ỦY BAN NHÂN DÂN» / «XÃ LƯƠNG PHONG»")
+                edit.setTabChangesFocus(True)
+            else:
+                edit = NfcLineEdit()
+            error = FieldError()
+            box = QVBoxLayout()
+            box.setSpacing(2)
+            box.addWidget(edit)
+            box.addWidget(error)
+            form.addRow(label, box)
+            self.edits[key], self.errors[key] = edit, error
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.status = QLabel()
+        row.addWidget(self.status, 1)
+        self.save_button = QPushButton("Lưu thông tin cơ quan (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+
+    def _text(self, key: str) -> str:
+        edit = self.edits[key]
+        return nfc(edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text())
+
+    def show_org(self, org: settings.OrganizationInfo | None) -> None:
+        if org is None:
+            return
+        self._org_id = org.id
+        for key, _label in self.FIELDS:
+            value = getattr(org, key)
+            edit = self.edits[key]
+            if isinstance(edit, QPlainTextEdit):
+                edit.setPlainText(value)
+            else:
+                edit.setText(value)
+
+    def input(self) -> settings.OrganizationInput:
+        return settings.OrganizationInput(**{key: self._text(key) for key, _label in self.FIELDS})
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for key, error in self.errors.items():
+            error.show_message(problems.get(key))
+            self.edits[key].setStyleSheet(INVALID_EDIT_STYLE if key in problems else "")
+
+    @Slot()
+    def save(self) -> None:
+        if self._org_id is None:
+            return
+        data = self.input()
+        problems = settings.validate_organization(data)
+        self.show_problems(problems)
+        if problems:
+            self.status.setText("Chưa lưu: hãy sửa các ô báo đỏ.")
+            return
+        db, org_id = self._context.db, self._org_id
+
+        def work() -> settings.OrganizationInfo:
+            with db.transaction() as session:
+                return settings.update_organization(session, org_id, data)
+
+        def done(org: settings.OrganizationInfo) -> None:
+            self.show_org(org)
+            self.status.setText("Đã lưu. Văn bản xuất từ nay dùng thông tin mới.")
+            self.saved.emit()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.show_problems(exc.problems)
+            self.status.setText(user_message(exc))
+
+        self._context.tasks.run(work, on_success=done, on_failure=failed)
+
+
+class TemplateEditor(QWidget):
+    """Mẫu câu chữ: the sentences offices change; a wrong {trường} is named and nothing is saved."""
+
+    template_saved = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._infos: dict[str, TemplateInfo] = {}
+        layout = QHBoxLayout(self)
+        self.list = QListWidget()
+        self.list.setMinimumWidth(330)
+        layout.addWidget(self.list, 2)
+        right = QVBoxLayout()
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        right.addWidget(self.title)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Mỗi dòng là một đoạn văn (hoặc một dòng nơi nhận).")
+        right.addWidget(self.editor, 1)
+        self.error = FieldError()
+        right.addWidget(self.error)
+        self.fields = QLabel()
+        self.fields.setWordWrap(True)
+        self.fields.setStyleSheet("color: #374151;")
+        right.addWidget(self.fields)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        buttons.addWidget(self.status, 1)
+        self.reset_button = QPushButton("Khôi phục mặc định")
+        self.reset_button.clicked.connect(self.reset)
+        self.save_button = QPushButton("Lưu mẫu (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.save_button)
+        right.addLayout(buttons)
+        layout.addLayout(right, 3)
+        self.list.currentRowChanged.connect(self._show)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self.load()
+
+    def load(self, select: str | None = None) -> None:
+        self._context.tasks.run(
+            templates.list_templates, on_success=lambda infos: self._loaded(infos, select)
+        )
+
+    def _loaded(self, infos: list[TemplateInfo], select: str | None) -> None:
+        current = select or self.current_key()
+        self._infos = {info.key: info for info in infos}
+        self.list.blockSignals(True)
+        self.list.clear()
+        for info in infos:
+            item = QListWidgetItem(("● " if info.customised else "") + info.title)
+            item.setData(Qt.ItemDataRole.UserRole, info.key)
+            item.setToolTip("Đã sửa so với mặc định" if info.customised else "Mẫu mặc định")
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        keys = [info.key for info in infos]
+        self.list.setCurrentRow(keys.index(current) if current in keys else 0)
+
+    def current_key(self) -> str | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _show(self, _row: int) -> None:
+        key = self.current_key()
+        info = self._infos.get(key or "")
+        if info is None:
+            return
+        self.title.setText(f"<b>{info.title}</b>")
+        self.editor.setPlainText(info.text)
+        fields = ", ".join(f"{{{name}}}: {what}" for name, what in info.placeholders.items())
+        self.fields.setText(f"Các trường dùng được — {fields}")
+        self.error.show_message(None)
+        self.status.clear()
+
+    @Slot()
+    def save(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        wording = nfc(self.editor.toPlainText())
+
+        def done(_path: object) -> None:
+            self.error.show_message(None)
+            self.status.setText("Đã lưu mẫu.")
+            self.template_saved.emit(key)
+            self.load(select=key)
+
+        def failed(exc: BaseException) -> None:
+            self.error.show_message(user_message(exc))
+            self.status.setText("Chưa lưu.")
+
+        self._context.tasks.run(
+            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed
+        )
+
+    @Slot()
+    def reset(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+
+        def done(_result: object) -> None:
+            self.status.setText("Đã khôi phục mẫu mặc định.")
+            self.load(select=key)
+
+        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done)
+
+
+class DefaultsForm(QWidget):
+    """Thời hạn giải quyết mặc định and the speaker timer."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        layout = QFormLayout(self)
+        self.deadline_days = QSpinBox()
+        self.deadline_days.setRange(1, 365)
+        self.deadline_days.setSuffix(" ngày")
+        self.speaker_seconds = QSpinBox()
+        self.speaker_seconds.setRange(30, 1800)
+        self.speaker_seconds.setSingleStep(30)
+        self.speaker_seconds.setSuffix(" giây")
+        layout.addRow("Thời hạn giải quyết mặc định (tính từ ngày hội nghị)", self.deadline_days)
+        layout.addRow("Thời gian cho mỗi người phát biểu", self.speaker_seconds)
+        self.status = QLabel()
+        layout.addRow(self.status)
+        db = context.db
+
+        def load() -> tuple[int, int]:
+            with db.reading() as session:
+                return (
+                    int(settings.get_setting(session, "default_deadline_days")),
+                    int(settings.get_setting(session, "speaker_seconds")),
+                )
+
+        context.tasks.run(load, on_success=self._loaded)
+
+    def _loaded(self, values: tuple[int, int]) -> None:
+        self.deadline_days.setValue(values[0])
+        self.speaker_seconds.setValue(values[1])
+        # Connected after loading so showing the values does not save them back.
+        self.deadline_days.valueChanged.connect(lambda v: self._save("default_deadline_days", v))
+        self.speaker_seconds.valueChanged.connect(lambda v: self._save("speaker_seconds", v))
+
+    def _save(self, key: str, value: int) -> None:
+        db = self._context.db
+
+        def work() -> None:
+            with db.transaction() as session:
+                settings.set_setting(session, key, value)
+
+        self._context.tasks.run(work, on_success=lambda _r: self.status.setText("Đã lưu."))
 
 
 class SettingsPage(QWidget):
@@ -19,22 +296,25 @@ class SettingsPage(QWidget):
         self._context = context
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Cài đặt"))
-        layout.addWidget(
-            Banner(
-                "Sửa thông tin cơ quan, mẫu câu chữ văn bản và thời hạn mặc định sẽ có trong phiên bản tới; "
-                "hiện tại các thông tin dưới đây chỉ để xem.",
-                "info",
-            )
-        )
-        self.org_box = QGroupBox("Cơ quan ban hành")
-        self.org_form = QFormLayout(self.org_box)
-        layout.addWidget(self.org_box)
+        self.tabs = QTabWidget()
+        self.organization = OrganizationForm(context)
+        self.templates = TemplateEditor(context)
+        self.defaults = DefaultsForm(context)
+        self.tabs.addTab(self.organization, "Cơ quan ban hành")
+        self.tabs.addTab(self.templates, "Mẫu câu chữ văn bản")
+        self.tabs.addTab(self.defaults, "Thời hạn, đồng hồ")
+        self.tabs.addTab(self._data_tab(context), "Dữ liệu, phiên bản")
+        layout.addWidget(self.tabs, 1)
+        self.refresh()
 
-        data_box = QGroupBox("Dữ liệu và phiên bản")
-        data_layout = QVBoxLayout(data_box)
+    def _data_tab(self, context: AppContext) -> QWidget:
+        tab = QWidget()
+        data_layout = QVBoxLayout(tab)
+        box = QGroupBox("Dữ liệu và phiên bản")
+        inner = QVBoxLayout(box)
         self.info = QLabel("\n".join(info_lines(context.db.path)))
         self.info.setWordWrap(True)
-        data_layout.addWidget(self.info)
+        inner.addWidget(self.info)
         buttons = QHBoxLayout()
         open_data = QPushButton("Mở thư mục dữ liệu")
         open_data.clicked.connect(
@@ -47,10 +327,10 @@ class SettingsPage(QWidget):
         buttons.addWidget(open_data)
         buttons.addWidget(open_backups)
         buttons.addStretch(1)
-        data_layout.addLayout(buttons)
-        layout.addWidget(data_box)
-        layout.addStretch(1)
-        self.refresh()
+        inner.addLayout(buttons)
+        data_layout.addWidget(box)
+        data_layout.addStretch(1)
+        return tab
 
     def refresh(self) -> None:
         db = self._context.db
@@ -59,21 +339,4 @@ class SettingsPage(QWidget):
             with db.reading() as session:
                 return settings.current_organization(session)
 
-        self._context.tasks.run(load, on_success=self._show_org)
-
-    def _show_org(self, org: settings.OrganizationInfo | None) -> None:
-        while self.org_form.rowCount():
-            self.org_form.removeRow(0)
-        if org is None:
-            self.org_form.addRow(QLabel("Chưa thiết lập."))
-            return
-        for label, value in (
-            ("Tên cơ quan ban hành", org.display_name),
-            ("Cơ quan chủ quản", org.parent_name or "(không có)"),
-            ("Địa danh", org.place_name),
-            ("Ký hiệu", org.issuer_code),
-            ("Thẩm quyền ký", org.signing_authority or "(ký trực tiếp)"),
-            ("Chức vụ người ký", org.signer_title),
-            ("Họ tên người ký", org.signer_name),
-        ):
-            self.org_form.addRow(label, QLabel(value))
+        self._context.tasks.run(load, on_success=self.organization.show_org)

@@ -1,0 +1,80 @@
+"""Cài đặt: correcting the issuing body and editing the wording of documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app import paths
+from app.export import templates
+from app.services import settings
+from app.services.documents import export_document
+from app.storage.models import Dialogue
+from tests.ui.keyboard import type_text
+from ui.context import AppContext
+from ui.views.settings_page import SettingsPage
+
+
+def _page(qtbot, context: AppContext) -> SettingsPage:  # type: ignore[no-untyped-def]
+    page = SettingsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.templates.list.count() > 20, timeout=10000)
+    return page
+
+
+def test_organization_is_corrected_in_place(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_context)
+    form = page.organization
+    qtbot.waitUntil(lambda: form.edits["place_name"].text() == "Lương Phong", timeout=10000)
+    form.edits["signer_name"].clear()
+    form.save()
+    assert form.errors["signer_name"].isVisible()
+    type_text(form.edits["signer_name"], "Nguyễn Thị Hạnh")
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        form.save()
+    with demo_context.db.reading() as session:
+        org = settings.current_organization(session)
+    assert org is not None and org.signer_name == "Nguyễn Thị Hạnh"
+    assert org.name == "ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG"  # the two-line layout is kept
+
+
+def test_template_with_unknown_field_is_refused_and_named(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_context)
+    editor = page.templates
+    page.tabs.setCurrentWidget(editor)
+    keys = [editor.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor.list.count())]
+    editor.list.setCurrentRow(keys.index("tb_ket_thuc"))
+    editor.editor.setPlainText("Kính gửi {ten_chu_tich_sai} để biết.")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.error.isVisible(), timeout=10000)
+    assert "ten_chu_tich_sai" in editor.error.text()
+    assert not templates.user_path("tb_ket_thuc").exists()
+
+
+def test_edited_template_reaches_the_exported_document(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_context)
+    editor = page.templates
+    page.tabs.setCurrentWidget(editor)
+    keys = [editor.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor.list.count())]
+    editor.list.setCurrentRow(keys.index("tb_ket_thuc"))
+    editor.editor.setPlainText("{ten_co_quan} đề nghị các thôn thông báo rộng rãi đến Nhân dân./.")
+    with qtbot.waitSignal(editor.template_saved, timeout=10000):
+        editor.save()
+    assert templates.user_path("tb_ket_thuc").parent == paths.templates_dir()
+    qtbot.waitUntil(lambda: editor.list.currentItem().text().startswith("●"), timeout=10000)
+
+    with demo_context.db.reading() as session:
+        held = session.scalars(select(Dialogue.id).where(Dialogue.started_at.is_not(None))).first()
+    assert held is not None
+    out = export_document(demo_context.db, "tb", held, tmp_path / "tb.docx")
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "Ủy ban nhân dân xã Lương Phong đề nghị các thôn thông báo rộng rãi đến Nhân dân" in text
+
+    editor.reset()
+    qtbot.waitUntil(lambda: not templates.user_path("tb_ket_thuc").exists(), timeout=10000)
