@@ -22,7 +22,8 @@ from app.export.layout import render
 from tests.app.doc_samples import docx_paragraphs
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "seed_plans.json"
-SEEDS = Path("/work/shared/seeds")
+# Copies of ../shared/seeds, so the round trip runs wherever the repository is cloned.
+SEEDS = DATA.parent / "seeds"
 _LEADING_MARK = re.compile(r"^(\*|[-–—+•]|[IVX]+[-.]|\d+[.)])\s*")
 _SEED_MONTH = re.compile(r"tháng 0([3-9])\b")
 
@@ -82,8 +83,6 @@ SPECS = json.loads(DATA.read_text(encoding="utf-8"))["plans"]
 @pytest.mark.parametrize("spec", SPECS, ids=[s["seed"] for s in SPECS])
 def test_every_sentence_of_the_seed_is_in_the_export(spec: dict[str, Any], tmp_path: Path) -> None:
     seed = SEEDS / spec["seed"]
-    if not seed.exists():
-        pytest.skip(f"seed file {seed} is not on this machine")
     path = render(build_plan(_plan(spec)), tmp_path / "kh.docx")
     exported = normalise("\n".join(docx_paragraphs(path)))
     missing = [s for s in seed_sentences(seed.read_text(encoding="utf-8")) if s not in exported]
