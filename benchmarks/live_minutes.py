@@ -75,13 +75,17 @@ def build(db_path: Path, count: int) -> int:
 
 def commit_times(db: Database, dialogue_id: int, samples: int) -> list[float]:
     with db.transaction() as session:
-        petition_id, _entry = minutes.record_opinion(session, dialogue_id, minutes.OpinionInput(petitioner_name="Đo"))
+        petition_id, _entry = minutes.record_opinion(
+            session, dialogue_id, minutes.OpinionInput(petitioner_name="Đo")
+        )
     text, times = "", []
     for n in range(samples):
         text += WORDS[n % len(WORDS)][0]
         start = time.perf_counter()
         with db.transaction() as session:
-            minutes.update_opinion(session, petition_id, minutes.OpinionInput(petitioner_name="Đo", content=text))
+            minutes.update_opinion(
+                session, petition_id, minutes.OpinionInput(petitioner_name="Đo", content=text)
+            )
         times.append(time.perf_counter() - start)
     return times
 
@@ -162,21 +166,31 @@ def main() -> None:
 
     start = time.perf_counter()
     dialogue_id = build(db_path, args.petitions)
-    print(f"database: {args.petitions} petitions built in {time.perf_counter() - start:.1f} s ({db_path.stat().st_size / 2**20:.0f} MiB)")
+    print(
+        f"database: {args.petitions} petitions built in {time.perf_counter() - start:.1f} s ({db_path.stat().st_size / 2**20:.0f} MiB)"
+    )
     db = Database.open(db_path)
     commits = commit_times(db, dialogue_id, args.samples)
     floor = floor_times(db_path, args.samples)
-    print(f"autosave commit (update_opinion, synchronous=FULL): median {statistics.median(commits) * 1000:.2f} ms, "
-          f"p99 {percentile(commits, 0.99) * 1000:.2f} ms")
-    print(f"floor (bare INSERT+COMMIT, same file):              median {statistics.median(floor) * 1000:.2f} ms, "
-          f"p99 {percentile(floor, 0.99) * 1000:.2f} ms")
+    print(
+        f"autosave commit (update_opinion, synchronous=FULL): median {statistics.median(commits) * 1000:.2f} ms, "
+        f"p99 {percentile(commits, 0.99) * 1000:.2f} ms"
+    )
+    print(
+        f"floor (bare INSERT+COMMIT, same file):              median {statistics.median(floor) * 1000:.2f} ms, "
+        f"p99 {percentile(floor, 0.99) * 1000:.2f} ms"
+    )
     latencies = typing_latency(commits)
-    print(f"keystroke-to-committed at 6 keys/s under the rule ({AUTOSAVE_IDLE_MS} ms idle, {AUTOSAVE_MAX_MS} ms max): "
-          f"median {statistics.median(latencies) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
-          f"max {max(latencies) * 1000:.0f} ms")
+    print(
+        f"keystroke-to-committed at 6 keys/s under the rule ({AUTOSAVE_IDLE_MS} ms idle, {AUTOSAVE_MAX_MS} ms max): "
+        f"median {statistics.median(latencies) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms"
+    )
     costs = gui_thread_cost(db, dialogue_id, args.samples)
-    print(f"GUI thread per autosave (snapshot + hand-off): median {statistics.median(costs) * 1000:.3f} ms, "
-          f"max {max(costs) * 1000:.3f} ms (a frame is 16 ms)")
+    print(
+        f"GUI thread per autosave (snapshot + hand-off): median {statistics.median(costs) * 1000:.3f} ms, "
+        f"max {max(costs) * 1000:.3f} ms (a frame is 16 ms)"
+    )
     db.close()
 
     if args.kills:
@@ -187,9 +201,11 @@ def main() -> None:
         bad = [r for r in results if r.integrity != "ok"]
         missing = sum(len(r.missing_commits) for r in results)
         worst = max(r.lost_seconds for r in results)
-        print(f"power cuts: {len(results)} SIGKILLs in {time.perf_counter() - start:.0f} s: integrity failures {len(bad)}, "
-              f"reported commits missing {missing}, worst typing loss {worst:.2f} s "
-              f"(mean {statistics.mean(r.lost_seconds for r in results):.2f} s)")
+        print(
+            f"power cuts: {len(results)} SIGKILLs in {time.perf_counter() - start:.0f} s: integrity failures {len(bad)}, "
+            f"reported commits missing {missing}, worst typing loss {worst:.2f} s "
+            f"(mean {statistics.mean(r.lost_seconds for r in results):.2f} s)"
+        )
 
 
 if __name__ == "__main__":

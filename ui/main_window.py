@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from ui.context import AppContext
+from ui.views.catalog import CataloguePage
 from ui.views.common import NotBuiltPage
 from ui.views.dialogues import DialoguesPage
 from ui.views.live.window import LiveMinutesWindow
@@ -104,11 +105,7 @@ class MainWindow(QMainWindow):
                 "danh sách «Theo dõi giải quyết» cho biết các kiến nghị quá hạn.",
             )
         if title == "Danh mục":
-            return NotBuiltPage(
-                title,
-                "thêm, đổi tên, ngừng sử dụng các đơn vị, thôn/tổ dân phố, lĩnh vực và lãnh đạo.",
-                "danh mục mặc định (14 lĩnh vực, 12 đơn vị) đã được tạo sẵn khi thiết lập lần đầu.",
-            )
+            return CataloguePage(context)
         return SettingsPage(context)
 
     def _add_actions(self) -> None:

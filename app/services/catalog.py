@@ -24,8 +24,10 @@ from app.storage.models import (
     Hamlet,
     Leader,
     Petition,
+    Plan,
     Unit,
     assignment_support,
+    dialogue_co_chair,
 )
 
 CatalogueName = Literal["unit", "hamlet", "field"]
@@ -112,24 +114,47 @@ def set_active(session: Session, catalogue: CatalogueName, entry_id: int, active
     return CatalogueEntry(row.id, row.name, row.active, row.position)
 
 
-def usage_count(session: Session, catalogue: CatalogueName, entry_id: int) -> int:
-    """How many records name this entry."""
+def usage_counts(session: Session, catalogue: CatalogueName, entry_id: int) -> dict[str, int]:
+    """What names this entry, by kind of record (``{"ý kiến, kiến nghị": 3, "kế hoạch": 1}``)."""
     if catalogue == "hamlet":
-        return session.scalar(select(func.count()).where(Petition.hamlet_id == entry_id)) or 0
+        return {
+            "ý kiến, kiến nghị": session.scalar(select(func.count()).where(Petition.hamlet_id == entry_id))
+            or 0
+        }
     if catalogue == "field":
-        return session.scalar(select(func.count()).where(Petition.field_id == entry_id)) or 0
+        return {
+            "ý kiến, kiến nghị": session.scalar(select(func.count()).where(Petition.field_id == entry_id))
+            or 0
+        }
     lead = session.scalar(select(func.count()).where(Assignment.lead_unit_id == entry_id)) or 0
     support = session.scalar(select(func.count()).where(assignment_support.c.unit_id == entry_id)) or 0
-    return lead + support
+    # A plan's tổ chức thực hiện names units inside a JSON list.
+    plans = sum(
+        1
+        for tasks in session.scalars(select(Plan.tasks))
+        if any(block.get("unit_id") == entry_id for block in tasks or [])
+    )
+    return {"nhiệm vụ được giao": lead + support, "kế hoạch": plans}
+
+
+def usage_count(session: Session, catalogue: CatalogueName, entry_id: int) -> int:
+    """How many records name this entry."""
+    return sum(usage_counts(session, catalogue, entry_id).values())
+
+
+def usage_phrase(counts: dict[str, int]) -> str:
+    """``3 ý kiến, kiến nghị; 1 kế hoạch`` (empty when nothing uses the entry)."""
+    return "; ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
 def delete_entry(session: Session, catalogue: CatalogueName, entry_id: int) -> None:
     row = _get(session, catalogue, entry_id)
-    used = usage_count(session, catalogue, entry_id)
+    counts = usage_counts(session, catalogue, entry_id)
+    used = sum(counts.values())
     if used:
         raise InUseError(
             f"{catalogue} {entry_id} is used by {used} records",
-            f"Không thể xóa {_WHAT[catalogue]} «{row.name}» vì đang được dùng trong {used} ý kiến/nhiệm vụ. "
+            f"Không thể xóa {_WHAT[catalogue]} «{row.name}» vì đang được dùng trong {usage_phrase(counts)}. "
             "Hãy chọn «Ngừng sử dụng» để ẩn khỏi danh sách chọn mà vẫn giữ hồ sơ cũ.",
         )
     session.delete(row)
@@ -207,10 +232,79 @@ def update_leader(
     return LeaderEntry(row.id, row.full_name, row.title, row.active)
 
 
-def leader_usage(session: Session, leader_id: int) -> int:
+def leader_usage_counts(session: Session, leader_id: int) -> dict[str, int]:
     chairs = session.scalar(select(func.count()).where(Dialogue.chair_id == leader_id)) or 0
+    co_chairs = session.scalar(select(func.count()).where(dialogue_co_chair.c.leader_id == leader_id)) or 0
     answers = session.scalar(select(func.count()).where(Answer.leader_id == leader_id)) or 0
-    return chairs + answers
+    return {"hội nghị (chủ trì, đồng chủ trì)": chairs + co_chairs, "câu trả lời tại hội nghị": answers}
+
+
+def leader_usage(session: Session, leader_id: int) -> int:
+    return sum(leader_usage_counts(session, leader_id).values())
+
+
+def _leader(session: Session, leader_id: int) -> Leader:
+    row = session.get(Leader, leader_id)
+    if row is None:
+        raise NotFoundError("lãnh đạo", leader_id)
+    return row
+
+
+def set_leader_active(session: Session, leader_id: int, active: bool) -> LeaderEntry:
+    row = _leader(session, leader_id)
+    row.active = active
+    audit.record(session, "update", "leader", row.id, active=active)
+    return LeaderEntry(row.id, row.full_name, row.title, row.active)
+
+
+def delete_leader(session: Session, leader_id: int) -> None:
+    row = _leader(session, leader_id)
+    counts = leader_usage_counts(session, leader_id)
+    if sum(counts.values()):
+        raise InUseError(
+            f"leader {leader_id} is used",
+            f"Không thể xóa «{row.full_name}» vì đang được ghi trong {usage_phrase(counts)}. "
+            "Hãy chọn «Ngừng sử dụng» khi người này thôi giữ chức vụ.",
+        )
+    session.delete(row)
+    audit.record(session, "delete", "leader", leader_id, full_name=row.full_name)
+
+
+def move_leader(session: Session, leader_id: int, offset: int) -> None:
+    """Move a leader up (-1) or down (+1) in the pick lists."""
+    ids = [entry.id for entry in list_leaders(session, include_inactive=True)]
+    index = ids.index(leader_id)
+    target = max(0, min(len(ids) - 1, index + offset))
+    ids.insert(target, ids.pop(index))
+    for position, ident in enumerate(ids, start=1):
+        _leader(session, ident).position = position
+
+
+@dataclass(frozen=True)
+class CatalogueUsageRow:
+    """One line of a Danh mục screen: the entry and what uses it."""
+
+    id: int
+    name: str
+    active: bool
+    position: int
+    usage: str  # "3 ý kiến, kiến nghị" or ""
+    title: str = ""  # leaders only: chức vụ
+
+
+def catalogue_rows(session: Session, catalogue: CatalogueName | Literal["leader"]) -> list[CatalogueUsageRow]:
+    """Every entry, active or not, in pick-list order, with what uses it."""
+    if catalogue == "leader":
+        return [
+            CatalogueUsageRow(
+                e.id, e.full_name, e.active, n, usage_phrase(leader_usage_counts(session, e.id)), e.title
+            )
+            for n, e in enumerate(list_leaders(session, include_inactive=True), start=1)
+        ]
+    return [
+        CatalogueUsageRow(e.id, e.name, e.active, n, usage_phrase(usage_counts(session, catalogue, e.id)))
+        for n, e in enumerate(list_entries(session, catalogue, include_inactive=True), start=1)
+    ]
 
 
 def sorted_names(names: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
 from app.domain.text import clean, days_phrase, roman, short_date
-from app.errors import NotFoundError, ValidationError
+from app.errors import InUseError, NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Dialogue, IssuedDocument, Leader, Petition
 
@@ -48,15 +48,25 @@ class DialogueRow:
 
     @property
     def when_text(self) -> str:
-        if self.scheduled_at:
-            return f"{self.scheduled_at:%H:%M} {short_date(self.scheduled_at.date())}"
-        return f"Quý {roman(self.quarter)}" if self.quarter else ""
+        return when_text(self.scheduled_at, self.quarter)
 
     @property
     def due_text(self) -> str:
-        if self.state != DialogueState.PLANNED or self.days_left is None:
-            return self.state.label
-        return days_phrase(self.days_left) if self.days_left >= 0 else f"đã qua {-self.days_left} ngày"
+        return due_text(self.state, self.days_left)
+
+
+def when_text(scheduled_at: datetime | None, quarter: int | None) -> str:
+    """``08:00 23/9/2016`` or ``Quý IV``."""
+    if scheduled_at:
+        return f"{scheduled_at:%H:%M} {short_date(scheduled_at.date())}"
+    return f"Quý {roman(quarter)}" if quarter else ""
+
+
+def due_text(state: DialogueState, days_left: int | None) -> str:
+    """``còn 5 ngày`` for a planned dialogue, else its state."""
+    if state != DialogueState.PLANNED or days_left is None:
+        return state.label
+    return days_phrase(days_left) if days_left >= 0 else f"đã qua {-days_left} ngày"
 
 
 def validate_dialogue(data: DialogueInput) -> dict[str, str]:
@@ -71,7 +81,23 @@ def validate_dialogue(data: DialogueInput) -> dict[str, str]:
         problems["scheduled_at"] = f"Ngày hội nghị phải nằm trong năm {data.plan_year} của kế hoạch."
     if data.collect_deadline and data.scheduled_at and data.collect_deadline > data.scheduled_at.date():
         problems["collect_deadline"] = "Hạn thu thập ý kiến phải trước ngày hội nghị."
+    elif data.collect_deadline and data.scheduled_at is None and data.quarter in (1, 2, 3, 4):
+        year = data.plan_year or data.collect_deadline.year
+        if data.collect_deadline > quarter_end(year, data.quarter):
+            problems["collect_deadline"] = (
+                f"Hạn thu thập ý kiến phải trước khi hết Quý {roman(data.quarter)} năm {year}."
+            )
+    if data.collect_deadline and data.plan_year and data.collect_deadline.year > data.plan_year:
+        problems.setdefault(
+            "collect_deadline", f"Hạn thu thập ý kiến phải nằm trong năm {data.plan_year} của kế hoạch."
+        )
     return problems
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a quarter (a dialogue planned only by quarter happens by then)."""
+    month = quarter * 3
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
 
 
 def create_dialogue(session: Session, data: DialogueInput) -> int:
@@ -155,3 +181,204 @@ def list_dialogues(session: Session, *, today: date | None = None) -> list[Dialo
             )
         )
     return rows
+
+
+# --- dialogues of a plan: the scheduler of the Kế hoạch screen ----------------------------------
+
+
+@dataclass(frozen=True)
+class DialogueDetail:
+    """Everything the scheduler shows and edits about one dialogue, as plain data."""
+
+    id: int
+    plan_id: int | None
+    organization_id: int
+    title: str
+    quarter: int | None
+    scheduled_at: datetime | None
+    place: str
+    audience: str
+    participants: str
+    content: str
+    chair_id: int | None
+    chair: str
+    co_chair_ids: tuple[int, ...]
+    co_chairs: tuple[str, ...]
+    secretary_name: str
+    collect_deadline: date | None
+    state: DialogueState
+    petitions: int
+    days_left: int | None
+    notice_overdue: bool
+
+    @property
+    def when_text(self) -> str:
+        return when_text(self.scheduled_at, self.quarter)
+
+    @property
+    def due_text(self) -> str:
+        return due_text(self.state, self.days_left)
+
+    @property
+    def notice_due(self) -> date | None:
+        return notice_due_date(self.scheduled_at)
+
+    @property
+    def collect_text(self) -> str:
+        return short_date(self.collect_deadline)
+
+    def to_input(self, plan_year: int | None = None) -> DialogueInput:
+        return DialogueInput(
+            organization_id=self.organization_id,
+            title=self.title,
+            scheduled_at=self.scheduled_at,
+            quarter=self.quarter,
+            place=self.place,
+            audience=self.audience,
+            participants=self.participants,
+            content=self.content,
+            chair_id=self.chair_id,
+            co_chair_ids=self.co_chair_ids,
+            secretary_name=self.secretary_name,
+            collect_deadline=self.collect_deadline,
+            plan_id=self.plan_id,
+            plan_year=plan_year,
+        )
+
+
+def _announced_ids(session: Session) -> set[int]:
+    return set(
+        session.scalars(
+            select(IssuedDocument.dialogue_id).where(
+                IssuedDocument.kind.in_([DocumentKind.INVITATION, DocumentKind.MEETING_NOTICE])
+            )
+        )
+    )
+
+
+def _detail(d: Dialogue, *, today: date, announced: set[int], petitions: int) -> DialogueDetail:
+    days_left = (d.scheduled_at.date() - today).days if d.scheduled_at else None
+    due = notice_due_date(d.scheduled_at)
+    return DialogueDetail(
+        id=d.id,
+        plan_id=d.plan_id,
+        organization_id=d.organization_id,
+        title=d.title,
+        quarter=d.quarter,
+        scheduled_at=d.scheduled_at,
+        place=d.place,
+        audience=d.audience,
+        participants=d.participants,
+        content=d.content,
+        chair_id=d.chair_id,
+        chair=d.chair.full_name if d.chair else "",
+        co_chair_ids=tuple(leader.id for leader in d.co_chairs),
+        co_chairs=tuple(leader.full_name for leader in d.co_chairs),
+        secretary_name=d.secretary_name,
+        collect_deadline=d.collect_deadline,
+        state=d.state,
+        petitions=petitions,
+        days_left=days_left,
+        notice_overdue=bool(
+            d.state == DialogueState.PLANNED and due is not None and today > due and d.id not in announced
+        ),
+    )
+
+
+def plan_dialogues(session: Session, plan_id: int, *, today: date | None = None) -> list[DialogueDetail]:
+    """The dialogues a plan schedules, in the order they happen."""
+    today = today or date.today()
+    rows = list(
+        session.scalars(
+            select(Dialogue)
+            .where(Dialogue.plan_id == plan_id)
+            .options(selectinload(Dialogue.chair), selectinload(Dialogue.co_chairs))
+        )
+    )
+    counts = dict(
+        session.execute(
+            select(Petition.dialogue_id, func.count())
+            .where(Petition.deleted_at.is_(None), Petition.dialogue_id.in_([d.id for d in rows]))
+            .group_by(Petition.dialogue_id)
+        ).all()
+    )
+    announced = _announced_ids(session)
+
+    def key(d: Dialogue) -> tuple[datetime, int]:
+        if d.scheduled_at is not None:
+            return (d.scheduled_at, d.id)
+        if d.quarter:
+            # A dialogue named only by its quarter sorts at the end of that quarter.
+            end = quarter_end(d.plan.year if d.plan else today.year, d.quarter)
+            return (datetime(end.year, end.month, end.day, 23, 59), d.id)
+        return (datetime.max, d.id)
+
+    return [
+        _detail(d, today=today, announced=announced, petitions=counts.get(d.id, 0))
+        for d in sorted(rows, key=key)
+    ]
+
+
+def dialogue_detail(session: Session, dialogue_id: int, *, today: date | None = None) -> DialogueDetail:
+    d = get_dialogue(session, dialogue_id)
+    petitions = (
+        session.scalar(
+            select(func.count()).where(Petition.dialogue_id == dialogue_id, Petition.deleted_at.is_(None))
+        )
+        or 0
+    )
+    return _detail(d, today=today or date.today(), announced=_announced_ids(session), petitions=petitions)
+
+
+def update_dialogue(session: Session, dialogue_id: int, data: DialogueInput) -> None:
+    """Replace what the scheduler edits (time, place, đối tượng, chủ trì, hạn thu ý kiến); all or nothing."""
+    problems = validate_dialogue(data)
+    if problems:
+        raise ValidationError(problems)
+    row = get_dialogue(session, dialogue_id)
+    row.title = clean(data.title)
+    row.scheduled_at = data.scheduled_at
+    row.quarter = data.quarter
+    row.place = clean(data.place)
+    row.audience = clean(data.audience)
+    row.participants = clean(data.participants)
+    row.content = clean(data.content)
+    row.chair_id = data.chair_id
+    row.secretary_name = clean(data.secretary_name)
+    row.collect_deadline = data.collect_deadline
+    row.co_chairs = [leader for ident in data.co_chair_ids if (leader := session.get(Leader, ident))]
+    audit.record(session, "update", "dialogue", row.id, title=row.title)
+
+
+def deletion_blocker(session: Session, dialogue: Dialogue) -> str | None:
+    """Why this dialogue cannot be deleted (Vietnamese), or None when it can."""
+    if dialogue.state != DialogueState.PLANNED:
+        return f"Hội nghị «{dialogue.title}» {dialogue.state.label}; hồ sơ của hội nghị được giữ lại."
+    petitions = session.scalar(select(func.count()).where(Petition.dialogue_id == dialogue.id)) or 0
+    if petitions:
+        return (
+            f"Hội nghị «{dialogue.title}» đã có {petitions} ý kiến, kiến nghị thu thập trước; "
+            "hãy chuyển các ý kiến sang hội nghị khác trước khi xóa."
+        )
+    numbered = session.scalar(
+        select(func.count()).where(
+            IssuedDocument.dialogue_id == dialogue.id, IssuedDocument.number.is_not(None)
+        )
+    )
+    if numbered:
+        return f"Hội nghị «{dialogue.title}» đã có văn bản được cấp số; hồ sơ của hội nghị được giữ lại."
+    return None
+
+
+def delete_dialogue(session: Session, dialogue_id: int) -> None:
+    """Delete a planned dialogue that nothing refers to yet; otherwise say why not."""
+    row = get_dialogue(session, dialogue_id)
+    reason = deletion_blocker(session, row)
+    if reason:
+        raise InUseError(f"dialogue {dialogue_id} cannot be deleted", reason + " Không xóa được.")
+    # Drafts exported without a number leave only a log line; it goes with the dialogue.
+    for doc in session.scalars(select(IssuedDocument).where(IssuedDocument.dialogue_id == dialogue_id)):
+        session.delete(doc)
+    title = row.title
+    session.delete(row)
+    audit.record(session, "delete", "dialogue", dialogue_id, title=title)

@@ -273,7 +273,9 @@ def test_similar_petition_from_an_earlier_dialogue_is_shown_quietly(qtbot, live:
     assert "Công chức Địa chính" in text
 
 
-def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(qtbot, demo_context: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(
+    qtbot, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
     from app.services import minutes
@@ -283,8 +285,10 @@ def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(qtbot, demo_
     dialogue_id = _planned_dialogue(demo_context)
     with demo_context.db.transaction() as session:
         minutes.start_dialogue(session, dialogue_id)
-        petition_id, _entry = minutes.record_opinion(
-            session, dialogue_id, minutes.OpinionInput(petitioner_name="Hà Văn Khoa", content="Đề nghị làm rãnh")
+        _petition_id, _entry = minutes.record_opinion(
+            session,
+            dialogue_id,
+            minutes.OpinionInput(petitioner_name="Hà Văn Khoa", content="Đề nghị làm rãnh"),
         )
     assert ui_main._mark_running() is False  # a clean start
     assert ui_main._mark_running() is True  # the flag of a run that never exited cleanly

@@ -1,0 +1,444 @@
+"""Editing lists in place: a plan's căn cứ, mục đích, các bước, nơi nhận …
+
+Each item is a text box that grows with its text. Keys, the same in every list:
+
+- Ctrl+Enter adds the next item under the current one (and goes there);
+- Alt+Up / Alt+Down move the item; the handle on the left drags it;
+- Backspace in an empty item removes it, Ctrl+Shift+Delete removes any item;
+- Tab and Shift+Tab walk through the items in order and then on to the next field.
+
+Items are created while the user works, after the rest of the form, so Qt's own focus chain would
+visit them last. :class:`FocusStops` keeps Tab in form order instead: only the container is in
+Qt's chain; the items it holds take focus on click or when the container hands it over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QDrag,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFocusEvent,
+    QKeyEvent,
+    QMouseEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.text import nfc
+
+MIME_ROW = "application/x-doithoai-list-row"
+TAB_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+
+
+def _can_take_tab(widget: QWidget) -> bool:
+    return bool(
+        widget.isVisibleTo(widget.window())
+        and widget.isEnabled()
+        and widget.focusPolicy() & Qt.FocusPolicy.TabFocus == Qt.FocusPolicy.TabFocus
+    )
+
+
+class FocusStops:
+    """Mixin for a QWidget whose children come and go: Tab visits ``focus_stops()`` in order.
+
+    The widget itself is the only one of them in Qt's focus chain (``TabFocus``); the stops are
+    ``ClickFocus`` so the chain never reaches them out of order. A stop may itself be a
+    FocusStops container. Leaving the last stop (or the first, going back) hands over to an
+    enclosing container if there is one, or to the widget before/after this one in the chain.
+    """
+
+    def focus_stops(self) -> list[QWidget]:
+        raise NotImplementedError
+
+    def _visible_stops(self) -> list[QWidget]:
+        me: QWidget = self  # type: ignore[assignment]
+        return [w for w in self.focus_stops() if w.isVisibleTo(me) and w.isEnabled()]
+
+    def enter(self, backwards: bool = False) -> bool:
+        stops = self._visible_stops()
+        if not stops:
+            return False
+        target = stops[-1] if backwards else stops[0]
+        target.setFocus(Qt.FocusReason.BacktabFocusReason if backwards else Qt.FocusReason.TabFocusReason)
+        return True
+
+    def handle_focus_in(self, event: QFocusEvent) -> bool:
+        """Pass the focus on to the first (or, going back, the last) stop."""
+        return self.enter(backwards=event.reason() == Qt.FocusReason.BacktabFocusReason)
+
+    def step_focus(self, forward: bool) -> bool:
+        me: QWidget = self  # type: ignore[assignment]
+        focused = QApplication.focusWidget()
+        stops = self._visible_stops()
+        current = next(
+            (
+                i
+                for i, w in enumerate(stops)
+                if focused is not None and (w is focused or w.isAncestorOf(focused))
+            ),
+            None,
+        )
+        if current is not None:
+            target = current + (1 if forward else -1)
+            if 0 <= target < len(stops):
+                stop = stops[target]
+                reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+                if isinstance(stop, FocusStops):
+                    stop.enter(backwards=not forward)
+                else:
+                    stop.setFocus(reason)
+                return True
+        parent = me.parentWidget()
+        while parent is not None and not isinstance(parent, FocusStops):
+            parent = parent.parentWidget()
+        if parent is not None:
+            return parent.step_focus(forward)
+        return self._leave(forward)
+
+    def _leave(self, forward: bool) -> bool:
+        """Focus the widget after (or before) this container in Qt's chain, skipping our own."""
+        me: QWidget = self  # type: ignore[assignment]
+        widget = me.nextInFocusChain() if forward else me.previousInFocusChain()
+        seen = 0
+        while widget is not None and widget is not me and seen < 5000:
+            seen += 1
+            if not me.isAncestorOf(widget) and _can_take_tab(widget):
+                widget.setFocus(
+                    Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+                )
+                return True
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+        return False
+
+
+class GrowingTextEdit(QTextEdit):
+    """Plain text that grows with what is typed (no inner scroll bar); text kept NFC.
+
+    Tab leaves the box (it is a form field, not a word processor). Pasted text is normalised at
+    once; text typed with the Windows keyboard (combining marks) is normalised on leaving.
+    """
+
+    edited = Signal()
+    next_requested = Signal()  # Ctrl+Enter
+    move_requested = Signal(int)  # Alt+Up (-1) / Alt+Down (+1)
+    remove_requested = Signal()  # Backspace in an empty box, Ctrl+Shift+Delete
+
+    def __init__(self, text: str = "", *, min_lines: int = 1, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._min_lines = min_lines
+        self.setAcceptRichText(False)
+        self.setTabChangesFocus(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.document().setDocumentMargin(3)
+        self.setPlainText(nfc(text))
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.textChanged.connect(self.edited)
+        self._fit()
+
+    def text(self) -> str:
+        return nfc(self.toPlainText())
+
+    def set_text(self, value: str) -> None:
+        self.blockSignals(True)
+        self.setPlainText(nfc(value))
+        self.blockSignals(False)
+        self._fit()
+
+    def _fit(self, *_args: object) -> None:
+        line = self.fontMetrics().lineSpacing()
+        doc_height = self.document().size().height()
+        frame = 2 * self.frameWidth() + self.contentsMargins().top() + self.contentsMargins().bottom()
+        height = int(max(doc_height, self._min_lines * line + 2 * self.document().documentMargin())) + frame
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.height())
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        self.insertPlainText(nfc(source.text()).replace("\r\n", "\n"))
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        raw = self.toPlainText()
+        if nfc(raw) != raw:
+            cursor_at = len(nfc(raw[: self.textCursor().position()]))
+            self.setPlainText(nfc(raw))
+            cursor = self.textCursor()
+            cursor.setPosition(min(cursor_at, len(nfc(raw))))
+            self.setTextCursor(cursor)
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        ctrl = mods & Qt.KeyboardModifier.ControlModifier
+        alt = mods & Qt.KeyboardModifier.AltModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
+            self.next_requested.emit()
+            return
+        if alt and key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.move_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+            return
+        if key == Qt.Key.Key_Backspace and not mods and not self.toPlainText():
+            self.remove_requested.emit()
+            return
+        if key == Qt.Key.Key_Delete and ctrl and mods & Qt.KeyboardModifier.ShiftModifier:
+            self.remove_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class _DragHandle(QLabel):
+    """The ⠿ on the left of an item: press and drag to move the item."""
+
+    def __init__(self, row: ListItemRow) -> None:
+        super().__init__("⠿")
+        self._row = row
+        self._pressed_at: QPoint | None = None
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip("Kéo để đổi thứ tự (hoặc Alt+↑ / Alt+↓)")
+        self.setStyleSheet("color: #9ca3af;")
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.setFixedWidth(14)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed_at = event.position().toPoint()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pressed_at is None:
+            return
+        if (
+            event.position().toPoint() - self._pressed_at
+        ).manhattanLength() < QApplication.startDragDistance():
+            return
+        self._pressed_at = None
+        owner = self._row.owner
+        mime = QMimeData()
+        mime.setData(MIME_ROW, QByteArray(owner.drag_token(owner.index_of(self._row)).encode()))
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        drag.setPixmap(self._row.grab())
+        drag.exec(Qt.DropAction.MoveAction)
+
+
+class ListItemRow(QWidget):
+    """One item: drag handle, its number or dash, the growing text, a remove button."""
+
+    def __init__(self, owner: ListEditor, text: str) -> None:
+        super().__init__()
+        self.owner = owner
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.handle = _DragHandle(self)
+        layout.addWidget(self.handle)
+        self.marker = QLabel("")
+        self.marker.setFixedWidth(22)
+        self.marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
+        self.marker.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.marker)
+        self.edit = GrowingTextEdit(text)
+        self.edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.edit.setPlaceholderText(owner.placeholder)
+        layout.addWidget(self.edit, 1)
+        self.remove_button = QToolButton()
+        self.remove_button.setText("✕")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.remove_button.setToolTip(f"Xóa {owner.noun} này (Ctrl+Shift+Delete)")
+        layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+
+
+class ListEditor(FocusStops, QFrame):
+    """A list of paragraphs edited in place; ``edited`` fires on every change made by the user."""
+
+    edited = Signal()
+
+    def __init__(
+        self,
+        *,
+        marker: str = "dash",  # "number" (1., 2.), "dash" (–) or "none"
+        noun: str = "mục",
+        placeholder: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.marker_style = marker
+        self.noun = noun
+        self.placeholder = placeholder or f"Gõ nội dung {noun}; Ctrl+Enter thêm {noun} tiếp theo"
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setAcceptDrops(True)
+        self._rows: list[ListItemRow] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        self._rows_box = QVBoxLayout()
+        self._rows_box.setSpacing(3)
+        layout.addLayout(self._rows_box)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(18, 0, 0, 0)
+        self.add_button = QToolButton()
+        self.add_button.setText(f"+ Thêm {noun}")
+        self.add_button.setAutoRaise(True)
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.add_button.setToolTip(f"Thêm {noun} vào cuối danh sách (trong một {noun}: Ctrl+Enter)")
+        self.add_button.setStyleSheet("QToolButton { color: #1a3d7c; }")
+        self.add_button.clicked.connect(self._add_at_end)
+        bar.addWidget(self.add_button)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+
+    # --- data ---------------------------------------------------------------------------
+    def items(self) -> list[str]:
+        """The items as stored: NFC, blanks around removed, empty ones left out."""
+        return [text for row in self._rows if (text := row.edit.text().strip())]
+
+    def set_items(self, items: Iterable[str]) -> None:
+        """Replace the whole list (loading a record: no ``edited``)."""
+        for row in self._rows:
+            row.setParent(None)
+            row.deleteLater()
+        self._rows = []
+        for text in items:
+            self._insert(len(self._rows), text)
+        self._renumber()
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def editor_at(self, index: int) -> GrowingTextEdit:
+        return self._rows[index].edit
+
+    def index_of(self, row: ListItemRow) -> int:
+        return self._rows.index(row)
+
+    # --- editing --------------------------------------------------------------------------
+    def add_item(self, after: int | None = None, text: str = "", *, focus: bool = True) -> GrowingTextEdit:
+        index = len(self._rows) if after is None else after + 1
+        row = self._insert(index, text)
+        self._renumber()
+        if focus:
+            row.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+        return row.edit
+
+    def remove_item(self, index: int) -> None:
+        row = self._rows.pop(index)
+        had_focus = row.edit.hasFocus()
+        row.setParent(None)
+        row.deleteLater()
+        self._renumber()
+        if had_focus:
+            if self._rows:
+                edit = self._rows[max(0, index - 1)].edit
+                edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                edit.moveCursor(edit.textCursor().MoveOperation.End)
+            else:
+                self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+
+    def move_item(self, index: int, offset: int) -> None:
+        self.move_to(index, index + offset)
+
+    def move_to(self, index: int, target: int) -> None:
+        target = max(0, min(len(self._rows) - 1, target))
+        if target == index or not 0 <= index < len(self._rows):
+            return
+        row = self._rows.pop(index)
+        self._rows.insert(target, row)
+        self._rows_box.removeWidget(row)
+        self._rows_box.insertWidget(target, row)
+        self._renumber()
+        if row.edit.hasFocus() or QApplication.focusWidget() is None:
+            row.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+
+    def _insert(self, index: int, text: str) -> ListItemRow:
+        row = ListItemRow(self, text)
+        self._rows.insert(index, row)
+        self._rows_box.insertWidget(index, row)
+        row.show()  # at once, not at the next event loop pass: Ctrl+Enter focuses it right away
+        row.edit.edited.connect(self.edited)
+        row.edit.next_requested.connect(lambda r=row: self.add_item(self.index_of(r)))
+        row.edit.move_requested.connect(lambda offset, r=row: self.move_item(self.index_of(r), offset))
+        row.edit.remove_requested.connect(lambda r=row: self.remove_item(self.index_of(r)))
+        row.remove_button.clicked.connect(lambda _c=False, r=row: self.remove_item(self.index_of(r)))
+        return row
+
+    @Slot()
+    def _add_at_end(self) -> None:
+        self.add_item()
+
+    def _renumber(self) -> None:
+        for number, row in enumerate(self._rows, start=1):
+            if self.marker_style == "number":
+                row.marker.setText(f"{number}.")
+            elif self.marker_style == "dash":
+                row.marker.setText("–")
+            else:
+                row.marker.setText("")
+
+    # --- focus ----------------------------------------------------------------------------
+    def focus_stops(self) -> list[QWidget]:
+        # With items, Ctrl+Enter adds the next one; the add button is a stop only in an empty list.
+        return [row.edit for row in self._rows] or [self.add_button]
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if not self.handle_focus_in(event):
+            super().focusInEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return self.step_focus(next)
+
+    # --- drag and drop --------------------------------------------------------------------
+    def drag_token(self, index: int) -> str:
+        return f"{id(self)}:{index}"
+
+    def _dragged_index(self, mime: QMimeData) -> int | None:
+        if not mime.hasFormat(MIME_ROW):
+            return None
+        owner, _, index = bytes(mime.data(MIME_ROW).data()).decode().partition(":")
+        return int(index) if owner == str(id(self)) and index.isdigit() else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dragged_index(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._dragged_index(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        source = self._dragged_index(event.mimeData())
+        if source is None:
+            return
+        y = event.position().toPoint().y()
+        target = len(self._rows) - 1
+        for index, row in enumerate(self._rows):
+            if y < row.geometry().center().y():
+                target = index if index <= source else index - 1
+                break
+        self.move_to(source, target)
+        event.acceptProposedAction()
