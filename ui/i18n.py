@@ -112,7 +112,9 @@ class VietnameseTranslator(QTranslator):
     def translate(  # type: ignore[override]
         self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
-        return _TEXTS.get((context, source_text), "")
+        # None becomes a null QString: "no translation", so Qt keeps its own text. An empty
+        # string would be taken as the translation and blank every text we do not list.
+        return _TEXTS.get((context, source_text))  # type: ignore[return-value]
 
     def isEmpty(self) -> bool:
         return False
