@@ -215,7 +215,7 @@ def _window(notes: list[str], db: Any, folder: Path) -> None:
 
     tasks = TaskManager(app)
     window = MainWindow(
-        AppContext(db=db, tasks=tasks), QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat)
+        QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat), AppContext(db=db, tasks=tasks)
     )
     try:
         window.show()

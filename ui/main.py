@@ -9,15 +9,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID, APP_NAME, __version__, paths
 from app.errors import AppError
 from app.log import setup_logging
-from app.storage.database import Database
-from ui.context import AppContext
 from ui.i18n import install_translator
-from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +28,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
+    icon = paths.resource_path("icons", "doithoai.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     app._vi_translator = install_translator(app)  # type: ignore[attr-defined]  # keep it alive
     return app
 
@@ -78,11 +79,23 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             "(xem trên thanh tác vụ).",
         )
         return 0
+    from ui.main_window import MainWindow
+
+    # The window is on screen before the database layer loads (SQLAlchemy alone takes a good part
+    # of a second on an old PC): the secretary sees the program answer at once.
+    window = MainWindow(ui_settings())
+    window.show()
+    app.processEvents()
+
+    from app.storage.database import Database
+    from ui.context import AppContext
+    from ui.tasks import TaskManager
+
     try:
         db = Database.open(db_path)
     except AppError as exc:
         log.exception("cannot open database")
-        QMessageBox.critical(None, APP_NAME, exc.user_message)
+        QMessageBox.critical(window, APP_NAME, exc.user_message)
         return 1
     context = AppContext(db=db, tasks=TaskManager(app))
 
@@ -93,15 +106,12 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     if not configured:
         from ui.views.setup_dialog import SetupDialog
 
-        dialog = SetupDialog(context)
+        dialog = SetupDialog(context, window)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
             db.close()
             return 0
 
-    from ui.main_window import MainWindow
-
-    window = MainWindow(context, ui_settings())
-    window.show()
+    window.attach(context)
     crashed = _mark_running()
     with db.reading() as session:
         from app.services.minutes import running_dialogue
@@ -115,6 +125,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             f"Dữ liệu đã được nâng cấp; bản sao lưu trước khi nâng cấp: {db.migration.backup_path}", 15000
         )
     if quit_after_show:
+        # Measured start = the window shown with its data loaded, not just its frame.
+        context.tasks.wait()
         QTimer.singleShot(0, app.quit)
     code = app.exec()
     context.tasks.wait()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, QSize, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,14 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
-from ui.context import AppContext
-from ui.views.catalog import CataloguePage
-from ui.views.common import NotBuiltPage
-from ui.views.dialogues import DialoguesPage
-from ui.views.live.window import LiveMinutesWindow
-from ui.views.petitions import PetitionsPage
-from ui.views.plans import PlansPage
-from ui.views.settings_page import SettingsPage
+
+if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
+    from ui.context import AppContext
+    from ui.views.live.window import LiveMinutesWindow
 
 MIN_FONT_PT, MAX_FONT_PT = 8.0, 22.0
 
@@ -39,12 +37,17 @@ class MainWindow(QMainWindow):
         "Cài đặt",
     )
 
-    def __init__(self, context: AppContext, ui_settings: QSettings) -> None:
+    def __init__(self, ui_settings: QSettings, context: AppContext | None = None) -> None:
+        """The window comes up at once; ``attach`` gives it the database and fills the pages.
+
+        Pages are built the first time they are shown, so starting the program costs one page.
+        """
         super().__init__()
-        self.context = context
+        self.context: AppContext | None = None
         self._settings = ui_settings
         self.live_windows: dict[int, LiveMinutesWindow] = {}
-        self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
+        self.dialogues_page: QWidget | None = None
+        self.setWindowTitle(APP_NAME)
         self.setMinimumSize(QSize(1000, 600))
 
         central = QWidget()
@@ -59,53 +62,93 @@ class MainWindow(QMainWindow):
             "QListWidget#navigation::item:selected { background: #3b6e99; color: white; }"
         )
         self.pages = QStackedWidget()
+        self._built: set[int] = set()
         for number, title in enumerate(self.NAVIGATION, start=1):
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{number})")
             self.nav.addItem(item)
-            self.pages.addWidget(self._make_page(title))
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+            waiting = QLabel("Đang mở dữ liệu…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.pages.addWidget(waiting)
+        self.nav.currentRowChanged.connect(self._show_page)
         layout.addWidget(self.nav)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
         self.busy_label = QLabel("")
         self.statusBar().addPermanentWidget(self.busy_label)
-        self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
-        context.tasks.busy_changed.connect(
-            lambda busy: self.busy_label.setText("Đang xử lý…" if busy else "")
-        )
-        context.tasks.task_failed.connect(self.show_error)
         self._add_actions()
-        self.nav.setCurrentRow(int(ui_settings.value("page", 1)))  # Hội nghị by default
         geometry = ui_settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 760)
+        if context is not None:
+            self.attach(context)
+
+    def attach(self, context: AppContext) -> None:
+        """The database is open: show where it is and build the page the user left open."""
+        self.context = context
+        self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
+        self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
+        context.tasks.busy_changed.connect(
+            lambda busy: self.busy_label.setText("Đang xử lý…" if busy else "")
+        )
+        context.tasks.task_failed.connect(self.show_error)
+        row = int(self._settings.value("page", 1))  # Hội nghị by default
+        if self.nav.currentRow() == row:
+            self._show_page(row)
+        else:
+            self.nav.setCurrentRow(row)
+
+    @Slot(int)
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        if self.context is not None and row not in self._built:
+            placeholder = self.pages.widget(row)
+            page = self._make_page(self.NAVIGATION[row])
+            self.pages.insertWidget(row, page)
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built.add(row)
+        self.pages.setCurrentIndex(row)
 
     def _make_page(self, title: str) -> QWidget:
         context = self.context
+        assert context is not None
+        # Imported here: each screen's modules load when the screen is first opened.
         if title == "Kế hoạch":
+            from ui.views.plans import PlansPage
+
             return PlansPage(context)
         if title == "Hội nghị":
+            from ui.views.dialogues import DialoguesPage
+
             page = DialoguesPage(context)
             page.open_requested.connect(self.open_live_minutes)
             self.dialogues_page = page
             return page
-        if title == "Ý kiến – kiến nghị":
-            return PetitionsPage(context)
-        if title == "Theo dõi giải quyết":
-            return PetitionsPage(context, follow_up=True)
+        if title in ("Ý kiến – kiến nghị", "Theo dõi giải quyết"):
+            from ui.views.petitions import PetitionsPage
+
+            return PetitionsPage(context, follow_up=title == "Theo dõi giải quyết")
         if title == "Báo cáo – thống kê":
+            from ui.views.common import NotBuiltPage
+
             return NotBuiltPage(
                 title,
                 "xem số liệu tổng hợp (tổng số, trả lời tại hội nghị, đúng hạn, quá hạn, chuyển cấp) theo lĩnh vực, "
                 "theo thôn, biểu đồ và xuất Báo cáo, Excel.",
-                "danh sách «Theo dõi giải quyết» cho biết các kiến nghị quá hạn.",
+                "danh sách «Theo dõi giải quyết» cho biết các kiến nghị quá hạn; Thông báo kết luận và Báo cáo "
+                "kết quả giải quyết xuất từ màn hình «Hội nghị».",
             )
         if title == "Danh mục":
+            from ui.views.catalog import CataloguePage
+
             return CataloguePage(context)
+        from ui.views.settings_page import SettingsPage
+
         return SettingsPage(context)
 
     def _add_actions(self) -> None:
@@ -146,28 +189,43 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def open_live_minutes(self, dialogue_id: int, *, recovered: bool = False) -> LiveMinutesWindow:
         """One live window per dialogue; asking again brings it to the front."""
+        from ui.views.live.window import LiveMinutesWindow
+
+        assert self.context is not None
         window = self.live_windows.get(dialogue_id)
         if window is None or not window.isVisible():
             window = LiveMinutesWindow(
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
             window.resize(1366, 768)
-            window.dialogue_closed.connect(lambda _id: self.dialogues_page.model.reload())
+            window.dialogue_closed.connect(self._dialogue_closed)
             self.live_windows[dialogue_id] = window
         window.show()
         window.raise_()
         window.activateWindow()
         return window
 
+    @Slot(int)
+    def _dialogue_closed(self, _dialogue_id: int) -> None:
+        page = self.dialogues_page
+        if page is not None:
+            page.model.reload()  # type: ignore[attr-defined]
+
     @Slot()
     def show_shortcuts(self) -> None:
-        lines = [f"Ctrl+{n}: {title}" for n, title in enumerate(self.NAVIGATION, start=1)]
+        lines = [(f"Ctrl+{n}", title) for n, title in enumerate(self.NAVIGATION, start=1)]
         lines += [
-            "Ctrl+F: tìm trong danh sách",
-            "Ctrl + / Ctrl −: phóng to / thu nhỏ chữ, Ctrl+0: cỡ chữ mặc định",
-            "F1: bảng phím tắt này",
+            ("Ctrl + / Ctrl −", "Phóng to / thu nhỏ chữ (Ctrl+0: cỡ mặc định)"),
+            ("F1", "Bảng phím tắt này"),
         ]
-        QMessageBox.information(self, "Phím tắt", "\n".join(lines))
+        page = self.pages.currentWidget()
+        page_keys = list(getattr(page, "SHORTCUTS", ()))
+        rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in lines)
+        if page_keys:
+            title = self.NAVIGATION[self.nav.currentRow()]
+            rows += f"<tr><td colspan=2><br><b>Màn hình {title}</b></td></tr>"
+            rows += "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in page_keys)
+        QMessageBox.information(self, "Phím tắt", f"<table>{rows}</table>")
 
     @Slot(str)
     def show_error(self, message: str) -> None:
@@ -178,7 +236,8 @@ class MainWindow(QMainWindow):
         self._settings.setValue("page", self.nav.currentRow())
         for live in list(self.live_windows.values()):
             live.close()
-        self.context.tasks.wait()  # let a running save finish before the database closes
+        if self.context is not None:
+            self.context.tasks.wait()  # let a running save finish before the database closes
         super().closeEvent(event)
 
 

@@ -34,7 +34,7 @@ def main(argv: list[str]) -> int:
     with db.transaction() as session:
         build_demo(session)
     context = AppContext(db, TaskManager(app))
-    window = MainWindow(context, ui_settings())
+    window = MainWindow(ui_settings(), context)
     window.resize(1366, 768)
     window.show()
     for row, name in PAGES.items():

@@ -28,7 +28,7 @@ def _options(number: int = 0, public: bool = False):  # type: ignore[no-untyped-
 
 
 def test_conclusion_notice_from_the_dialogue_list(qtbot, demo_context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(demo_context, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
     qtbot.addWidget(window)
     window.nav.setCurrentRow(1)
     page = window.pages.currentWidget()

@@ -295,7 +295,7 @@ def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(
     with demo_context.db.reading() as session:
         assert minutes.running_dialogue(session) == dialogue_id
 
-    main_window = MainWindow(demo_context, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    main_window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
     qtbot.addWidget(main_window)
     live = main_window.open_live_minutes(dialogue_id, recovered=True)
     qtbot.addWidget(live)

@@ -14,7 +14,7 @@ from ui.views.petitions import DEADLINE_COLUMN, PetitionsPage
 
 
 def _window(qtbot, context: AppContext, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(context, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), context)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
@@ -92,3 +92,48 @@ def test_font_size_shortcuts_change_and_remember_the_size(
     assert again.font().pointSizeF() == before + 2.0
     window.change_font_size(0.0)
     assert window.font().pointSizeF() == before
+
+
+def test_pages_are_built_when_first_opened_and_refresh_when_shown_again(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime, timedelta
+
+    from app.services import dialogues, settings
+    from ui.views.dialogues import DialoguesPage
+
+    window = _window(qtbot, demo_context, tmp_path)
+    assert window.pages.currentIndex() == 1  # Hội nghị opens first
+    assert isinstance(window.pages.widget(1), DialoguesPage)
+    assert isinstance(window.pages.widget(5), QLabel)  # Danh mục not built until opened
+    page = window.pages.widget(1)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10000)
+
+    window.nav.setCurrentRow(0)  # the secretary goes to Kế hoạch and schedules a dialogue
+    with demo_context.db.transaction() as session:
+        org = settings.current_organization(session)
+        assert org is not None
+        dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org.id,
+                title="Đối thoại với Đoàn Thanh niên",
+                scheduled_at=datetime.now() + timedelta(days=30),
+            ),
+        )
+    window.nav.setCurrentRow(1)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5, timeout=10000)
+    assert "Đối thoại với Đoàn Thanh niên" in [r.title for r in page.model.rows()]
+
+
+def test_window_shows_before_the_database_is_attached(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(2)
+    assert window.pages.currentWidget().text() == "Đang mở dữ liệu…"
+    window.attach(demo_context)
+    window.nav.setCurrentRow(2)
+    assert isinstance(window.pages.currentWidget(), PetitionsPage)

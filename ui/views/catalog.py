@@ -375,6 +375,15 @@ class CatalogueTab(QWidget):
 class CataloguePage(QWidget):
     """The four catalogues in tabs (Alt+1 … Alt+4)."""
 
+    # Listed by F1 while this page is shown.
+    SHORTCUTS = (
+        ("Alt+1 … Alt+4", "Đơn vị / Thôn, tổ dân phố / Lĩnh vực / Lãnh đạo"),
+        ("F2", "Đổi tên dòng đang chọn"),
+        ("Ctrl+D", "Ngừng sử dụng / dùng lại"),
+        ("Alt+↑ / Alt+↓", "Đổi thứ tự"),
+        ("Delete", "Xóa (chỉ khi chưa dùng ở đâu)"),
+    )
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from app.domain.rules import DocumentKind
@@ -41,6 +41,11 @@ DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
 
 
 class DialoguesPage(QWidget):
+    # Listed by F1 while this page is shown.
+    SHORTCUTS = (
+        ("Enter", "Mở biên bản trực tiếp của hội nghị đang chọn"),
+        ("Ctrl+E", "Xuất Word: Giấy mời, Thông báo, Biên bản, Thông báo kết luận, Báo cáo"),
+    )
     open_requested = Signal(int)  # the live minutes of a dialogue
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -122,3 +127,11 @@ class DialoguesPage(QWidget):
         self.view.resizeColumnsToContents()
         for column, cap in ((1, 420), (2, 260)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Coming back to this screen shows what other screens changed meanwhile (a dialogue
+        # scheduled in a plan, a petition answered in the live minutes).
+        if getattr(self, "_shown_before", False):
+            self.model.reload()
+        self._shown_before = True
+        super().showEvent(event)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.rules import PetitionStatus
@@ -61,6 +61,9 @@ STATUS_FILTERS: list[tuple[str, list[PetitionStatus] | None]] = [
 
 class PetitionsPage(QWidget):
     """The list of every petition, or (``follow_up``) the open ones by nearest deadline."""
+
+    # Listed by F1 while this page is shown.
+    SHORTCUTS = (("Ctrl+F", "Tìm theo tên, thôn, nội dung (có dấu hoặc không dấu)"),)
 
     def __init__(
         self, context: AppContext, *, follow_up: bool = False, parent: QWidget | None = None
@@ -141,3 +144,11 @@ class PetitionsPage(QWidget):
                 self.view.resizeColumnToContents(column)
                 self.view.setColumnWidth(column, min(self.view.columnWidth(column), 200))
             self.view.setColumnWidth(CONTENT_COLUMN, 330)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Coming back to this screen shows what other screens changed meanwhile (a dialogue
+        # scheduled in a plan, a petition answered in the live minutes).
+        if getattr(self, "_shown_before", False):
+            self.model.reload()
+        self._shown_before = True
+        super().showEvent(event)

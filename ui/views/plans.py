@@ -171,6 +171,18 @@ class ExportBar(QFrame):
 
 
 class PlansPage(QWidget):
+    # Listed by F1 while this page is shown.
+    SHORTCUTS = (
+        ("Ctrl+N", "Kế hoạch mới"),
+        ("Ctrl+Shift+N", "Sao chép từ kế hoạch trước"),
+        ("Ctrl+E", "Xuất Word"),
+        ("Ctrl+L", "Về danh sách kế hoạch"),
+        ("Alt+1 / Alt+2 / Alt+3", "Nội dung kế hoạch / Lịch hội nghị / Xem trước"),
+        ("Ctrl+Enter", "Thêm dòng tiếp theo trong danh sách"),
+        ("Alt+↑ / Alt+↓", "Đổi thứ tự dòng"),
+        ("Ctrl+Shift+H", "Lên lịch hội nghị"),
+        ("Delete", "Xóa kế hoạch đang chọn (trong danh sách)"),
+    )
     plan_exported = Signal(object)  # Path of the .docx written
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
