@@ -31,6 +31,7 @@ os.environ.setdefault("DOITHOAI_HOME", tempfile.mkdtemp(prefix="doithoai-bench-"
 
 from app.domain.rules import AUTOSAVE_IDLE_MS, AUTOSAVE_MAX_MS  # noqa: E402
 from app.services import minutes  # noqa: E402
+from app.services.petitions import petition_search_key  # noqa: E402
 from app.storage.database import Database  # noqa: E402
 from app.storage.models import Dialogue, Organization  # noqa: E402
 
@@ -62,7 +63,8 @@ def build(db_path: Path, count: int) -> int:
     rows = []
     for n in range(count):
         content = " ".join(rng.choice(WORDS) for _ in range(18))
-        rows.append((content, content, "at_meeting", "proposal", "new", f"Người số {n}"))
+        name = f"Người số {n}"
+        rows.append((content, petition_search_key(name, "", content), "at_meeting", "proposal", "new", name))
     with sqlite3.connect(db_path) as conn:
         conn.executemany(
             "INSERT INTO petition (content, search_key, source, kind, status, petitioner_name, position,"

@@ -304,3 +304,36 @@ def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(
     assert live.opinions_model.row_at(0).content == "Đề nghị làm rãnh"
     assert live.opinion_editor.isEnabled()  # still in progress: typing goes on
     live.close()
+
+
+def test_an_earlier_opinion_and_line_can_be_corrected_in_place(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Lê Văn Tàm")  # misheard
+    type_text(window.opinion_editor.content, "Đề nghị sửa cống")
+    QTest.keyClick(window.opinion_editor.content, Qt.Key.Key_Return)
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Người thứ hai")
+    type_text(window.opinion_editor.content, "Ý kiến khác")
+    qtbot.waitUntil(lambda: window.opinions_model.rowCount() == 2, timeout=10000)
+
+    window.opinions_view.setCurrentIndex(window.opinions_view.model().index(0, 0))
+    window.edit_selected()
+    editor = window.opinion_editor
+    assert editor.name.text() == "Lê Văn Tàm" and editor.content.toPlainText() == "Đề nghị sửa cống"
+    editor.name.clear()
+    type_text(editor.name, "Lê Văn Tám")
+    qtbot.waitUntil(lambda: not editor.saver.pending, timeout=3000)
+    with demo_context.db.reading() as session:
+        names = {
+            p.petitioner_name
+            for p in session.scalars(select(Petition).where(Petition.dialogue_id == window.dialogue_id))
+        }
+    assert "Lê Văn Tám" in names and "Lê Văn Tàm" not in names
+    assert "Người thứ hai" in names  # the other opinion was not overwritten

@@ -121,6 +121,17 @@ class NoteEditor(QWidget):
         self._loading = False
         self.content.setFocus()
 
+    def edit(self, entry_id: int, kind: MinuteKind, label: str, speaker: str, content: str) -> None:
+        """Correct a line written earlier: its text comes back; typing saves into the same line."""
+        self.saver.flush()
+        self.draft = NoteDraft(kind, entry_id)
+        self.heading.setText(f"<b>Sửa dòng «{label}»</b> — Enter: xong")
+        self._loading = True
+        self.speaker.setText(speaker)
+        self.content.setPlainText(content)
+        self._loading = False
+        self.content.setFocus()
+
     def _content_changed(self) -> None:
         if not self._loading:
             self.saver.touch()
@@ -253,6 +264,7 @@ class OpinionEditor(QWidget):
         self.saver.flush()
         self.draft = OpinionDraft()
         self._loading = True
+        self.heading.setText("<b>Ý kiến của Nhân dân</b> — Ctrl+N: người phát biểu mới")
         self.name.clear()
         self.hamlet.clear()
         self.field.setCurrentIndex(0)
@@ -263,6 +275,23 @@ class OpinionEditor(QWidget):
         self.name.setFocus()
         self.started.emit()
         self.speaker_changed.emit("", "")
+
+    def edit(self, row: minutes.OpinionRow) -> None:
+        """Correct an opinion recorded earlier (a misheard name, a typo): saves into the same row."""
+        self.saver.flush()
+        self.draft = OpinionDraft(petition_id=row.id)
+        self._loading = True
+        self.heading.setText(
+            f"<b>Sửa ý kiến của {row.petitioner or 'công dân'}</b> — Ctrl+N: người phát biểu mới"
+        )
+        self.name.setText(row.petitioner if row.petitioner != "Ẩn danh" else "")
+        self.hamlet.setText(row.hamlet)
+        self.field.setCurrentIndex(max(0, self.field.findData(row.field_id)))
+        self.kind.setCurrentIndex(list(PetitionKind).index(row.kind))
+        self.content.setPlainText(row.content)
+        self.error.show_message(None)
+        self._loading = False
+        self.content.setFocus()
 
     def _edited(self) -> None:
         if self._loading:

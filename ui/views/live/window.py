@@ -74,6 +74,7 @@ SHORTCUTS = [
     ("Enter", "Sang ô tiếp theo; trong ô nội dung: xong ý kiến, sang trả lời"),
     ("Shift+Enter", "Xuống dòng trong nội dung"),
     ("F3", "Trả lời ý kiến đang chọn"),
+    ("F4 hoặc nhấp đúp dòng biên bản", "Sửa ý kiến / dòng biên bản đã ghi (tự lưu vào đúng dòng đó)"),
     ("Alt+1 … Alt+4", "Kết quả trả lời: xong tại hội nghị / giao đơn vị / chuyển cấp / ghi nhận"),
     ("Ctrl+Enter", "Ghi trả lời"),
     ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
@@ -285,6 +286,7 @@ class LiveMinutesWindow(QMainWindow):
         self.entries_view.setSortingEnabled(False)
         self.entries_view.setWordWrap(True)
         self.entries_model.loaded.connect(self._entries_loaded)
+        self.entries_view.doubleClicked.connect(lambda _index: self.edit_entry())
         centre.addWidget(self.entries_view)
         self.editors = QStackedWidget()
         self.note_editor = NoteEditor(self.context, self.dialogue_id)
@@ -382,6 +384,7 @@ class LiveMinutesWindow(QMainWindow):
         add("F5", self.start)
         add(["Ctrl+N", "F2"], self.new_opinion)
         add("F3", self.answer_selected)
+        add("F4", self.edit_selected)
         add("Ctrl+T", self.tick_selected)
         add("Ctrl+Return", self.answer_editor.submit)
         add("Ctrl+Enter", self.answer_editor.submit)
@@ -612,6 +615,44 @@ class LiveMinutesWindow(QMainWindow):
         self.agenda.blockSignals(False)
         self.editors.setCurrentWidget(self.answer_editor)
         self.answer_editor.leader.setFocus()
+
+    @Slot()
+    def edit_selected(self) -> None:
+        """F4: the line chosen in the minutes, or else the opinion chosen on the right."""
+        if self.entries_view.hasFocus() and self.entries_view.currentIndex().isValid():
+            self.edit_entry()
+            return
+        index = self.opinions_view.currentIndex()
+        if index.isValid():
+            self._edit_opinion(self.opinions_model.row_at(index.row()))
+
+    def _edit_opinion(self, row: OpinionRow) -> None:
+        if self.state is None or self.state.state != DialogueState.IN_PROGRESS:
+            return
+        self.agenda.blockSignals(True)
+        self.agenda.setCurrentRow(STEP_OPINIONS)
+        self.agenda.blockSignals(False)
+        self.editors.setCurrentWidget(self.opinion_editor)
+        self.opinion_editor.edit(row)
+
+    @Slot()
+    def edit_entry(self) -> None:
+        index = self.entries_view.currentIndex()
+        if not index.isValid() or self.state is None or self.state.state != DialogueState.IN_PROGRESS:
+            return
+        entry = self.entries_model.row_at(self.entries_proxy.mapToSource(index).row())
+        if entry.kind == MinuteKind.SPEECH and entry.petition_id is not None:
+            row = next((o for o in self.opinions_model.rows() if o.id == entry.petition_id), None)
+            if row is not None:
+                self._edit_opinion(row)
+            return
+        if entry.kind in (MinuteKind.OPENING, MinuteKind.REPORT, MinuteKind.NOTE):
+            step = STEP_REPORT if entry.kind == MinuteKind.REPORT else STEP_OPENING
+            self.agenda.blockSignals(True)
+            self.agenda.setCurrentRow(step)
+            self.agenda.blockSignals(False)
+            self.editors.setCurrentWidget(self.note_editor)
+            self.note_editor.edit(entry.id, entry.kind, entry.kind.label, entry.speaker, entry.content)
 
     @Slot(int)
     def _answered(self, _petition_id: int) -> None:
