@@ -20,6 +20,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check app ui tests benchmarks packaging
 	$(PY) -m ruff format --check app ui tests benchmarks packaging
+	$(PY) -m mypy app
 
 test: $(STAMP) lint dist-selftest
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q

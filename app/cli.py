@@ -131,19 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="lệnh con", metavar="LỆNH")
-    kw = {"parents": [db_option], "add_help": False}
 
-    gui = sub.add_parser("gui", **kw, help="mở cửa sổ chương trình")
+    def subcommand(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[db_option], add_help=False, help=help_text)
+
+    gui = subcommand("gui", "mở cửa sổ chương trình")
     gui.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(func=cmd_gui)
-    sub.add_parser("demo", **kw, help="tạo một tệp dữ liệu mẫu").set_defaults(func=cmd_demo)
-    sub.add_parser(
-        "check", **kw, help="kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
+    subcommand("demo", "tạo một tệp dữ liệu mẫu").set_defaults(func=cmd_demo)
+    subcommand(
+        "check", "kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
     ).set_defaults(func=cmd_check)
-    sub.add_parser("info", **kw, help="đường dẫn và phiên bản").set_defaults(func=cmd_info)
-    export = sub.add_parser(
-        "export", **kw, help="xuất văn bản Word (Kế hoạch, Giấy mời, Biên bản, Thông báo, Báo cáo)"
-    )
+    subcommand("info", "đường dẫn và phiên bản").set_defaults(func=cmd_info)
+    export = subcommand("export", "xuất văn bản Word (Kế hoạch, Giấy mời, Biên bản, Thông báo, Báo cáo)")
     export.add_argument(
         "--kind",
         required=True,

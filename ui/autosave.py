@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -71,12 +72,21 @@ class Autosaver(QObject):
         data = self._snapshot()
         self._in_flight += 1
         save = self._save
-        self._tasks.run(lambda: save(data), on_success=self._done, on_failure=self._failed)
+        # No owner: a save must land even if the editor is gone; only its callbacks are skipped.
+        self._tasks.run(lambda: save(data), on_success=self._safe_done, on_failure=self._safe_failed)
 
     def flush_and_wait(self, msecs: int = 10000) -> None:
         """Flush and block until written (closing a window, ending the session)."""
         self.flush()
         self._tasks.wait(msecs)
+
+    def _safe_done(self, result: Any) -> None:
+        if shiboken6.isValid(self):
+            self._done(result)
+
+    def _safe_failed(self, exc: BaseException) -> None:
+        if shiboken6.isValid(self):
+            self._failed(exc)
 
     def _done(self, result: Any) -> None:
         self._in_flight -= 1

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -31,6 +32,7 @@ class _Pending:
     on_failure: Callable[[BaseException], None] | None
     label: str | None
     parent: QWidget | None
+    owner: QObject | None = None
     progress: QProgressDialog | None = None
     timer: QTimer | None = None
 
@@ -81,9 +83,15 @@ class TaskManager(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         label: str | None = None,
         parent: QWidget | None = None,
+        owner: QObject | None = None,
     ) -> int:
+        """Run ``fn`` on the worker; callbacks run on the GUI thread.
+
+        ``owner`` (default: ``parent``) is the object the callbacks belong to: if it is deleted
+        before the result arrives (a page closed while it loaded), the callbacks are dropped.
+        """
         task_id = next(self._ids)
-        pending = _Pending(on_success, on_failure, label, parent)
+        pending = _Pending(on_success, on_failure, label, parent, owner or parent)
         if label:
             pending.timer = QTimer(self)
             pending.timer.setSingleShot(True)
@@ -130,10 +138,14 @@ class TaskManager(QObject):
             self.busy_changed.emit(False)
         return pending
 
+    @staticmethod
+    def _owner_gone(pending: _Pending) -> bool:
+        return pending.owner is not None and not shiboken6.isValid(pending.owner)
+
     @Slot(int, object)
     def _on_finished(self, task_id: int, result: object) -> None:
         pending = self._finish(task_id)
-        if pending and pending.on_success:
+        if pending and pending.on_success and not self._owner_gone(pending):
             pending.on_success(result)
 
     @Slot(int, object, str)
@@ -144,6 +156,8 @@ class TaskManager(QObject):
             log.warning("task failed: %s", exc)
         else:
             log.error("task failed unexpectedly:\n%s", trace)
+        if pending and self._owner_gone(pending):
+            return
         if pending and pending.on_failure:
             pending.on_failure(exc)
         else:

@@ -14,7 +14,8 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042 (StrEnum has no room for a la
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> LabelledEnum:
+    # label has a default only for type checkers: Status("new") looks a member up by value.
+    def __new__(cls, value: str, label: str = "") -> LabelledEnum:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label
@@ -96,7 +97,8 @@ class DocumentKind(LabelledEnum):
     @property
     def code(self) -> str:
         """The type part of the ký hiệu: KH, GM, TB, BB, BC."""
-        return {"tbtc": "TB"}.get(self.value, self.value.upper())
+        value = str(self.value)
+        return {"tbtc": "TB"}.get(value, value.upper())
 
 
 OUTCOME_STATUS = {

@@ -7,7 +7,7 @@ deactivated instead and vanish from pick lists while old records keep showing th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +31,9 @@ from app.storage.models import (
 )
 
 CatalogueName = Literal["unit", "hamlet", "field"]
-_MODELS: dict[str, type[Unit] | type[Hamlet] | type[Field]] = {"unit": Unit, "hamlet": Hamlet, "field": Field}
+CatalogueRow = Unit | Hamlet | Field
+CatalogueModel = type[Unit] | type[Hamlet] | type[Field]
+_MODELS: dict[str, CatalogueModel] = {"unit": Unit, "hamlet": Hamlet, "field": Field}
 _WHAT = {"unit": "đơn vị", "hamlet": "thôn/tổ dân phố", "field": "lĩnh vực"}
 
 
@@ -55,6 +57,12 @@ class LeaderEntry:
         return f"{self.full_name} – {self.title}" if self.title else self.full_name
 
 
+def _entry(row: object) -> CatalogueEntry:
+    # select() over a union of models is typed as the declarative base; every one has these.
+    typed = cast(CatalogueRow, row)
+    return CatalogueEntry(typed.id, typed.name, typed.active, typed.position)
+
+
 def list_entries(
     session: Session, catalogue: CatalogueName, *, include_inactive: bool = False
 ) -> list[CatalogueEntry]:
@@ -62,7 +70,7 @@ def list_entries(
     query = select(model).order_by(model.position, model.id)
     if not include_inactive:
         query = query.where(model.active.is_(True))
-    return [CatalogueEntry(row.id, row.name, row.active, row.position) for row in session.scalars(query)]
+    return [_entry(row) for row in session.scalars(query)]
 
 
 def add_entry(session: Session, catalogue: CatalogueName, name: str) -> CatalogueEntry:
@@ -88,8 +96,9 @@ def find_entry(session: Session, catalogue: CatalogueName, name: str) -> Catalog
     model = _MODELS[catalogue]
     wanted = search_key(name)
     for row in session.scalars(select(model)):
-        if search_key(row.name) == wanted:
-            return CatalogueEntry(row.id, row.name, row.active, row.position)
+        entry = _entry(row)
+        if search_key(entry.name) == wanted:
+            return entry
     return None
 
 
@@ -170,13 +179,13 @@ def move_entry(session: Session, catalogue: CatalogueName, entry_id: int, offset
     ids.insert(target, ids.pop(index))
     model = _MODELS[catalogue]
     for position, ident in enumerate(ids, start=1):
-        row = session.get(model, ident)
+        row = cast(CatalogueRow | None, session.get(model, ident))
         assert row is not None
         row.position = position
 
 
 def _get(session: Session, catalogue: CatalogueName, entry_id: int) -> Unit | Hamlet | Field:
-    row = session.get(_MODELS[catalogue], entry_id)
+    row = cast(CatalogueRow | None, session.get(_MODELS[catalogue], entry_id))
     if row is None:
         raise NotFoundError(_WHAT[catalogue], entry_id)
     return row

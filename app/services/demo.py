@@ -38,7 +38,8 @@ class DemoSummary:
 
 
 def _load(name: str) -> dict[str, Any]:
-    return json.loads(resource_path("demo", name).read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(resource_path("demo", name).read_text(encoding="utf-8"))
+    return data
 
 
 def _organization(session: Session, spec: dict[str, Any], *, make_current: bool) -> int:

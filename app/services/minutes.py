@@ -632,11 +632,10 @@ def _similar(petition: Petition, today: date) -> SimilarPetition:
         status_text += f", {state.phrase}"
     first_answer: Answer | None = petition.answers[0] if petition.answers else None
     dialogue = petition.dialogue
+    held = (dialogue.started_at or dialogue.scheduled_at) if dialogue else None
     return SimilarPetition(
         id=petition.id,
-        dialogue_date=(dialogue.started_at or dialogue.scheduled_at).date()
-        if dialogue and (dialogue.started_at or dialogue.scheduled_at)
-        else petition.received_on,
+        dialogue_date=held.date() if held else petition.received_on,
         petitioner=petition.petitioner_name,
         hamlet=petition.hamlet.name if petition.hamlet else "",
         content=petition.content,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select, text
@@ -67,7 +67,7 @@ class PetitionRow:
     deadline: date | None
     days_left: int | None
     source: PetitionSource = PetitionSource.AT_MEETING
-    answers: tuple[str, ...] = field(default=())
+    answers: tuple[str, ...] = ()
 
     @property
     def deadline_text(self) -> str:

@@ -24,6 +24,7 @@ def context(qapp: QApplication, db: Database) -> Iterator[AppContext]:
     tasks = TaskManager()
     yield AppContext(db=db, tasks=tasks)
     assert tasks.wait(10000), "a task was still running when the test ended"
+    QApplication.processEvents()  # deliver queued results while this test's widgets still exist
 
 
 @pytest.fixture
@@ -31,3 +32,4 @@ def demo_context(qapp: QApplication, demo_db: Database) -> Iterator[AppContext]:
     tasks = TaskManager()
     yield AppContext(db=demo_db, tasks=tasks)
     assert tasks.wait(10000), "a task was still running when the test ended"
+    QApplication.processEvents()

@@ -137,3 +137,25 @@ def test_window_shows_before_the_database_is_attached(
     window.attach(demo_context)
     window.nav.setCurrentRow(2)
     assert isinstance(window.pages.currentWidget(), PetitionsPage)
+
+
+def test_a_page_closed_while_loading_drops_the_late_result(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from ui.models.table import Column, RowTableModel
+
+    release = threading.Event()
+
+    def slow_loader(offset: int, limit: int) -> list[str]:
+        release.wait(5)
+        return ["late row"]
+
+    model: RowTableModel[str] = RowTableModel([Column("x", str)], slow_loader, demo_context.tasks)
+    model.reload()
+    model.deleteLater()
+    qtbot.waitUntil(lambda: not __import__("shiboken6").isValid(model), timeout=5000)
+    release.set()
+    assert demo_context.tasks.wait(5000)
+    with qtbot.capture_exceptions() as raised:
+        qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=5000)
+    assert raised == []

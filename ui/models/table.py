@@ -93,6 +93,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             lambda: loader(offset, limit),
             on_success=lambda rows: self._append(generation, rows),
             on_failure=lambda exc: self._failed(generation, exc),
+            owner=self,
         )
 
     def _append(self, generation: int, rows: list[Row]) -> None:
