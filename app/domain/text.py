@@ -293,6 +293,12 @@ _BODY_ABBREVIATIONS = (
 _UNIT_WORDS = ("xã", "phường", "thị trấn", "đặc khu", "thành phố", "huyện", "tỉnh", "thị xã", "quận")
 
 
+def upper_first(value: str) -> str:
+    """``đã trả lời`` → ``Đã trả lời``: the first letter upper case, the rest as typed."""
+    value = value.lstrip()
+    return value[:1].upper() + value[1:]
+
+
 def title_case(value: str) -> str:
     """``LƯƠNG PHONG`` → ``Lương Phong`` (each word capitalised, NFC kept)."""
     return " ".join(word[:1].upper() + word[1:].lower() for word in clean(value).split())

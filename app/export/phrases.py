@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from app.domain import text
+from app.domain.text import upper_first
 
 # Words after which a body's name is a place name and keeps its capitals ("xã Lương Phong").
 _LEVEL_WORDS = ("xã", "phường", "thị trấn", "đặc khu", "tỉnh", "thành phố", "huyện", "quận", "thị xã")
@@ -61,12 +62,6 @@ def body_name_in_text(name: str) -> str:
         out.append(word.lower())
         i += 1
     return upper_first(" ".join(out))
-
-
-def upper_first(value: str) -> str:
-    """The first letter upper case, the rest as typed."""
-    value = value.lstrip()
-    return value[:1].upper() + value[1:]
 
 
 def lower_first(value: str) -> str:

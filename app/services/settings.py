@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.text import clean, clean_optional, short_body_name
+from app.domain.text import clean, clean_optional, short_body_name, upper_first
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Leader, Organization, Setting
@@ -115,9 +115,7 @@ def save_organization(
     session.flush()
     if add_chair:
         typed_title = clean(data.signer_title)
-        chair_title = (
-            f"{typed_title[:1].upper()}{typed_title[1:].lower()} {short_body_name(org.name)}".strip()
-        )
+        chair_title = f"{upper_first(typed_title.lower())} {short_body_name(org.name)}".strip()
         session.add(Leader(full_name=clean(data.signer_name), title=chair_title, organization_id=org.id))
     if make_current:
         set_setting(session, CURRENT_ORGANIZATION, org.id)

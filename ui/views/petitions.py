@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.rules import PetitionStatus
+from app.domain.text import upper_first
 from app.services import petitions
 from app.services.petitions import PetitionRow
 from ui.context import AppContext
@@ -56,7 +57,7 @@ CONTENT_COLUMN, DEADLINE_COLUMN = 2, 4
 STATUS_FILTERS: list[tuple[str, list[PetitionStatus] | None]] = [
     ("Tất cả tình trạng", None),
     ("Chưa xong (mới, đang giải quyết)", [PetitionStatus.NEW, PetitionStatus.IN_PROGRESS]),
-] + [(status.label[:1].upper() + status.label[1:], [status]) for status in PetitionStatus]
+] + [(upper_first(status.label), [status]) for status in PetitionStatus]
 
 
 class PetitionsPage(QWidget):

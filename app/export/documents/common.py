@@ -185,7 +185,7 @@ def kind_verb(kind: PetitionKind) -> str:
 
 def answerer_phrase(name: str, title: str) -> str:
     """``Đồng chí Trần Văn B, Phó Chủ tịch UBND xã``."""
-    return phrases.upper_first(leader_phrase(name, title)) or "Lãnh đạo"
+    return text.upper_first(leader_phrase(name, title)) or "Lãnh đạo"
 
 
 def sentence(value: str) -> str:

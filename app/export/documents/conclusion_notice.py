@@ -54,7 +54,7 @@ def field_heading(field: str) -> str:
     if not field:
         return NO_FIELD
     if text.search_key(field).startswith("linh vuc"):
-        return phrases.upper_first(field)
+        return text.upper_first(field)
     return f"Lĩnh vực {phrases.lower_first(field)}"
 
 

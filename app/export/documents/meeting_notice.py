@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from app.domain import text
 from app.domain.rules import DocumentKind
-from app.export import phrases
 from app.export.blocks import Block, Closing, DocumentBlocks, Item, Paragraph, Span, Title
 from app.export.data import DialogueData, IssueData
 from app.export.documents.common import dialogue_values, header, list_blocks, signature
@@ -35,11 +34,11 @@ def build_meeting_notice(dialogue: DialogueData, issue: IssueData | None = None)
         ("Địa điểm", f"{values['dia_diem']}."),
     ]
     if dialogue.chair is not None:
-        items.append(("Chủ trì", f"{phrases.upper_first(str(values['chu_tri']))}{values['dong_chu_tri']}."))
+        items.append(("Chủ trì", f"{text.upper_first(str(values['chu_tri']))}{values['dong_chu_tri']}."))
     participants = text.clean(dialogue.participants) or text.clean(dialogue.audience)
     if participants:
         items.append(("Thành phần", participants.rstrip(".") + "."))
-    items.append(("Nội dung", phrases.upper_first(str(values["noi_dung"])) + "."))
+    items.append(("Nội dung", text.upper_first(str(values["noi_dung"])) + "."))
     number = 0
     for number, (label, value) in enumerate(items, 1):
         blocks.append(_labelled_item(number, label, value))

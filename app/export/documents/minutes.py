@@ -117,12 +117,12 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
         Paragraph([Span("Thành phần tham dự:", bold=True)], keep_with_next=True),
     ]
     attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees]
-    blocks.extend(Bullet(phrases.upper_first(a) + ";") for a in attendees if a)
+    blocks.extend(Bullet(text.upper_first(a) + ";") for a in attendees if a)
     if text.clean(dialogue.participants):
         blocks.extend(list_blocks([dialogue.participants]))
-    blocks.append(Bullet(f"Tổng số: {phrases.upper_first(str(values['thanh_phan']))}."))
+    blocks.append(Bullet(f"Tổng số: {text.upper_first(str(values['thanh_phan']))}."))
     chair = dialogue.chair
-    chair_text = phrases.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
+    chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
     blocks.append(labelled("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}."))
     blocks.append(labelled("Thư ký (người ghi biên bản)", f"{text.clean(dialogue.secretary_name)}."))
     blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))

@@ -123,7 +123,7 @@ def item_rows(
                 unit,
                 text.short_date(p.deadline),
                 result,
-                phrases.upper_first(value.label) if value else p.status.label,
+                text.upper_first(value.label) if value else p.status.label,
             ]
         )
     return rows

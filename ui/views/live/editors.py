@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
-from app.domain.text import nfc, sort_key
+from app.domain.text import nfc, sort_key, upper_first
 from app.services import minutes
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
@@ -205,7 +205,7 @@ class OpinionEditor(QWidget):
         self.field = QComboBox()
         self.kind = QComboBox()
         for kind in PetitionKind:
-            self.kind.addItem(kind.label[:1].upper() + kind.label[1:], kind)
+            self.kind.addItem(upper_first(kind.label), kind)
         self.kind.setCurrentIndex(list(PetitionKind).index(PetitionKind.PROPOSAL))
         self.content = GrowingTextEdit()
         self.content.setPlaceholderText("Nội dung ý kiến (Enter: xong, Shift+Enter: xuống dòng)")
@@ -367,7 +367,7 @@ class AnswerEditor(QWidget):
         self.content.setPlaceholderText("Nội dung trả lời (Enter hoặc Ctrl+Enter: ghi trả lời)")
         self.outcome = QComboBox()
         for number, outcome in enumerate(AnswerOutcome, start=1):
-            self.outcome.addItem(f"{number}. {outcome.label[:1].upper()}{outcome.label[1:]}", outcome)
+            self.outcome.addItem(f"{number}. {upper_first(outcome.label)}", outcome)
         self.unit = QComboBox()
         self.support = QListWidget()
         self.support.setMaximumHeight(90)
