@@ -337,3 +337,33 @@ def test_an_earlier_opinion_and_line_can_be_corrected_in_place(
         }
     assert "Lê Văn Tám" in names and "Lê Văn Tàm" not in names
     assert "Người thứ hai" in names  # the other opinion was not overwritten
+
+
+def test_projector_shows_speaker_topic_and_timer_in_large_type(qtbot, live: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.toggle_projector()
+    projector = window.projector
+    assert projector is not None and projector.isVisible()
+    qtbot.addWidget(projector)
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Trần Văn Hòa")
+    type_text(window.opinion_editor.hamlet, "Thôn Đông")
+    window.opinion_editor.field.setCurrentIndex(1)
+    assert projector.speaker.text() == "Trần Văn Hòa – Thôn Đông"
+    assert projector.topic.text() == "Đất đai"
+    assert projector.speaker.font().pointSize() >= 40
+    left = window.timer.left
+    qtbot.waitUntil(lambda: window.timer.left < left, timeout=3000)
+    assert projector.timer.text() == window.timer_label.text()
+    window.timer.left = 20
+    window.timer.extend(0)
+    assert window.timer_label.property("tone") == "amber"
+    window.timer.left = 0
+    window.timer.extend(0)
+    assert window.timer_label.property("tone") == "red"
+    window.toggle_projector()
+    assert not projector.isVisible()
