@@ -189,50 +189,9 @@ def _spreadsheet(notes: list[str], folder: Path) -> None:
 def _window(notes: list[str], db: Any, folder: Path) -> None:
     # The platform is chosen when the QApplication is made: off-screen, so no display is needed.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtGui import QImage, QImageReader
+    from ui.selftest_window import check_main_window  # Qt lives in ui/, as for `doithoai` itself
 
-    from ui.context import AppContext  # the program's own window, as `doithoai` opens it
-    from ui.main import make_application
-    from ui.main_window import MainWindow
-    from ui.tasks import TaskManager
-
-    app = make_application()
-    notes.append(f"nền tảng Qt «{app.platformName()}»")
-    native = {"win32": "windows", "darwin": "cocoa"}.get(sys.platform, "xcb")
-    platform_plugins = {
-        entry.stem.removeprefix("lib").removeprefix("q")
-        for folder_path in QCoreApplication.libraryPaths()
-        for entry in (Path(folder_path) / "platforms").glob("*q*")
-    }
-    if native not in platform_plugins:
-        raise FileNotFoundError(f"thiếu plugin nền tảng «{native}» (có: {sorted(platform_plugins)})")
-    notes.append(f"có plugin «{native}»")
-    formats = {bytes(name.data()).decode() for name in QImageReader.supportedImageFormats()}
-    icon = QImage(str(paths.resource_path("icons", "doithoai.ico")))
-    if "ico" not in formats or icon.isNull():
-        raise ValueError("không đọc được biểu tượng .ico (thiếu plugin ảnh «ico»)")
-
-    tasks = TaskManager(app)
-    window = MainWindow(
-        QSettings(str(folder / "ui.ini"), QSettings.Format.IniFormat), AppContext(db=db, tasks=tasks)
-    )
-    try:
-        window.show()
-        app.processEvents()
-        if not tasks.wait():
-            raise TimeoutError("các tác vụ nền của cửa sổ không xong sau 30 giây")
-        app.processEvents()
-        picture = window.grab()
-        shot = folder / "cua-so.png"
-        if picture.isNull() or not picture.save(str(shot)) or QImage(str(shot)).isNull():
-            raise ValueError("không vẽ được cửa sổ chính")
-        notes.append(f"cửa sổ chính {picture.width()}×{picture.height()} vẽ được")
-    finally:
-        window.close()
-        window.deleteLater()
-        tasks.deleteLater()
-        app.processEvents()
+    check_main_window(notes, db, folder)
 
 
 def run_self_test(out: Callable[[str], None] = print, *, today: date | None = None) -> int:

@@ -367,3 +367,45 @@ def test_projector_shows_speaker_topic_and_timer_in_large_type(qtbot, live: Live
     assert window.timer_label.property("tone") == "red"
     window.toggle_projector()
     assert not projector.isVisible()
+
+
+def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    window.end([])
+    assert window.banner.isVisible() and "kết luận" in window.banner.label.text()
+    assert window.agenda.currentRow() == STEP_CONCLUSION
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        window.end(["Giao các đơn vị giải quyết"])
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.CLOSED, timeout=10000
+    )
+    assert window.documents_bar.isVisible()
+    assert not window.opinion_editor.isEnabled()
+
+    # Biên bản is one click away once the dialogue ended.
+    from docx import Document
+
+    from ui.export_dialog import ExportOptionsDialog
+
+    target = tmp_path / "BB.docx"
+    window.exporter.set_hooks(
+        ask_options=lambda kind: ExportOptionsDialog(kind), ask_path=lambda _p, _n: target
+    )
+    with qtbot.waitSignal(window.exporter.exported, timeout=20000):
+        window.export_minutes_button.click()
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "BIÊN BẢN" in paragraphs
+    assert any("Giao các đơn vị giải quyết" in text for text in paragraphs)
+
+    window.reopen_button.click()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+    assert window.opinion_editor.isEnabled() and not window.documents_bar.isVisible()
+    assert window.conclusion_editor.lines() == ["Giao các đơn vị giải quyết"]

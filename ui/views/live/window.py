@@ -488,17 +488,20 @@ class LiveMinutesWindow(QMainWindow):
         self.start_button.setVisible(state.state == DialogueState.PLANNED)
         for editor in (self.note_editor, self.opinion_editor, self.answer_editor, self.conclusion_editor):
             editor.setEnabled(running)
+        self.documents_bar.setVisible(state.state == DialogueState.CLOSED)
         if state.state == DialogueState.CLOSED:
             self.show_banner(
                 f"Hội nghị đã kết thúc lúc {state.ended_at:%H:%M} {short_date(state.ended_at.date())}. "
-                "Biên bản và Thông báo kết luận xuất từ màn hình Hội nghị."
+                "Xuất Biên bản và Thông báo kết luận bằng các nút dưới đây."
                 if state.ended_at
                 else "Hội nghị đã kết thúc.",
                 "info",
             )
         elif state.state == DialogueState.PLANNED:
             self.show_banner("Hội nghị chưa bắt đầu. Nhấn «Bắt đầu hội nghị» (F5) khi khai mạc.", "info")
-        elif self.banner.isVisible() and "chưa bắt đầu" in self.banner.label.text():
+        elif self.banner.isVisible() and (
+            "chưa bắt đầu" in self.banner.label.text() or "kết thúc" in self.banner.label.text()
+        ):
             self.banner.hide()
         if first:
             self._loading_attendance = True
@@ -525,28 +528,30 @@ class LiveMinutesWindow(QMainWindow):
 
         self.context.tasks.run(work, on_success=lambda _r: self.reload())
 
-    @Slot()
-    def start(self) -> None:
-        if self.state is not None and self.state.state != DialogueState.PLANNED:
-            return
+    def _change_state(self, change: Any, then: Any) -> None:
+        """Run ``change(session)`` in one transaction, read the dialogue back, hand it to ``then``."""
         db, dialogue_id = self.context.db, self.dialogue_id
 
         def work() -> LiveDialogue:
             with db.transaction() as session:
-                minutes.start_dialogue(session, dialogue_id)
+                change(session, dialogue_id)
             with db.reading() as session:
                 return minutes.live_dialogue(session, dialogue_id)
+
+        self.context.tasks.run(work, on_success=then)
+
+    @Slot()
+    def start(self) -> None:
+        if self.state is not None and self.state.state != DialogueState.PLANNED:
+            return
 
         def started(state: LiveDialogue) -> None:
             self.banner.hide()
             self._apply_state(state, first=True)
             self.agenda.setCurrentRow(STEP_OPENING)
-            self.answer_editor.set_catalogues(
-                [], [], state.default_deadline, (state.started_at or datetime.now()).date()
-            )
-            self.load_catalogues()
+            self.load_catalogues()  # the default deadline now counts from the real start
 
-        self.context.tasks.run(work, on_success=started)
+        self._change_state(minutes.start_dialogue, started)
 
     @Slot(int)
     def _step_changed(self, row: int) -> None:
@@ -709,20 +714,14 @@ class LiveMinutesWindow(QMainWindow):
     @Slot()
     def reopen(self) -> None:
         """An end pressed too early: back to in progress, nothing lost."""
-        db, dialogue_id = self.context.db, self.dialogue_id
-
-        def work() -> LiveDialogue:
-            with db.transaction() as session:
-                minutes.reopen_dialogue(session, dialogue_id)
-            with db.reading() as session:
-                return minutes.live_dialogue(session, dialogue_id)
 
         def reopened(state: LiveDialogue) -> None:
             self.banner.hide()
             self._apply_state(state, first=False)
+            self.conclusion_editor.load(state.conclusions)
             self.agenda.setCurrentRow(STEP_CONCLUSION)
 
-        self.context.tasks.run(work, on_success=reopened)
+        self._change_state(minutes.reopen_dialogue, reopened)
 
     # --- attendance -----------------------------------------------------------------------
     def _attendance_touched(self) -> None:
