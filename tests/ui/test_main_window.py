@@ -159,3 +159,20 @@ def test_a_page_closed_while_loading_drops_the_late_result(qtbot, demo_context: 
     with qtbot.capture_exceptions() as raised:
         qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=5000)
     assert raised == []
+
+
+def test_f1_lists_global_keys_and_those_of_the_screen_in_front(
+    qtbot, demo_context: AppContext, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    window = _window(qtbot, demo_context, tmp_path)
+    window.nav.setCurrentRow(0)
+    window.show_shortcuts()
+    assert "Ctrl+1" in shown[-1] and "Phóng to" in shown[-1]
+    assert "Màn hình Kế hoạch" in shown[-1] and "Sao chép từ kế hoạch trước" in shown[-1]
+    window.nav.setCurrentRow(5)
+    window.show_shortcuts()
+    assert "Màn hình Danh mục" in shown[-1] and "Ngừng sử dụng" in shown[-1]
