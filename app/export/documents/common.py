@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from app.domain import text
-from app.domain.rules import PetitionKind, PetitionStatus
+from app.domain.rules import DocumentKind, PetitionKind, PetitionStatus
 from app.export import phrases
 from app.export.blocks import (
     Block,
@@ -18,6 +18,7 @@ from app.export.blocks import (
     SignatureBlock,
     Signer,
     Span,
+    Title,
 )
 from app.export.data import DialogueData, IssueData, LeaderData, OrganizationData, PetitionData, SignerData
 from app.export.templates import render_lines, render_template
@@ -47,6 +48,29 @@ def header(
         show_date=show_date,
         style=org.header_style,
     )
+
+
+def dialogue_opening(
+    dialogue: DialogueData,
+    issue: IssueData,
+    kind: DocumentKind,
+    type_name: str,
+    values: Mapping[str, object],
+    *,
+    show_date: bool = True,
+) -> list[Block]:
+    """Header and tên loại + trích yếu of a document about one dialogue (GM, TB, BB, BC)."""
+    return [
+        header(
+            dialogue.organization,
+            kind.code,
+            number=issue.number,
+            issued_on=issue.issued_on,
+            year=dialogue.year,
+            show_date=show_date,
+        ),
+        Title(type_name, render_template(f"trich_yeu_{kind.value}", values)),
+    ]
 
 
 def signer_block(signer: SignerData) -> Signer:

@@ -33,8 +33,8 @@ from app.export.data import AssignmentData, DialogueData, IssueData, PetitionDat
 from app.export.documents.common import (
     answerer_phrase,
     clause,
+    dialogue_opening,
     dialogue_values,
-    header,
     kind_verb,
     listed_petitions,
     person_phrase,
@@ -195,14 +195,7 @@ def build_conclusion_notice(
     ordered = [p for _field, group in groups for p in group]
 
     blocks: list[Block] = [
-        header(
-            org,
-            DocumentKind.CONCLUSION_NOTICE.code,
-            number=issue.number,
-            issued_on=issue.issued_on,
-            year=dialogue.year,
-        ),
-        Title("THÔNG BÁO", render_template("trich_yeu_tb", values)),
+        *dialogue_opening(dialogue, issue, DocumentKind.CONCLUSION_NOTICE, "THÔNG BÁO", values),
     ]
     blocks.extend(Paragraph(line) for line in render_lines("tb_mo_dau", values))
 

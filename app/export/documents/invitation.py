@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from app.domain import text
 from app.domain.rules import DocumentKind
-from app.export.blocks import Block, Closing, DocumentBlocks, Paragraph, Title
+from app.export.blocks import Block, Closing, DocumentBlocks, Paragraph
 from app.export.data import DialogueData, IssueData
-from app.export.documents.common import dialogue_values, header, list_blocks, signature
-from app.export.templates import render_lines, render_template
+from app.export.documents.common import dialogue_opening, dialogue_values, list_blocks, signature
+from app.export.templates import render_lines
 
 
 def build_invitation(
@@ -18,14 +18,7 @@ def build_invitation(
     org = dialogue.organization
     values = dialogue_values(dialogue)
     blocks: list[Block] = [
-        header(
-            org,
-            DocumentKind.INVITATION.code,
-            number=issue.number,
-            issued_on=issue.issued_on,
-            year=dialogue.year,
-        ),
-        Title("GIẤY MỜI", render_template("trich_yeu_gm", values)),
+        *dialogue_opening(dialogue, issue, DocumentKind.INVITATION, "GIẤY MỜI", values),
     ]
     blocks.extend(list_blocks(render_lines("gm_loi_moi", values)))
     if text.clean(invitee):

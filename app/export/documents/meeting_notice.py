@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from app.domain import text
 from app.domain.rules import DocumentKind
-from app.export.blocks import Block, Closing, DocumentBlocks, Item, Paragraph, Span, Title
+from app.export.blocks import Block, Closing, DocumentBlocks, Item, Paragraph, Span
 from app.export.data import DialogueData, IssueData
-from app.export.documents.common import dialogue_values, header, list_blocks, signature
-from app.export.templates import render_lines, render_template
+from app.export.documents.common import dialogue_opening, dialogue_values, list_blocks, signature
+from app.export.templates import render_lines
 
 
 def _labelled_item(number: int, label: str, value: str) -> Item:
@@ -19,14 +19,7 @@ def build_meeting_notice(dialogue: DialogueData, issue: IssueData | None = None)
     org = dialogue.organization
     values = dialogue_values(dialogue)
     blocks: list[Block] = [
-        header(
-            org,
-            DocumentKind.MEETING_NOTICE.code,
-            number=issue.number,
-            issued_on=issue.issued_on,
-            year=dialogue.year,
-        ),
-        Title("THÔNG BÁO", render_template("trich_yeu_tbtc", values)),
+        *dialogue_opening(dialogue, issue, DocumentKind.MEETING_NOTICE, "THÔNG BÁO", values),
     ]
     blocks.extend(list_blocks(render_lines("tbtc_mo_dau", values)))
     items: list[tuple[str, str]] = [

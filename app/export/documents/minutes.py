@@ -17,18 +17,17 @@ from app.export.blocks import (
     SignatureBlock,
     Signer,
     Span,
-    Title,
 )
 from app.export.data import DialogueData, IssueData, MinuteEntryData
 from app.export.documents.common import (
+    dialogue_opening,
     dialogue_values,
-    header,
     labelled,
     leader_phrase,
     list_blocks,
     sentence,
 )
-from app.export.templates import render_lines, render_template
+from app.export.templates import render_lines
 
 _HONORIFIC = re.compile(r"^(ông|bà|anh|chị|đồng chí|đ/c|cô|chú|bác|em)\b", re.IGNORECASE)
 _KIND_LEAD = {
@@ -103,15 +102,7 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
     org = dialogue.organization
     values = dialogue_values(dialogue)
     blocks: list[Block] = [
-        header(
-            org,
-            DocumentKind.MINUTES.code,
-            number=issue.number,
-            issued_on=issue.issued_on,
-            year=dialogue.year,
-            show_date=False,
-        ),
-        Title("BIÊN BẢN", render_template("trich_yeu_bb", values)),
+        *dialogue_opening(dialogue, issue, DocumentKind.MINUTES, "BIÊN BẢN", values, show_date=False),
         labelled("Thời gian bắt đầu", f"{values['gio_hoi_nghi']}, {values['ngay_hoi_nghi']}."),
         labelled("Địa điểm", f"{values['dia_diem']}."),
         Paragraph([Span("Thành phần tham dự:", bold=True)], keep_with_next=True),

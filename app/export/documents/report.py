@@ -23,19 +23,18 @@ from app.export.blocks import (
     Paragraph,
     Section,
     Table,
-    Title,
 )
 from app.export.data import IssueData, PetitionData, ReportData
 from app.export.documents.common import (
+    dialogue_opening,
     dialogue_values,
-    header,
     lines_or_default,
     listed_petitions,
     person_phrase,
     signature,
 )
 from app.export.documents.conclusion_notice import BEYOND_COMPETENCE, DEFAULT_AUTHORITY, petition_order
-from app.export.templates import render_lines, render_template
+from app.export.templates import render_lines
 
 
 def count_lines(counts: StandingCounts) -> list[str]:
@@ -147,10 +146,7 @@ def build_report(
     stats = resolution_statistics((p.facts() for p in dialogue.petitions), report.today)
 
     blocks: list[Block] = [
-        header(
-            org, DocumentKind.REPORT.code, number=issue.number, issued_on=issue.issued_on, year=dialogue.year
-        ),
-        Title("BÁO CÁO", render_template("trich_yeu_bc", values)),
+        *dialogue_opening(dialogue, issue, DocumentKind.REPORT, "BÁO CÁO", values),
     ]
     blocks.extend(Paragraph(line) for line in render_lines("bc_mo_dau", values))
     blocks.append(Section(1, "Công tác tổ chức hội nghị"))
