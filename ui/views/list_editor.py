@@ -14,7 +14,7 @@ Qt's chain; the items it holds take focus on click or when the container hands i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
@@ -61,8 +61,8 @@ class FocusStops:
     enclosing container if there is one, or to the widget before/after this one in the chain.
     """
 
-    def focus_stops(self) -> list[QWidget]:
-        raise NotImplementedError
+    # Each container defines it: the widgets Tab visits, in form order.
+    focus_stops: Callable[[], list[QWidget]]
 
     def _visible_stops(self) -> list[QWidget]:
         me: QWidget = self  # type: ignore[assignment]
