@@ -62,6 +62,13 @@ def _focused(window: LiveMinutesWindow):  # type: ignore[no-untyped-def]
     return window.focusWidget()
 
 
+def _start(qtbot, window: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]
+    window.start()
+    qtbot.waitUntil(
+        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
+    )
+
+
 def _wait_idle(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not context.tasks.busy, timeout=10000)
 
@@ -218,10 +225,7 @@ def test_typing_is_saved_without_any_save_action(
     qtbot, live: LiveMinutesWindow, demo_context: AppContext
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.new_opinion()
     type_text(window.opinion_editor.name, "Hà Văn Khoa")
     type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát nước")
@@ -237,10 +241,7 @@ def test_delete_entry_needs_no_confirmation_and_undo_restores_it(
     qtbot, live: LiveMinutesWindow, demo_context: AppContext
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.agenda.setCurrentRow(0)
     type_text(window.note_editor.content, "Khai mạc hội nghị")
     QTest.keyClick(window.note_editor.content, Qt.Key.Key_Return)
@@ -256,10 +257,7 @@ def test_delete_entry_needs_no_confirmation_and_undo_restores_it(
 
 def test_similar_petition_from_an_earlier_dialogue_is_shown_quietly(qtbot, live: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.new_opinion()
     type_text(
         window.opinion_editor.content, "kenh tieu noi dong xu dong sau bi boi lap"
@@ -310,10 +308,7 @@ def test_an_earlier_opinion_and_line_can_be_corrected_in_place(
     qtbot, live: LiveMinutesWindow, demo_context: AppContext
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.new_opinion()
     type_text(window.opinion_editor.name, "Lê Văn Tàm")  # misheard
     type_text(window.opinion_editor.content, "Đề nghị sửa cống")
@@ -341,10 +336,7 @@ def test_an_earlier_opinion_and_line_can_be_corrected_in_place(
 
 def test_projector_shows_speaker_topic_and_timer_in_large_type(qtbot, live: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.toggle_projector()
     projector = window.projector
     assert projector is not None and projector.isVisible()
@@ -373,10 +365,7 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
     qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
-    window.start()
-    qtbot.waitUntil(
-        lambda: window.state is not None and window.state.state == DialogueState.IN_PROGRESS, timeout=10000
-    )
+    _start(qtbot, window)
     window.end([])
     assert window.banner.isVisible() and "kết luận" in window.banner.label.text()
     assert window.agenda.currentRow() == STEP_CONCLUSION
