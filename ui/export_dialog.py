@@ -88,8 +88,9 @@ class ExportDoneDialog(QDialog):
         super().__init__(parent)
         self.path = path
         self.setWindowTitle("Đã xuất văn bản")
+        self.setMinimumWidth(480)  # the path on one or two lines, not broken mid-name
         layout = QVBoxLayout(self)
-        label = QLabel(f"Đã lưu văn bản Word:\n{path}")
+        label = QLabel(f"Đã lưu văn bản Word «{path.name}» vào thư mục:\n{path.parent}")
         label.setWordWrap(True)
         layout.addWidget(label)
         buttons = QDialogButtonBox()
