@@ -172,8 +172,11 @@ DEFAULT_UNITS = [
 
 # Autosave rule shared by every editing screen (and the crash test that checks it): commit at
 # most AUTOSAVE_IDLE_MS after typing stops and at least every AUTOSAVE_MAX_MS while it goes on.
-AUTOSAVE_IDLE_MS = 300
-AUTOSAVE_MAX_MS = 800  # "at least once a second", with room for the commit itself
+# A commit costs a few milliseconds on the database thread, so a power cut may take at most a
+# quarter of a second of typing.
+AUTOSAVE_IDLE_MS = 150
+AUTOSAVE_MAX_MS = 250
+AUTOSAVE_RETRY_MS = 1000  # a failed save (disk full, file locked) is tried again until it lands
 
 # The agenda of a dialogue, in order (the live minutes sidebar).
 AGENDA = (

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text
@@ -467,6 +468,18 @@ def export_document(
     kind: DocumentKind | str,
     ident: int,
     out: Path,
+    **options: Any,
+) -> Path:
+    """Write one document to ``out`` (.docx) in its own transaction; see ``write_document``."""
+    with db.transaction() as session:
+        return write_document(session, kind, ident, out, **options)
+
+
+def write_document(
+    session: Session,
+    kind: DocumentKind | str,
+    ident: int,
+    out: Path,
     *,
     public: bool = False,
     number: int | None = None,
@@ -475,39 +488,38 @@ def export_document(
     today: date | None = None,
     appendix: bool = True,
 ) -> Path:
-    """Write one document to ``out`` (.docx) and return the path.
+    """Write one document to ``out`` (.docx) within ``session``'s unit of work; return the path.
 
     ``ident`` is the plan id for a Kế hoạch and the dialogue id for the other kinds. With a
     ``number`` the export is recorded (and a plan's số and date saved); a duplicate số raises
     :class:`DuplicateNumberError` and nothing is written. Wording templates are checked before
-    the file is opened, so a broken template never leaves a file behind either.
+    the file is opened, so a broken template never leaves a file behind either. If the unit of
+    work is rolled back after the file was written (its số could not be recorded), the file is
+    removed: no paper carries a số the database does not know.
     """
     kind = as_kind(kind)
     out = Path(out)
-    written = False
-    try:
-        with db.transaction() as session:
-            content = build_document(
-                session,
-                kind,
-                ident,
-                public=public,
-                number=number,
-                issued_on=issued_on,
-                signer=signer,
-                today=today,
-                appendix=appendix,
-            )
-            if number is not None:
-                _record_number(session, kind, ident, number, issued_on, out, public)
-            else:
-                _record_unnumbered(session, kind, ident, issued_on, out, public)
-            render(content, out)
-            written = True
-    except Exception:
-        if written:
-            # The file was written but its số could not be recorded: do not leave it behind.
-            with contextlib.suppress(OSError):
-                out.unlink()
-        raise
+    content = build_document(
+        session,
+        kind,
+        ident,
+        public=public,
+        number=number,
+        issued_on=issued_on,
+        signer=signer,
+        today=today,
+        appendix=appendix,
+    )
+    if number is not None:
+        _record_number(session, kind, ident, number, issued_on, out, public)
+    else:
+        _record_unnumbered(session, kind, ident, issued_on, out, public)
+    session.flush()  # a duplicate số fails here, before any file exists
+    render(content, out)
+
+    def remove_file(_session: Session) -> None:
+        with contextlib.suppress(OSError):
+            out.unlink()
+
+    event.listen(session, "after_rollback", remove_file, once=True)
     return out
