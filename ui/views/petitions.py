@@ -128,7 +128,11 @@ class PetitionsPage(QWidget):
         def load(offset: int, limit: int) -> list[PetitionRow]:
             with db.reading() as session:
                 return petitions.list_petitions(
-                    session, query=query, statuses=statuses, offset=offset, limit=limit, open_first=follow_up
+                    session,
+                    petitions.PetitionFilter(query=query, statuses=tuple(statuses or ())),
+                    sort="deadline" if follow_up else "default",
+                    offset=offset,
+                    limit=limit,
                 )
 
         return load
