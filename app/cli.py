@@ -35,7 +35,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.storage.database import Database
     from app.storage.models import Organization
 
-    db = Database.open(args.db)
+    db = Database.open(args.db, create=True)  # demo is one of the three ways to create a file
     try:
         with db.transaction() as session:
             if session.scalar(select(func.count()).select_from(Organization)):
@@ -59,18 +59,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
 
     path = _db_path(args)
-    if not path.is_file():
-        print(f"Không tìm thấy tệp dữ liệu «{path}».", file=sys.stderr)
-        return EXIT_PROBLEM
-    report = check_database(path)
+    report = check_database(path)  # read-only: a missing, empty or foreign file is a finding
     print("\n".join(report.lines()))
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 
 def cmd_info(args: argparse.Namespace) -> int:
     from app.services.maintenance import info_lines
+    from app.storage.probe import FileKind, probe_file
 
-    print("\n".join(info_lines(_db_path(args))))
+    path = _db_path(args)
+    print("\n".join(info_lines(path)))
+    if args.db and probe_file(path).kind is not FileKind.SQLITE:
+        print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
+        return EXIT_PROBLEM
     return EXIT_OK
 
 

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from datetime import date
-
-from app.domain.text import days_phrase
 
 
 class LabelledEnum(str, enum.Enum):  # noqa: UP042 (StrEnum has no room for a label)
@@ -20,13 +16,6 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042 (StrEnum has no room for a la
         member._value_ = value
         member.label = label
         return member
-
-    @classmethod
-    def from_label(cls, label: str) -> LabelledEnum:
-        for member in cls:
-            if member.label == label:
-                return member
-        raise ValueError(label)
 
 
 class PetitionStatus(LabelledEnum):
@@ -107,32 +96,6 @@ OUTCOME_STATUS = {
     AnswerOutcome.FORWARDED: PetitionStatus.FORWARDED,
     AnswerOutcome.NOTED: PetitionStatus.IN_PROGRESS,
 }
-
-
-@dataclass(frozen=True)
-class DeadlineState:
-    """How a deadline stands on a given day; never stored, always derived."""
-
-    deadline: date
-    today: date
-
-    @property
-    def days_left(self) -> int:
-        return (self.deadline - self.today).days
-
-    @property
-    def overdue(self) -> bool:
-        return self.days_left < 0
-
-    @property
-    def phrase(self) -> str:
-        return days_phrase(self.days_left)
-
-
-def deadline_state(deadline: date | None, today: date | None = None) -> DeadlineState | None:
-    if deadline is None:
-        return None
-    return DeadlineState(deadline, today or date.today())
 
 
 NOTICE_DAYS_BEFORE = 7  # Thông báo / Giấy mời at least 7 days before the dialogue (DOMAIN §1).

@@ -556,12 +556,6 @@ def _shift_datetime(value: datetime | None, years: int) -> datetime | None:
     return value.replace(year=day.year, month=day.month, day=day.day)
 
 
-def suggested_copy_year(session: Session, plan_id: int, *, today: date | None = None) -> int:
-    """The year a copy is for: the year after the source, or this year if that is later."""
-    source = _get(session, plan_id)
-    return max(source.year + 1, (today or date.today()).year)
-
-
 # --- deleting -------------------------------------------------------------------------------------
 
 

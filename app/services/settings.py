@@ -8,16 +8,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.standing import DEFAULT_NEAR_DUE_DAYS
 from app.domain.text import clean, clean_optional, short_body_name, upper_first
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Leader, Organization, Setting
 
 CURRENT_ORGANIZATION = "current_organization_id"
+NEAR_DUE_DAYS = "near_due_days"
 DEFAULTS: dict[str, Any] = {
     "default_deadline_days": 30,  # a unit's deadline when the chair names none
     "speaker_seconds": 180,  # the speaker timer
+    NEAR_DUE_DAYS: DEFAULT_NEAR_DUE_DAYS,  # "sắp đến hạn" when a deadline is this close
 }
+NEAR_DUE_LIMITS = (1, 90)
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -33,6 +37,24 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+def near_due_days(session: Session) -> int:
+    """How many days before its deadline a petition or a dialogue shows as near due."""
+    value = get_setting(session, NEAR_DUE_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_NEAR_DUE_DAYS
+    low, high = NEAR_DUE_LIMITS
+    return days if low <= days <= high else DEFAULT_NEAR_DUE_DAYS
+
+
+def set_near_due_days(session: Session, days: int) -> None:
+    low, high = NEAR_DUE_LIMITS
+    validate_positive_setting(NEAR_DUE_DAYS, days, low, high)
+    set_setting(session, NEAR_DUE_DAYS, int(days))
+    audit.record(session, "update", "setting", None, key=NEAR_DUE_DAYS, value=int(days))
 
 
 @dataclass(frozen=True)

@@ -128,15 +128,17 @@ def test_answers_are_validated_in_vietnamese_and_nothing_half_saves(
 def test_unknown_hamlet_is_added_once_and_matched_without_accents(demo_db: Database) -> None:
     dialogue_id = _started(demo_db)
     with demo_db.transaction() as session:
-        minutes.record_opinion(
+        first, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="A", hamlet="Thôn Mới Lập")
         )
-        minutes.record_opinion(
+        second, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="B", hamlet="thon moi lap")
         )
-        minutes.record_opinion(
+        third, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="C", hamlet="Thôn Đông")
         )
+        for petition_id in (first, second, third):
+            minutes.finish_opinion(session, petition_id)
     with demo_db.reading() as session:
         names = [h.name for h in session.scalars(select(Hamlet))]
     assert names.count("Thôn Mới Lập") == 1 and "thon moi lap" not in names

@@ -68,6 +68,7 @@ def test_invitation_export_clears_the_seven_day_warning(
         dialogue.scheduled_at = datetime.combine(date.today() + timedelta(days=3), datetime.min.time())
     page = DialoguesPage(demo_context)
     qtbot.addWidget(page)
+    page.show()  # the list on screen follows the export (a hidden one refreshes when shown)
     qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10000)
     assert planned.id in [r.id for r in page.model.rows() if r.notice_overdue]
     row = next(i for i, r in enumerate(page.model.rows()) if r.id == planned.id)

@@ -129,8 +129,12 @@ def test_whole_meeting_by_keyboard(
         _key(window, Qt.Key.Key_Return)  # opinion done → answer
         qtbot.waitUntil(lambda: window.editors.currentWidget() is window.answer_editor, timeout=10000)
         assert window.answer_editor.petition_id is not None
-        assert _focused(window) is leaders_combo
-        _key(window, Qt.Key.Key_Down)  # first leader
+        # The words of the answer go straight into the answer text; the answerer is already
+        # chosen (the chair first, then whoever answered last), the outcome starts clean.
+        assert _focused(window) is window.answer_editor.content
+        assert leaders_combo.currentData() is not None
+        assert window.answer_editor.current_outcome() == AnswerOutcome.ANSWERED
+        assert window.answer_editor.forwarded_to.text() == ""
         number = list(AnswerOutcome).index(outcome) + 1
         _key(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.AltModifier)
         assert window.answer_editor.current_outcome() == outcome
