@@ -375,3 +375,15 @@ def short_body_name(name: str) -> str:
                     break
             return f"{short} {rest}".strip()
     return text
+
+
+def duration_phrase(days: int) -> str:
+    """How long a matter has lasted: ``12 ngày``, ``5 tháng``, ``2 năm 3 tháng`` (months of 30 days)."""
+    days = max(days, 0)
+    if days < 60:
+        return f"{days} ngày"
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    if not years:
+        return f"{months} tháng"
+    return f"{years} năm {months} tháng" if months else f"{years} năm"

@@ -313,6 +313,9 @@ class Petition(TimestampMixin, Base):
     petitioner_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     content_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The citizen was told the outcome (a petition is not finished for them until then).
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    informed_how: Mapped[str] = mapped_column(String(16), default="", server_default="")  # InformMethod
 
     dialogue: Mapped[Dialogue | None] = relationship(back_populates="petitions")
     hamlet: Mapped[Hamlet | None] = relationship()
@@ -389,8 +392,26 @@ class ResolutionUpdate(Base):
     result: Mapped[str] = mapped_column(Text, default="")
     status_after: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    # result | status | reassign | extend | reopen | duplicate | informed | reminder | note
+    kind: Mapped[str] = mapped_column(String(16), default="result", server_default="result")
+    recorded_by: Mapped[str] = mapped_column(String(100), default="", server_default="")  # OS user
+    attachment: Mapped[str] = mapped_column(String(500), default="", server_default="")  # under data_dir()
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     petition: Mapped[Petition] = relationship(back_populates="updates")
+
+
+class UnitSheetExport(Base):
+    """A unit's results sheet (.xlsx) that left the program; its token comes back with the file."""
+
+    __tablename__ = "unit_sheet_export"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    exported_on: Mapped[date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
 class Conclusion(Base):

@@ -64,7 +64,7 @@ def test_reader_leaves_anything_unusual_to_alembic(tmp_path: Path, body: str) ->
 
 def test_a_merge_revision_is_read_like_alembic(tmp_path: Path) -> None:
     location = _copy_migrations(tmp_path)
-    head = head_revision()
+    head = head_revision(location)
     _add_revision(location, "0098_a.py", f'revision = "0098a"\ndown_revision = "{head}"\n')
     _add_revision(location, "0098_b.py", f'revision = "0098b"\ndown_revision = "{head}"\n')
     _add_revision(location, "0099_merge.py", 'revision = "0099"\ndown_revision = ("0098a", "0098b")\n')
