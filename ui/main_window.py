@@ -95,9 +95,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
-        context.tasks.busy_changed.connect(
-            lambda busy: self.busy_label.setText("Đang xử lý…" if busy else "")
-        )
+        # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
+        context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
         row = int(self._settings.value("page", 1))  # Hội nghị by default
         if self.nav.currentRow() == row:
@@ -254,6 +253,10 @@ class MainWindow(QMainWindow):
             rows += f"<tr><td colspan=2><br><b>Màn hình {title}</b></td></tr>"
             rows += "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in page_keys)
         QMessageBox.information(self, "Phím tắt", f"<table>{rows}</table>")
+
+    @Slot(bool)
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy_label.setText("Đang xử lý…" if busy else "")
 
     @Slot(str)
     def show_error(self, message: str) -> None:

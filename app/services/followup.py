@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from app import paths
 from app.domain import text
@@ -39,13 +39,13 @@ from app.domain.followup import (
     finished_for_citizen,
 )
 from app.domain.followup import allowed_transitions as _table_transitions
-from app.domain.rules import DeadlineState, PetitionStatus, deadline_state
+from app.domain.rules import PetitionStatus
+from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, PetitionStanding, petition_standing
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Answer, Assignment, Dialogue, Petition, ResolutionUpdate, Unit
 
 __all__ = [
-    "NEAR_DUE_DAYS",
     "AssignmentInfo",
     "HistoryEntry",
     "InformMethod",
@@ -67,7 +67,6 @@ __all__ = [
     "reopen",
 ]
 
-NEAR_DUE_DAYS = 7  # "sắp đến hạn": at most this many days left
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 SUMMARY_CHARS = 80
 
@@ -151,25 +150,14 @@ def allowed_transitions(status: PetitionStatus) -> tuple[PetitionStatus, ...]:
     return _table_transitions(status)
 
 
-def _due(petition: Petition, today: date) -> DeadlineState | None:
-    """The deadline of a petition and how it stands today: the one place this module asks.
+def _due(petition: Petition, today: date) -> PetitionStanding:
+    """How the petition stands today, deadline included: the core's one rule (app.domain.standing)."""
+    from app.services.petitions import petition_facts
+    from app.services.settings import near_due_days
 
-    Today: the latest assignment's deadline through ``rules.deadline_state`` (the core's rule
-    module replaces this body at merge; callers here and in unit_sheets stay as they are).
-    """
-    assignment = petition.assignments[-1] if petition.assignments else None
-    return deadline_state(assignment.deadline if assignment else None, today)
-
-
-def _tone(status: PetitionStatus, state: DeadlineState | None) -> str | None:
-    if status.is_open and state is not None:
-        if state.overdue:
-            return "danger"
-        if state.days_left <= NEAR_DUE_DAYS:
-            return "warning"
-    if status in (PetitionStatus.RESOLVED, PetitionStatus.ANSWERED):
-        return "ok"
-    return None
+    session = object_session(petition)
+    near = near_due_days(session) if session is not None else DEFAULT_NEAR_DUE_DAYS
+    return petition_standing(petition_facts(petition), today, near)
 
 
 def meeting_day(petition: Petition) -> date | None:
@@ -322,12 +310,7 @@ def petition_detail(session: Session, petition_id: int, *, today: date | None = 
         status_label = f"{status.label} (theo ý kiến số {original.id}: {original.status.label})"
     else:
         status_label = status.label
-    if state is None:
-        deadline_text = ""
-    elif effective.is_open:
-        deadline_text = f"{text.short_date(state.deadline)} ({state.phrase})"
-    else:
-        deadline_text = text.short_date(state.deadline)
+    deadline_text = state.deadline_text
     dialogue: Dialogue | None = petition.dialogue
     duplicates = session.scalars(
         select(Petition)
@@ -340,9 +323,9 @@ def petition_detail(session: Session, petition_id: int, *, today: date | None = 
         id=petition.id,
         status=status,
         status_label=status_label,
-        deadline=state.deadline if state else None,
+        deadline=state.deadline,
         deadline_text=deadline_text,
-        tone=_tone(effective, state),
+        tone=state.tone,
         dialogue_id=petition.dialogue_id,
         dialogue_title=(dialogue.title.strip() if dialogue else "")
         or (f"Hội nghị ngày {text.short_date(meeting_day(petition))}" if meeting_day(petition) else ""),
@@ -670,6 +653,11 @@ def _apply_assign(
         assigned_on=date.today(),
         supporting_units=supporting,
     )
+    # The new assignment replaces the running ones: they stay in the record, finished today, and
+    # no longer hold the petition's deadline.
+    for earlier in petition.assignments:
+        if earlier.finished_on is None:
+            earlier.finished_on = date.today()
     petition.assignments.append(assignment)
     before = petition.status
     if petition.status in (PetitionStatus.NEW, PetitionStatus.ANSWERED):
@@ -729,9 +717,18 @@ def reassign(
     ).id
 
 
+def _running_assignment(petition: Petition) -> Assignment | None:
+    """The assignment that holds the petition's deadline (app.domain.standing): the earliest
+    unfinished one; the latest when all are finished."""
+    unfinished = [a for a in petition.assignments if a.finished_on is None and a.deadline is not None]
+    if unfinished:
+        return min(unfinished, key=lambda a: (a.deadline, a.id or 0))
+    return petition.assignments[-1] if petition.assignments else None
+
+
 def _extend_problems(petition: Petition, *, deadline: date, reason: str) -> Problems:
     problems: Problems = {}
-    assignment = petition.assignments[-1] if petition.assignments else None
+    assignment = _running_assignment(petition)
     if assignment is None:
         problems["deadline"] = "Ý kiến chưa giao đơn vị nào nên chưa có thời hạn để gia hạn."
     elif not petition.status.is_open:
@@ -751,7 +748,8 @@ def _extend_problems(petition: Petition, *, deadline: date, reason: str) -> Prob
 
 
 def _apply_extend(session: Session, petition: Petition, *, deadline: date, reason: str) -> None:
-    assignment = petition.assignments[-1]
+    assignment = _running_assignment(petition)
+    assert assignment is not None  # checked by _extend_problems
     old = assignment.deadline
     assignment.deadline = deadline
     summary = (

@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text as vtext
 from app.domain.followup import UpdateKind
-from app.domain.rules import DeadlineState, PetitionStatus
-from app.domain.statistics import resolved_on
+from app.domain.rules import PetitionStatus
+from app.domain.standing import PetitionStanding, Standing, resolved_on
 from app.errors import NotFoundError, ValidationError
 from app.export.blocks import DocumentBlocks
 from app.export.data import IssueData, OrganizationData
@@ -53,7 +53,7 @@ from app.export.layout import render
 from app.export.unit_data import UnitDocumentData, UnitItemData
 from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
-from app.services.followup import NEAR_DUE_DAYS, _due, _get, _result_problems, _step, meeting_day
+from app.services.followup import _due, _get, _result_problems, _step, meeting_day
 from app.services.minutes import _STOP_WORDS
 from app.storage.models import Assignment, Organization, Petition, Unit, UnitSheetExport
 
@@ -911,12 +911,12 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
 # --- documents to a unit: Phiếu giao việc and Công văn đôn đốc ----------------------------------
 
 
-def _needs_reminder(state: DeadlineState | None) -> bool:
-    return state is not None and state.days_left <= NEAR_DUE_DAYS
+def _needs_reminder(state: PetitionStanding) -> bool:
+    return state.standing in (Standing.OVERDUE, Standing.NEAR_DUE)
 
 
 def reminder_petitions(session: Session, unit_id: int, *, today: date | None = None) -> list[Petition]:
-    """The unit's open petitions that are overdue or due within NEAR_DUE_DAYS."""
+    """The unit's open petitions that are overdue or near due (the ``near_due_days`` setting)."""
     today = today or date.today()
     _unit(session, unit_id)
     return [p for p in _unit_petitions(session, unit_id) if _needs_reminder(_due(p, today))]
@@ -937,8 +937,8 @@ def reminder_units(session: Session, *, today: date | None = None) -> list[Remin
     found = []
     for unit in session.scalars(select(Unit).order_by(Unit.position, Unit.id)):
         states = [_due(p, today) for p in _unit_petitions(session, unit.id)]
-        overdue = sum(1 for s in states if s is not None and s.overdue)
-        near = sum(1 for s in states if _needs_reminder(s) and s is not None and not s.overdue)
+        overdue = sum(1 for s in states if s.overdue)
+        near = sum(1 for s in states if s.standing is Standing.NEAR_DUE)
         if overdue or near:
             found.append(ReminderUnit(unit.id, unit.name, overdue, near))
     return found
@@ -953,8 +953,8 @@ def _item(petition: Petition, today: date) -> UnitItemData:
         dialogue=f"Hội nghị ngày {vtext.short_date(meeting_day(petition))}" if meeting_day(petition) else "",
         task=assignment.task if assignment else "",
         supporting=tuple(u.name for u in assignment.supporting_units) if assignment else (),
-        deadline=state.deadline if state else None,
-        days_left=state.days_left if state else None,
+        deadline=state.deadline,
+        days_left=state.days_left,
     )
 
 
@@ -1017,7 +1017,7 @@ def record_reminder_sent(session: Session, unit_id: int, on: date) -> int:
         raise ValidationError({"unit_id": f"{unit.name} không có ý kiến nào cần đôn đốc."})
     for petition in petitions:
         state = _due(petition, on)
-        standing = f" ({state.phrase})" if state else ""
+        standing = f" ({state.phrase})" if state.phrase else ""
         _step(petition, UpdateKind.REMINDER, f"Đã gửi công văn đôn đốc {unit.name}{standing}.", on=on)
         session.flush()
         audit.record(session, "reminder_sent", "petition", petition.id, unit_id=unit.id, on=on.isoformat())

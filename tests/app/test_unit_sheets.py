@@ -230,7 +230,7 @@ def test_conflicts_are_named_by_sheet_row_and_column(
 def test_a_file_from_another_commune_is_refused(
     db: Database, commune: Commune, items: dict[str, int], tmp_path: Path
 ) -> None:
-    other = Database.open(tmp_path / "other.sqlite")
+    other = Database.open(tmp_path / "other.sqlite", create=True)
     try:
         with other.transaction() as s:
             c2 = make_commune(s, name="ỦY BAN NHÂN DÂN\nXÃ TÂN HỘI", place="Tân Hội")

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QLabel
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.views.common import NotBuiltPage
-from ui.views.petitions import DEADLINE_COLUMN, PetitionsPage
+from ui.views.follow_up import DEADLINE_COLUMN as FOLLOW_UP_DEADLINE
+from ui.views.follow_up import FollowUpPage
+from ui.views.petitions import PetitionsPage
 
 
 def _window(qtbot, context: AppContext, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -69,13 +71,13 @@ def test_follow_up_lists_open_items_most_urgent_first(
     window = _window(qtbot, demo_context, tmp_path)
     window.nav.setCurrentRow(3)
     page = window.pages.currentWidget()
-    assert isinstance(page, PetitionsPage)
+    assert isinstance(page, FollowUpPage)
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
     rows = page.model.rows()
     assert all(row.status.is_open for row in rows)
     deadlines = [row.deadline for row in rows if row.deadline]
     assert deadlines == sorted(deadlines)
-    first_deadline_cell = page.model.index(0, DEADLINE_COLUMN).data()
+    first_deadline_cell = page.model.index(0, FOLLOW_UP_DEADLINE).data()
     assert "quá hạn" in first_deadline_cell
 
 

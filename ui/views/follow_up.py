@@ -59,7 +59,7 @@ FOLLOW_UP_COLUMNS: list[Column[PetitionRow]] = [
     Column("Thời hạn", lambda r: r.deadline_text, sort="deadline", tone=lambda r: r.tone),
     Column("Tình trạng", lambda r: upper_first(r.status.label), sort="status", tone=lambda r: r.tone),
     Column("Lĩnh vực", lambda r: r.field, sort="field"),
-    Column("Hội nghị", lambda r: short_date(r.dialogue_date), sort="dialogue_date"),
+    Column("Ngày hội nghị", lambda r: short_date(r.dialogue_date), sort="dialogue_date"),
 ]
 CONTENT_COLUMN, DEADLINE_COLUMN = 2, 4
 
@@ -278,13 +278,17 @@ class FollowUpPage(QWidget):
             self.load_options()
         self.model.reload()
 
+    # Widths that fit 1366 px: the dates with their "quá hạn 31 ngày" whole, the content the rest.
+    WIDTHS = {0: 140, 1: 100, 3: 150, 4: 195, 5: 110, 6: 110, 7: 80}
+
     def _fit_columns(self, _count: int) -> None:
         if self.model.rowCount() and not getattr(self, "_fitted", False):
             self._fitted = True
-            for column in range(self.model.columnCount()):
+            for column, width in self.WIDTHS.items():
                 self.view.resizeColumnToContents(column)
-                self.view.setColumnWidth(column, min(self.view.columnWidth(column), 190))
-            self.view.setColumnWidth(CONTENT_COLUMN, 320)
+                self.view.setColumnWidth(column, min(self.view.columnWidth(column), width))
+            rest = self.view.viewport().width() - sum(self.view.columnWidth(c) for c in self.WIDTHS)
+            self.view.setColumnWidth(CONTENT_COLUMN, max(220, rest - 4))
 
     # --- selection and actions --------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -480,7 +484,7 @@ class StatusDialog(BulkDialog):
 
     def collect(self) -> dict[str, Any]:
         return {
-            "status": self.status.currentData(),
+            "status": PetitionStatus(self.status.currentData()),  # Qt hands str enums back as str
             "note": self.note.text_nfc(),
             "authority": self.authority.text_nfc(),
         }

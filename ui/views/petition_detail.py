@@ -12,7 +12,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-from app.services.followup import PetitionDetail
 from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -37,6 +36,7 @@ from app import paths
 from app.domain.rules import PetitionStatus
 from app.domain.text import clean, nfc, short_date, upper_first
 from app.services import followup, petitions
+from app.services.followup import PetitionDetail
 from app.services.petitions import PetitionFilter
 from app.storage.changes import Changes
 from ui.context import AppContext
@@ -133,6 +133,8 @@ class PetitionWindow(QDialog):
         self.history = _fixed_table(["Ngày", "Việc", "Nội dung", "Văn bản trả lời", "Người ghi", "Tệp"])
         self.history.cellDoubleClicked.connect(self._open_attachment)
         layout.addWidget(self.history)
+        self.no_history = QLabel("<i>Chưa ghi nhận kết quả hay bước giải quyết nào.</i>")
+        layout.addWidget(self.no_history)
         self.links = QLabel()
         self.links.setWordWrap(True)
         layout.addWidget(self.links)
@@ -212,8 +214,8 @@ class PetitionWindow(QDialog):
                     x for x in (detail.dialogue_title, short_date(detail.dialogue_date), detail.place) if x
                 ),
             ),
-            ("Nguồn", detail.source_label),
-            ("Loại", detail.kind_label),
+            ("Nguồn", upper_first(detail.source_label)),
+            ("Loại", upper_first(detail.kind_label)),
             ("Lĩnh vực", detail.field),
             ("Tổ chức, đoàn thể", detail.organization),
             ("Điện thoại", detail.phone),
@@ -262,6 +264,9 @@ class PetitionWindow(QDialog):
                 for h in detail.history
             ],
         )
+        self.history.setVisible(bool(detail.history))
+        self.no_history.setVisible(not detail.history)
+        self.assignments.setVisible(bool(detail.assignments))
         links = []
         if detail.duplicate_of:
             links.append(f"<b>Trùng với:</b> {html.escape(detail.duplicate_of.summary)}")
@@ -380,7 +385,7 @@ class ResultDialog(BulkDialog):
         return {
             "on": pydate(self.on.date()),
             "result": clean(nfc(self.result.toPlainText())),
-            "status_after": self.status.currentData(),
+            "status_after": PetitionStatus(self.status.currentData()),  # Qt hands str enums back as str
             "reply_number": self.reply_number.text_nfc(),
             "reply_date": pydate(self.reply_date.date()) if self.reply_number.text_nfc() else None,
             "attachment": self.attachment,

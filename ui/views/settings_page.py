@@ -179,7 +179,7 @@ class TemplateEditor(QWidget):
 
     def load(self, select: str | None = None) -> None:
         self._context.tasks.run(
-            templates.list_templates, on_success=lambda infos: self._loaded(infos, select)
+            templates.list_templates, on_success=lambda infos: self._loaded(infos, select), owner=self
         )
 
     def _loaded(self, infos: list[TemplateInfo], select: str | None) -> None:
@@ -230,7 +230,7 @@ class TemplateEditor(QWidget):
             self.status.setText("Chưa lưu.")
 
         self._context.tasks.run(
-            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed
+            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed, owner=self
         )
 
     @Slot()
@@ -243,7 +243,7 @@ class TemplateEditor(QWidget):
             self.status.setText("Đã khôi phục mẫu mặc định.")
             self.load(select=key)
 
-        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done)
+        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done, owner=self)
 
 
 class DefaultsForm(QWidget):
