@@ -43,14 +43,16 @@ class NationalYear:
 @functools.lru_cache(maxsize=64)
 def national_year(year: int) -> NationalYear:
     """Vietnam's public holidays of ``year`` (names in Vietnamese) from the ``holidays`` package."""
-    import holidays
+    # Imported by its module path, not through holidays.country_holidays("VN"), which loads the
+    # module by name at run time: PyInstaller sees this import and bundles the module.
+    from holidays.countries.vietnam import Vietnam
 
     try:
-        calendar = holidays.country_holidays("VN", years=year, language="vi")
+        calendar = Vietnam(years=year, language="vi")  # type: ignore[no-untyped-call]
     except OSError:
         # The translation file is missing (a bundle built without holidays' locale files): the
         # dates are still right, only the names fall back to the package's built-in wording.
-        calendar = holidays.country_holidays("VN", years=year)
+        calendar = Vietnam(years=year)  # type: ignore[no-untyped-call]
     work_days = frozenset(day for day in calendar.weekend_workdays if day.year == year)
     return NationalYear(dict(calendar.items()), work_days)
 
