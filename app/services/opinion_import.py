@@ -40,7 +40,7 @@ from app.domain.rules import DEFAULT_FIELDS, PetitionKind, PetitionSource
 from app.domain.text import clean, search_words, short_date, word_safe
 from app.errors import AppError, NotFoundError
 from app.services import audit, catalog, petitions
-from app.storage.models import AuditEvent, Dialogue, Petition
+from app.storage.models import AuditEvent, Dialogue, Field, Hamlet, Petition
 
 SHEET_NAME = "Ý kiến"
 LISTS_SHEET_NAME = "Danh mục"
@@ -174,7 +174,8 @@ class PreviewRow:
     received_on: date | None
     fingerprint: str
     problems: tuple[RowProblem, ...] = ()
-    duplicate_of_row: int | None = None  # the same opinion earlier in this file
+    duplicate_of_row: int | None = None  # the same opinion earlier in this file …
+    duplicate_of_sheet: str = ""  # … on this sheet
     already_imported: bool = False  # already in the dialogue named to read_opinions
 
     @property
@@ -208,25 +209,62 @@ class PreviewRow:
             content = content[:89] + "…"
         note = ""
         if self.duplicate_of_row is not None:
-            note = f" [trùng dòng {self.duplicate_of_row}, bỏ qua]"
+            where = "" if self.duplicate_of_sheet == self.sheet else f" trang «{self.duplicate_of_sheet}»"
+            note = f" [trùng dòng {self.duplicate_of_row}{where}, bỏ qua]"
         elif self.already_imported:
             note = " [đã nhập trước đây, bỏ qua]"
         return f"Dòng {self.row}: {head}: {content}{note}"
 
 
-@dataclass(frozen=True)
-class ImportPreview:
-    """What :func:`read_opinions` found; nothing has been written."""
+RowRef = tuple[str, int]  # (sheet, Excel row number)
 
-    path: Path
-    sheet: str
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """One sheet that holds a list: where its header is and which columns were recognised."""
+
+    name: str
     header_row: int
     columns: dict[str, str]  # our column key → Excel column letter
     headers: dict[str, str]  # our column key → the header text in the file
     ignored_headers: tuple[str, ...]  # headers of columns that are not imported
+    rows: int  # opinion rows found under the header
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What :func:`read_opinions` found; nothing has been written.
+
+    Every sheet with a recognisable header is read (one list per thôn is common); ``sheet``,
+    ``header_row``, ``columns``, ``headers`` describe the first of them.
+    """
+
+    path: Path
+    sheets: tuple[SheetInfo, ...]
     rows: tuple[PreviewRow, ...]
     file_sha256: str
     dialogue_id: int | None = None  # when given, rows already in it are marked
+    skipped_sheets: tuple[str, ...] = ()  # sheets with data but no header: not read
+
+    @property
+    def sheet(self) -> str:
+        return self.sheets[0].name
+
+    @property
+    def header_row(self) -> int:
+        return self.sheets[0].header_row
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return self.sheets[0].columns
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.sheets[0].headers
+
+    @property
+    def ignored_headers(self) -> tuple[str, ...]:
+        return self.sheets[0].ignored_headers
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -247,15 +285,22 @@ class ImportPreview:
 
     def lines(self) -> list[str]:
         """The preview as text (the command line prints it; the screen shows it as a table)."""
+        with_problems = sum(1 for r in self.rows if r.problems)
         out = [
-            f"Tệp «{self.path.name}», trang «{self.sheet}», dòng tiêu đề {self.header_row}: "
-            f"{len(self.rows)} ý kiến; {len(self.importable_rows)} sẵn sàng nhập, "
-            f"{sum(1 for r in self.rows if r.problems)} có lỗi cần sửa."
+            f"Tệp «{self.path.name}»: {len(self.rows)} ý kiến; {len(self.importable_rows)} sẵn sàng nhập, "
+            f"{with_problems} có lỗi cần sửa."
         ]
-        if self.ignored_headers:
-            out.append("Không nhập các cột: " + ", ".join(f"«{h}»" for h in self.ignored_headers) + ".")
+        for info in self.sheets:
+            line = f"Trang «{info.name}», dòng tiêu đề {info.header_row}: {info.rows} ý kiến."
+            if info.ignored_headers:
+                line += " Không nhập các cột: " + ", ".join(f"«{h}»" for h in info.ignored_headers) + "."
+            out.append(line)
+        if self.skipped_sheets:
+            names = ", ".join(f"«{name}»" for name in self.skipped_sheets)
+            out.append(f"Không đọc các trang không có dòng tiêu đề cột: {names}.")
+        many = len(self.sheets) > 1
         for row in self.rows:
-            out.append(row.summary)
+            out.append(f"[{row.sheet}] {row.summary}" if many else row.summary)
             out.extend(f"    Lỗi – {problem.text}" for problem in row.problems)
         if self.new_hamlets:
             out.append("Thôn/tổ dân phố chưa có trong danh mục: " + ", ".join(self.new_hamlets) + ".")
@@ -268,10 +313,10 @@ class ImportResult:
 
     dialogue_id: int
     petition_ids: tuple[int, ...]
-    already_imported: tuple[int, ...]  # Excel rows skipped: already in the dialogue
-    duplicates_in_file: tuple[int, ...]  # Excel rows skipped: repeat an earlier row of the file
-    with_problems: tuple[int, ...]  # Excel rows skipped: problems to fix first
-    unknown_hamlet: tuple[int, ...]  # Excel rows skipped: new thôn and adding them not allowed
+    already_imported: tuple[RowRef, ...]  # rows skipped: already in the dialogue
+    duplicates_in_file: tuple[RowRef, ...]  # rows skipped: repeat an earlier row of the file
+    with_problems: tuple[RowRef, ...]  # rows skipped: problems to fix first
+    unknown_hamlet: tuple[RowRef, ...]  # rows skipped: new thôn and adding them not allowed
     added_hamlets: tuple[str, ...]
 
     @property
@@ -298,16 +343,23 @@ class ImportResult:
         if self.duplicates_in_file:
             parts.append(f"bỏ qua {len(self.duplicates_in_file)} dòng trùng trong tệp")
         if self.with_problems:
-            rows = ", ".join(str(n) for n in self.with_problems)
+            rows = _row_list(self.with_problems)
             parts.append(
                 f"chưa nhập {len(self.with_problems)} dòng có lỗi (dòng {rows}): sửa rồi nhập lại tệp"
             )
         if self.unknown_hamlet:
-            rows = ", ".join(str(n) for n in self.unknown_hamlet)
+            rows = _row_list(self.unknown_hamlet)
             parts.append(
                 f"chưa nhập {len(self.unknown_hamlet)} dòng có thôn/tổ dân phố chưa có trong danh mục (dòng {rows})"
             )
         return "; ".join(parts) + "."
+
+
+def _row_list(rows: Sequence[RowRef]) -> str:
+    """``5, 7`` on one sheet; ``5 trang «Thôn Đông», 3 trang «Thôn Đoài»`` across several."""
+    if len({sheet for sheet, _row in rows}) <= 1:
+        return ", ".join(str(row) for _sheet, row in rows)
+    return ", ".join(f"{row} trang «{sheet}»" for sheet, row in rows)
 
 
 # --- the template --------------------------------------------------------------------------------
@@ -634,16 +686,6 @@ def _find_header(grid: _Sheet) -> tuple[int, dict[str, int], dict[str, str], lis
     return None
 
 
-def _first_header(
-    grids: Sequence[_Sheet],
-) -> tuple[_Sheet, tuple[int, dict[str, int], dict[str, str], list[str]]] | None:
-    for grid in grids:
-        header = _find_header(grid)
-        if header is not None:
-            return grid, header
-    return None
-
-
 def _fingerprint(name: str, hamlet: str, content: str) -> str:
     text = "\x1f".join(_match_key(part) for part in (name, hamlet, content))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -716,8 +758,8 @@ def read_opinions(session: Session, path: Path | str, *, dialogue_id: int | None
             f"{source.name}: empty workbook",
             f"Tệp «{source.name}» không có dữ liệu. Hãy điền danh sách ý kiến vào tệp mẫu rồi nhập lại.",
         )
-    located = _first_header(grids)
-    if located is None:
+    located = [(grid, header) for grid in grids if (header := _find_header(grid)) is not None]
+    if not located:
         expected = ", ".join(f"«{COLUMNS[key]}»" for key in ("name", "hamlet", "field", "content"))
         raise ImportFileError(
             f"{source.name}: no recognisable header",
@@ -725,52 +767,56 @@ def read_opinions(session: Session, path: Path | str, *, dialogue_id: int | None
             f"của mỗi trang). Cần ít nhất cột «Nội dung» và một cột khác như {expected}; "
             "có thể dùng tệp mẫu (Danh mục → «Tải mẫu Excel»).",
         )
-    grid, (header_row, columns, headers, ignored) = located
     from openpyxl.utils import get_column_letter
 
-    letters = {key: get_column_letter(index) for key, index in columns.items()}
     fields = _catalogue_index(session, "field")
     hamlets = _hamlet_index(session)
     imported = _imported_fingerprints(session, dialogue_id) if dialogue_id is not None else set()
-    seen: dict[str, int] = {}
+    seen: dict[str, RowRef] = {}
     rows: list[PreviewRow] = []
-    for row_number in range(header_row + 1, grid.max_row + 1):
-        if grid.is_heading(row_number, columns.values()):
-            continue
-        raw = {key: grid.get(row_number, column) for key, column in columns.items()}
-        own = [
-            key
-            for key, column in columns.items()
-            if raw[key] is not None and (row_number, column) not in grid.filled and key != "number"
-        ]
-        if not own:
-            continue  # an empty row, one with only its STT, or the tail of a merged thôn cell
-        row = _preview_row(grid.title, row_number, raw, letters, headers, fields, hamlets)
-        if row is None:
-            continue
-        if row.fingerprint in seen:
-            row = _replace(row, duplicate_of_row=seen[row.fingerprint])
-        elif not row.problems:
-            seen[row.fingerprint] = row_number
-            if row.fingerprint in imported:
-                row = _replace(row, already_imported=True)
-        rows.append(row)
+    infos: list[SheetInfo] = []
+    for grid, (header_row, columns, headers, ignored) in located:
+        letters = {key: get_column_letter(index) for key, index in columns.items()}
+        sheet_rows = 0
+        for row_number in range(header_row + 1, grid.max_row + 1):
+            if grid.is_heading(row_number, columns.values()):
+                continue
+            raw = {key: grid.get(row_number, column) for key, column in columns.items()}
+            own = [
+                key
+                for key, column in columns.items()
+                if raw[key] is not None and (row_number, column) not in grid.filled and key != "number"
+            ]
+            if not own:
+                continue  # an empty row, one with only its STT, or the tail of a merged thôn cell
+            row = _preview_row(grid.title, row_number, raw, letters, headers, fields, hamlets)
+            if row is None:
+                continue
+            if row.fingerprint in seen:
+                first_sheet, first_row = seen[row.fingerprint]
+                row = _replace(row, duplicate_of_row=first_row, duplicate_of_sheet=first_sheet)
+            elif not row.problems:
+                seen[row.fingerprint] = (grid.title, row_number)
+                if row.fingerprint in imported:
+                    row = _replace(row, already_imported=True)
+            rows.append(row)
+            sheet_rows += 1
+        infos.append(SheetInfo(grid.title, header_row, letters, headers, tuple(ignored), sheet_rows))
     if not rows:
+        first = infos[0]
         raise ImportFileError(
             f"{source.name}: header but no rows",
-            f"Trang «{grid.title}» của tệp «{source.name}» có dòng tiêu đề (dòng {header_row}) nhưng không có "
-            "dòng ý kiến nào bên dưới.",
+            f"Trang «{first.name}» của tệp «{source.name}» có dòng tiêu đề (dòng {first.header_row}) nhưng "
+            "không có dòng ý kiến nào bên dưới.",
         )
+    read = {grid.title for grid, _header in located}
     return ImportPreview(
         path=source,
-        sheet=grid.title,
-        header_row=header_row,
-        columns=letters,
-        headers=headers,
-        ignored_headers=tuple(ignored),
+        sheets=tuple(info for info in infos if info.rows) or (infos[0],),
         rows=tuple(rows),
         file_sha256=hashlib.sha256(data).hexdigest(),
         dialogue_id=dialogue_id,
+        skipped_sheets=tuple(g.title for g in grids if g.values and g.title not in read),
     )
 
 
@@ -878,25 +924,30 @@ def apply_import(
         raise NotFoundError("hội nghị", dialogue_id)
     imported_before = _imported_fingerprints(session, dialogue_id)
     created: list[int] = []
-    already: list[int] = []
-    duplicates: list[int] = []
-    with_problems: list[int] = []
-    unknown: list[int] = []
+    already: list[RowRef] = []
+    duplicates: list[RowRef] = []
+    with_problems: list[RowRef] = []
+    unknown: list[RowRef] = []
     added_hamlets: dict[str, str] = {}
     for row in preview.rows:
         if row.problems:
-            with_problems.append(row.row)
+            with_problems.append((row.sheet, row.row))
             continue
         if row.duplicate_of_row is not None:
-            duplicates.append(row.row)
+            duplicates.append((row.sheet, row.row))
             continue
         if row.fingerprint in imported_before:
-            already.append(row.row)
+            already.append((row.sheet, row.row))
+            continue
+        if row.field_id is not None and session.get(Field, row.field_id) is None:
+            with_problems.append((row.sheet, row.row))  # deleted from Danh mục since the preview
             continue
         hamlet_id = row.hamlet_id
-        if row.hamlet_is_new:
+        if hamlet_id is not None and session.get(Hamlet, hamlet_id) is None:
+            hamlet_id = None
+        if hamlet_id is None and row.hamlet:
             if not add_unknown_hamlets:
-                unknown.append(row.row)
+                unknown.append((row.sheet, row.row))
                 continue
             existing = catalog.find_entry(session, "hamlet", row.hamlet)
             entry = catalog.add_entry(session, "hamlet", row.hamlet)
@@ -929,7 +980,7 @@ def apply_import(
             fingerprint=row.fingerprint,
             dialogue_id=dialogue_id,
             file_sha256=preview.file_sha256,
-            sheet=preview.sheet,
+            sheet=row.sheet,
             row=row.row,
         )
         imported_before.add(row.fingerprint)
@@ -976,6 +1027,7 @@ __all__: Sequence[str] = (
     "ImportResult",
     "PreviewRow",
     "RowProblem",
+    "SheetInfo",
     "apply_import",
     "import_file",
     "parse_date",

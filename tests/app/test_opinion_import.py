@@ -393,12 +393,12 @@ def test_unknown_field_is_a_problem_naming_sheet_row_and_column(demo_db: Databas
         assert problem.text.startswith("Trang «Thôn Đông», dòng 5, cột F («Lĩnh vực»): Lĩnh vực «Điện lực»")
         assert [row.importable for row in preview.rows] == [True, False]
         result = apply_import(session, dialogue_id, preview, add_unknown_hamlets=False)
-        assert result.imported == 1 and result.with_problems == (5,)
+        assert result.imported == 1 and result.with_problems == (("Thôn Đông", 5),)
         assert "chưa nhập 1 dòng có lỗi (dòng 5)" in result.message
         # The user adds the field and imports the same file again: only the fixed row is added.
         catalog.add_entry(session, "field", "Điện lực")
         again = apply_import(session, dialogue_id, read_opinions(session, path), add_unknown_hamlets=False)
-        assert again.imported == 1 and again.already_imported == (4,)
+        assert again.imported == 1 and again.already_imported == (("Thôn Đông", 4),)
 
 
 def test_unknown_kind_and_missing_content_are_problems(demo_db: Database, tmp_path: Path) -> None:
@@ -442,7 +442,7 @@ def test_unknown_hamlet_is_added_only_when_allowed(demo_db: Database, tmp_path: 
         assert preview.rows[0].hamlet_label == "Tổ dân phố Số 9 (thôn mới, sẽ được thêm vào danh mục)"
         assert preview.new_hamlets == ["Tổ dân phố Số 9"]
         refused = apply_import(session, dialogue_id, preview, add_unknown_hamlets=False)
-        assert refused.imported == 1 and refused.unknown_hamlet == (2,)
+        assert refused.imported == 1 and refused.unknown_hamlet == (("Ý kiến", 2),)
         assert catalog.find_entry(session, "hamlet", "Tổ dân phố Số 9") is None
         allowed = apply_import(session, dialogue_id, read_opinions(session, path), add_unknown_hamlets=True)
         assert allowed.imported == 1 and allowed.added_hamlets == ("Tổ dân phố Số 9",)
@@ -478,7 +478,43 @@ def test_the_same_opinion_twice_in_a_file_is_imported_once(demo_db: Database, tm
     with demo_db.transaction() as session:
         preview, result = import_file(session, planned_dialogue(session), path)
     assert preview.rows[1].duplicate_of_row == 2
-    assert result.imported == 1 and result.duplicates_in_file == (3,)
+    assert result.imported == 1 and result.duplicates_in_file == (("Ý kiến", 3),)
+
+
+def test_every_sheet_with_a_header_is_read(demo_db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "theo-thon.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Ghi chú"
+    first["A1"] = "Tổng hợp của MTTQ, gửi ngày 10/3/2026"
+    east = book.create_sheet("Thôn Đông")
+    for row in (["Danh sách thôn Đông"], HEADERS, ROW_AN):
+        east.append(row)
+    west = book.create_sheet("Thôn Đoài")
+    for row in (
+        ["Nội dung", "Họ tên", "Thôn"],
+        [ROW_BINH[7], ROW_BINH[1], "Đoài"],
+        [ROW_AN[7], ROW_AN[1], ROW_AN[2]],
+    ):
+        west.append(row)
+    book.save(path)
+    with demo_db.transaction() as session:
+        preview, result = import_file(session, planned_dialogue(session), path)
+    assert [(info.name, info.header_row, info.rows) for info in preview.sheets] == [
+        ("Thôn Đông", 2, 1),
+        ("Thôn Đoài", 1, 2),
+    ]
+    assert preview.skipped_sheets == ("Ghi chú",)
+    assert "Không đọc các trang không có dòng tiêu đề cột: «Ghi chú»." in preview.lines()
+    repeated = preview.rows[-1]
+    assert (repeated.sheet, repeated.duplicate_of_sheet, repeated.duplicate_of_row) == (
+        "Thôn Đoài",
+        "Thôn Đông",
+        3,
+    )
+    assert "[trùng dòng 3 trang «Thôn Đông», bỏ qua]" in repeated.summary
+    assert result.imported == 2 and result.duplicates_in_file == (("Thôn Đoài", 3),)
 
 
 # --- files that are refused ------------------------------------------------------------------------
