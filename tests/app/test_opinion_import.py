@@ -543,6 +543,17 @@ def test_not_an_xlsx_is_refused_in_vietnamese(demo_db: Database, tmp_path: Path)
         assert "Không tìm thấy tệp" in refused(session, tmp_path / "khong-co.xlsx")
 
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_real_password_protected_workbook_is_refused(demo_db: Database) -> None:
+    # Made once with msoffcrypto-tool (Agile encryption, as Excel does; password 123456) from a
+    # two-row list: openpyxl alone cannot write an encrypted file.
+    with demo_db.reading() as session:
+        message = refused(session, DATA / "encrypted-password-123456.xlsx")
+    assert "«encrypted-password-123456.xlsx» được đặt mật khẩu" in message
+
+
 def test_a_password_protected_workbook_is_refused(demo_db: Database, tmp_path: Path) -> None:
     # Excel saves an encrypted .xlsx as an OLE compound file holding EncryptionInfo and
     # EncryptedPackage streams (MS-OFFCRYPTO); its directory names those streams in UTF-16.
