@@ -26,7 +26,6 @@ import os
 import re
 import tempfile
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -505,8 +504,14 @@ def _header_field(text: str) -> str | None:
 def _load_workbook(path: Path) -> tuple[Any, bytes]:
     if not path.is_file():
         raise ImportFileError(f"no such file: {path}", f"Không tìm thấy tệp «{path}».")
-    data = path.read_bytes()
     name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(
+            f"cannot read {path}: {exc}",
+            f"Không đọc được tệp «{name}». Nếu tệp đang mở trong Excel, hãy đóng lại rồi thử lại.",
+        ) from exc
     if data.startswith(_OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise ImportFileError(
@@ -534,9 +539,7 @@ def _load_workbook(path: Path) -> tuple[Any, bytes]:
             # openpyxl warns about parts it does not read (slicers, extensions); they do not matter.
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise not_xlsx from exc
-    except Exception as exc:  # openpyxl's InvalidFileException and lxml's parse errors
+    except Exception as exc:  # BadZipFile, KeyError (a part missing), InvalidFileException, lxml errors…
         raise not_xlsx from exc
     return book, data
 
@@ -665,24 +668,46 @@ def _grid(sheet: Any) -> _Sheet:
     return grid
 
 
+def _header_cells(grid: _Sheet, row: int) -> tuple[dict[str, int], dict[str, str], list[str]]:
+    found: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    ignored: list[str] = []
+    for column in range(1, grid.max_column + 1):
+        text = _cell_text(grid.get(row, column))
+        if not text:
+            continue
+        key = _header_field(text)
+        if key is None or key in found:
+            ignored.append(text)
+            continue
+        found[key] = column
+        texts[key] = text
+    return found, texts, ignored
+
+
 def _find_header(grid: _Sheet) -> tuple[int, dict[str, int], dict[str, str], list[str]] | None:
-    """(row, column key → column index, key → header text, ignored headers) or None."""
+    """(row, column key → column index, key → header text, ignored headers) or None.
+
+    A two-level header ("Người nêu" merged over "Họ tên" and "Thôn", "Nội dung" merged down
+    both rows) is read as one: the lower row's own cells name their columns.
+    """
     for row in range(1, min(grid.max_row, HEADER_SCAN_ROWS) + 1):
-        found: dict[str, int] = {}
-        texts: dict[str, str] = {}
-        ignored: list[str] = []
-        for column in range(1, grid.max_column + 1):
-            text = _cell_text(grid.get(row, column))
-            if not text:
-                continue
-            key = _header_field(text)
-            if key is None or key in found:
-                ignored.append(text)
-                continue
-            found[key] = column
-            texts[key] = text
-        if "content" in found and len(found) >= 2:
-            return row, found, texts, ignored
+        found, texts, ignored = _header_cells(grid, row)
+        if not ("content" in found and len(found) >= 2):
+            continue
+        below = row + 1
+        own = {
+            column: _cell_text(value)
+            for (cell_row, column), value in grid.values.items()
+            if cell_row == below and (below, column) not in grid.filled and _cell_text(value)
+        }
+        # Only with cells merged down from the header: a first data row never counts as header.
+        merged_down = any((below, column) in grid.filled for column in found.values())
+        if merged_down and own and all(_header_field(text) is not None for text in own.values()):
+            lower, lower_texts, lower_ignored = _header_cells(grid, below)
+            if "content" in lower:
+                return below, lower, lower_texts, ignored + lower_ignored
+        return row, found, texts, ignored
     return None
 
 

@@ -473,6 +473,29 @@ def test_a_thon_merged_down_and_group_heading_rows(demo_db: Database, tmp_path: 
     ]
 
 
+def test_a_two_level_header(demo_db: Database, tmp_path: Path) -> None:
+    path = make_book(
+        tmp_path / "hai-tang.xlsx",
+        [
+            ["STT", "Người nêu", None, "Nội dung", "Lĩnh vực"],
+            [None, "Họ tên", "Thôn", None, None],
+            [1, "Ông A", "Thôn Trung", "Ý kiến một.", "Đất đai"],
+        ],
+        merges=["A1:A2", "B1:C1", "D1:D2", "E1:E2"],
+    )
+    with demo_db.reading() as session:
+        preview = read_opinions(session, path)
+    assert preview.header_row == 2
+    assert preview.columns == {"number": "A", "name": "B", "hamlet": "C", "content": "D", "field": "E"}
+    [row] = preview.rows
+    assert (row.row, row.petitioner_name, row.hamlet_name, row.field_name) == (
+        3,
+        "Ông A",
+        "Thôn Trung",
+        "Đất đai",
+    )
+
+
 def test_the_same_opinion_twice_in_a_file_is_imported_once(demo_db: Database, tmp_path: Path) -> None:
     path = make_book(tmp_path / "trung.xlsx", [HEADERS, ROW_AN, [9, *ROW_AN[1:]]])
     with demo_db.transaction() as session:
