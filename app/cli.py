@@ -137,6 +137,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(result.message)
         return EXIT_PROBLEM if result.with_problems or result.unknown_hamlet else EXIT_OK
     except AppError as exc:
+        import logging
+
+        logging.getLogger("app.cli").warning("import refused: %s", exc)  # English, no personal data
         print(exc.user_message, file=sys.stderr)
         return EXIT_PROBLEM
     finally:

@@ -18,9 +18,10 @@ Pure: no database, no Qt. The office's settings become an :class:`OfficeCalendar
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Literal
 
 DeadlineMode = Literal["working", "calendar"]
@@ -36,7 +37,7 @@ _MAX_SCAN_DAYS = 3 * 366
 class NationalYear:
     """The public holidays of one year and the weekend days the Government made working days."""
 
-    holidays: dict[date, str]
+    holidays: Mapping[date, str]  # read-only: one cached copy per year is shared
     work_days: frozenset[date]
 
 
@@ -54,7 +55,7 @@ def national_year(year: int) -> NationalYear:
         # dates are still right, only the names fall back to the package's built-in wording.
         calendar = Vietnam(years=year)  # type: ignore[no-untyped-call]
     work_days = frozenset(day for day in calendar.weekend_workdays if day.year == year)
-    return NationalYear(dict(calendar.items()), work_days)
+    return NationalYear(MappingProxyType(dict(calendar.items())), work_days)
 
 
 @dataclass(frozen=True)
