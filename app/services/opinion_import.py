@@ -954,6 +954,7 @@ def apply_import(
     with_problems: list[RowRef] = []
     unknown: list[RowRef] = []
     added_hamlets: dict[str, str] = {}
+    new_hamlet_ids: dict[str, int] = {}
     for row in preview.rows:
         if row.problems:
             with_problems.append((row.sheet, row.row))
@@ -974,11 +975,14 @@ def apply_import(
             if not add_unknown_hamlets:
                 unknown.append((row.sheet, row.row))
                 continue
-            existing = catalog.find_entry(session, "hamlet", row.hamlet)
-            entry = catalog.add_entry(session, "hamlet", row.hamlet)
-            if existing is None:
-                added_hamlets.setdefault(entry.name, entry.name)
-            hamlet_id = entry.id
+            key = _match_key(row.hamlet)
+            if key not in new_hamlet_ids:  # once per thôn, not once per row naming it
+                existing = catalog.find_entry(session, "hamlet", row.hamlet)
+                entry = catalog.add_entry(session, "hamlet", row.hamlet)
+                if existing is None:
+                    added_hamlets.setdefault(entry.name, entry.name)
+                new_hamlet_ids[key] = entry.id
+            hamlet_id = new_hamlet_ids[key]
         petition_id = petitions.create_petition(
             session,
             petitions.PetitionInput(
