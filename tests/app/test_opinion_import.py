@@ -433,6 +433,7 @@ def test_unknown_hamlet_is_added_only_when_allowed(demo_db: Database, tmp_path: 
                 "",
             ],
             ROW_AN,
+            [3, "Hà Thị Hoa", "tổ dân phố số 9", "", "", "", "", "Đèn đường hỏng.", ""],
         ],
     )
     with demo_db.transaction() as session:
@@ -442,13 +443,14 @@ def test_unknown_hamlet_is_added_only_when_allowed(demo_db: Database, tmp_path: 
         assert preview.rows[0].hamlet_label == "Tổ dân phố Số 9 (thôn mới, sẽ được thêm vào danh mục)"
         assert preview.new_hamlets == ["Tổ dân phố Số 9"]
         refused = apply_import(session, dialogue_id, preview, add_unknown_hamlets=False)
-        assert refused.imported == 1 and refused.unknown_hamlet == (("Ý kiến", 2),)
+        assert refused.imported == 1 and refused.unknown_hamlet == (("Ý kiến", 2), ("Ý kiến", 4))
         assert catalog.find_entry(session, "hamlet", "Tổ dân phố Số 9") is None
         allowed = apply_import(session, dialogue_id, read_opinions(session, path), add_unknown_hamlets=True)
-        assert allowed.imported == 1 and allowed.added_hamlets == ("Tổ dân phố Số 9",)
+        assert allowed.imported == 2 and allowed.added_hamlets == ("Tổ dân phố Số 9",)  # added once
         entry = catalog.find_entry(session, "hamlet", "to dan pho so 9")
         assert entry is not None and entry.active
-        assert collected(session, dialogue_id)[-1].hamlet_id == entry.id
+        assert [p.hamlet_id for p in collected(session, dialogue_id)[-2:]] == [entry.id, entry.id]
+        assert len([e for e in catalog.list_entries(session, "hamlet") if "9" in e.name]) == 1
 
 
 def test_a_thon_merged_down_and_group_heading_rows(demo_db: Database, tmp_path: Path) -> None:
