@@ -406,6 +406,13 @@ def write_template(path: Path | str, session: Session | None = None) -> Path:
         sheet.column_dimensions[letter].width = widths[key]
     sheet.row_dimensions[2].height = 45
     sheet.freeze_panes = "A3"
+    # Printed for the thôn to fill in by hand, too: A4 landscape, one page wide, header repeated.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "2:2"
     letters = {key: get_column_letter(i) for i, key in enumerate(COLUMNS, start=1)}
     # Column styles, not cell styles: the sheet stays empty below the header, so Excel's
     # Ctrl+End and openpyxl's append() both start on row 3.

@@ -185,3 +185,38 @@ def test_hand_edited_settings_fall_back_to_the_default(db: Database) -> None:
         assert settings.default_deadline_rule(session) == settings.DeadlineRule("calendar", 30)
         assert settings.field_deadline_rules(session) == {}
         assert settings.local_days_off(session) == [date(2026, 3, 10)]
+
+
+def test_without_the_translation_files_the_dates_are_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bundle built without holidays' locale files: gettext finds no VN.mo for "vi".
+    import holidays.holiday_base
+
+    real = holidays.holiday_base.translation
+    refused: list[str] = []
+
+    def missing(domain: str, *args: object, **kwargs: object) -> object:
+        if kwargs.get("languages") == ["vi"]:
+            refused.append(domain)
+            raise FileNotFoundError(f"No translation file found for domain: {domain!r}")
+        return real(domain, *args, **kwargs)  # type: ignore[arg-type]
+
+    national_year.cache_clear()
+    monkeypatch.setattr(holidays.holiday_base, "translation", missing)
+    try:
+        fallback = national_year(2026)
+        assert refused == ["VN"]
+        assert set(fallback.holidays) == {
+            *(date(2026, 2, d) for d in range(16, 21)),
+            date(2026, 1, 1),
+            date(2026, 4, 26),
+            date(2026, 4, 27),
+            date(2026, 4, 30),
+            date(2026, 5, 1),
+            date(2026, 8, 31),
+            date(2026, 9, 1),
+            date(2026, 9, 2),
+            date(2026, 11, 24),
+        }
+        assert add_working_days(date(2026, 2, 13), 1, NATIONAL) == date(2026, 2, 23)
+    finally:
+        national_year.cache_clear()
