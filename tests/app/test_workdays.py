@@ -1,10 +1,11 @@
 """Working-day deadlines on the Vietnamese calendar (2026, a fixed year) and their settings.
 
-Facts of 2026 the tests rely on (Bộ luật Lao động 2019 Điều 112; the Government's notices for
-officials): Tết Bính Ngọ — the office is off from Saturday 14/2 to Sunday 22/2 (five legal days
-Monday 16/2 = 29 tháng Chạp to Friday 20/2 = mùng 4, plus two weekends); Giỗ Tổ Hùng Vương
-10/3 âm lịch = Sunday 26/4, observed Monday 27/4; 30/4 and 1/5 (Thursday, Friday); Quốc khánh
-1–2/9 with Monday 31/8 off in exchange for working Saturday 22/8.
+Facts of 2026 the tests rely on (Bộ luật Lao động 2019 Điều 112; the plan of Bộ Nội vụ the Prime
+Minister approved for officials in October 2025): Tết Bính Ngọ — the office is off from Saturday
+14/2 (27 tháng Chạp) to Sunday 22/2 (mùng 6), nine days: the five legal days Monday 16/2 to
+Friday 20/2 plus two weekends; Giỗ Tổ Hùng Vương 10/3 âm lịch = Sunday 26/4, observed Monday
+27/4; 30/4 and 1/5 (Thursday, Friday); Quốc khánh off 29/8–2/9, Monday 31/8 in exchange for
+working Saturday 22/8; Ngày Văn hóa Việt Nam 24/11. The holidays package (0.109) gives exactly these.
 """
 
 from __future__ import annotations
