@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -523,7 +523,8 @@ def answer(session: Session, data: AnswerInput) -> int:
 
 
 def default_deadline(session: Session, meeting_day: date) -> date:
-    return meeting_day + timedelta(days=int(settings.get_setting(session, "default_deadline_days")))
+    """The deadline proposed at the meeting: the default rule of Cài đặt on the office calendar."""
+    return settings.deadline_for(session, meeting_day, None)
 
 
 # --- reading the live state ---------------------------------------------------------------

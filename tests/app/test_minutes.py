@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -213,6 +213,7 @@ def test_default_deadline_follows_the_setting(demo_db: Database) -> None:
 
     with demo_db.transaction() as session:
         settings.set_setting(session, "default_deadline_days", 15)
-        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 11) + timedelta(
-            days=15
-        )
+        # 11/12 + 15 calendar days is Saturday 26/12: the deadline moves to Monday 28/12.
+        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 28)
+        settings.set_setting(session, "default_deadline_days", 12)
+        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 23)

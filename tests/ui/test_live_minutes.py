@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.domain.rules import AnswerOutcome, DialogueState, MinuteKind, PetitionSource, PetitionStatus
-from app.services import dialogues
+from app.services import dialogues, settings
 from app.storage.models import Assignment, Dialogue, MinuteEntry, Petition
 from tests.ui.keyboard import type_text
 from ui.context import AppContext
@@ -202,7 +202,8 @@ def test_whole_meeting_by_keyboard(
         first_assignment = session.scalars(
             select(Assignment).where(Assignment.petition_id == raised[0].id)
         ).one()
-        assert first_assignment.deadline == date.today() + timedelta(days=30)
+        # The proposed deadline: 30 days, moved off a weekend or holiday (settings.deadline_for).
+        assert first_assignment.deadline == settings.deadline_for(session, date.today(), None)
         assert raised[0].answers[0].answerer_name  # the leader picked by keyboard
         ticked = session.scalars(
             select(Petition).where(
