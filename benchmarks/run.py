@@ -23,6 +23,7 @@ import os
 import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +41,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Logs, backups and window settings of this run go to a scratch folder, never the user's.
 os.environ.setdefault("DOITHOAI_HOME", tempfile.mkdtemp(prefix="doithoai-bench-"))
 
-from benchmarks import bundle, generate, history  # noqa: E402
+# Only the standard library and bundle.py (itself stdlib) at import: the start-up figures run in a
+# small child of this script, since a child's max RSS on Linux starts at its parent's size at fork.
+from benchmarks import bundle  # noqa: E402
 
 BENCH_DIR = ROOT / "build" / "bench"
 HISTORY = BENCH_DIR / "history.sqlite"
@@ -150,6 +153,8 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 def generator_version() -> str:
     """Changes whenever the generator, its words or the services it calls change."""
+    from benchmarks import history
+
     digest = hashlib.sha256(str(history.GENERATOR_VERSION).encode())
     sources = [ROOT / "benchmarks" / name for name in ("history.py", "words.py", "generate.py")]
     sources += sorted((ROOT / "app" / "services").glob("*.py")) + sorted(
@@ -163,6 +168,7 @@ def generator_version() -> str:
 def ensure_history(petitions: int, fresh: bool) -> tuple[Path, str]:
     """The generated history (built if missing, stale or asked for) and how it was obtained."""
     from app.storage.migrate import head_revision, schema_status
+    from benchmarks import generate
 
     wanted = {"generator": generator_version(), "schema": head_revision(), "petitions": petitions}
     if not fresh and HISTORY.is_file() and STAMP.is_file():
@@ -191,7 +197,6 @@ def ensure_history(petitions: int, fresh: bool) -> tuple[Path, str]:
 
 def scratch_copy(source: Path, folder: Path) -> Path:
     target = folder / "scratch.sqlite"
-    generate.remove_database(target)
     shutil.copyfile(source, target)
     return target
 
@@ -199,17 +204,32 @@ def scratch_copy(source: Path, folder: Path) -> Path:
 # --- start-up (subprocesses) -------------------------------------------------------------------
 
 
+def in_child(name: str, *args: str) -> list[Figure]:
+    """``CHILDREN[name](*args)`` run by a fresh, small interpreter (see the note on max RSS above)."""
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", name, *args], capture_output=True, text=True, encoding="utf-8"
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{name} failed: {result.stderr[-2000:]}")
+    return [Figure(**item) for item in json.loads(result.stdout.splitlines()[-1])]
+
+
 def startup_figures(db_path: Path, runs: int, work: Path) -> list[Figure]:
+    return in_child("startup", str(db_path), str(runs), str(work))
+
+
+def startup_in_child(db_path: str, runs: str, work_folder: str) -> list[Figure]:
     """The program from source against a bare PySide6 window, started in turn."""
+    runs_count, work = int(runs), Path(work_folder)
     floor_script = work / "floor.py"
     floor_script.write_text(bundle.FLOOR_SCRIPT, encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOITHOAI_HOME=str(work / "home"))
-    program = [sys.executable, "-m", "app.cli", "--db", str(db_path)]
+    program = [sys.executable, "-m", "app.cli", "--db", db_path]
     floor = [sys.executable, str(floor_script)]
     bundle.run_once(program, env, cwd=ROOT)  # warm-up: page cache, first-run state
     bundle.run_once(floor, env)
     on_screen, ready, peaks, floor_times, floor_peaks = [], [], [], [], []
-    for n in range(runs):
+    for n in range(runs_count):
         order = ("program", "floor") if n % 2 == 0 else ("floor", "program")
         for which in order:
             if which == "floor":
@@ -673,7 +693,11 @@ def export_figures() -> list[Figure]:
 
 
 def bundle_figures(runs: int) -> list[Figure]:
-    program, floor, _untrimmed = bundle.measure_bundle(runs)
+    return in_child("bundle", str(runs))
+
+
+def bundle_in_child(runs: str) -> list[Figure]:
+    program, floor, _untrimmed = bundle.measure_bundle(int(runs))
     return [
         Figure(
             "bundle: window on screen",
@@ -720,6 +744,12 @@ def section(title: str, failures: list[str], figures: list[Figure], name: str) -
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        children = {"startup": startup_in_child, "bundle": bundle_in_child}
+        figures = children[argv[1]](*argv[2:])
+        print(json.dumps([dataclasses.asdict(f) for f in figures]))
+        return 0
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
