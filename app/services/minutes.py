@@ -550,21 +550,26 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
 def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:
     """(name, thôn) of people who spoke before, for autocompletion; sorted by tên.
 
-    The most recent ``limit`` speakers only: the people of this commune who speak up again,
-    without sorting a hundred thousand names every time the live screen opens.
+    The most recent ``limit`` speakers only: the people of this commune who speak up again.
+    Petitions are read newest first and reading stops at ``limit`` different people, so opening
+    the live screen reads a few thousand rows instead of grouping a hundred thousand.
     """
-    latest = func.max(Petition.id)
-    rows = session.execute(
-        select(Petition.petitioner_name, Hamlet.name, latest)
-        .outerjoin(Hamlet, Petition.hamlet_id == Hamlet.id)
+    hamlets = {ident: name for ident, name in session.execute(select(Hamlet.id, Hamlet.name))}
+    found: dict[tuple[str, str], None] = {}
+    result = session.execute(
+        select(Petition.petitioner_name, Petition.hamlet_id)
         .where(Petition.petitioner_name != "", Petition.deleted_at.is_(None))
-        .group_by(Petition.petitioner_name, Hamlet.name)
-        .order_by(latest.desc())
-        .limit(limit)
-    ).all()
-    return sorted(
-        {(name, hamlet or "") for name, hamlet, _latest in rows}, key=lambda r: person_sort_key(r[0])
+        .order_by(Petition.id.desc())
+        .execution_options(yield_per=500)
     )
+    try:
+        for name, hamlet_id in result:
+            found.setdefault((name, hamlets.get(hamlet_id, "") if hamlet_id is not None else ""), None)
+            if len(found) >= limit:
+                break
+    finally:
+        result.close()
+    return sorted(found, key=lambda r: person_sort_key(r[0]))
 
 
 def similar_petitions(
