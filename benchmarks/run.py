@@ -743,6 +743,9 @@ def section(title: str, failures: list[str], figures: list[Figure], name: str) -
     print(f"    done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
+SECTIONS = ("start", "lists", "search", "pages", "live", "autosave", "export")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
@@ -761,7 +764,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
     parser.add_argument("--starts", type=int, default=5, help="program starts for the start-up figures")
     parser.add_argument("--samples", type=int, default=300, help="autosave commits")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"run only these: {', '.join(SECTIONS)}",
+    )
     args = parser.parse_args(argv)
+    wanted = set(args.only or SECTIONS)
 
     source, how = ensure_history(args.petitions, args.fresh)
     work = Path(tempfile.mkdtemp(prefix="doithoai-run-"))
@@ -770,33 +781,40 @@ def main(argv: list[str] | None = None) -> int:
     try:
         db_path = scratch_copy(source, work)
         print(f"History: {how}; measuring on a copy in {work}", flush=True)
-        with section("start-up (subprocesses)", failures, figures, "start"):
-            figures += startup_figures(db_path, args.starts, work)
+        if "start" in wanted:
+            with section("start-up (subprocesses)", failures, figures, "start"):
+                figures += startup_figures(db_path, args.starts, work)
 
         from app.storage.database import Database
 
         db = Database.open(db_path)
         try:
             p = probe(db_path)
-            with section("filters and sorts", failures, figures, "filters and sorts"):
-                figures += list_figures(db, db_path, p, args.repeat)
-            with section("search", failures, figures, "search"):
-                figures += search_figures(db, db_path, args.repeat)
+            if "lists" in wanted:
+                with section("filters and sorts", failures, figures, "filters and sorts"):
+                    figures += list_figures(db, db_path, p, args.repeat)
+            if "search" in wanted:
+                with section("search", failures, figures, "search"):
+                    figures += search_figures(db, db_path, args.repeat)
             qt: Qt | None = None
-            with section("Qt pages", failures, figures, "pages"):
-                qt = Qt(db)
-                figures += page_figures(qt, db_path, p, args.repeat)
-            with section("live window", failures, figures, "live window"):
-                qt = qt or Qt(db)
-                figures += live_figures(qt, db_path, p, args.repeat)
-            with section("autosave", failures, figures, "autosave"):
-                figures += autosave_figures(db, db_path, args.samples)
+            if "pages" in wanted:
+                with section("Qt pages", failures, figures, "pages"):
+                    qt = Qt(db)
+                    figures += page_figures(qt, db_path, p, args.repeat)
+            if "live" in wanted:
+                with section("live window", failures, figures, "live window"):
+                    qt = qt or Qt(db)
+                    figures += live_figures(qt, db_path, p, args.repeat)
+            if "autosave" in wanted:
+                with section("autosave", failures, figures, "autosave"):
+                    figures += autosave_figures(db, db_path, args.samples)
             if qt is not None:
                 qt.tasks.wait()
         finally:
             db.close()
-        with section("exports", failures, figures, "export"):
-            figures += export_figures()
+        if "export" in wanted:
+            with section("exports", failures, figures, "export"):
+                figures += export_figures()
         if args.bundle:
             with section("bundle", failures, figures, "bundle"):
                 figures += bundle_figures(args.starts)
