@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -289,7 +290,10 @@ def list_page(
     from app.services import petitions
 
     if hasattr(petitions, "PetitionFilter"):
-        known = {f.name for f in dataclasses.fields(petitions.PetitionFilter)}
+        try:
+            known = {f.name for f in dataclasses.fields(petitions.PetitionFilter)}
+        except TypeError:  # not a dataclass: its constructor says what it takes
+            known = set(inspect.signature(petitions.PetitionFilter).parameters)
         unknown = set(filters) - known
         if unknown:
             raise NotImplementedError(", ".join(sorted(unknown)))
