@@ -189,7 +189,7 @@ def _content(rng: random.Random, field_index: int, hamlet: str) -> str:
     parts = [opener]
     if rng.random() < 0.6:
         parts.append(rng.choice(words.LOCATIONS))
-    sentence = " ".join(parts) + "; " + rng.choice(words.REQUESTS) + "."
+    sentence = ", nhất là ".join(parts) + "; " + rng.choice(words.REQUESTS) + "."
     closing = rng.choice(words.CLOSINGS)
     text = f"{sentence} {closing}".strip()
     return text[0].upper() + text[1:]
@@ -275,12 +275,13 @@ def _dialogue_plan(
     hamlet_names = [words.HAMLETS[i] for i in group]
     cluster = (
         " – cụm "
-        + ", ".join(name.split(" ", 1)[1] if name.startswith("Thôn ") else name for name in hamlet_names[:4])
+        + ", ".join(name.split(" ", 1)[1] if name.startswith("Thôn ") else name for name in hamlet_names)
         if len(group) < len(words.HAMLETS)
         else ""
     )
     title = f"Hội nghị đối thoại với Nhân dân Quý {'I II III IV'.split()[quarter - 1]} năm {year}{cluster}"
-    place = rng.choice(words.PLACES).format(hamlet=hamlet_names[0])
+    first, _space, rest = hamlet_names[0].partition(" ")
+    place = rng.choice(words.PLACES).format(hamlet=f"{first.lower()} {rest}")
     held = when.date() < today
     collect_deadline = when.date() - timedelta(days=rng.choice((5, 7, 10)))
     collect_start = collect_deadline - timedelta(days=20)
