@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.rules import (
@@ -738,8 +738,28 @@ class _Rows:
             (AuditEvent.__table__, self.audit),
         ):
             if rows:
-                connection.execute(insert(table), rows)
+                _insert_many(connection, table, rows)
                 self.unset.update(f"{table.name}.{name}" for name in _unset_columns(table, rows[0]))
+
+
+def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany of ``rows``, values converted by the column types' own bind processors.
+
+    What ``connection.execute(insert(table), rows)`` does, without building and checking a
+    parameter dictionary per row (a third of the generation time at 100 000 petitions).
+    """
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote
+    columns = [c for c in table.columns if c.name in rows[0]]
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    names = [c.name for c in columns]
+    sql = (
+        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    pairs = list(zip(names, processors, strict=True))
+    values = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
+    connection.exec_driver_sql(sql, values)  # type: ignore[arg-type]
 
 
 # Columns the bulk rows may leave to their default, as the services do.
