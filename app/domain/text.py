@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import cache
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -99,7 +98,6 @@ _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 CollationKey = tuple[tuple[float, ...], tuple[int, ...], tuple[int, ...]]
 
 
-@cache  # a text has few distinct characters; normalising each one anew made sorting slow
 def _letter_weights(ch: str) -> tuple[float, int, int]:
     """(primary, tone, case) weights of one precomposed character."""
     decomposed = unicodedata.normalize("NFD", ch)

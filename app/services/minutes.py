@@ -89,6 +89,12 @@ class LiveDialogue:
     conclusions: list[str]
     default_deadline: date
 
+    @property
+    def meeting_day(self) -> date | None:
+        """The day answers' deadlines count from: the real start once held, else the planned day."""
+        moment = self.started_at or self.scheduled_at
+        return moment.date() if moment else None
+
 
 @dataclass(frozen=True)
 class SimilarPetition:
@@ -550,26 +556,21 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
 def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:
     """(name, thôn) of people who spoke before, for autocompletion; sorted by tên.
 
-    The most recent ``limit`` speakers only: the people of this commune who speak up again.
-    Petitions are read newest first and reading stops at ``limit`` different people, so opening
-    the live screen reads a few thousand rows instead of grouping a hundred thousand.
+    The most recent ``limit`` speakers only: the people of this commune who speak up again,
+    without sorting a hundred thousand names every time the live screen opens.
     """
-    hamlets = {ident: name for ident, name in session.execute(select(Hamlet.id, Hamlet.name))}
-    found: dict[tuple[str, str], None] = {}
-    result = session.execute(
-        select(Petition.petitioner_name, Petition.hamlet_id)
+    latest = func.max(Petition.id)
+    rows = session.execute(
+        select(Petition.petitioner_name, Hamlet.name, latest)
+        .outerjoin(Hamlet, Petition.hamlet_id == Hamlet.id)
         .where(Petition.petitioner_name != "", Petition.deleted_at.is_(None))
-        .order_by(Petition.id.desc())
-        .execution_options(yield_per=500)
+        .group_by(Petition.petitioner_name, Hamlet.name)
+        .order_by(latest.desc())
+        .limit(limit)
+    ).all()
+    return sorted(
+        {(name, hamlet or "") for name, hamlet, _latest in rows}, key=lambda r: person_sort_key(r[0])
     )
-    try:
-        for name, hamlet_id in result:
-            found.setdefault((name, hamlets.get(hamlet_id, "") if hamlet_id is not None else ""), None)
-            if len(found) >= limit:
-                break
-    finally:
-        result.close()
-    return sorted(found, key=lambda r: person_sort_key(r[0]))
 
 
 def similar_petitions(
@@ -698,3 +699,26 @@ _STOP_WORDS = frozenset(
         "chi",
     ]
 )
+
+
+@dataclass(frozen=True)
+class LiveCatalogues:
+    """What the live editors offer to pick from, read in one go when the window opens."""
+
+    fields: list[catalog.CatalogueEntry]
+    hamlets: list[catalog.CatalogueEntry]
+    units: list[catalog.CatalogueEntry]
+    leaders: list[catalog.LeaderEntry]
+    speakers: list[tuple[str, str]]
+    speaker_seconds: int
+
+
+def live_catalogues(session: Session) -> LiveCatalogues:
+    return LiveCatalogues(
+        fields=catalog.list_entries(session, "field"),
+        hamlets=catalog.list_entries(session, "hamlet"),
+        units=catalog.list_entries(session, "unit"),
+        leaders=catalog.list_leaders(session),
+        speakers=known_speakers(session),
+        speaker_seconds=int(settings.get_setting(session, "speaker_seconds")),
+    )
