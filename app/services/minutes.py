@@ -89,12 +89,6 @@ class LiveDialogue:
     conclusions: list[str]
     default_deadline: date
 
-    @property
-    def meeting_day(self) -> date | None:
-        """The day answers' deadlines count from: the real start once held, else the planned day."""
-        moment = self.started_at or self.scheduled_at
-        return moment.date() if moment else None
-
 
 @dataclass(frozen=True)
 class SimilarPetition:
@@ -699,26 +693,3 @@ _STOP_WORDS = frozenset(
         "chi",
     ]
 )
-
-
-@dataclass(frozen=True)
-class LiveCatalogues:
-    """What the live editors offer to pick from, read in one go when the window opens."""
-
-    fields: list[catalog.CatalogueEntry]
-    hamlets: list[catalog.CatalogueEntry]
-    units: list[catalog.CatalogueEntry]
-    leaders: list[catalog.LeaderEntry]
-    speakers: list[tuple[str, str]]
-    speaker_seconds: int
-
-
-def live_catalogues(session: Session) -> LiveCatalogues:
-    return LiveCatalogues(
-        fields=catalog.list_entries(session, "field"),
-        hamlets=catalog.list_entries(session, "hamlet"),
-        units=catalog.list_entries(session, "unit"),
-        leaders=catalog.list_leaders(session),
-        speakers=known_speakers(session),
-        speaker_seconds=int(settings.get_setting(session, "speaker_seconds")),
-    )
