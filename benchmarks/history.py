@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from app.domain.rules import (
@@ -708,7 +709,6 @@ class _Rows:
         self.support: list[dict[str, Any]] = []
         self.update: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
-        self.unset: set[str] = set()
 
     def new_id(self, table: str) -> int:
         self.next_ids[table] += 1
@@ -738,8 +738,41 @@ class _Rows:
             (AuditEvent.__table__, self.audit),
         ):
             if rows:
-                _insert_many(connection, table, rows)
-                self.unset.update(f"{table.name}.{name}" for name in _unset_columns(table, rows[0]))
+                _insert_many(connection, table, _completed(connection, table, rows))
+
+
+_MAPPED: dict[str, type[Any]] = {
+    model.__tablename__: model
+    for model in (Petition, MinuteEntry, Answer, Assignment, ResolutionUpdate, AuditEvent)
+}
+
+
+def _completed(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with what the ORM adds on the services' way: flush listeners, then scalar defaults.
+
+    The models keep derived columns (stored collation keys …) in ``before_insert`` listeners; each
+    listener runs here on a transient object holding the row, so the bulk rows get every value the
+    same functions give the services' rows, including listeners added after this was written.
+    """
+    model = _MAPPED.get(table.name)
+    if model is not None:
+        mapper = sa_inspect(model)
+        listeners = list(mapper.dispatch.before_insert)
+        if listeners:
+            keys = {attr.key for attr in mapper.column_attrs}
+            for row in rows:
+                target = model(**{k: v for k, v in row.items() if k in keys})
+                state = sa_inspect(target)  # the mapper's dispatch hands listeners the instance state
+                for listener in listeners:
+                    listener(mapper, connection, state)
+                row.update((k, v) for k, v in vars(target).items() if k in keys)
+    for column in table.columns:
+        default = column.default
+        if column.name not in rows[0] and default is not None and getattr(default, "is_scalar", False):
+            value = default.arg  # type: ignore[attr-defined]
+            for row in rows:
+                row[column.name] = value
+    return rows
 
 
 def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -762,30 +795,12 @@ def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]
     connection.exec_driver_sql(sql, values)  # type: ignore[arg-type]
 
 
-# Columns the bulk rows may leave to their default, as the services do.
-LEFT_TO_DEFAULT = {
-    "petition": {"duplicate_of_id", "deleted_at"},
-    "minute_entry": {"id", "deleted_at"},
-    "audit_event": {"id"},
-}
-
-
-def _unset_columns(table: Table, row: dict[str, Any]) -> list[str]:
-    """Columns a bulk row does not set: a new column the services fill that this module does not yet."""
-    allowed = LEFT_TO_DEFAULT.get(table.name, set())
-    return [
-        c.name for c in table.columns if c.name not in row and c.name not in allowed and c.computed is None
-    ]
-
-
 def _after_assignment(status: PetitionStatus) -> PetitionStatus:
     # petitions.assign: a matter given to a unit is being resolved unless it already moved on.
     return PetitionStatus.IN_PROGRESS if status in (PetitionStatus.NEW, PetitionStatus.ANSWERED) else status
 
 
-def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], None] | None = None) -> set[str]:
-    """Write ``plan``; returns the columns the bulk rows left unset (empty while in step with the models)."""
-    unset: set[str] = set()
+def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], None] | None = None) -> None:
     with db.transaction() as session:
         ids = _setup(session)
         next_ids = {
@@ -809,12 +824,10 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                 rows = _dialogue_rows(ids, hamlet_names, dialogue_id, d, next_ids, user)
                 session.flush()
                 rows.write(session)
-                unset |= rows.unset
                 if d.held:
                     _close_meeting(session, dialogue_id, d)
         if progress:
             progress(f"{year.year}")
-    return unset
 
 
 def _dialogue_rows(

@@ -75,7 +75,7 @@ def test_bulk_rows_equal_the_rows_the_services_write(tmp_path: Path, plan: histo
     by_bulk = history.open_database(tmp_path / "bulk.sqlite")
     try:
         history.write_with_services(by_services, plan)
-        assert history.write_in_bulk(by_bulk, plan) == set(), "columns the bulk path does not fill"
+        history.write_in_bulk(by_bulk, plan)
         expected, actual = table_rows(by_services), table_rows(by_bulk)
     finally:
         by_services.close()
