@@ -66,6 +66,7 @@ class Figure:
     limit: float | None = None  # met when value ≤ limit (seconds or bytes)
     unit: str = "ms"  # ms | s | MiB
     note: str = ""
+    crashed: bool = False  # part of it raised: the note says what
 
     @property
     def ratio(self) -> float | None:
@@ -99,7 +100,7 @@ def print_table(figures: Sequence[Figure]) -> None:
     header = ("figure", "value", "floor", "ratio", "target", "verdict")
     lines = []
     for f in figures:
-        verdict = {True: "met", False: "NOT MET", None: "n/a"}[f.met]
+        verdict = "CRASHED" if f.crashed else {True: "met", False: "NOT MET", None: "n/a"}[f.met]
         lines.append(
             (
                 f.name,
@@ -365,6 +366,10 @@ def bare_select(db_path: Path) -> tuple[Callable[[], object], Callable[[], None]
     return run, conn.close
 
 
+def _call_text(kwargs: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={getattr(v, 'value', v)}" for k, v in kwargs.items()) or "no filter"
+
+
 def list_figures(db: Any, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
     from app.domain.rules import PetitionStatus
 
@@ -373,7 +378,7 @@ def list_figures(db: Any, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
     figures: list[Figure] = []
 
     def measure(name: str, target: str, limit: float, calls: list[dict[str, Any]]) -> None:
-        worst, worst_floor, note = None, None, ""
+        worst, worst_floor, note, crash = None, None, "", ""
         for kwargs in calls:
 
             def call(kwargs: dict[str, Any] = kwargs) -> object:
@@ -385,12 +390,18 @@ def list_figures(db: Any, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
             except NotImplementedError as exc:
                 note = f"not in this version: {exc}"
                 continue
+            except Exception as exc:  # one broken call must not hide the other figures
+                traceback.print_exc()
+                crash = f"{_call_text(kwargs)}: {type(exc).__name__}: {str(exc).splitlines()[0]}"[:110]
+                continue
             value = statistics.median(ours)
             if worst is None or value > worst:
                 worst, worst_floor = value, statistics.median(floors)
-        figures.append(
-            Figure(name, worst, worst_floor, target, limit=limit, note=note if worst is None else "")
-        )
+        if crash:
+            note = crash
+        elif worst is not None:
+            note = ""
+        figures.append(Figure(name, worst, worst_floor, target, limit=limit, note=note, crashed=bool(crash)))
 
     filters: list[tuple[str, dict[str, Any]]] = [
         ("filter: no filter (all)", {}),
@@ -616,7 +627,13 @@ def page_figures(qt: Qt, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
         def make(name: str = name) -> Any:
             return window._make_page(name)
 
-        ours, bare = interleaved(qt.open(make), qt.bare_table(floors[key]), repeat)
+        try:
+            ours, bare = interleaved(qt.open(make), qt.bare_table(floors[key]), repeat)
+        except Exception as exc:  # one broken page must not hide the others
+            traceback.print_exc()
+            note = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"[:110]
+            figures.append(Figure(f"page opens: {title}", None, None, "≤ 150 ms", note=note, crashed=True))
+            continue
         figures.append(
             Figure(
                 f"page opens: {title}",
@@ -758,7 +775,7 @@ def section(title: str, failures: list[str], figures: list[Figure], name: str) -
     except Exception as exc:  # a crash of one benchmark must not hide the others' figures
         traceback.print_exc()
         failures.append(title)
-        figures.append(Figure(name, None, None, "", note=f"crashed: {type(exc).__name__}: {exc}"[:120]))
+        figures.append(Figure(name, None, None, "", note=f"{type(exc).__name__}: {exc}"[:120], crashed=True))
     print(f"    done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
@@ -845,6 +862,7 @@ def main(argv: list[str] | None = None) -> int:
         f"On {args.petitions} generated petitions ({how}); medians of {args.repeat} runs unless said otherwise."
     )
     print_table(figures)
+    failures += [f.name for f in figures if f.crashed and f.name not in failures]
     if failures:
         print(f"\nCrashed: {', '.join(failures)}", file=sys.stderr)
         return 1
