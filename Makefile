@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint dist dist-selftest clean
+.PHONY: run test lint dist dist-selftest bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ dist: $(STAMP)
 # The frozen program checks itself (no display needed); its log goes to build/, not the user's folder.
 dist-selftest: dist
 	DOITHOAI_HOME=build/selftest-home dist/doithoai/doithoai --self-test
+
+# Every benchmark on a generated 100 000-petition history, one table; never part of `make test`.
+# BENCH_ARGS="--fresh" regenerates the history, "--bundle" adds the frozen program (after `make dist`).
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,28 +104,35 @@ def pyinstaller(*args: str, cwd: Path) -> None:
 
 
 ON_SCREEN = "main window on screen at "
+READY = "main window ready at "
 
 
-def on_screen_after(env: dict[str, str], launched: float) -> float | None:
-    """Seconds from ``launched`` (wall clock) to the program's own "on screen" log mark."""
+def on_screen_after(env: dict[str, str], launched: float, mark: str = ON_SCREEN) -> float | None:
+    """Seconds from ``launched`` (wall clock) to the program's own ``mark`` in its log ("on screen")."""
     log = Path(env.get("DOITHOAI_HOME", "")) / "logs" / "doithoai.log"
     if not log.is_file():
         return None
     marks = [
-        float(line.rsplit(ON_SCREEN, 1)[1])
+        float(line.rsplit(mark, 1)[1])
         for line in log.read_text(encoding="utf-8").splitlines()
-        if ON_SCREEN in line
+        if mark in line
     ]
-    marks = [mark for mark in marks if mark >= launched]
+    marks = [value for value in marks if value >= launched]
     return marks[-1] - launched if marks else None
 
 
-def run_once(exe: Path, env: dict[str, str]) -> tuple[float, int | None, float | None]:
-    """Seconds from launch to exit after the window is ready, peak memory, seconds to first frame."""
+def run_once(
+    exe: Path | Sequence[str], env: dict[str, str], cwd: Path | None = None
+) -> tuple[float, int | None, float | None]:
+    """Seconds from launch to exit after the window is ready, peak memory, seconds to first frame.
+
+    ``exe`` is an executable, or a whole command line (the program run from source).
+    """
+    command = [str(exe)] if isinstance(exe, Path) else list(exe)
     launched = time.time()
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(exe), "--quit-after-show"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*command, "--quit-after-show"], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     if hasattr(os, "wait4"):
         _pid, status, usage = os.wait4(process.pid, 0)
@@ -137,7 +145,7 @@ def run_once(exe: Path, env: dict[str, str]) -> tuple[float, int | None, float |
         elapsed, peak = time.perf_counter() - started, None
     errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
     if process.returncode != 0:
-        sys.exit(f"{exe} --quit-after-show exited with {process.returncode}:\n{errors[-2000:]}")
+        sys.exit(f"{' '.join(command)} --quit-after-show exited with {process.returncode}:\n{errors[-2000:]}")
     return elapsed, peak, on_screen_after(env, launched)
 
 
@@ -200,6 +208,23 @@ def mib(value: int | None) -> str:
     return "n/a" if value is None else f"{value / MIB:.1f} MiB"
 
 
+def measure_bundle(runs: int, rebuild: bool = False) -> tuple[Figures, Figures, Figures]:
+    """(program, floor with the same rules, floor with PyInstaller's defaults)."""
+    exe = app_bundle(rebuild)
+    work = Path(tempfile.mkdtemp(prefix="doithoai-bench-"))
+    try:
+        trimmed_exe, untrimmed_exe = floors(work)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOITHOAI_HOME=str(work / "home"))
+        prepare_home(exe, work / "home", env)
+        print(f"Measuring {runs} starts each…", flush=True)
+        program = measure(exe, runs, env)
+        floor = measure(trimmed_exe, runs, env)
+        untrimmed = measure(untrimmed_exe, runs, env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return program, floor, untrimmed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -208,18 +233,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild dist/doithoai first")
     args = parser.parse_args()
 
-    exe = app_bundle(args.rebuild)
-    work = Path(tempfile.mkdtemp(prefix="doithoai-bench-"))
-    try:
-        trimmed_exe, untrimmed_exe = floors(work)
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DOITHOAI_HOME=str(work / "home"))
-        prepare_home(exe, work / "home", env)
-        print(f"Measuring {args.runs} starts each…", flush=True)
-        program = measure(exe, args.runs, env)
-        floor = measure(trimmed_exe, args.runs, env)
-        untrimmed = measure(untrimmed_exe, args.runs, env)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    program, floor, untrimmed = measure_bundle(args.runs, args.rebuild)
 
     columns = ("dist/doithoai", "floor (same rules)", "floor (defaults)")
     rows = [

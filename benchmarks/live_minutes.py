@@ -75,37 +75,64 @@ def build(db_path: Path, count: int) -> int:
     return dialogue_id
 
 
-def commit_times(db: Database, dialogue_id: int, samples: int) -> list[float]:
+def start_opinion(db: Database, dialogue_id: int) -> int:
+    """A citizen starts speaking at ``dialogue_id``: the petition the autosave will write to."""
     with db.transaction() as session:
         petition_id, _entry = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="Đo")
         )
-    text, times = "", []
-    for n in range(samples):
-        text += WORDS[n % len(WORDS)][0]
-        start = time.perf_counter()
-        with db.transaction() as session:
-            minutes.update_opinion(
-                session, petition_id, minutes.OpinionInput(petitioner_name="Đo", content=text)
-            )
-        times.append(time.perf_counter() - start)
-    return times
+    return petition_id
 
 
-def floor_times(db_path: Path, samples: int) -> list[float]:
+def autosave_commit(db: Database, petition_id: int, text: str) -> float:
+    """Seconds for one autosave of the opinion being typed (update_opinion in its own transaction)."""
+    start = time.perf_counter()
+    with db.transaction() as session:
+        minutes.update_opinion(session, petition_id, minutes.OpinionInput(petitioner_name="Đo", content=text))
+    return time.perf_counter() - start
+
+
+def floor_connection(db_path: Path) -> sqlite3.Connection:
+    """The floor's own connection: a scratch table on the same file, synchronous=FULL as ours."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE IF NOT EXISTS bench_floor (x TEXT)")
-    times = []
-    for n in range(samples):
-        start = time.perf_counter()
-        conn.execute("BEGIN")
-        conn.execute("INSERT INTO bench_floor VALUES (?)", (str(n),))
-        conn.execute("COMMIT")
-        times.append(time.perf_counter() - start)
+    return conn
+
+
+def floor_commit(conn: sqlite3.Connection, n: int) -> float:
+    """Seconds for a bare INSERT+COMMIT of one row."""
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO bench_floor VALUES (?)", (str(n),))
+    conn.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+def close_floor(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE bench_floor")
     conn.close()
-    return times
+
+
+def commit_times(db: Database, dialogue_id: int, samples: int) -> list[float]:
+    return interleaved_commit_times(db, db.path, dialogue_id, samples)[0]
+
+
+def interleaved_commit_times(
+    db: Database, db_path: Path, dialogue_id: int, samples: int
+) -> tuple[list[float], list[float]]:
+    """(autosave commits, floor commits), one of each in turn so both meet the same disk."""
+    petition_id = start_opinion(db, dialogue_id)
+    conn = floor_connection(db_path)
+    text, times, floors = "", [], []
+    try:
+        for n in range(samples):
+            text += WORDS[n % len(WORDS)][0]
+            times.append(autosave_commit(db, petition_id, text))
+            floors.append(floor_commit(conn, n))
+    finally:
+        close_floor(conn)
+    return times, floors
 
 
 def typing_latency(commit_seconds: list[float], keys: int = 2000, rate: float = 6.0) -> list[float]:
@@ -172,8 +199,7 @@ def main() -> None:
         f"database: {args.petitions} petitions built in {time.perf_counter() - start:.1f} s ({db_path.stat().st_size / 2**20:.0f} MiB)"
     )
     db = Database.open(db_path)
-    commits = commit_times(db, dialogue_id, args.samples)
-    floor = floor_times(db_path, args.samples)
+    commits, floor = interleaved_commit_times(db, db_path, dialogue_id, args.samples)
     print(
         f"autosave commit (update_opinion, synchronous=FULL): median {statistics.median(commits) * 1000:.2f} ms, "
         f"p99 {percentile(commits, 0.99) * 1000:.2f} ms"
