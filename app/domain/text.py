@@ -41,9 +41,9 @@ def word_safe(value: str | None) -> str:
     """Text that Word accepts: NFC, forbidden control characters dropped.
 
     A vertical tab (``\\x0b``, Word's own manual line break when copy-pasted) becomes a newline
-    rather than vanishing, so words on either side stay apart.
+    and a NUL a space rather than vanishing, so words on either side stay apart.
     """
-    text = nfc(value).replace("\x0b", "\n").replace("\x0c", "\n")
+    text = nfc(value).replace("\x0b", "\n").replace("\x0c", "\n").replace("\x00", " ")
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return _WORD_FORBIDDEN.sub("", text)
 

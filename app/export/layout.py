@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
@@ -90,7 +91,7 @@ SIGNATURE_SIZE = 14
 RECIPIENTS_HEADING_SIZE = 12
 RECIPIENTS_SIZE = 11
 PAGE_NUMBER_SIZE = 14
-PARTY_SIZE = 14  # Hướng dẫn 05-HD/VPTW: header lines 14 pt
+PARTY_SIZE = 14  # Hướng dẫn 36-HD/VPTW: header lines 14 pt
 PARTY_TITLE_SIZE = 15  # "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 FIRST_LINE_INDENT = twips(12.7)  # 1.27 cm
@@ -746,8 +747,8 @@ def _table_xml(widths: Sequence[int], borders: str, cell_margin: int) -> Any:
         '<w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
         f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="0"/>'
+        # Only w:val: the firstRow/lastRow/… attributes are Word 2010's and break Office 2007.
+        '<w:tblLook w:val="0000"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid></w:tbl>"
     )
 
@@ -897,6 +898,62 @@ def _prepare_section(document: DocxDocument) -> None:
             _ensure_rpr_fonts(ppr)
 
 
+_REL_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_REL_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_REL_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+_REL_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+_THEME_FONT = re.compile(rb'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*(")')
+CORE_TITLE_LIMIT = 255  # python-docx and Word refuse a longer dc:title
+
+
+def _drop_rels(rels: Any, reltype: str) -> None:
+    for rel_id, rel in list(rels.items()):
+        if rel.reltype == reltype:
+            del rels[rel_id]
+
+
+def _prepare_package(document: DocxDocument) -> None:
+    """The parts python-docx's template carries that a văn thư's Word would complain about.
+
+    ``stylesWithEffects.xml`` (Word 2010) disagrees with the styles we rewrite, the thumbnail is a
+    blank page, and the theme names Calibri/Cambria: drop the first two, set the theme to Times
+    New Roman.
+    """
+    _drop_rels(document.part.rels, _REL_STYLES_WITH_EFFECTS)
+    _drop_rels(document.part.package.rels, _REL_THUMBNAIL)
+    for rel in document.part.rels.values():
+        if rel.reltype == _REL_THEME:
+            part = rel.target_part
+            part._blob = _THEME_FONT.sub(rb"\g<1>" + FONT.encode() + rb"\g<2>", part.blob)
+
+
+def _app_properties(company: str) -> bytes:
+    """``docProps/app.xml``: this program as the Application, the issuing body as the Company."""
+    from xml.sax.saxutils import escape
+
+    from app import APP_NAME, __version__
+
+    major, _, minor = __version__.partition(".")
+    app_version = f"{int(major or 0):02d}.{int(minor.split('.')[0] or 0):04d}"
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Template>Normal.dotm</Template><TotalTime>0</TotalTime>"
+        f"<Application>{escape(APP_NAME)}</Application><DocSecurity>0</DocSecurity>"
+        f"<ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        f"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>{app_version}</AppVersion>"
+        "</Properties>"
+    ).encode()
+
+
+def _set_app_properties(document: DocxDocument, company: str) -> None:
+    for rel in document.part.package.rels.values():
+        if rel.reltype == _REL_APP:
+            rel.target_part._blob = _app_properties(company)
+
+
 @lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     """python-docx's template with the decree's fonts, page and header, prepared once per process.
@@ -907,6 +964,7 @@ def _template_bytes() -> bytes:
     document = docx.Document()
     _prepare_styles(document.styles.element)
     _prepare_section(document)
+    _prepare_package(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -925,14 +983,20 @@ def build(content: DocumentBlocks) -> DocxDocument:
         writer.add(block)
     writer.finish()
     props = document.core_properties
-    props.title = text.word_safe(content.title)
-    props.author = text.word_safe(content.author)
-    props.last_modified_by = text.word_safe(content.author)
+    author = text.clean(text.word_safe(content.author).replace("\n", " "))
+    # Only the property is cut: the trích yếu on the page is never shortened.
+    props.title = " ".join(text.word_safe(content.title).split())[:CORE_TITLE_LIMIT]
+    props.subject = " ".join(text.word_safe(content.subject).split())[:CORE_TITLE_LIMIT]
+    props.author = author
+    props.last_modified_by = author
     props.comments = ""
+    props.keywords = ""
+    props.category = ""
     props.revision = 1
     now = datetime.now().replace(microsecond=0)
     props.created = now
     props.modified = now
+    _set_app_properties(document, author)
     return document
 
 
