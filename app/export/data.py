@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.domain import text
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind, PetitionStatus
 from app.domain.statistics import PetitionFacts, resolved_on
+from app.domain.text import AddressForm, suggest_address_form
 from app.export.blocks import HeaderStyle
-from app.export.phrases import body_name_in_text
+from app.export.phrases import body_name_in_text, level_of
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,16 @@ class OrganizationData:
     signer_title: str = ""
     signer_name: str = ""
     header_style: HeaderStyle = HeaderStyle.STATE
+    level: str = ""  # xã, phường, đặc khu, thành phố …; empty: read from the name
+
+    @property
+    def is_party(self) -> bool:
+        return self.header_style is HeaderStyle.PARTY
+
+    @property
+    def level_name(self) -> str:
+        """``xã``, ``phường``, ``đặc khu``, ``thành phố``: the level the body sits at."""
+        return text.clean(self.level).lower() or level_of(self.name) or "xã"
 
     @property
     def name_in_text(self) -> str:
@@ -169,11 +181,16 @@ class ResolutionUpdateData:
 class PetitionData:
     """One opinion or petition with what the meeting and the follow-up did about it.
 
-    ``petitioner_name``, ``phone`` and ``address`` are personal data (Nghị định 13/2023): the
-    public versions of documents never print them.
+    ``petitioner_name``, ``phone`` and ``address`` are personal data (Luật Bảo vệ dữ liệu cá nhân
+    91/2025/QH15, Nghị định 356/2025/NĐ-CP): the public versions of documents never print them,
+    nor the same data inside free text (see :mod:`app.export.privacy`). ``address_form`` is
+    ``None`` when the secretary has not chosen one: the name suggests it. ``summary`` is the
+    short third-person text a Thông báo prints; empty, it is proposed from ``content``.
     """
 
     content: str
+    summary: str = ""
+    address_form: AddressForm | None = None
     petitioner_name: str = ""
     hamlet: str = ""
     phone: str = ""
@@ -209,6 +226,15 @@ class PetitionData:
                 return update.result
         return ""
 
+    @property
+    def form(self) -> AddressForm:
+        """The form of address printed: the one chosen, else the one the name suggests."""
+        if self.is_anonymous or self.is_group:
+            return AddressForm.NONE
+        if self.address_form is not None:
+            return self.address_form
+        return suggest_address_form(self.petitioner_name)
+
     def facts(self) -> PetitionFacts:
         return PetitionFacts(
             status=self.status,
@@ -230,6 +256,7 @@ class MinuteEntryData:
     speaker: str = ""
     hamlet: str = ""
     field: str = ""
+    address_form: AddressForm | None = None  # of the linked petition's petitioner, if any
 
 
 @dataclass(frozen=True)
@@ -260,6 +287,7 @@ class DialogueData:
     entries: Sequence[MinuteEntryData] = ()
     petitions: Sequence[PetitionData] = ()
     plan: DocumentRef | None = None
+    held: bool = True  # False while only planned: no Thông báo, Biên bản or Báo cáo yet
 
     @property
     def display_title(self) -> str:

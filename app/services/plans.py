@@ -386,7 +386,7 @@ def new_plan_input(
     today: date | None = None,
 ) -> PlanInput:
     """A plan filled with the standard wording of this office and its signer."""
-    from app.export.phrases import body_name_in_text
+    from app.export.phrases import body_name_in_text, short_body_in_text
 
     today = today or date.today()
     kind = PlanKind(kind)
@@ -398,6 +398,8 @@ def new_plan_input(
         "nam": year,
         "ten_co_quan": body_name_in_text(org.name),
         "dia_danh": f"{_level_of(org.name)} {org.place_name}".strip(),
+        "cap": org.level or _level_of(org.name) or "xã",
+        "co_quan": short_body_in_text(body_name_in_text(org.name)),
     }
     spec = _defaults_file()
 

@@ -33,7 +33,13 @@ from app.export.documents.common import (
     person_phrase,
     signature,
 )
-from app.export.documents.conclusion_notice import BEYOND_COMPETENCE, DEFAULT_AUTHORITY, petition_order
+from app.export.documents.conclusion_notice import (
+    BEYOND_COMPETENCE,
+    DEFAULT_AUTHORITY,
+    petition_order,
+    require_held,
+)
+from app.export.privacy import public_dialogue
 from app.export.templates import render_lines
 
 
@@ -122,7 +128,7 @@ def item_rows(
                 unit,
                 text.short_date(p.deadline),
                 result,
-                text.upper_first(value.label) if value else p.status.label,
+                text.upper_first(value.label if value else p.status.label),
             ]
         )
     return rows
@@ -133,6 +139,9 @@ def build_report(
 ) -> DocumentBlocks:
     issue = issue or IssueData()
     dialogue = report.dialogue
+    require_held(dialogue, "báo cáo")
+    if public:
+        dialogue, _replacements = public_dialogue(dialogue)
     org = dialogue.organization
     values = dialogue_values(dialogue)
     notice = report.notice
