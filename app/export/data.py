@@ -189,8 +189,6 @@ class PetitionData:
     """
 
     content: str
-    summary: str = ""
-    address_form: AddressForm | None = None
     petitioner_name: str = ""
     hamlet: str = ""
     phone: str = ""
@@ -209,6 +207,8 @@ class PetitionData:
     updates: Sequence[ResolutionUpdateData] = ()
     forwarded_to: str = ""
     ident: int | None = None
+    summary: str = ""
+    address_form: AddressForm | None = None
 
     @property
     def deadline(self) -> date | None:

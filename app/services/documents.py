@@ -21,6 +21,7 @@ from app.domain import text
 from app.domain.rules import DialogueState, DocumentKind
 from app.domain.text import AddressForm, suggest_address_form
 from app.errors import NotFoundError, ValidationError
+from app.export import phrases
 from app.export.blocks import DocumentBlocks, HeaderStyle
 from app.export.data import (
     AnswerData,
@@ -112,7 +113,7 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
         audience=plan.audience,
         contents=_strings(plan.contents),
         forms=_strings(plan.forms),
-        time_place=_strings(plan.time_place),
+        time_place=_strings(plan.time_place) or scheduled_time_place(plan),
         steps=_strings(plan.steps),
         tasks_intro=plan.tasks_intro,
         tasks=tasks,
@@ -125,6 +126,26 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
             str(k): str(v) for k, v in (plan.headings or {}).items() if isinstance(v, str) and v.strip()
         },
     )
+
+
+def scheduled_time_place(plan: Plan) -> tuple[str, ...]:
+    """The "Thời gian, địa điểm" lines of a plan that has none typed, from its scheduled dialogues.
+
+    ``- Hội nghị …: 08 giờ 00 phút, ngày 23 tháng 9 năm 2026, tại Hội trường …``; a dialogue
+    known only by its quarter says ``Quý IV năm 2026``.
+    """
+    lines = []
+    for dialogue in plan.dialogues:
+        title = text.clean(dialogue.title) or f"Hội nghị đối thoại với Nhân dân năm {plan.year}"
+        if dialogue.scheduled_at is not None:
+            when = f"{phrases.time_phrase(dialogue.scheduled_at)}, {text.date_phrase(dialogue.scheduled_at.date())}"
+        elif dialogue.quarter:
+            when = f"Quý {text.roman(dialogue.quarter)} năm {plan.year}"
+        else:
+            continue
+        place = f", tại {text.clean(dialogue.place)}" if text.clean(dialogue.place) else ""
+        lines.append(f"- {title}: {when}{place}.")
+    return tuple(lines)
 
 
 def _answer_data(answer: Answer) -> AnswerData:
@@ -406,7 +427,8 @@ def conclusion_notice_countdowns(session: Session, today: date | None = None) ->
         )
     )
     out: dict[int, NoticeCountdown] = {}
-    for dialogue in session.scalars(select(Dialogue).where(Dialogue.state != DialogueState.PLANNED)):
+    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
+    for dialogue in session.scalars(select(Dialogue).where(held)):
         moment = dialogue.started_at or dialogue.scheduled_at  # the meeting day, as minutes.py takes it
         if dialogue.id in issued or moment is None:
             continue

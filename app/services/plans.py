@@ -70,6 +70,9 @@ class PlanInput:
     signing_authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
+    # The plan's own section headings {key: heading}, as a published plan has them (see
+    # app.export.data.PLAN_HEADINGS); empty keys use the standard headings.
+    headings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ class PlanDetail:
     signer_title: str
     signer_name: str
     dialogues: tuple[DialogueDetail, ...] = ()
+    headings: dict[str, str] = field(default_factory=dict)
 
     @property
     def number_text(self) -> str:
@@ -159,6 +163,7 @@ class PlanDetail:
             signing_authority=self.signing_authority,
             signer_title=self.signer_title,
             signer_name=self.signer_name,
+            headings=dict(self.headings),
         )
 
 
@@ -224,6 +229,7 @@ def _apply(session: Session, plan: Plan, data: PlanInput, org: Organization) -> 
     plan.steps = _clean_list(data.steps)
     plan.tasks_intro = clean(data.tasks_intro)
     plan.tasks = _clean_tasks(session, data.tasks)
+    plan.headings = {str(k): clean(v) for k, v in data.headings.items() if isinstance(v, str) and clean(v)}
     recipients = _clean_list(data.recipients)
     # An empty Nơi nhận stays empty (the document then uses the standard one).
     plan.recipients = with_archive_last(recipients) if recipients else []
@@ -326,6 +332,7 @@ def get_plan(session: Session, plan_id: int, *, today: date | None = None) -> Pl
             PlanUnitTasks(t.get("unit", ""), t.get("unit_id"), tuple(t.get("tasks", ())))
             for t in (plan.tasks or ())
         ),
+        headings=dict(plan.headings or {}),
         recipients=tuple(plan.recipients or ()),
         signing_authority=plan.signing_authority or "",
         signer_title=plan.signer_title or "",
@@ -521,6 +528,7 @@ def copy_plan(session: Session, plan_id: int, to_year: int) -> int:
             for t in source.tasks or []
         ],
         recipients=list(source.recipients or []),
+        headings=dict(source.headings or {}),
         signing_authority=source.signing_authority,
         signer_title=source.signer_title,
         signer_name=source.signer_name,

@@ -20,7 +20,15 @@ from app.export.blocks import (
     Span,
     Title,
 )
-from app.export.data import DialogueData, IssueData, LeaderData, OrganizationData, PetitionData, SignerData
+from app.export.data import (
+    DialogueData,
+    DocumentRef,
+    IssueData,
+    LeaderData,
+    OrganizationData,
+    PetitionData,
+    SignerData,
+)
 from app.export.privacy import public_person
 from app.export.templates import render_lines, render_template
 
@@ -170,6 +178,14 @@ def listed_petitions(d: DialogueData) -> list[PetitionData]:
     return [p for p in d.petitions if p.status not in (PetitionStatus.DUPLICATE, PetitionStatus.WITHDRAWN)]
 
 
+def plan_reference(plan: DocumentRef) -> str:
+    """``Kế hoạch số 12/KH-UBND ngày …``; a plan not numbered yet keeps the văn thư's gap."""
+    if plan.number is not None:
+        return phrases.document_reference("Kế hoạch", plan.number, plan.symbol, plan.issued_on)
+    reference = f"Kế hoạch số {text.document_number(None)}/{text.clean(plan.symbol) or 'KH'}"
+    return f"{reference} {text.date_phrase(plan.issued_on)}" if plan.issued_on else reference
+
+
 def dialogue_values(d: DialogueData) -> dict[str, object]:
     """The placeholders of the dialogue templates (see :data:`app.export.templates.DIALOGUE`)."""
     org = d.organization
@@ -204,11 +220,7 @@ def dialogue_values(d: DialogueData) -> dict[str, object]:
             "noi_dung": text.clean(d.content).rstrip(".")
             or "đối thoại, giải đáp ý kiến, kiến nghị của Nhân dân",
             "thuc_hien_ke_hoach": (
-                "Thực hiện "
-                + phrases.document_reference("Kế hoạch", plan.number, plan.symbol, plan.issued_on)
-                + f" của {org.name_in_text}; "
-                if plan
-                else ""
+                "Thực hiện " + plan_reference(plan) + f" của {org.name_in_text}; " if plan else ""
             ),
             "han_gui_y_kien": (
                 text.date_phrase(d.collect_deadline) if d.collect_deadline else "ngày tổ chức hội nghị"

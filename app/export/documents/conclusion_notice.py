@@ -192,6 +192,8 @@ def opinion_blocks(
                     ]
                 )
             )
+    if meeting_outcome(p) is Outcome.ANSWERED and len(blocks) > 1:
+        return blocks  # the answer given is the conclusion; saying so again costs a line each
     blocks.append(
         Bullet([Span("Kết luận: ", italic=True), Span(conclusion_phrase(p, task_numbers, sections))])
     )
@@ -199,14 +201,14 @@ def opinion_blocks(
 
 
 APPENDIX_COLUMNS = (
-    Column("STT", 10, Align.CENTER),
+    Column("STT", 12, Align.CENTER),
     Column("Người nêu, thôn", 30),
-    Column("Nội dung", 56),
-    Column("Lĩnh vực", 27),
-    Column("Trả lời tại hội nghị", 54),
-    Column("Đơn vị giải quyết", 29),
-    Column("Thời hạn", 22, Align.CENTER),
-    Column("Ghi chú", 24),
+    Column("Nội dung", 58),
+    Column("Lĩnh vực", 26),
+    Column("Trả lời tại hội nghị", 58),
+    Column("Đơn vị giải quyết", 28),
+    Column("Thời hạn", 20, Align.CENTER),
+    Column("Ghi chú", 20),
 )
 
 

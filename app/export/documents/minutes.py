@@ -99,6 +99,13 @@ def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
     return Paragraph(spans)
 
 
+def _labelled_or_blank(label: str, value: str) -> Paragraph:
+    """``Thư ký: Đỗ Thị Hà.``; nobody recorded: a dotted line to write the name, never ``Thư ký: .``"""
+    if value:
+        return labelled(label, f"{value}.")
+    return Paragraph([Span(f"{label}: ", bold=True)], leader=True)
+
+
 def build_minutes(
     dialogue: DialogueData, issue: IssueData | None = None, *, handwritten: bool = False
 ) -> DocumentBlocks:
@@ -122,8 +129,10 @@ def build_minutes(
     blocks.append(Bullet(f"Tổng số: {text.upper_first(str(values['thanh_phan']))}."))
     chair = dialogue.chair
     chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
-    blocks.append(labelled("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}."))
-    blocks.append(labelled("Thư ký (người ghi biên bản)", f"{text.clean(dialogue.secretary_name)}."))
+    blocks.append(
+        _labelled_or_blank("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}" if chair_text else "")
+    )
+    blocks.append(_labelled_or_blank("Thư ký (người ghi biên bản)", text.clean(dialogue.secretary_name)))
     blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
     entries = sorted(dialogue.entries, key=lambda e: e.at)
     blocks.extend(entry_paragraph(e) for e in entries)
@@ -133,10 +142,12 @@ def build_minutes(
         blocks.append(Paragraph([Span("Kết luận của chủ tọa:", bold=True)], keep_with_next=True))
         blocks.extend(Bullet(sentence(c)) for c in conclusions)
     end = dialogue.ended_at
+    # Not closed in the program: the day is the meeting's, the hour left to write by hand.
+    end_day = end.date() if end else dialogue.meeting_day
     end_values = {
         **values,
         "gio_ket_thuc": phrases.time_phrase(end),
-        "ngay_ket_thuc": text.date_phrase(end.date() if end else None, year=dialogue.year),
+        "ngay_ket_thuc": text.date_phrase(end_day, year=dialogue.year),
     }
     blocks.extend(Paragraph(line) for line in render_lines("bb_ket_thuc", end_values))
     blocks.append(Closing())
@@ -176,7 +187,7 @@ def build_minutes_form(dialogue: DialogueData, issue: IssueData | None = None) -
         Paragraph([Span("Địa điểm: ", bold=True), Span(text.clean(dialogue.place))], leader=True),
         Paragraph([Span("Thành phần tham dự:", bold=True)], leader=True, keep_with_next=True),
     ]
-    blocks.extend(Paragraph("", leader=True) for _ in range(3))
+    blocks.extend(Paragraph("", leader=True, indent=False) for _ in range(3))
     blocks.append(Paragraph([Span("Chủ trì (chủ tọa): ", bold=True), Span(chair_text)], leader=True))
     blocks.append(
         Paragraph(

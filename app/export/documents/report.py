@@ -65,14 +65,14 @@ def count_lines(counts: StandingCounts) -> list[str]:
 
 def _count_columns(first: str) -> tuple[Column, ...]:
     return (
-        Column(first, 41),
-        Column("Tổng số", 16, Align.CENTER),
-        Column("Trả lời tại hội nghị", 18, Align.CENTER),
-        Column("Giải quyết đúng hạn", 18, Align.CENTER),
-        Column("Giải quyết quá hạn", 18, Align.CENTER),
-        Column("Đang giải quyết", 18, Align.CENTER),
-        Column("Quá hạn", 16, Align.CENTER),
-        Column("Chuyển cấp, khác", 20, Align.CENTER),
+        Column(first, 52),  # "Chính sách xã hội – người có công – hộ nghèo" in two lines
+        Column("Tổng số", 14, Align.CENTER),
+        Column("Trả lời tại hội nghị", 17, Align.CENTER),
+        Column("Giải quyết đúng hạn", 17, Align.CENTER),
+        Column("Giải quyết quá hạn", 17, Align.CENTER),
+        Column("Đang giải quyết", 16, Align.CENTER),
+        Column("Quá hạn", 14, Align.CENTER),
+        Column("Chuyển cấp, khác", 18, Align.CENTER),
     )
 
 

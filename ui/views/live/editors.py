@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
-from app.domain.text import nfc, sort_key, upper_first
-from app.services import minutes
+from app.domain.text import AddressForm, nfc, sort_key, suggest_address_form, upper_first
+from app.services import minutes, wording
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
@@ -168,6 +168,7 @@ class NoteEditor(QWidget):
 class OpinionDraft:
     petition_id: int | None = None
     entry_id: int | None = None
+    address_form: AddressForm | None = None  # chosen with F9; None: as suggested or as stored
 
 
 class OpinionEditor(QWidget):
@@ -214,6 +215,9 @@ class OpinionEditor(QWidget):
         row.addWidget(QLabel("Loại"))
         row.addWidget(self.kind, 1)
         layout.addRow("Người nêu", self.name)
+        self.address = QLabel()
+        self.address.setToolTip("F9: đổi cách xưng hô trong văn bản (Ông / Bà / không xưng hô)")
+        layout.addRow("Xưng hô", self.address)
         layout.addRow("Thôn/tổ", self.hamlet)
         layout.addRow("Lĩnh vực", row)
         layout.addRow("Nội dung", self.content)
@@ -232,6 +236,28 @@ class OpinionEditor(QWidget):
         self.content.textChanged.connect(self._content_edited)
         self.content.finished.connect(self.finish)
         self._speakers: dict[str, str] = {}
+        address_key = QShortcut(QKeySequence("F9"), self)
+        address_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        address_key.activated.connect(self.cycle_address_form)
+        self.name.textChanged.connect(self._show_address_form)
+        self._show_address_form()
+
+    def _current_form(self) -> AddressForm:
+        return self.draft.address_form or suggest_address_form(self.name.text_nfc())
+
+    @Slot()
+    def _show_address_form(self) -> None:
+        form = self._current_form()
+        shown = form.label or "không xưng hô (nhóm, tổ chức, ẩn danh)"
+        how = "đã chọn" if self.draft.address_form else "gợi ý từ tên"
+        self.address.setText(f"{shown} <i>({how}; F9 để đổi)</i>")
+
+    @Slot()
+    def cycle_address_form(self) -> None:
+        """F9: Ông → Bà → không xưng hô; the documents print what is chosen, never "Ông/bà"."""
+        self.draft.address_form = wording.next_address_form(self._current_form())
+        self._show_address_form()
+        self._edited()
 
     def set_catalogues(
         self, fields: list[CatalogueEntry], hamlets: list[CatalogueEntry], speakers: list[tuple[str, str]]
@@ -272,6 +298,7 @@ class OpinionEditor(QWidget):
         self.content.clear()
         self.error.show_message(None)
         self._loading = False
+        self._show_address_form()
         self.name.setFocus()
         self.started.emit()
         self.speaker_changed.emit("", "")
@@ -331,6 +358,8 @@ class OpinionEditor(QWidget):
                 )
             else:
                 minutes.update_opinion(session, draft.petition_id, opinion)
+            if draft.address_form is not None:
+                wording.set_address_form(session, draft.petition_id, draft.address_form)
 
     @Slot()
     def finish(self) -> None:

@@ -74,6 +74,7 @@ SHORTCUTS = [
     ("Enter", "Sang ô tiếp theo; trong ô nội dung: xong ý kiến, sang trả lời"),
     ("Shift+Enter", "Xuống dòng trong nội dung"),
     ("F3", "Trả lời ý kiến đang chọn"),
+    ("F9", "Đổi cách xưng hô người nêu: Ông / Bà / không xưng hô"),
     ("F4 hoặc nhấp đúp dòng biên bản", "Sửa ý kiến / dòng biên bản đã ghi (tự lưu vào đúng dòng đó)"),
     ("Alt+1 … Alt+4", "Kết quả trả lời: xong tại hội nghị / giao đơn vị / chuyển cấp / ghi nhận"),
     ("Ctrl+Enter", "Ghi trả lời"),
