@@ -179,11 +179,8 @@ def listed_petitions(d: DialogueData) -> list[PetitionData]:
 
 
 def plan_reference(plan: DocumentRef) -> str:
-    """``Kế hoạch số 12/KH-UBND ngày …``; a plan not numbered yet keeps the văn thư's gap."""
-    if plan.number is not None:
-        return phrases.document_reference("Kế hoạch", plan.number, plan.symbol, plan.issued_on)
-    reference = f"Kế hoạch số {text.document_number(None)}/{text.clean(plan.symbol) or 'KH'}"
-    return f"{reference} {text.date_phrase(plan.issued_on)}" if plan.issued_on else reference
+    """``Kế hoạch số 12/KH-UBND ngày …`` (a plan not numbered yet is cited by its date)."""
+    return phrases.document_reference("Kế hoạch", plan.number, plan.symbol, plan.issued_on)
 
 
 def dialogue_values(d: DialogueData) -> dict[str, object]:

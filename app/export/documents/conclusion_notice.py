@@ -203,12 +203,12 @@ def opinion_blocks(
 APPENDIX_COLUMNS = (
     Column("STT", 12, Align.CENTER),
     Column("Người nêu, thôn", 30),
-    Column("Nội dung", 58),
+    Column("Nội dung", 56),
     Column("Lĩnh vực", 26),
-    Column("Trả lời tại hội nghị", 58),
+    Column("Trả lời tại hội nghị", 55),
     Column("Đơn vị giải quyết", 28),
-    Column("Thời hạn", 20, Align.CENTER),
-    Column("Ghi chú", 20),
+    Column("Thời hạn", 23, Align.CENTER),  # "26/10/2026" on one line at 11 pt
+    Column("Ghi chú", 22),
 )
 
 
