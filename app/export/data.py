@@ -62,6 +62,13 @@ class OrganizationData:
         return f"{code}-{self.issuer_code}"
 
     def signer(self) -> SignerData:
+        """The body's signer; a Party body signs ``T/M ĐẢNG ỦY`` / ``BÍ THƯ`` (Hướng dẫn 36-HD/VPTW)."""
+        if self.is_party:
+            return SignerData(
+                title=self.signer_title or "BÍ THƯ",
+                name=self.signer_name,
+                authority=self.signing_authority or "T/M ĐẢNG ỦY",
+            )
         return SignerData(
             title=self.signer_title or "CHỦ TỊCH", name=self.signer_name, authority=self.signing_authority
         )

@@ -72,6 +72,14 @@ def set_summary(session: Session, petition_id: int, summary: str) -> None:
     session.flush()
 
 
+def assessment_of(session: Session, dialogue_id: int) -> str:
+    """The chair's general assessment as stored (empty: the Thông báo uses the template's)."""
+    dialogue = session.get(Dialogue, dialogue_id)
+    if dialogue is None:
+        raise NotFoundError("hội nghị", dialogue_id)
+    return dialogue.assessment or ""
+
+
 def set_assessment(session: Session, dialogue_id: int, assessment: str) -> None:
     """The chair's general assessment, section I of the Thông báo kết luận (empty: the template's)."""
     dialogue = session.get(Dialogue, dialogue_id)

@@ -543,3 +543,22 @@ def test_minutes_with_nobody_named_leave_lines_to_fill(tmp_path: Path) -> None:
     assert "Chủ trì (chủ tọa): ." not in texts and "Thư ký (người ghi biên bản): ." not in texts
     assert "Chủ trì (chủ tọa):" in texts and "Thư ký (người ghi biên bản):" in texts
     assert "Hội nghị kết thúc vào …… giờ …… phút, ngày 05 tháng 3 năm 2026./." in texts
+
+
+def test_every_kind_of_a_party_body_in_its_layout(tmp_path: Path) -> None:
+    bare = replace(PARTY_ORG, signing_authority="", signer_title="", signer_name="")
+    dialogue = sample_dialogue(org=bare)
+    for name, content in (
+        ("gm", build_invitation(dialogue, ISSUE)),
+        ("tbtc", build_meeting_notice(dialogue, ISSUE)),
+        ("tb", build_conclusion_notice(dialogue, ISSUE)),
+        ("bc", build_report(ReportData(dialogue, TODAY), ISSUE)),
+    ):
+        path = render(content, tmp_path / f"{name}.docx")
+        texts = _texts(path)
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" in texts and "Độc lập - Tự do - Hạnh phúc" not in texts, name
+        assert any(t.startswith("Số 05-") and t.endswith("/ĐU") for t in texts), name
+        start = texts.index("T/M ĐẢNG ỦY")
+        assert texts[start : start + 3] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Luận"], name
+    minutes = _texts(render(build_minutes(dialogue), tmp_path / "bb.docx"))
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in minutes and "THƯ KÝ" in minutes and "CHỦ TỌA" in minutes

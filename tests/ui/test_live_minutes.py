@@ -420,3 +420,17 @@ def test_f9_changes_the_form_of_address_and_the_document_follows(
     with demo_context.db.reading() as session:
         stored = session.scalars(select(Petition).where(Petition.petitioner_name == "Nguyễn Thị Hoa")).one()
         assert stored.address_form == "ong"
+
+
+def test_the_chairs_general_assessment_is_typed_with_the_conclusion(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _wait_idle(qtbot, demo_context)
+    type_text(window.conclusion_editor.assessment, "Hội nghị diễn ra dân chủ, cởi mở")
+    window.flush_all()
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        dialogue = session.get(Dialogue, window.dialogue_id)
+        assert dialogue is not None and dialogue.assessment == "Hội nghị diễn ra dân chủ, cởi mở"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from app.domain import text
@@ -90,6 +91,8 @@ def default_signer(org: OrganizationData, chair: LeaderData | None = None) -> Si
     """The body's signer; when the body names none, the chair of the meeting signs."""
     if text.clean(org.signer_name) or chair is None:
         return org.signer()
+    if org.is_party:
+        return replace(org.signer(), name=chair.name)
     return SignerData(title=org.signer_title or chair.title, name=chair.name, authority=org.signing_authority)
 
 

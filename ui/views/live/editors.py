@@ -561,6 +561,14 @@ class ConclusionEditor(QWidget):
         self._context, self._dialogue_id = context, dialogue_id
         self._loading = False
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Đánh giá chung của chủ trì</b> — mục I của Thông báo kết luận"))
+        self.assessment = QPlainTextEdit()
+        self.assessment.setPlaceholderText(
+            "Ví dụ: Hội nghị diễn ra nghiêm túc, dân chủ; Nhân dân thẳng thắn nêu ý kiến … "
+            "(để trống: dùng câu mẫu trong Cài đặt)"
+        )
+        self.assessment.setMaximumHeight(90)
+        layout.addWidget(self.assessment)
         layout.addWidget(QLabel("<b>Kết luận của chủ trì</b> — mỗi dòng một nội dung kết luận"))
         self.items = QPlainTextEdit()
         self.items.setPlaceholderText(
@@ -573,6 +581,30 @@ class ConclusionEditor(QWidget):
         layout.addWidget(self.end_button)
         self.saver = Autosaver(context.tasks, self.lines, self._save, parent=self)
         self.items.textChanged.connect(lambda: None if self._loading else self.saver.touch())
+        self.assessment_saver = Autosaver(
+            context.tasks, lambda: nfc(self.assessment.toPlainText()), self._save_assessment, parent=self
+        )
+        self.assessment.textChanged.connect(lambda: None if self._loading else self.assessment_saver.touch())
+        self._load_assessment()
+
+    def _load_assessment(self) -> None:
+        db, dialogue_id = self._context.db, self._dialogue_id
+
+        def read() -> str:
+            with db.reading() as session:
+                return wording.assessment_of(session, dialogue_id)
+
+        def show(value: str) -> None:
+            if not self.assessment.toPlainText().strip():
+                self._loading = True
+                self.assessment.setPlainText(value)
+                self._loading = False
+
+        self._context.tasks.run(read, on_success=show, owner=self)
+
+    def _save_assessment(self, value: str) -> None:
+        with self._context.db.transaction() as session:
+            wording.set_assessment(session, self._dialogue_id, value)
 
     def load(self, items: list[str]) -> None:
         self._loading = True
@@ -589,4 +621,5 @@ class ConclusionEditor(QWidget):
     @Slot()
     def request_end(self) -> None:
         self.saver.flush()
+        self.assessment_saver.flush()
         self.end_requested.emit(self.lines())

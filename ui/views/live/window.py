@@ -365,7 +365,12 @@ class LiveMinutesWindow(QMainWindow):
         # One indicator for every editor: the latest save wins.
         self.save_indicator = SaveIndicator(self.opinion_editor.saver)
         # Answers are saved by their own key, in one transaction, not by an autosaver.
-        for saver in (self.note_editor.saver, self.conclusion_editor.saver, self.attendance_saver):
+        for saver in (
+            self.note_editor.saver,
+            self.conclusion_editor.saver,
+            self.conclusion_editor.assessment_saver,
+            self.attendance_saver,
+        ):
             saver.saved.connect(self.save_indicator.show_saved)
             saver.failed.connect(self.save_indicator.show_failed)
         self.save_label_holder.addWidget(self.save_indicator)
@@ -842,6 +847,7 @@ class LiveMinutesWindow(QMainWindow):
             self.opinion_editor.saver,
             self.note_editor.saver,
             self.conclusion_editor.saver,
+            self.conclusion_editor.assessment_saver,
             self.attendance_saver,
         ):
             saver.flush()
