@@ -562,3 +562,19 @@ def test_every_kind_of_a_party_body_in_its_layout(tmp_path: Path) -> None:
         assert texts[start : start + 3] == ["T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Luận"], name
     minutes = _texts(render(build_minutes(dialogue), tmp_path / "bb.docx"))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in minutes and "THƯ KÝ" in minutes and "CHỦ TỌA" in minutes
+
+
+def test_public_version_of_three_hundred_opinions_is_quick_and_complete(tmp_path: Path) -> None:
+    import time
+
+    from tests.app.doc_samples import many_petitions
+
+    petitions = many_petitions(300)
+    dialogue = sample_dialogue(petitions)
+    started = time.perf_counter()
+    _public, replacements = public_dialogue(dialogue)
+    assert time.perf_counter() - started < 5  # one pass per text, not one per petitioner
+    assert len([r for r in replacements if r.where.endswith("người nêu")]) == 300
+    path = render(build_conclusion_notice(dialogue, ISSUE, public=True), tmp_path / "tb.docx")
+    package = _package_text(path)
+    assert not any(p.petitioner_name in package or p.phone in package for p in petitions)
