@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from app.domain import text
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind, PetitionStatus
@@ -233,7 +234,7 @@ class PetitionData:
                 return update.result
         return ""
 
-    @property
+    @cached_property
     def form(self) -> AddressForm:
         """The form of address printed: the one chosen, else the one the name suggests."""
         if self.is_anonymous or self.is_group:

@@ -71,8 +71,9 @@ class PlanInput:
     signer_title: str = ""
     signer_name: str = ""
     # The plan's own section headings {key: heading}, as a published plan has them (see
-    # app.export.data.PLAN_HEADINGS); empty keys use the standard headings.
-    headings: dict[str, str] = field(default_factory=dict)
+    # app.export.data.PLAN_HEADINGS); missing keys use the standard headings. None keeps the
+    # stored ones (the plan form has no heading fields yet, and must not wipe them on autosave).
+    headings: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,10 @@ def _apply(session: Session, plan: Plan, data: PlanInput, org: Organization) -> 
     plan.steps = _clean_list(data.steps)
     plan.tasks_intro = clean(data.tasks_intro)
     plan.tasks = _clean_tasks(session, data.tasks)
-    plan.headings = {str(k): clean(v) for k, v in data.headings.items() if isinstance(v, str) and clean(v)}
+    if data.headings is not None:
+        plan.headings = {
+            str(k): clean(v) for k, v in data.headings.items() if isinstance(v, str) and clean(v)
+        }
     recipients = _clean_list(data.recipients)
     # An empty Nơi nhận stays empty (the document then uses the standard one).
     plan.recipients = with_archive_last(recipients) if recipients else []

@@ -578,3 +578,18 @@ def test_public_version_of_three_hundred_opinions_is_quick_and_complete(tmp_path
     path = render(build_conclusion_notice(dialogue, ISSUE, public=True), tmp_path / "tb.docx")
     package = _package_text(path)
     assert not any(p.petitioner_name in package or p.phone in package for p in petitions)
+
+
+def test_a_plans_own_headings_survive_an_edit_from_the_form(demo_db: Database) -> None:
+    from app.services import plans as plan_service
+
+    with demo_db.transaction() as session:
+        plan_id = session.scalars(select(Plan.id).where(Plan.year == 2016)).one()
+        detail = plan_service.get_plan(session, plan_id)
+        assert detail.headings["audience"] == "Đối tượng tiếp xúc, đối thoại"
+        edited = replace(
+            detail.to_input(), title=detail.title + " (sửa)", headings=None
+        )  # as the form sends it
+        plan_service.update_plan(session, plan_id, edited)
+    with demo_db.reading() as session:
+        assert plan_service.get_plan(session, plan_id).headings == detail.headings
