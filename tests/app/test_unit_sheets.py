@@ -386,7 +386,7 @@ def test_assignment_slip_follows_the_decree(
         "STT", "Người nêu, thôn; hội nghị", "Nội dung ý kiến, kiến nghị", "Nhiệm vụ; đơn vị phối hợp", "Thời hạn",
     ]  # fmt: skip
     assert len(table.rows) == 4
-    assert table.rows[1].cells[1].text.startswith("Ông/bà Lê Văn Cường (thôn Đông)")
+    assert table.rows[1].cells[1].text.startswith("Ông Lê Văn Cường (thôn Đông)")
     assert table.rows[1].cells[3].text == "Kiểm tra, xử lý" and table.rows[1].cells[4].text == "10/11/2026"
     with db.reading() as s, pytest.raises(ValidationError):
         unit_sheets.export_assignment_slip(s, commune.units["vp"], tmp_path / "vp.docx", today=TODAY)
