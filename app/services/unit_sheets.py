@@ -268,6 +268,8 @@ def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date
     secret = _database_uid(session, create=True)
     assert secret is not None
     petitions = _unit_petitions(session, unit_id)
+    if not petitions:
+        raise ValidationError({"unit_id": f"{unit.name} không có ý kiến nào đang giao giải quyết."})
     token = uuid.uuid4().hex
     record = UnitSheetExport(
         unit_id=unit.id, token=token, exported_on=today, rows=len(petitions), file_name=str(path)
@@ -541,6 +543,7 @@ class _Reader:
         self.seen: dict[int, int] = {}
         self.exports: dict[str, UnitSheetExport | None] = {}
         self.open_by_unit: dict[int | None, list[Petition]] = {}
+        self.loaded: list[Petition] = []
         self.today = date.today()
 
     def where(self, row: int, key: str | None = None) -> str:
@@ -733,6 +736,35 @@ class _Reader:
         )
 
 
+def _load_petitions(session: Session, ids: Iterable[int]) -> dict[int, Petition]:
+    """Petitions by id with what reading and applying results touch, a few queries for hundreds."""
+    ordered = sorted(set(ids))
+    found: dict[int, Petition] = {}
+    for start in range(0, len(ordered), 500):
+        for petition in session.scalars(
+            select(Petition)
+            .where(Petition.id.in_(ordered[start : start + 500]), Petition.deleted_at.is_(None))
+            .options(
+                selectinload(Petition.dialogue),
+                selectinload(Petition.hamlet),
+                selectinload(Petition.updates),
+                selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
+            )
+        ):
+            found[petition.id] = petition
+    return found
+
+
+def _preload(session: Session, reader: _Reader, header_row: int) -> None:
+    """Load every petition the sheet names at once (a unit may send back hundreds of rows)."""
+    ids: set[int] = set()
+    for cells in reader.sheet.iter_rows(min_row=header_row + 1, values_only=True):
+        with contextlib.suppress(TypeError, ValueError):
+            ids.add(int(str(reader.value(cells, "id")).strip()))
+    # Kept on the reader: the session's identity map holds objects only weakly.
+    reader.loaded = list(_load_petitions(session, ids).values())
+
+
 def read_results(session: Session, path: Path) -> ResultsPreview:
     """Read a returned results sheet: per row the change and its conflicts. Never writes."""
     path = Path(path)
@@ -816,6 +848,7 @@ def read_results(session: Session, path: Path) -> ResultsPreview:
     if "id" not in columns:
         warnings.append(f"Trang «{sheet.title}»: không có cột mã ý kiến; các dòng được khớp theo nội dung.")
     reader = _Reader(session, secret, sheet, columns)
+    _preload(session, reader, header_row)
     rows: list[ResultRow] = []
     unchanged = 0
     if marker is None:
@@ -867,6 +900,7 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
     by_row = {row.row: row for row in preview.rows}
     chosen: list[ResultRow] = []
     problems: dict[str, str] = {}
+    loaded = _load_petitions(session, [r.petition_id for r in by_row.values() if r.petition_id is not None])
     for number in dict.fromkeys(accepted):
         row = by_row.get(number)
         key = f"dòng {number}"
@@ -875,7 +909,7 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
         elif not row.applicable or row.petition_id is None:
             problems[key] = "Dòng này có xung đột, không nhập được: " + " ".join(row.conflicts)
         else:
-            petition = _get(session, row.petition_id)
+            petition = loaded.get(row.petition_id) or _get(session, row.petition_id)
             if _version(petition) != row.version:
                 problems[key] = (
                     f"Ý kiến số {petition.id} vừa thay đổi sau khi đọc tệp; hãy đọc lại tệp trước khi nhập."
@@ -886,17 +920,21 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
     if not chosen:
         raise ValidationError({"accepted": "Hãy chọn ít nhất một dòng để nhập."})
     with session.begin_nested():
-        for row in chosen:
-            assert row.petition_id is not None
-            followup.record_result(
-                session,
-                row.petition_id,
-                on=row.on,
-                result=row.result,
-                status_after=row.status_after,
-                reply_number=row.reply_number,
-                reply_date=row.reply_date,
-            )
+        followup.record_results(
+            session,
+            [
+                followup.ResultInput(
+                    petition_id=row.petition_id,
+                    on=row.on,
+                    result=row.result,
+                    status_after=row.status_after,
+                    reply_number=row.reply_number,
+                    reply_date=row.reply_date,
+                )
+                for row in chosen
+                if row.petition_id is not None
+            ],
+        )
         audit.record(
             session,
             "import_results",

@@ -427,3 +427,48 @@ def test_petition_detail_shows_the_whole_petition(db: Database, commune: Commune
     assert detail.allowed_statuses == (S.IN_PROGRESS, S.RESOLVED, S.WITHDRAWN)
     with db.reading() as s, pytest.raises(NotFoundError):
         followup.petition_detail(s, 9999)
+
+
+def test_later_steps_do_not_move_the_result_or_its_date(db: Database, commune: Commune) -> None:
+    """The Báo cáo counts on-time results by the day a petition became resolved, and prints its result."""
+    from app.services.documents import load_dialogue_data
+    from app.services.statistics import petition_facts
+
+    with db.transaction() as s:
+        pid = add_petition(s, commune, "Sửa đường liên thôn", unit="dc", deadline=date(2026, 4, 15))
+        followup.record_result(
+            s, pid, on=date(2026, 4, 10), result="Đã sửa xong.", reply_date=date(2026, 4, 9)
+        )
+        followup.record_informed(s, pid, on=date(2026, 4, 20), how=InformMethod.LETTER)
+    with db.reading() as s:
+        [data] = load_dialogue_data(s, commune.dialogue_id).petitions
+        assert data.resolved_on == date(2026, 4, 9) and data.latest_result == "Đã sửa xong."
+        assert petition_facts(s.get(Petition, pid)).resolved_on == date(2026, 4, 9)  # type: ignore[arg-type]
+    # Reopened and resolved again: the new result counts.
+    with db.transaction() as s:
+        followup.reopen(s, pid, reason="Đường lại hỏng")
+        followup.change_status(s, pid, S.RESOLVED, note="Đã sửa lại.")
+    with db.reading() as s:
+        [data] = load_dialogue_data(s, commune.dialogue_id).petitions
+        assert data.resolved_on == date.today() and data.latest_result == "Đã sửa lại."
+
+
+def test_record_results_checks_every_one_first(db: Database, commune: Commune) -> None:
+    with db.transaction() as s:
+        a = add_petition(s, commune, "Sửa đường liên thôn", unit="dc")
+        b = add_petition(s, commune, "Nạo vét kênh", unit="dc")
+    batch = [
+        followup.ResultInput(a, on=date(2026, 4, 10), result="Đã sửa."),
+        followup.ResultInput(b, on=date(2026, 3, 1), result="Đã nạo vét."),  # before the meeting
+    ]
+    with db.transaction() as s, pytest.raises(ValidationError) as exc:
+        followup.record_results(s, batch)
+    assert list(exc.value.problems) == [f"ý kiến số {b}"]
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(ResolutionUpdate)) == 0
+    with db.transaction() as s:
+        ids = followup.record_results(
+            s, [batch[0], followup.ResultInput(b, on=date(2026, 4, 2), result="Xong.")]
+        )
+    assert len(ids) == 2 and {_detail(db, p).status for p in (a, b)} == {S.RESOLVED}
+    assert len(_audits(db, "record_result")) == 2

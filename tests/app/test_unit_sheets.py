@@ -504,3 +504,25 @@ def test_repeated_petitions_across_dialogues_and_years(db: Database, commune: Co
     assert d not in {i.id for g in groups for i in g.items}
     with db.reading() as s:
         assert unit_sheets.repeated_petitions(s, today=TODAY, min_count=3) == [road]
+
+
+def test_addressee_of_several_recipients(tmp_path: Path) -> None:
+    from app.export.blocks import Addressee, DocumentBlocks, Header, Paragraph
+    from app.export.layout import render
+
+    blocks = [
+        Header(
+            "ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG",
+            "UBND-VP",
+            "Lương Phong",
+            None,
+            None,
+            2026,
+            subject="V/v đôn đốc",
+        ),
+        Addressee(["Công an xã", "- Công chức Địa chính – Xây dựng;"]),
+        Paragraph("Nội dung."),
+    ]
+    texts = docx_paragraphs(render(DocumentBlocks("Thử", blocks), tmp_path / "cv.docx"))
+    start = texts.index("Kính gửi:")
+    assert texts[start + 1 : start + 3] == ["- Công an xã;", "- Công chức Địa chính – Xây dựng."]
