@@ -32,7 +32,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
 from app.services.followup import NEAR_DUE_DAYS, _due, _get, _result_problems, _step, meeting_day
 from app.services.minutes import _STOP_WORDS
-from app.storage.models import Assignment, Organization, Petition, Unit, UnitSheetExport
+from app.storage.models import Assignment, Dialogue, Organization, Petition, Unit, UnitSheetExport
 
 FORMAT = "doithoai-ket-qua/1"
 DATABASE_UID = "database_uid"  # Setting key: a random id made on the first export
@@ -256,6 +256,18 @@ def _save_workbook(book: Any, target: Path) -> Path:
     return target
 
 
+def _lines_needed(cells: dict[str, object], column: _Col) -> int:
+    if column.hidden:
+        return 1
+    if not column.locked:
+        return 3  # room to write the result
+    value = cells[column.key]
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(column.width * 1.1), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+
+
 def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date | None = None) -> Path:
     """Write the unit's results sheet (.xlsx) and record the export; returns the path."""
     from openpyxl import Workbook
@@ -334,6 +346,10 @@ def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date
             if not column.locked:
                 cell.protection = Protection(locked=False)
                 cell.fill = open_fill
+        # Neither Excel nor LibreOffice fits wrapped rows written by openpyxl: give each its height,
+        # with room for the unit's result.
+        sheet.row_dimensions[row].height = max(_lines_needed(cells, column) for column in COLUMNS) * 15 + 3
+    sheet.row_dimensions[HEADER_ROW].height = 33
     last_row = max(FIRST_ROW + len(petitions) - 1, HEADER_ROW)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, keys.index("result") + 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
@@ -1134,24 +1150,60 @@ def _raised_on(petition: Petition) -> date | None:
     return meeting_day(petition) or petition.received_on
 
 
+RECENT_DAYS = 730  # petitions raised in the last two years (or still open) start the search
+
+
+def _with_details(session: Session, ids: Iterable[int]) -> list[Petition]:
+    ordered = sorted(set(ids))
+    found: list[Petition] = []
+    for start in range(0, len(ordered), 500):
+        found.extend(
+            session.scalars(
+                select(Petition)
+                .where(
+                    Petition.id.in_(ordered[start : start + 500]),
+                    Petition.deleted_at.is_(None),
+                    Petition.dialogue_id.is_not(None),
+                )
+                .options(
+                    selectinload(Petition.dialogue),
+                    selectinload(Petition.hamlet),
+                    selectinload(Petition.field),
+                    selectinload(Petition.updates),
+                    selectinload(Petition.duplicate_of),
+                )
+            )
+        )
+    return found
+
+
 def repeated_petitions(
     session: Session, *, today: date | None = None, min_count: int = 2
 ) -> list[RepeatedGroup]:
-    """Matters raised again across dialogues and years, longest-running first."""
+    """Matters raised again across dialogues and years, still-open and longest-running first.
+
+    The search starts from the petitions a chair must look at before the next dialogue — those
+    still open and those raised in the last :data:`RECENT_DAYS` — and reaches back through the
+    full-text index to any earlier petition like them, however old.
+    """
     today = today or date.today()
-    petitions = {
-        p.id: p
-        for p in session.scalars(
-            select(Petition)
-            .where(Petition.deleted_at.is_(None), Petition.dialogue_id.is_not(None))
-            .options(
-                selectinload(Petition.dialogue),
-                selectinload(Petition.hamlet),
-                selectinload(Petition.field),
-                selectinload(Petition.updates),
-            )
+    cutoff = datetime.combine(today, datetime.min.time()) - timedelta(days=RECENT_DAYS)
+    moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
+    seed_ids = session.scalars(
+        select(Petition.id)
+        .join(Dialogue, Dialogue.id == Petition.dialogue_id)
+        .where(
+            Petition.deleted_at.is_(None),
+            Petition.status.in_([PetitionStatus.NEW, PetitionStatus.IN_PROGRESS]) | (moment >= cutoff),
         )
+    ).all()
+    petitions = {p.id: p for p in _with_details(session, seed_ids)}
+    seeds = list(petitions.values())
+    similar = {p.id: _similar_ids(session, p.content) for p in seeds}
+    wanted = {i for ids in similar.values() for i in ids} | {
+        p.duplicate_of_id for p in seeds if p.duplicate_of_id is not None
     }
+    petitions.update({p.id: p for p in _with_details(session, wanted - petitions.keys())})
     parent = {pid: pid for pid in petitions}
 
     def root(pid: int) -> int:
@@ -1165,10 +1217,10 @@ def repeated_petitions(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for petition in petitions.values():
+    for petition in seeds:
         if petition.duplicate_of_id in petitions:
             join(petition.id, petition.duplicate_of_id)  # type: ignore[arg-type]
-        for other_id in _similar_ids(session, petition.content):
+        for other_id in similar[petition.id]:
             other = petitions.get(other_id)
             if other is None or other.id == petition.id or other.dialogue_id == petition.dialogue_id:
                 continue

@@ -493,6 +493,20 @@ def test_repeated_petitions_across_dialogues_and_years(db: Database, commune: Co
             dialogue_id=last_year.id,
         )
         followup.record_result(s, f, on=date(2025, 7, 1), result="Đã thay bóng.")
+        # Long closed, both times more than two years ago: not what the chair needs to see now.
+        old_one = Dialogue(organization_id=org_id, title="Năm 2021", scheduled_at=datetime(2021, 6, 1, 8))
+        old_two = Dialogue(organization_id=org_id, title="Năm 2022", scheduled_at=datetime(2022, 6, 1, 8))
+        s.add_all([old_one, old_two])
+        s.flush()
+        for dialogue in (old_one, old_two):
+            done = add_petition(
+                s,
+                commune,
+                "Hỗ trợ giống lúa vụ xuân cho hộ nghèo thôn Đông",
+                dialogue_id=dialogue.id,
+                answered=True,
+            )
+            assert s.get(Petition, done).status is S.ANSWERED  # type: ignore[union-attr]
     with db.reading() as s:
         groups = unit_sheets.repeated_petitions(s, today=TODAY)
     assert [[i.id for i in g.items] for g in groups] == [[a, b, c], [e, f]]
