@@ -1063,6 +1063,20 @@ def export_reminder_letter(
     return render(reminder_letter(session, unit_id, today=today, issue=issue), Path(path))
 
 
+def send_reminder(
+    session: Session, unit_id: int, path: Path, *, today: date | None = None, issue: IssueData | None = None
+) -> tuple[Path, int]:
+    """The one click: write the Công văn đôn đốc and note it in each item's history."""
+    today = today or date.today()
+    out = export_reminder_letter(session, unit_id, path, today=today, issue=issue)
+    try:
+        return out, record_reminder_sent(session, unit_id, (issue.issued_on if issue else None) or today)
+    except Exception:
+        with contextlib.suppress(OSError):
+            out.unlink()
+        raise
+
+
 def record_reminder_sent(session: Session, unit_id: int, on: date) -> int:
     """Note in each overdue or near-due item's history that the unit was reminded on ``on``."""
     unit = _unit(session, unit_id)
@@ -1294,4 +1308,5 @@ __all__ = [
     "reminder_petitions",
     "reminder_units",
     "repeated_petitions",
+    "send_reminder",
 ]

@@ -472,3 +472,45 @@ def test_record_results_checks_every_one_first(db: Database, commune: Commune) -
         )
     assert len(ids) == 2 and {_detail(db, p).status for p in (a, b)} == {S.RESOLVED}
     assert len(_audits(db, "record_result")) == 2
+
+
+def test_revision_0006_keeps_earlier_results_as_results(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.storage.migrate import upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0002", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO petition (id, content, search_key, position, source, kind, raised_at_meeting,"
+            " petitioner_name, petitioner_phone, petitioner_address, petitioner_org, is_group, is_anonymous,"
+            " status, forwarded_to) VALUES (1, 'Đường làng', 'duong lang', 0, 'at_meeting', 'proposal', 1,"
+            " 'Đặng Văn Lợi', '', '', '', 0, 0, 'resolved', '')"
+        )
+        conn.execute(
+            'INSERT INTO resolution_update (petition_id, "on", reply_number, result, status_after)'
+            " VALUES (1, '2026-04-01', '', 'Đã sửa.', 'resolved')"
+        )
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    db = Database.open(target)
+    try:
+        with db.reading() as s:
+            detail = followup.petition_detail(s, 1)
+            [entry] = detail.history
+            assert (entry.kind, entry.text, entry.recorded_by, entry.attachment) == (
+                "result",
+                "Đã sửa.",
+                "",
+                "",
+            )
+            assert detail.informed_on is None and detail.informed_how == ""
+        # The FTS triggers on petition survived the added columns.
+        with db.transaction() as s:
+            s.get(Petition, 1).search_key = "duong lang moi"  # type: ignore[union-attr]
+        with sqlite3.connect(target) as conn:
+            assert conn.execute(
+                "SELECT rowid FROM petition_fts WHERE petition_fts MATCH 'moi'"
+            ).fetchall() == [(1,)]
+    finally:
+        db.close()

@@ -136,7 +136,9 @@ def test_round_trip_with_reordered_rows(
     returned = tmp_path / "ket-qua-da-dien.xlsx"
     book.save(returned)
 
-    preview = _read(db, returned)
+    with db.transaction() as s:
+        preview = unit_sheets.read_results(s, returned)
+        assert not s.new and not s.dirty and not s.deleted  # reading writes nothing
     assert not preview.refused and preview.warnings == ()
     assert preview.unit == "Công chức Địa chính – Xây dựng" and preview.exported_on == TODAY
     assert preview.unchanged == 1
@@ -421,7 +423,8 @@ def test_reminder_letter_and_its_record(
     run = left.paragraphs[1].runs[0]
     assert run.font.size.pt == 12 and not run.font.bold
     with db.transaction() as s:
-        assert unit_sheets.record_reminder_sent(s, commune.units["dc"], TODAY) == 2
+        letter, noted = unit_sheets.send_reminder(s, commune.units["dc"], tmp_path / "gui.docx", today=TODAY)
+        assert letter.exists() and noted == 2
     with db.reading() as s:
         for key, phrase in (("overdue", "quá hạn 11 ngày"), ("near", "còn 4 ngày")):
             step = followup.petition_detail(s, items[key], today=TODAY).history[-1]
