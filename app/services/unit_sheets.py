@@ -268,6 +268,17 @@ def _lines_needed(cells: dict[str, object], column: _Col) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
+_FILE_PREFIX = {"sheet": "ket-qua", "slip": "PGV-phieu-giao-viec", "reminder": "CV-don-doc"}
+
+
+def unit_file_name(session: Session, unit_id: int, what: str, *, today: date | None = None) -> str:
+    """``ket-qua-cong-an-xa-2026-11-21.xlsx``; ``what`` is sheet, slip or reminder."""
+    unit = _unit(session, unit_id)
+    day = (today or date.today()).isoformat()
+    suffix = ".xlsx" if what == "sheet" else ".docx"
+    return f"{_FILE_PREFIX[what]}-{vtext.slug(unit.short_name or unit.name)}-{day}{suffix}"
+
+
 def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date | None = None) -> Path:
     """Write the unit's results sheet (.xlsx) and record the export; returns the path."""
     from openpyxl import Workbook
@@ -461,6 +472,11 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
+        from openpyxl.utils.datetime import from_excel
+
+        # A date typed into a cell formatted as a number: Excel's day count.
+        return from_excel(value).date()  # type: ignore[no-any-return]
     raw = vtext.clean(str(value))
     match = _ISO_DATE.fullmatch(raw)
     if match:
@@ -477,7 +493,7 @@ def _split_reply(value: object) -> tuple[str, date | None]:
         return "", None
     if isinstance(value, datetime | date):
         return "", _as_date(value)
-    raw = vtext.clean(str(value))
+    raw = _cell_text(value)
     match = _DATE_IN_TEXT.search(raw) or _ISO_DATE.search(raw)
     reply_date = None
     if match:
@@ -1309,4 +1325,5 @@ __all__ = [
     "reminder_units",
     "repeated_petitions",
     "send_reminder",
+    "unit_file_name",
 ]

@@ -543,3 +543,32 @@ def test_addressee_of_several_recipients(tmp_path: Path) -> None:
     texts = docx_paragraphs(render(DocumentBlocks("Thử", blocks), tmp_path / "cv.docx"))
     start = texts.index("Kính gửi:")
     assert texts[start + 1 : start + 3] == ["- Công an xã;", "- Công chức Địa chính – Xây dựng."]
+
+
+def test_cell_values_a_unit_may_type() -> None:
+    as_date, split = unit_sheets._as_date, unit_sheets._split_reply
+    assert as_date("20/11/2026") == as_date("20.11.2026") == as_date("2026-11-20") == date(2026, 11, 20)
+    assert as_date("ngày 5/3/2026") == date(2026, 3, 5) and as_date(datetime(2026, 3, 5, 0, 0)) == date(
+        2026, 3, 5
+    )
+    assert as_date(46346) == date(2026, 11, 20)  # a date typed into a number cell
+    assert as_date(None) is None and as_date("  ") is None
+    with pytest.raises(ValueError):
+        as_date("tháng 11")
+    assert split("Số 12/BC-ĐCXD ngày 09/4/2026") == ("12/BC-ĐCXD", date(2026, 4, 9))
+    assert split("12/BC-ĐCXD, 09/04/2026") == ("12/BC-ĐCXD", date(2026, 4, 9))
+    assert split("05/BC-ĐCXD") == ("05/BC-ĐCXD", None)
+    assert split(datetime(2026, 4, 9)) == ("", date(2026, 4, 9))
+    assert split(None) == ("", None)
+
+
+def test_unit_file_names(db: Database, commune: Commune) -> None:
+    with db.reading() as s:
+        assert (
+            unit_sheets.unit_file_name(s, commune.units["ca"], "sheet", today=TODAY)
+            == "ket-qua-cong-an-xa-2026-11-21.xlsx"
+        )
+        assert (
+            unit_sheets.unit_file_name(s, commune.units["ca"], "reminder", today=TODAY)
+            == "CV-don-doc-cong-an-xa-2026-11-21.docx"
+        )
