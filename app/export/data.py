@@ -191,6 +191,13 @@ class ResolutionUpdateData:
     result: str = ""
     reply_number: str = ""
     reply_date: date | None = None
+    kind: str = "result"  # UpdateKind value: only results (and a status change to resolved) carry one
+
+    @property
+    def is_result(self) -> bool:
+        return self.kind == "result" or (
+            self.kind == "status" and self.status_after is PetitionStatus.RESOLVED
+        )
 
 
 @dataclass(frozen=True)
@@ -241,7 +248,7 @@ class PetitionData:
     @property
     def latest_result(self) -> str:
         for update in reversed(self.updates):
-            if update.result.strip():
+            if update.is_result and update.result.strip():
                 return update.result
         return ""
 

@@ -203,7 +203,7 @@ def petition_data(petition: Petition) -> PetitionData:
         answers=tuple(_answer_data(a) for a in petition.answers),
         assignments=tuple(_assignment_data(a) for a in petition.assignments),
         updates=tuple(
-            ResolutionUpdateData(u.on, u.status_after, u.result, u.reply_number, u.reply_date)
+            ResolutionUpdateData(u.on, u.status_after, u.result, u.reply_number, u.reply_date, u.kind)
             for u in petition.updates
         ),
         forwarded_to=petition.forwarded_to,
