@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; CI (.ci/run) adds `make windows`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint dist dist-selftest clean
+.PHONY: run test lint dist dist-selftest windows clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ dist: $(STAMP)
 # The frozen program checks itself (no display needed); its log goes to build/, not the user's folder.
 dist-selftest: dist
 	DOITHOAI_HOME=build/selftest-home dist/doithoai/doithoai --self-test
+
+# The Windows program and its installer, built and proven under Wine (the Windows Python, not .venv):
+# dist/windows/doithoai/ and dist/windows/doithoai-<version>-cai-dat.exe. See packaging/windows/build.sh.
+windows:
+	bash packaging/windows/build.sh
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache
