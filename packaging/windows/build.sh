@@ -75,6 +75,7 @@ XVFB_PID=
 cleanup() {
   [ -z "$XVFB_PID" ] || kill "$XVFB_PID" 2>/dev/null || true
   "$WINESERVER" -k 2>/dev/null || true  # only the Wine processes of this prefix
+  rm -f "$WINEPREFIX/dosdevices/z:"     # see below
 }
 trap cleanup EXIT
 
@@ -85,13 +86,16 @@ if [ ! -f "$WINEPREFIX/.ready" ]; then
   "$WINESERVER" -w
   "$WINE" winecfg -v win10 </dev/null >>"$WORK/wineboot.log" 2>&1
   "$WINESERVER" -w
-  # Desktop, Documents… of the Wine user are links to the Linux home: plain folders instead, so
-  # the installer's desktop shortcut lands in the prefix, where the checks below look for it.
-  for folder in "$WINEPREFIX"/drive_c/users/*/{Desktop,Documents,Downloads,Music,Pictures,Videos,Templates}; do
-    if [ -L "$folder" ]; then rm "$folder"; mkdir "$folder"; fi
-  done
+  # Desktop, Documents, Templates… of the Wine user are links to the Linux home: plain folders
+  # instead, so the installer's desktop shortcut lands in the prefix, where the checks look for it,
+  # and nothing is written into the Linux home.
+  find "$WINEPREFIX/drive_c/users" -type l | while read -r link; do rm "$link" && mkdir "$link"; done
   touch "$WINEPREFIX/.ready"
 fi
+# Wine's drive Z: is a link to / (all the Z:\… paths here). It exists only while this script runs:
+# left inside the source tree, it makes setuptools (`pip install -e .`, so `make test` on a fresh
+# .venv) walk the whole file system through build/windows/prefix/dosdevices/z:.
+ln -sfn / "$WINEPREFIX/dosdevices/z:"
 WINUSER=$(basename "$(find "$WINEPREFIX/drive_c/users" -mindepth 1 -maxdepth 1 -type d ! -name Public | head -1)")
 LOCALAPPDATA=$WINEPREFIX/drive_c/users/$WINUSER/AppData/Local
 
