@@ -161,6 +161,34 @@ def ranked_matches(query: str) -> Subquery | None:
     )
 
 
+RANKED_MATCHES_LIMIT = 3000  # beyond this many matches, bm25 ranks noise: newest first instead
+
+
+def match_count(session: Session, query: str) -> int:
+    """How many petitions the FTS index matches for what was typed (deleted ones included)."""
+    expression = match_expression(query)
+    if expression is None:
+        return 0
+    return int(
+        session.scalar(
+            text("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH :q"), {"q": expression}
+        )
+        or 0
+    )
+
+
+def rankable(session: Session, query: str) -> bool:
+    """Whether a list searched by ``query`` is ordered by relevance.
+
+    Ranking computes bm25 for every match; for a word found in tens of thousands of petitions
+    ("đường") that costs more than the list may take and ranks little, so such a search lists
+    the newest matches first, which SQLite reads straight off the primary key.
+    """
+    if match_expression(query) is None:
+        return False
+    return match_count(session, query) <= RANKED_MATCHES_LIMIT
+
+
 def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[int, float]]:
     """The best ``limit`` matches of an FTS5 expression as (petition id, bm25 score), best first.
 

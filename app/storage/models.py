@@ -286,6 +286,11 @@ class Petition(TimestampMixin, Base):
         # filter, read straight from an index instead of sorting every match.
         Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position"),
         Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position"),
+        # Narrow covering indexes: a filter or a sort by thôn / lĩnh vực, or a count, reads these
+        # instead of the wide petition rows (deleted_at is checked by every list).
+        Index("ix_petition_hamlet_deleted", "hamlet_id", "deleted_at"),
+        Index("ix_petition_field_deleted", "field_id", "deleted_at"),
+        Index("ix_petition_deleted_at", "deleted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
@@ -300,10 +305,10 @@ class Petition(TimestampMixin, Base):
     petitioner_org: Mapped[str] = mapped_column(String(200), default="")  # tổ chức / đoàn thể
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"), index=True)
+    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"))
     # A thôn typed in the live minutes that is not yet in Danh mục (until the opinion is finished).
     hamlet_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"), index=True)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"))
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus), default=PetitionStatus.NEW)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
@@ -360,12 +365,13 @@ class Assignment(Base):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        # The petition's deadline (earliest unfinished) per petition, and the filter by unit.
-        Index("ix_assignment_petition_deadline", "petition_id", "deadline"),
+        # The petition's deadline (earliest unfinished), read from the index alone; the filter by unit.
+        Index("ix_assignment_petition_deadline", "petition_id", "deadline", "finished_on"),
         Index("ix_assignment_unit_petition", "lead_unit_id", "petition_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"))
+    # Its own index too: the latest assignment of a petition (its lead unit) in rowid order.
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     task: Mapped[str] = mapped_column(Text, default="")
     assigned_on: Mapped[date | None] = mapped_column(Date)

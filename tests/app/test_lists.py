@@ -118,8 +118,9 @@ def test_pages_sorted_by_content_and_petitioner_are_in_vietnamese_order(
 
 def test_every_sort_pages_without_overlap(many: Database) -> None:
     for sort in PETITION_SORTS:
-        rows = _pages(many, sort, False, size=70)
-        assert len({r.id for r in rows}) == len(rows) == 320, sort
+        for descending in (False, True):
+            rows = _pages(many, sort, descending, size=70)
+            assert len({r.id for r in rows}) == len(rows) == 320, (sort, descending)
     with pytest.raises(ValueError):
         _pages(many, "colour", False)
 
@@ -226,6 +227,8 @@ def test_filters_narrow_the_list_and_the_count_agrees(db: Database) -> None:
         assert [r.id for r in backwards] == [ids[2], ids[1], ids[0], ids[3]]  # none still last
         newest = petitions.list_petitions(session, today=TODAY)
         assert [r.id for r in newest] == [ids[2], ids[3], ids[0], ids[1]]  # newest dialogue, then position
+        oldest = petitions.list_petitions(session, descending=True, today=TODAY)
+        assert [r.id for r in oldest] == [ids[1], ids[0], ids[3], ids[2]]
 
 
 def test_a_thon_typed_live_joins_the_catalogue_only_when_the_opinion_is_finished(db: Database) -> None:
