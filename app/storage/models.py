@@ -283,9 +283,10 @@ class Petition(TimestampMixin, Base):
     __tablename__ = "petition"
     __table_args__ = (
         # The default order (newest dialogue first, then position), with and without a status
-        # filter, read straight from an index instead of sorting every match.
-        Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position"),
-        Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position"),
+        # filter, read straight from an index instead of sorting every match; deleted_at last
+        # makes them covering for the lists, the counts per dialogue and the sort by status.
+        Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position", "deleted_at"),
+        Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position", "deleted_at"),
         # Narrow covering indexes: a filter or a sort by thôn / lĩnh vực, or a count, reads these
         # instead of the wide petition rows (deleted_at is checked by every list).
         Index("ix_petition_hamlet_deleted", "hamlet_id", "deleted_at"),

@@ -92,10 +92,14 @@ def upgrade() -> None:
         batch_op.drop_index("ix_petition_status")
         batch_op.drop_index("ix_petition_dialogue_id")
         batch_op.create_index(
-            "ix_petition_status_dialogue", ["status", sa.text("dialogue_id DESC"), "position"], unique=False
+            "ix_petition_status_dialogue",
+            ["status", sa.text("dialogue_id DESC"), "position", "deleted_at"],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_petition_dialogue_position", [sa.text("dialogue_id DESC"), "position"], unique=False
+            "ix_petition_dialogue_position",
+            [sa.text("dialogue_id DESC"), "position", "deleted_at"],
+            unique=False,
         )
         batch_op.create_index("ix_petition_hamlet_deleted", ["hamlet_id", "deleted_at"], unique=False)
         batch_op.create_index("ix_petition_field_deleted", ["field_id", "deleted_at"], unique=False)
