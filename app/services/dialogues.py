@@ -14,7 +14,7 @@ from app.domain.standing import dialogue_tone
 from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
-from app.services.petitions import reversed_order
+from app.services.ordering import reversed_order
 from app.storage.models import Dialogue, IssuedDocument, Leader, Petition
 
 

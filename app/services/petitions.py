@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql import operators
 
 from app.domain.rules import (
     OUTCOME_STATUS,
@@ -29,6 +28,7 @@ from app.domain.standing import (
 from app.domain.text import clean, petitioner_label, short_date
 from app.errors import NotFoundError, ValidationError
 from app.services import audit, search, settings
+from app.services.ordering import reversed_order
 from app.services.search import petition_search_key
 from app.storage.models import (
     Answer,
@@ -537,13 +537,6 @@ def petition_ids_statement(
         keys = [*keys, Petition.id]  # ties broken by id: pages never overlap
     ordered = [reversed_order(key) if descending else key for key in keys]
     return stmt.order_by(*fixed, *ordered)
-
-
-def reversed_order(key: Any) -> Any:
-    """The opposite direction of an ORDER BY key (``x DESC`` becomes ``x``, ``x`` becomes ``x DESC``)."""
-    if getattr(key, "modifier", None) is operators.desc_op:
-        return key.element
-    return key.desc()
 
 
 def list_petitions(

@@ -82,10 +82,6 @@ class OrganizationInfo:
     signer_title: str
     header_style: str
 
-    @property
-    def display_name(self) -> str:
-        return " ".join(self.name.split())
-
 
 def validate_organization(data: OrganizationInput) -> dict[str, str]:
     """Field name → Vietnamese message for every problem (empty when all is well)."""

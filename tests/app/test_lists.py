@@ -323,3 +323,23 @@ def test_dialogues_sort_in_sql_by_date_title_and_state(db: Database) -> None:
     with db.reading() as session:
         tones = {r.title: r.tone for r in dialogues.list_dialogues(session, today=date(2026, 4, 24))}
     assert tones["Ấp Bắc"] is None
+
+
+def test_plans_sort_by_title_in_vietnamese_order(db: Database) -> None:
+    from app.services import plans
+    from app.storage.models import Plan
+
+    with db.transaction() as session:
+        org = _organization(session)
+        for year, title in (
+            (2024, "Đối thoại quý I"),
+            (2025, "Dân vận khéo"),
+            (2026, "Ấp chiến lược"),
+            (2023, "An toàn"),
+        ):
+            session.add(Plan(organization_id=org, year=year, symbol="KH-UBND", title=title))
+    with db.reading() as session:
+        assert [p.year for p in plans.list_plans(session)] == [2026, 2025, 2024, 2023]
+        by_title = [p.title for p in plans.list_plans(session, sort="title")]
+        assert by_title == ["An toàn", "Ấp chiến lược", "Dân vận khéo", "Đối thoại quý I"]
+        assert [p.title for p in plans.list_plans(session, sort="title", descending=True)] == by_title[::-1]
