@@ -676,6 +676,8 @@ def similar_petitions(
         chosen.append(petition_id)
         if len(chosen) >= limit:
             break
+    if not chosen:
+        return []
     rows = petitions.petition_rows(session, chosen, today=today)
     extra = {
         ident: (name, received)

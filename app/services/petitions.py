@@ -29,7 +29,7 @@ from app.domain.text import clean, petitioner_label, short_date
 from app.errors import NotFoundError, ValidationError
 from app.services import audit, search, settings
 from app.services.ordering import reversed_order
-from app.services.search import petition_search_key
+from app.services.search import petition_search_key as petition_search_key  # its one home is search
 from app.storage.models import (
     Answer,
     Assignment,
@@ -41,8 +41,6 @@ from app.storage.models import (
     ResolutionUpdate,
     Unit,
 )
-
-__all__ = ["petition_search_key"]  # re-exported: the key itself lives in app.services.search
 
 OPEN_STATUSES = tuple(status for status in PetitionStatus if status.is_open)
 

@@ -19,23 +19,11 @@ from ui.widgets import Banner, NfcLineEdit, page_title
 
 
 def _deadline_tone(row: PetitionRow) -> str | None:
-    if row.overdue:
-        return "danger"
-    if row.status.is_open and row.days_left is not None and row.days_left <= 7:
-        return "warning"
-    if row.status in (PetitionStatus.RESOLVED, PetitionStatus.ANSWERED):
-        return "ok"
-    return None
+    return row.tone  # the one rule: app.domain.standing
 
 
 def _deadline_text(row: PetitionRow) -> str:
-    if row.deadline is None:
-        return ""
-    if not row.status.is_open:
-        return row.deadline_text
-    from app.domain.text import days_phrase
-
-    return f"{row.deadline_text} ({days_phrase(row.days_left or 0)})"
+    return row.deadline_text  # "05/3/2026 (còn 3 ngày)"; only the date once closed
 
 
 PETITION_COLUMNS: list[Column[PetitionRow]] = [
