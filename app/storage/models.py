@@ -291,7 +291,6 @@ class Petition(TimestampMixin, Base):
         # instead of the wide petition rows (deleted_at is checked by every list).
         Index("ix_petition_hamlet_deleted", "hamlet_id", "deleted_at"),
         Index("ix_petition_field_deleted", "field_id", "deleted_at"),
-        Index("ix_petition_deleted_at", "deleted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))

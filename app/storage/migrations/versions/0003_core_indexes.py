@@ -103,7 +103,6 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_petition_hamlet_deleted", ["hamlet_id", "deleted_at"], unique=False)
         batch_op.create_index("ix_petition_field_deleted", ["field_id", "deleted_at"], unique=False)
-        batch_op.create_index("ix_petition_deleted_at", ["deleted_at"], unique=False)
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.create_index(
             "ix_assignment_petition_deadline", ["petition_id", "deadline", "finished_on"], unique=False
@@ -124,7 +123,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_assignment_petition_deadline")
         batch_op.drop_column("finished_on")
     with op.batch_alter_table("petition", schema=None) as batch_op:
-        batch_op.drop_index("ix_petition_deleted_at")
         batch_op.drop_index("ix_petition_field_deleted")
         batch_op.drop_index("ix_petition_hamlet_deleted")
         batch_op.drop_index("ix_petition_dialogue_position")
