@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, Subquery, literal_column, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.text import search_key, search_words
 from app.storage.models import Hamlet, Petition
@@ -74,7 +75,7 @@ def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
         for change in changes:
             loaded = session.identity_map.get(session.identity_key(Petition, change["id"]))  # type: ignore[arg-type]
             if isinstance(loaded, Petition):
-                loaded.search_key = str(change["search_key"])
+                set_committed_value(loaded, "search_key", change["search_key"])
     return len(changes)
 
 

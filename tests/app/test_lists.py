@@ -149,7 +149,10 @@ def test_renaming_a_hamlet_rekeys_its_petitions_at_once(many: Database) -> None:
         hamlet_id = session.scalar(select(Hamlet.id).where(Hamlet.name == "Thôn Bãi Sậy"))
         assert hamlet_id is not None
         before = petitions.count_petitions(session, PetitionFilter(hamlet_id=hamlet_id))
+        loaded = session.scalars(select(Petition).where(Petition.hamlet_id == hamlet_id)).first()
+        assert loaded is not None
         catalog.rename_entry(session, "hamlet", hamlet_id, "Thôn Hướng Dương")
+        assert "thon huong duong" in loaded.search_key and loaded not in session.dirty
         # Found in the same transaction, before the commit.
         assert petitions.count_petitions(session, PetitionFilter(query="huong duong")) == before > 0
     with many.reading() as session:
