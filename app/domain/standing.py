@@ -206,10 +206,15 @@ def petition_standing(
 
 
 def dialogue_tone(
-    state: DialogueState, days_left: int | None, notice_overdue: bool, near_due_days: int
+    state: DialogueState,
+    days_left: int | None,
+    notice_overdue: bool,
+    near_due_days: int,
+    *,
+    conclusion_overdue: bool = False,
 ) -> str | None:
-    """The tone of a dialogue in the lists: notice late, coming soon, closed."""
-    if notice_overdue:
+    """The tone of a dialogue in the lists: notice or Thông báo kết luận late, coming soon, closed."""
+    if notice_overdue or conclusion_overdue:
         return DANGER
     if state is DialogueState.PLANNED and days_left is not None and 0 <= days_left <= near_due_days:
         return WARNING

@@ -49,6 +49,8 @@ class DialogueRow:
     days_left: int | None
     notice_overdue: bool  # the 7-day notice date has passed without a TB/GM exported
     tone: str | None = None  # app.domain.standing.dialogue_tone: "danger" | "warning" | "muted" | None
+    # Held, Thông báo kết luận not yet issued: days left of the 10 the law allows (< 0: late).
+    conclusion_days_left: int | None = None
 
     @property
     def when_text(self) -> str:
@@ -57,6 +59,15 @@ class DialogueRow:
     @property
     def due_text(self) -> str:
         return due_text(self.state, self.days_left)
+
+    @property
+    def notice_text(self) -> str:
+        """The "Lưu ý" of the Hội nghị list: a late invitation, or the Thông báo kết luận due."""
+        if self.notice_overdue:
+            return "Quá hạn gửi thông báo/giấy mời (≥ 7 ngày trước)"
+        if self.conclusion_days_left is not None:
+            return f"TB kết luận: {days_phrase(self.conclusion_days_left)}"
+        return ""
 
 
 DIALOGUE_SORTS = ("default", "date", "title", "state")
@@ -167,6 +178,9 @@ def list_dialogues(
         ).all()
     )
     announced = _announced_ids(session)
+    from app.services.documents import conclusion_notice_countdowns  # documents import this module
+
+    countdowns = conclusion_notice_countdowns(session, today)
     moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
     fixed: list[Any] = []
     keys: list[Any]
@@ -190,6 +204,7 @@ def list_dialogues(
         notice_overdue = bool(
             d.state == DialogueState.PLANNED and due is not None and today > due and d.id not in announced
         )
+        conclusion_left = countdowns[d.id].days_left if d.id in countdowns else 0
         rows.append(
             DialogueRow(
                 id=d.id,
@@ -202,7 +217,10 @@ def list_dialogues(
                 petitions=counts.get(d.id, 0),
                 days_left=days_left,
                 notice_overdue=notice_overdue,
-                tone=dialogue_tone(d.state, days_left, notice_overdue, near),
+                tone=dialogue_tone(
+                    d.state, days_left, notice_overdue, near, conclusion_overdue=conclusion_left < 0
+                ),
+                conclusion_days_left=conclusion_left if d.id in countdowns else None,
             )
         )
     return rows

@@ -448,10 +448,10 @@ def conclusion_notice_countdowns(session: Session, today: date | None = None) ->
     out: dict[int, NoticeCountdown] = {}
     held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
     for dialogue in session.scalars(select(Dialogue).where(held)):
-        moment = dialogue.started_at or dialogue.scheduled_at  # the meeting day, as minutes.py takes it
-        if dialogue.id in issued or moment is None:
+        day = meeting_day(dialogue.started_at, dialogue.scheduled_at)
+        if dialogue.id in issued or day is None:
             continue
-        due = moment.date() + timedelta(days=NOTICE_DAYS)
+        due = day + timedelta(days=NOTICE_DAYS)
         out[dialogue.id] = NoticeCountdown(dialogue.id, due, (due - today).days)
     return out
 

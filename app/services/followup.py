@@ -41,6 +41,7 @@ from app.domain.followup import (
 from app.domain.followup import allowed_transitions as _table_transitions
 from app.domain.rules import PetitionStatus
 from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, PetitionStanding, petition_standing
+from app.domain.standing import meeting_day as standing_meeting_day
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Answer, Assignment, Dialogue, Petition, ResolutionUpdate, Unit
@@ -167,8 +168,7 @@ def meeting_day(petition: Petition) -> date | None:
     dialogue = petition.dialogue
     if dialogue is None:
         return None
-    moment = dialogue.started_at or dialogue.scheduled_at
-    return moment.date() if moment else None
+    return standing_meeting_day(dialogue.started_at, dialogue.scheduled_at)
 
 
 def _get(session: Session, petition_id: int) -> Petition:

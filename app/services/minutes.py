@@ -91,8 +91,7 @@ class LiveDialogue:
     @property
     def meeting_day(self) -> date | None:
         """The day answers' deadlines count from: the real start once held, else the planned day."""
-        moment = self.started_at or self.scheduled_at
-        return moment.date() if moment else None
+        return meeting_day(self.started_at, self.scheduled_at)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState
 from ui.models.table import RowTableModel
 from ui.widgets import Banner, page_title
 
@@ -65,22 +62,6 @@ class CountLabel(QLabel):
             )
         )
         model.load_failed.connect(self.setText)
-
-
-def dialogue_tone(row: Any) -> str | None:
-    """The one colour rule of a dialogue row (Hội nghị list and a plan's scheduler).
-
-    Red: the notice is late; amber: the meeting is within the notice period; grey: held.
-    """
-    if row.notice_overdue:
-        return "danger"
-    if (
-        row.state == DialogueState.PLANNED
-        and row.days_left is not None
-        and 0 <= row.days_left <= NOTICE_DAYS_BEFORE
-    ):
-        return "warning"
-    return "muted" if row.state == DialogueState.CLOSED else None
 
 
 def debounce(parent: QWidget, msecs: int, callback) -> QTimer:  # type: ignore[no-untyped-def]

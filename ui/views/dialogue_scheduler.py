@@ -40,7 +40,7 @@ from ui.autosave import SaveIndicator
 from ui.context import AppContext
 from ui.models.table import Column, Page, RowsById
 from ui.tasks import user_message
-from ui.views.common import dialogue_tone, make_table_view
+from ui.views.common import make_table_view
 from ui.views.plan_widgets import Choices, DateTimeEdit, FormSaver, OptionalDateEdit, hint_label
 from ui.widgets import FieldError, NfcLineEdit
 
@@ -60,8 +60,8 @@ def notice_text(row: DialogueDetail) -> str:
 DIALOGUE_COLUMNS: list[Column[DialogueDetail]] = [
     Column("Thời gian", lambda r: r.when_text),
     Column("Hội nghị", lambda r: r.title),
-    Column("Tình trạng", lambda r: r.due_text, tone=dialogue_tone),
-    Column("Lưu ý", notice_text, tone=dialogue_tone),
+    Column("Tình trạng", lambda r: r.due_text, tone=lambda r: r.tone),
+    Column("Lưu ý", notice_text, tone=lambda r: r.tone),
     Column("Hạn thu ý kiến", lambda r: r.collect_text),
     Column("Chủ trì", lambda r: r.chair),
     Column("Đối tượng", lambda r: r.audience),
@@ -350,7 +350,7 @@ class DialogueScheduler(QWidget):
 
     def _update_notice(self, row: DialogueDetail) -> None:
         self.notice.setText(notice_text(row))
-        tone = dialogue_tone(row)
+        tone = row.tone
         self.notice.setStyleSheet(
             "color: #b00020; font-weight: 600;" if tone == "danger" else "color: #6b7280;"
         )

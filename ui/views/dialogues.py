@@ -13,14 +13,10 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, Page, RowTableModel
 from ui.operations import watch
-from ui.views.common import CountLabel, dialogue_tone, make_table_view
+from ui.views.common import CountLabel, make_table_view
 from ui.widgets import Banner, page_title
 
 DIALOGUE_KINDS = ("dialogue", "petition", "issued_document", "leader", "plan")
-
-
-def _notice_text(row: DialogueRow) -> str:
-    return "Quá hạn gửi thông báo/giấy mời (≥ 7 ngày trước)" if row.notice_overdue else ""
 
 
 DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
@@ -29,8 +25,8 @@ DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
     Column("Địa điểm", lambda r: r.place),
     Column("Chủ trì", lambda r: r.chair),
     Column("Ý kiến", lambda r: str(r.petitions), align_right=True),
-    Column("Tình trạng", lambda r: r.due_text, sort="state", tone=dialogue_tone),
-    Column("Lưu ý", _notice_text, tone=dialogue_tone),
+    Column("Tình trạng", lambda r: r.due_text, sort="state", tone=lambda r: r.tone),
+    Column("Lưu ý", lambda r: r.notice_text, tone=lambda r: r.tone),
 ]
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.domain import text
-from app.domain.rules import AnswerOutcome, DocumentKind, PetitionStatus
+from app.domain.rules import CONCLUSION_DAYS_AFTER, AnswerOutcome, DocumentKind, PetitionStatus
 from app.export import phrases
 from app.export.blocks import (
     Align,
@@ -283,7 +283,8 @@ def check_issue_date(dialogue: DialogueData, issued_on: date | None) -> None:
         )
 
 
-NOTICE_DAYS = 10  # Luật Tổ chức chính quyền địa phương 2025, Điều 43: results announced within 10 days
+# Luật Tổ chức chính quyền địa phương 2025, Điều 43: results announced within 10 days (one home: rules).
+NOTICE_DAYS = CONCLUSION_DAYS_AFTER
 
 
 def issue_date_warning(dialogue: DialogueData, issued_on: date | None) -> str:
