@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -31,6 +32,7 @@ from ui.models.table import Column, Page, RowsById
 from ui.operations import watch
 from ui.tasks import user_message
 from ui.views.common import make_table_view
+from ui.views.sheets import OpinionImporter
 from ui.widgets import Banner, FieldError, NfcLineEdit, page_title
 
 Kind = Literal["unit", "hamlet", "field", "leader"]
@@ -378,7 +380,21 @@ class CataloguePage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Danh mục"))
+        title_row = QHBoxLayout()
+        title_row.addWidget(page_title("Danh mục"), 1)
+        # The list MTTQ, đoàn thể and thôn fill in before a meeting, with this commune's fields and thôn.
+        self.importer = OpinionImporter(context, self)
+        self.template_button = QPushButton("Tải mẫu Excel ý kiến thu thập…")
+        self.template_button.setToolTip(
+            "Mẫu danh sách ý kiến, kiến nghị gửi trước hội nghị (có sẵn lĩnh vực, thôn)"
+        )
+        self.template_button.clicked.connect(self.importer.save_template)
+        self.template_note = QLabel("")
+        self.importer.done.connect(self.template_note.setText)
+        self.importer.failed.connect(self.template_note.setText)
+        title_row.addWidget(self.template_note)
+        title_row.addWidget(self.template_button)
+        layout.addLayout(title_row)
         layout.addWidget(
             Banner(
                 "Các danh mục dùng chung cho kế hoạch, hội nghị và ý kiến. «Ngừng sử dụng» ẩn một mục khỏi "

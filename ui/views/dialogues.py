@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from app.domain.rules import DocumentKind
@@ -14,6 +23,7 @@ from ui.export_dialog import WordExporter
 from ui.models.table import Column, Page, RowTableModel
 from ui.operations import watch
 from ui.views.common import CountLabel, make_table_view
+from ui.views.sheets import OpinionImporter
 from ui.widgets import Banner, page_title
 
 DIALOGUE_KINDS = ("dialogue", "petition", "issued_document", "leader", "plan")
@@ -35,6 +45,7 @@ class DialoguesPage(QWidget):
     SHORTCUTS = (
         ("Enter", "Mở biên bản trực tiếp của hội nghị đang chọn"),
         ("Ctrl+E", "Xuất Word: Giấy mời, Thông báo, Biên bản, Thông báo kết luận, Báo cáo"),
+        ("Ctrl+I", "Nhập ý kiến thu thập trước hội nghị từ tệp Excel"),
     )
     open_requested = Signal(int)  # the live minutes of a dialogue
 
@@ -82,6 +93,16 @@ class DialoguesPage(QWidget):
         self.export_button.setMenu(menu)
         footer.addWidget(self.export_button)
         QShortcut(QKeySequence("Ctrl+E"), self, activated=self.export_button.showMenu)
+        self.importer = OpinionImporter(context, self)
+        self.importer.done.connect(self.count.setText)
+        self.importer.failed.connect(lambda text: QMessageBox.warning(self, "Không nhập được", text))
+        self.import_button = QPushButton("Nhập ý kiến thu thập (Excel)…")
+        self.import_button.setToolTip(
+            "Nhập danh sách ý kiến MTTQ, đoàn thể, thôn gửi trước hội nghị vào hội nghị đang chọn (Ctrl+I)"
+        )
+        self.import_button.clicked.connect(self.import_selected)
+        footer.addWidget(self.import_button)
+        QShortcut(QKeySequence("Ctrl+I"), self, activated=self.import_selected)
         self.open_button = QPushButton("Mở biên bản trực tiếp (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         footer.addWidget(self.open_button)
@@ -107,6 +128,11 @@ class DialoguesPage(QWidget):
         row = self.selected_row()
         if row is not None:
             self.open_requested.emit(row.id)
+
+    def import_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.importer.start(row.id)
 
     def export_selected(self, kind: DocumentKind) -> None:
         row = self.selected_row()

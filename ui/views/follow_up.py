@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import PetitionStatus
 from app.domain.text import short_date, upper_first
 from app.errors import ValidationError
-from app.services import catalog, dialogues, followup, petitions
+from app.services import catalog, dialogues, followup, petitions, unit_sheets
 from app.services import settings as settings_service
 from app.services.petitions import PetitionFilter, PetitionRow
 from app.storage.changes import Changes
@@ -45,6 +45,7 @@ from ui.models.table import Column, Loader, Page, RowTableModel
 from ui.operations import watch
 from ui.tasks import user_message
 from ui.views.common import CountLabel, debounce, make_table_view
+from ui.views.sheets import RepeatedDialog, UnitRoundTrip
 from ui.widgets import FieldError, NfcLineEdit, page_title
 
 # Tables whose changes can alter a row of this list.
@@ -202,6 +203,26 @@ class FollowUpPage(QWidget):
             QShortcut(QKeySequence(keys), self, activated=slot)
         self.actions_button.setMenu(menu)
         footer.addWidget(self.actions_button)
+        # To the units and back, without a network (USB, Zalo, email).
+        self.round_trip = UnitRoundTrip(context, self)
+        self.round_trip.done.connect(self._round_trip_done)
+        self.round_trip.failed.connect(self.message.show_message)
+        self.units_button = QToolButton()
+        self.units_button.setText("Đơn vị")
+        self.units_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        units_menu = QMenu(self.units_button)
+        for label, slot in (
+            (
+                "Xuất phiếu giao việc (Word + Excel) cho đơn vị…",
+                lambda: self.round_trip.export_unit(self.unit_filter.currentData()),
+            ),
+            ("Nhập kết quả từ bảng Excel đơn vị gửi lại…", self.round_trip.import_results),
+            ("Công văn đôn đốc đơn vị có kiến nghị quá hạn…", self.round_trip.remind),
+            ("Kiến nghị lặp lại qua nhiều hội nghị…", self.show_repeated),
+        ):
+            units_menu.addAction(label).triggered.connect(lambda _c=False, f=slot: f())
+        self.units_button.setMenu(units_menu)
+        footer.addWidget(self.units_button)
         self.open_button = QPushButton("Mở (Enter)")
         self.open_button.clicked.connect(self.open_selected)
         footer.addWidget(self.open_button)
@@ -289,6 +310,25 @@ class FollowUpPage(QWidget):
                 self.view.setColumnWidth(column, min(self.view.columnWidth(column), width))
             rest = self.view.viewport().width() - sum(self.view.columnWidth(c) for c in self.WIDTHS)
             self.view.setColumnWidth(CONTENT_COLUMN, max(220, rest - 4))
+
+    def _round_trip_done(self, text: str) -> None:
+        self.message.show_message(None)
+        self.legend.setText(text)
+
+    @Slot()
+    def show_repeated(self) -> None:
+        def shown(groups: list[Any]) -> None:
+            dialog = RepeatedDialog(groups, self)
+            dialog.open_requested.connect(self.open_requested)
+            dialog.open()
+
+        self._context.ops.read(
+            lambda session: unit_sheets.repeated_petitions(session),
+            on_done=shown,
+            label="Đang tìm các kiến nghị lặp lại…",
+            parent=self,
+            owner=self,
+        )
 
     # --- selection and actions --------------------------------------------------------------
     def selected_ids(self) -> list[int]:
