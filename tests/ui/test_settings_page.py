@@ -78,3 +78,33 @@ def test_edited_template_reaches_the_exported_document(
 
     editor.reset()
     qtbot.waitUntil(lambda: not templates.user_path("tb_ket_thuc").exists(), timeout=10000)
+
+
+def test_deadline_rules_are_saved_as_they_are_chosen(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from app.services import catalog, settings
+    from ui.views.deadline_settings import DeadlineSettingsForm
+
+    with context.db.transaction() as session:
+        catalog.ensure_defaults(session)
+    form = DeadlineSettingsForm(context)
+    qtbot.addWidget(form)
+    qtbot.waitUntil(lambda: form.fields.rowCount() > 0, timeout=10000)
+    form.mode.setCurrentIndex(form.mode.findData("working"))
+    form.days.setValue(15)
+    land = form.fields.cellWidget(0, 1)
+    land.setCurrentIndex(land.findData("calendar"))
+    form.fields.cellWidget(0, 2).setValue(45)
+    form.days_off.setPlainText("abc")
+    qtbot.waitUntil(lambda: "Không hiểu ngày: abc" in form.status.text(), timeout=5000)
+    form.days_off.setPlainText("10/3/2026")
+    context.ops.wait()
+    qtbot.waitUntil(lambda: form.saved.text() == "Đã lưu.", timeout=5000)
+    with context.db.reading() as session:
+        default = settings.default_deadline_rule(session)
+        assert (default.mode, default.days) == ("working", 15)
+        first_field = catalog.list_entries(session, "field")[0].id
+        rule = settings.field_deadline_rules(session)[first_field]
+        assert (rule.mode, rule.days) == ("calendar", 45)
+        assert settings.local_days_off(session) == [date(2026, 3, 10)]

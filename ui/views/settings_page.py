@@ -31,6 +31,7 @@ from app.services import settings
 from app.services.maintenance import info_lines
 from ui.context import AppContext
 from ui.tasks import user_message
+from ui.views.deadline_settings import DeadlineSettingsForm
 from ui.widgets import INVALID_EDIT_STYLE, FieldError, NfcLineEdit, page_title
 
 
@@ -248,15 +249,12 @@ class TemplateEditor(QWidget):
 
 
 class DefaultsForm(QWidget):
-    """Thời hạn giải quyết mặc định and the speaker timer."""
+    """The near-due threshold and the speaker timer (deadlines: ``deadline_settings``)."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         layout = QFormLayout(self)
-        self.deadline_days = QSpinBox()
-        self.deadline_days.setRange(1, 365)
-        self.deadline_days.setSuffix(" ngày")
         self.speaker_seconds = QSpinBox()
         self.speaker_seconds.setRange(30, 1800)
         self.speaker_seconds.setSingleStep(30)
@@ -265,29 +263,20 @@ class DefaultsForm(QWidget):
         self.near_due_days.setRange(*settings.NEAR_DUE_LIMITS)
         self.near_due_days.setSuffix(" ngày")
         self.near_due_days.setToolTip("Kiến nghị còn từ chừng này ngày trở xuống được tô vàng «sắp đến hạn»")
-        layout.addRow("Thời hạn giải quyết mặc định (tính từ ngày hội nghị)", self.deadline_days)
         layout.addRow("Báo «sắp đến hạn» khi còn", self.near_due_days)
         layout.addRow("Thời gian cho mỗi người phát biểu", self.speaker_seconds)
         self.status = QLabel()
         layout.addRow(self.status)
 
-        def load(session: Session) -> tuple[int, int, int]:
-            return (
-                int(settings.get_setting(session, "default_deadline_days")),
-                int(settings.get_setting(session, "speaker_seconds")),
-                settings.near_due_days(session),
-            )
+        def load(session: Session) -> tuple[int, int]:
+            return int(settings.get_setting(session, "speaker_seconds")), settings.near_due_days(session)
 
         context.ops.read(load, on_done=self._loaded, owner=self)
 
-    def _loaded(self, values: tuple[int, int, int]) -> None:
-        self.deadline_days.setValue(values[0])
-        self.speaker_seconds.setValue(values[1])
-        self.near_due_days.setValue(values[2])
+    def _loaded(self, values: tuple[int, int]) -> None:
+        self.speaker_seconds.setValue(values[0])
+        self.near_due_days.setValue(values[1])
         # Connected after loading so showing the values does not save them back.
-        self.deadline_days.valueChanged.connect(
-            lambda v: self._save(lambda s: settings.set_setting(s, "default_deadline_days", v))
-        )
         self.speaker_seconds.valueChanged.connect(
             lambda v: self._save(lambda s: settings.set_setting(s, "speaker_seconds", v))
         )
@@ -316,7 +305,9 @@ class SettingsPage(QWidget):
         self.defaults = DefaultsForm(context)
         self.tabs.addTab(self.organization, "Cơ quan ban hành")
         self.tabs.addTab(self.templates, "Mẫu câu chữ văn bản")
-        self.tabs.addTab(self.defaults, "Thời hạn, đồng hồ")
+        self.deadlines = DeadlineSettingsForm(context)
+        self.tabs.addTab(self.deadlines, "Cách tính thời hạn")
+        self.tabs.addTab(self.defaults, "Sắp đến hạn, đồng hồ")
         self.tabs.addTab(self._data_tab(context), "Dữ liệu, phiên bản")
         layout.addWidget(self.tabs, 1)
         self.refresh()
