@@ -164,26 +164,61 @@ def _export_documents(test: SelfTest, db: Any, folder: Path, today: date) -> Non
             notes.append(f"{Path(written).name}, {_read_docx(Path(written))}")
 
 
-def _spreadsheet(notes: list[str], folder: Path) -> None:
+def _spreadsheet(notes: list[str], db: Any, folder: Path) -> None:
+    """The units' sheet and the opinions template written, then read back by their own readers."""
     import openpyxl
 
-    # The program has no .xlsx export yet: this proves only that openpyxl works in this copy.
-    notes.append("chưa có chức năng xuất .xlsx; chỉ kiểm tra thư viện openpyxl")
-    target = folder / "kiem-tra.xlsx"
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Kiến nghị"
-    rows = [("Lĩnh vực", "Số kiến nghị"), ("Đất đai", 12), ("Giao thông – thủy lợi", 5)]
-    for row in rows:
-        sheet.append(row)
-    sheet["B4"] = "=SUM(B2:B3)"
-    book.save(target)
-    loaded = openpyxl.load_workbook(target)
-    values = [tuple(cell.value for cell in row) for row in loaded["Kiến nghị"].iter_rows(max_row=3)]
-    if values != rows or loaded["Kiến nghị"]["B4"].value != "=SUM(B2:B3)":
-        raise ValueError(f"đọc lại khác với đã ghi: {values}")
-    notes.append(f"{target.name} ghi và đọc lại đúng")
+    from app.services import opinion_import, unit_sheets
+    from app.storage.models import Unit
+
+    with db.transaction() as session:
+        template = opinion_import.write_template(folder / "mau-y-kien.xlsx", session)
+        # The template filled in as MTTQ would: one opinion, then read back by the importer.
+        book = openpyxl.load_workbook(template)
+        book[opinion_import.SHEET_NAME].append(
+            [
+                1,
+                "Nguyễn Văn An",
+                "Thôn Đông",
+                "",
+                "",
+                "Đất đai",
+                "kiến nghị",
+                "Đề nghị cấp giấy chứng nhận",
+                "",
+            ]
+        )
+        filled = folder / "y-kien-da-dien.xlsx"
+        book.save(filled)
+        preview = opinion_import.read_opinions(session, filled)
+        if len(preview.rows) != 1 or preview.rows[0].petitioner_name != "Nguyễn Văn An":
+            raise RuntimeError("đọc lại danh sách ý kiến không đúng")
+        unit = session.query(Unit).order_by(Unit.id).first()
+        if unit is None:
+            raise RuntimeError("dữ liệu mẫu không có đơn vị nào")
+        sheet = unit_sheets.export_unit_sheet(session, unit.id, folder / "ket-qua.xlsx")
+        returned = unit_sheets.read_results(session, sheet)
+    if returned.refused:
+        raise RuntimeError("; ".join(returned.problems))
+    notes.append(
+        f"{template.name} điền và đọc lại: 1 ý kiến; {sheet.name}: bảng của {returned.unit}, "
+        f"{returned.unchanged} dòng chờ đơn vị điền"
+    )
+
+
+def _calendar(notes: list[str]) -> None:
+    """The Vietnamese holidays are in this copy (the holidays package and its VN names)."""
+    from app.domain.workdays import OfficeCalendar, add_working_days
+
+    calendar = OfficeCalendar()
+    after_tet = add_working_days(date(2026, 2, 13), 1, calendar)
+    if after_tet != date(2026, 2, 23):
+        raise RuntimeError(
+            f"một ngày làm việc sau 13/02/2026 phải là 23/02/2026 (sau Tết), không phải {after_tet}"
+        )
+    notes.append(
+        f"một ngày làm việc sau 13/02/2026 là 23/02/2026 ({calendar.holiday_name(date(2026, 2, 17))})"
+    )
 
 
 def _window(notes: list[str], db: Any, folder: Path) -> None:
@@ -249,8 +284,11 @@ def run_self_test(out: Callable[[str], None] = print, *, today: date | None = No
         documents.mkdir()
         _export_documents(test, db, documents, today)
 
-        with test.step("Bảng tính .xlsx") as notes:
-            _spreadsheet(notes, documents)
+        with test.step("Bảng tính .xlsx (bảng kết quả đơn vị, mẫu ý kiến thu thập)") as notes:
+            _spreadsheet(notes, db, documents)
+
+        with test.step("Lịch nghỉ lễ, Tết (thời hạn theo ngày làm việc)") as notes:
+            _calendar(notes)
 
         with test.step("Cửa sổ chính (Qt, không cần màn hình)") as notes:
             _window(notes, db, scratch)

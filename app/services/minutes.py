@@ -391,7 +391,10 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     petition.field_id = data.field_id
     petition.kind = data.kind
     petition.content = clean(data.content)
-    search.refresh_petition_key(session, petition)
+    # The search key is NOT refreshed here: re-indexing a petition in the full-text index costs
+    # up to a quarter of a second on a large history now and then, and this runs every 250 ms
+    # while the secretary types. finish_opinion (leaving the speaker, and every opinion when the
+    # meeting ends) brings the key up to date.
     entry = session.scalars(
         select(MinuteEntry).where(
             MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
@@ -415,6 +418,7 @@ def finish_opinion(session: Session, petition_id: int) -> int | None:
     typed = clean(petition.hamlet_text)
     if petition.hamlet_id is not None or not typed:
         petition.hamlet_text = "" if petition.hamlet_id is not None else petition.hamlet_text
+        search.refresh_petition_key(session, petition)
         return None
     existing = catalog.find_entry(session, "hamlet", typed)
     entry = catalog.add_entry(session, "hamlet", typed)  # finds an existing one, accents ignored
