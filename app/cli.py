@@ -35,7 +35,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.storage.database import Database
     from app.storage.models import Organization
 
-    db = Database.open(args.db)
+    db = Database.open(args.db, create=True)  # demo is one of the three ways to create a file
     try:
         with db.transaction() as session:
             if session.scalar(select(func.count()).select_from(Organization)):
@@ -59,18 +59,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
 
     path = _db_path(args)
-    if not path.is_file():
-        print(f"Không tìm thấy tệp dữ liệu «{path}».", file=sys.stderr)
-        return EXIT_PROBLEM
-    report = check_database(path)
+    report = check_database(path)  # read-only: a missing, empty or foreign file is a finding
     print("\n".join(report.lines()))
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 
 def cmd_info(args: argparse.Namespace) -> int:
     from app.services.maintenance import info_lines
+    from app.storage.probe import FileKind, probe_file
 
-    print("\n".join(info_lines(_db_path(args))))
+    path = _db_path(args)
+    print("\n".join(info_lines(path)))
+    if args.db and probe_file(path).kind is not FileKind.SQLITE:
+        print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
+        return EXIT_PROBLEM
     return EXIT_OK
 
 
@@ -101,6 +103,67 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Đã xuất «{path}».")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Collected opinions from an .xlsx into a dialogue: preview, then import (unless --dry-run).
+
+    Exit 0 when every row is in the dialogue (imported now or before), 1 when the file is refused
+    or rows with problems were left out (fix them and run again: rows already imported are skipped).
+    """
+    from app.services import opinion_import
+    from app.storage.database import Database
+
+    path = _db_path(args)
+    if not path.is_file():
+        print(f"Không tìm thấy tệp dữ liệu «{path}».", file=sys.stderr)
+        return EXIT_PROBLEM
+    source = Path(args.file).expanduser()
+    db = Database.open(path)
+    try:
+        if args.dry_run:
+            with db.reading() as session:  # rolled back: nothing is written
+                preview = opinion_import.read_opinions(session, source, dialogue_id=args.dialogue)
+            print("\n".join(preview.lines()))
+            print(
+                f"Chạy thử (--dry-run): sẽ nhập {len(preview.importable_rows)} ý kiến; "
+                "không ghi gì vào dữ liệu."
+            )
+            return EXIT_PROBLEM if preview.problems else EXIT_OK
+        with db.transaction() as session:
+            preview, result = opinion_import.import_file(
+                session, args.dialogue, source, add_unknown_hamlets=not args.no_new_hamlets
+            )
+        print("\n".join(preview.lines()))
+        print(result.message)
+        return EXIT_PROBLEM if result.with_problems or result.unknown_hamlet else EXIT_OK
+    except AppError as exc:
+        import logging
+
+        logging.getLogger("app.cli").warning("import refused: %s", exc)  # English, no personal data
+        print(exc.user_message, file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        db.close()
+
+
+def cmd_import_template(args: argparse.Namespace) -> int:
+    from app.services import opinion_import
+    from app.storage.database import Database
+
+    path = _db_path(args)
+    target = Path(args.file).expanduser()
+    if path.is_file():
+        db = Database.open(path)
+        try:
+            with db.reading() as session:
+                written = opinion_import.write_template(target, session)
+        finally:
+            db.close()
+    else:
+        written = opinion_import.write_template(target)
+    print(f"Đã ghi tệp mẫu «{written}».")
     return EXIT_OK
 
 
@@ -160,6 +223,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--number", type=int, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
     export.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)")
     export.set_defaults(func=cmd_export)
+    importer = subcommand("import", "nhập ý kiến, kiến nghị thu thập trước hội nghị từ tệp Excel (.xlsx)")
+    importer.add_argument(
+        "--dialogue", type=int, required=True, metavar="N", help="mã hội nghị nhận các ý kiến"
+    )
+    importer.add_argument("file", metavar="FILE.xlsx", help="tệp Excel (theo mẫu hoặc danh sách tương tự)")
+    importer.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì vào dữ liệu")
+    importer.add_argument(
+        "--no-new-hamlets",
+        action="store_true",
+        help="không tự thêm thôn/tổ dân phố chưa có trong danh mục (bỏ qua các dòng đó)",
+    )
+    importer.set_defaults(func=cmd_import)
+    template = subcommand("import-template", "ghi tệp Excel mẫu để thu thập ý kiến trước hội nghị")
+    template.add_argument("file", metavar="FILE.xlsx", help="tệp .xlsx cần ghi")
+    template.set_defaults(func=cmd_import_template)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

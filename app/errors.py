@@ -51,3 +51,37 @@ class NotFoundError(AppError):
 
 class InUseError(AppError):
     """A catalogue entry cannot be deleted because records use it; deactivate instead."""
+
+
+class DatabaseMissingError(StorageError):
+    """The database file named is not there; only first run, demo and «Tạo tệp mới» create one."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"database {path} does not exist",
+            f"Tệp dữ liệu «{path}» không tồn tại. Hãy chọn đúng tệp dữ liệu, hoặc chọn «Tạo tệp dữ liệu mới» "
+            "nếu muốn bắt đầu một tệp trống.",
+        )
+
+
+class EmptyDatabaseError(DatabaseMissingError):
+    """The file is there but holds 0 bytes (a failed copy, a placeholder): not opened as new."""
+
+    def __init__(self, path: object) -> None:
+        StorageError.__init__(
+            self,
+            f"database {path} is an empty (0-byte) file",
+            f"Tệp «{path}» rỗng (0 byte), không phải tệp dữ liệu. Có thể tệp chép chưa xong; hãy chọn tệp "
+            "dữ liệu đúng hoặc bản sao lưu.",
+        )
+
+
+class NotADatabaseError(StorageError):
+    """The file is not an SQLite database at all (a document, a text file)."""
+
+    def __init__(self, path: object) -> None:
+        super().__init__(
+            f"{path} is not an SQLite database",
+            f"Tệp «{path}» không phải tệp dữ liệu của chương trình Đối thoại với Nhân dân. "
+            "Hãy chọn đúng tệp dữ liệu.",
+        )

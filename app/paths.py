@@ -53,6 +53,11 @@ def templates_dir() -> Path:
     return data_dir() / "templates"
 
 
+def attachments_dir() -> Path:
+    """Files attached to follow-up steps (a unit's reply letter), copied in so they travel with the data."""
+    return data_dir() / "attachments"
+
+
 def state_dir() -> Path:
     """Small files about the running program: the single-instance lock, window state."""
     return data_dir() / "state"

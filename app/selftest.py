@@ -212,7 +212,8 @@ def run_self_test(out: Callable[[str], None] = print, *, today: date | None = No
             from app.storage.database import Database
             from app.storage.migrate import alembic_revision_graph, revision_graph
 
-            db = Database.open(scratch / "home" / paths.DB_FILE_NAME, create_folder=True)
+            (scratch / "home").mkdir(parents=True, exist_ok=True)
+            db = Database.open(scratch / "home" / paths.DB_FILE_NAME, create=True)
             head = alembic_revision_graph(paths.migrations_dir()).head  # Alembic's own answer
             if db.migration is None or db.migration.to_revision != head or revision_graph().head != head:
                 raise RuntimeError(f"cấu trúc dữ liệu không ở phiên bản mới nhất {head}")

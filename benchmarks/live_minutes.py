@@ -48,7 +48,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def build(db_path: Path, count: int) -> int:
     """A file with ``count`` petitions (through the FTS triggers, as real ones arrive)."""
-    db = Database.open(db_path)
+    db = Database.open(db_path, create=True)
     with db.transaction() as session:
         org = Organization(name="ỦY BAN NHÂN DÂN XÃ THỬ", place_name="Thử", issuer_code="UBND")
         session.add(org)

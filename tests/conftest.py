@@ -28,7 +28,7 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "test.sqlite")
+    database = Database.open(tmp_path / "test.sqlite", create=True)
     yield database
     database.close()
 

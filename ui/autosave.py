@@ -1,9 +1,10 @@
 """Autosave: every change reaches the disk without a Save button.
 
-Rule used across the program: committed at most ``idle_ms`` (300 ms) after typing stops, at least
-every ``max_ms`` (1 s) during continuous typing, and at once on ``flush()`` (focus change,
+Rule used across the program: committed at most ``idle_ms`` after typing stops, at least every
+``max_ms`` during continuous typing (``app.domain.rules``), and at once on ``flush()`` (focus change,
 switching records, closing). The snapshot of what to save is taken on the GUI thread; the write
-runs on the database thread of ``ui.tasks``, so typing never waits for the disk.
+is an ``ops.write`` (``save(session, snapshot)``) on the database thread, so typing never waits
+for the disk, and the other screens hear of the change like any other.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
+from sqlalchemy.orm import Session
 
 from app.domain.rules import AUTOSAVE_IDLE_MS as IDLE_MS
 from app.domain.rules import AUTOSAVE_MAX_MS as MAX_MS
-from ui.tasks import TaskManager, user_message
+from app.domain.rules import AUTOSAVE_RETRY_MS as RETRY_MS
+from ui.operations import Operations
+from ui.tasks import user_message
 
 
 class Autosaver(QObject):
@@ -27,16 +31,18 @@ class Autosaver(QObject):
 
     def __init__(
         self,
-        tasks: TaskManager,
+        ops: Operations,
         snapshot: Callable[[], Any],
-        save: Callable[[Any], Any],
+        save: Callable[[Session, Any], Any],
         *,
         idle_ms: int = IDLE_MS,
         max_ms: int = MAX_MS,
         parent: QObject | None = None,
+        origin: object = None,
     ) -> None:
         super().__init__(parent)
-        self._tasks, self._snapshot, self._save = tasks, snapshot, save
+        self._ops, self._snapshot, self._save = ops, snapshot, save
+        self._origin = origin  # the screen that saves: it already shows what it saved
         self._dirty = False
         self._in_flight = 0
         self._idle = QTimer(self)
@@ -47,6 +53,12 @@ class Autosaver(QObject):
         self._max.setSingleShot(True)
         self._max.setInterval(max_ms)
         self._max.timeout.connect(self.flush)
+        # A failed save keeps its changes and is tried again until it succeeds; meanwhile the
+        # indicator says "Chưa lưu được".
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.flush)
         self.last_result: Any = None
 
     @property
@@ -66,6 +78,7 @@ class Autosaver(QObject):
     def flush(self) -> None:
         self._idle.stop()
         self._max.stop()
+        self._retry.stop()
         if not self._dirty:
             return
         self._dirty = False
@@ -73,12 +86,17 @@ class Autosaver(QObject):
         self._in_flight += 1
         save = self._save
         # No owner: a save must land even if the editor is gone; only its callbacks are skipped.
-        self._tasks.run(lambda: save(data), on_success=self._safe_done, on_failure=self._safe_failed)
+        self._ops.write(
+            lambda session: save(session, data),
+            on_done=self._safe_done,
+            on_error=self._safe_failed,
+            origin=self._origin,
+        )
 
     def flush_and_wait(self, msecs: int = 10000) -> None:
         """Flush and block until written (closing a window, ending the session)."""
         self.flush()
-        self._tasks.wait(msecs)
+        self._ops.wait(msecs)
 
     def _safe_done(self, result: Any) -> None:
         if shiboken6.isValid(self):
@@ -95,7 +113,8 @@ class Autosaver(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._in_flight -= 1
-        self._dirty = True  # keep the changes; the next edit or flush retries
+        self._dirty = True  # keep the changes; the retry timer (or the next edit) saves them
+        self._retry.start()
         self.failed.emit(user_message(exc))
 
 

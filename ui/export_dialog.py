@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app import paths
 from app.domain.rules import DocumentKind
@@ -175,13 +176,11 @@ class WordExporter(QObject):
         if options is None:
             return
         number, issued_on, public = options.chosen_number(), options.chosen_date(), options.chosen_public()
-        db = self._context.db
 
-        def suggest() -> str:
+        def suggest(session: Session) -> str:
             from app.services.documents import suggested_file_name
 
-            with db.reading() as session:
-                return suggested_file_name(session, kind, ident, public=public, issued_on=issued_on)
+            return suggested_file_name(session, kind, ident, public=public, issued_on=issued_on)
 
         def chosen(name: str) -> None:
             path = self._ask_path(self._parent, name)
@@ -189,22 +188,23 @@ class WordExporter(QObject):
                 return
             _remember_folder(path.parent)
 
-            def work() -> Path:
-                from app.services.documents import export_document
+            def work(session: Session) -> Path:
+                from app.services.documents import write_document
 
-                return export_document(
-                    db, kind, ident, path, public=public, number=number, issued_on=issued_on
+                return write_document(
+                    session, kind, ident, path, public=public, number=number, issued_on=issued_on
                 )
 
-            self._context.tasks.run(
+            self._context.ops.write(
                 work,
-                on_success=self._done,
-                on_failure=self._failed,
+                on_done=self._done,
+                on_error=self._failed,
                 label=f"Đang xuất {kind.label}…",
                 parent=self._parent,
+                owner=self,
             )
 
-        self._context.tasks.run(suggest, on_success=chosen, on_failure=self._failed)
+        self._context.ops.read(suggest, on_done=chosen, on_error=self._failed, owner=self)
 
     def _done(self, path: Path) -> None:
         self.exported.emit(path)

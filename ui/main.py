@@ -8,15 +8,22 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QSettings, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_ID, APP_NAME, __version__, paths
 from app.errors import AppError
 from app.log import setup_logging
 from ui.i18n import install_translator
+
+if TYPE_CHECKING:  # loaded after the window is on screen
+    from sqlalchemy.orm import Session
+
+    from app.storage.database import Database
+    from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,41 @@ def _mark_running() -> bool:
     return crashed
 
 
+def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> Database | None:
+    """Open (backup, migrate) off the GUI thread, with progress; None when the user gives up.
+
+    A named file that is missing or empty is never created silently: the user is asked whether
+    to create a new data file there.
+    """
+    from app.errors import DatabaseMissingError
+    from app.storage.database import Database
+    from ui.tasks import run_and_wait
+
+    label = "Đang mở dữ liệu (sao lưu và nâng cấp nếu cần)…"
+    create = False
+    while True:
+        try:
+            return run_and_wait(
+                tasks, lambda c=create: Database.open(db_path, create=c), label=label, parent=window
+            )
+        except DatabaseMissingError as exc:
+            log.warning("database missing: %s", exc)
+            answer = QMessageBox.question(
+                window,
+                APP_NAME,
+                f"{exc.user_message}\n\nTạo tệp dữ liệu mới, trống, tại đường dẫn này?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes or create:
+                return None
+            create = True
+        except AppError as exc:
+            log.exception("cannot open database")
+            QMessageBox.critical(window, APP_NAME, exc.user_message)
+            return None
+
+
 def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     setup_logging()
     app = make_application()
@@ -90,36 +132,33 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     # Wall-clock marks let benchmarks/bundle.py measure from outside when the window appeared.
     log.info("main window on screen at %.4f", time.time())
 
-    from app.storage.database import Database
+    from app.services import settings as settings_service
+    from app.services.minutes import running_dialogue
     from ui.context import AppContext
     from ui.tasks import TaskManager
 
-    try:
-        db = Database.open(db_path)
-    except AppError as exc:
-        log.exception("cannot open database")
-        QMessageBox.critical(window, APP_NAME, exc.user_message)
+    tasks = TaskManager(app)
+    db = open_database(tasks, db_path, window)
+    if db is None:
+        tasks.wait()
         return 1
-    context = AppContext(db=db, tasks=TaskManager(app))
+    context = AppContext(db=db, tasks=tasks)
 
-    from app.services import settings as settings_service
+    def first_look(session: Session) -> tuple[bool, int | None]:
+        return settings_service.is_configured(session), running_dialogue(session)
 
-    with db.reading() as session:
-        configured = settings_service.is_configured(session)
+    configured, running = context.ops.read_and_wait(first_look)
     if not configured:
         from ui.views.setup_dialog import SetupDialog
 
         dialog = SetupDialog(context, window)
         if dialog.exec() != SetupDialog.DialogCode.Accepted:
+            tasks.wait()
             db.close()
             return 0
 
     window.attach(context)
     crashed = _mark_running()
-    with db.reading() as session:
-        from app.services.minutes import running_dialogue
-
-        running = running_dialogue(session)
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
         window.open_live_minutes(running, recovered=crashed)

@@ -27,15 +27,18 @@ MIN_FONT_PT, MAX_FONT_PT = 8.0, 22.0
 
 
 class MainWindow(QMainWindow):
-    NAVIGATION = (
-        "Kế hoạch",
-        "Hội nghị",
-        "Ý kiến – kiến nghị",
-        "Theo dõi giải quyết",
-        "Báo cáo – thống kê",
-        "Danh mục",
-        "Cài đặt",
+    # (key, title): pages are chosen by key; the title is only what the user reads.
+    PAGES = (
+        ("plans", "Kế hoạch"),
+        ("dialogues", "Hội nghị"),
+        ("petitions", "Ý kiến – kiến nghị"),
+        ("follow_up", "Theo dõi giải quyết"),
+        ("reports", "Báo cáo – thống kê"),
+        ("catalog", "Danh mục"),
+        ("settings", "Cài đặt"),
     )
+    NAVIGATION = tuple(title for _key, title in PAGES)
+    PAGE_KEYS = tuple(key for key, _title in PAGES)
 
     def __init__(self, ui_settings: QSettings, context: AppContext | None = None) -> None:
         """The window comes up at once; ``attach`` gives it the database and fills the pages.
@@ -46,6 +49,7 @@ class MainWindow(QMainWindow):
         self.context: AppContext | None = None
         self._settings = ui_settings
         self.live_windows: dict[int, LiveMinutesWindow] = {}
+        self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(QSize(1000, 600))
@@ -91,9 +95,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
-        context.tasks.busy_changed.connect(
-            lambda busy: self.busy_label.setText("Đang xử lý…" if busy else "")
-        )
+        # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
+        context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
         row = int(self._settings.value("page", 1))  # Hội nghị by default
         if self.nav.currentRow() == row:
@@ -107,49 +110,65 @@ class MainWindow(QMainWindow):
             return
         if self.context is not None and row not in self._built:
             placeholder = self.pages.widget(row)
-            page = self._make_page(self.NAVIGATION[row])
+            page = self._make_page(self.PAGE_KEYS[row])
             self.pages.insertWidget(row, page)
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
             self._built.add(row)
         self.pages.setCurrentIndex(row)
 
-    def _make_page(self, title: str) -> QWidget:
+    def show_page(self, key: str) -> QWidget:
+        """Bring the page ``key`` (one of ``PAGE_KEYS``) to the front, building it if needed."""
+        row = self.PAGE_KEYS.index(key)
+        self.nav.setCurrentRow(row)
+        return self.pages.widget(row)
+
+    def _make_page(self, key: str) -> QWidget:
         context = self.context
         assert context is not None
         # Imported here: each screen's modules load when the screen is first opened.
-        if title == "Kế hoạch":
+        if key == "plans":
             from ui.views.plans import PlansPage
 
             return PlansPage(context)
-        if title == "Hội nghị":
+        if key == "dialogues":
             from ui.views.dialogues import DialoguesPage
 
             page = DialoguesPage(context)
             page.open_requested.connect(self.open_live_minutes)
             self.dialogues_page = page
             return page
-        if title in ("Ý kiến – kiến nghị", "Theo dõi giải quyết"):
+        if key == "petitions":
             from ui.views.petitions import PetitionsPage
 
-            return PetitionsPage(context, follow_up=title == "Theo dõi giải quyết")
-        if title == "Báo cáo – thống kê":
+            page = PetitionsPage(context)
+            page.open_requested.connect(self.open_petition)
+            return page
+        if key == "follow_up":
+            from ui.views.follow_up import FollowUpPage
+
+            follow = FollowUpPage(context)
+            follow.open_requested.connect(self.open_petition)
+            return follow
+        if key == "reports":
             from ui.views.common import NotBuiltPage
 
             return NotBuiltPage(
-                title,
+                "Báo cáo – thống kê",
                 "xem số liệu tổng hợp (tổng số, trả lời tại hội nghị, đúng hạn, quá hạn, chuyển cấp) theo lĩnh vực, "
                 "theo thôn, biểu đồ và xuất Báo cáo, Excel.",
                 "danh sách «Theo dõi giải quyết» cho biết các kiến nghị quá hạn; Thông báo kết luận và Báo cáo "
                 "kết quả giải quyết xuất từ màn hình «Hội nghị».",
             )
-        if title == "Danh mục":
+        if key == "catalog":
             from ui.views.catalog import CataloguePage
 
             return CataloguePage(context)
-        from ui.views.settings_page import SettingsPage
+        if key == "settings":
+            from ui.views.settings_page import SettingsPage
 
-        return SettingsPage(context)
+            return SettingsPage(context)
+        raise KeyError(key)
 
     def _add_actions(self) -> None:
         for number in range(1, len(self.NAVIGATION) + 1):
@@ -198,7 +217,6 @@ class MainWindow(QMainWindow):
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
             window.resize(1366, 768)
-            window.dialogue_closed.connect(self._dialogue_closed)
             self.live_windows[dialogue_id] = window
         window.show()
         window.raise_()
@@ -206,10 +224,19 @@ class MainWindow(QMainWindow):
         return window
 
     @Slot(int)
-    def _dialogue_closed(self, _dialogue_id: int) -> None:
-        page = self.dialogues_page
-        if page is not None:
-            page.model.reload()  # type: ignore[attr-defined]
+    def open_petition(self, petition_id: int) -> QWidget:
+        """One window per petition (its answers, assignments, history and actions)."""
+        from ui.views.petition_detail import PetitionWindow
+
+        assert self.context is not None
+        window = self.petition_windows.get(petition_id)
+        if window is None or not window.isVisible():
+            window = PetitionWindow(self.context, petition_id, self)
+            self.petition_windows[petition_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     @Slot()
     def show_shortcuts(self) -> None:
@@ -226,6 +253,10 @@ class MainWindow(QMainWindow):
             rows += f"<tr><td colspan=2><br><b>Màn hình {title}</b></td></tr>"
             rows += "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in page_keys)
         QMessageBox.information(self, "Phím tắt", f"<table>{rows}</table>")
+
+    @Slot(bool)
+    def _busy_changed(self, busy: bool) -> None:
+        self.busy_label.setText("Đang xử lý…" if busy else "")
 
     @Slot(str)
     def show_error(self, message: str) -> None:

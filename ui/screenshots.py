@@ -31,9 +31,8 @@ def main(argv: list[str]) -> int:
 
     app = make_application()
     db = Database.open()
-    with db.transaction() as session:
-        build_demo(session)
     context = AppContext(db, TaskManager(app))
+    context.ops.write_and_wait(build_demo)
     window = MainWindow(ui_settings(), context)
     window.resize(1366, 768)
     window.show()
@@ -64,8 +63,7 @@ def live_window(context):  # type: ignore[no-untyped-def]
     from app.services import catalog, dialogues, minutes
     from ui.views.live.window import STEP_OPINIONS, LiveMinutesWindow
 
-    db = context.db
-    with db.transaction() as session:
+    def hold(session):  # type: ignore[no-untyped-def]
         dialogue_id = next(
             r.id
             for r in dialogues.list_dialogues(session)
@@ -135,6 +133,9 @@ def live_window(context):  # type: ignore[no-untyped-def]
                     at=at + timedelta(minutes=4),
                 ),
             )
+        return dialogue_id
+
+    dialogue_id = context.ops.write_and_wait(hold)
     window = LiveMinutesWindow(context, dialogue_id)
     window.resize(1366, 768)
     window.show()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.errors import AppError
@@ -112,10 +112,16 @@ class TaskManager(QObject):
         """Block until the worker is idle (shutdown and tests); queued results still need the loop."""
         return self._pool.waitForDone(msecs)
 
+    def report_failure(self, exc: BaseException) -> None:
+        """Tell the user about a failure no screen handles (the main window shows it)."""
+        self.task_failed.emit(user_message(exc))
+
     def _show_progress(self, task_id: int) -> None:
         pending = self._pending.get(task_id)
         if pending is None or pending.label is None:
             return
+        if pending.parent is not None and not shiboken6.isValid(pending.parent):
+            pending.parent = None
         dialog = QProgressDialog(pending.label, "", 0, 0, pending.parent)
         dialog.setWindowTitle("Vui lòng chờ")
         dialog.setCancelButton(None)  # the work cannot be interrupted half-way safely
@@ -162,6 +168,33 @@ class TaskManager(QObject):
             pending.on_failure(exc)
         else:
             self.task_failed.emit(user_message(exc))
+
+
+def run_and_wait(
+    tasks: TaskManager, fn: Callable[[], Any], *, label: str | None = None, parent: QWidget | None = None
+) -> Any:
+    """Run ``fn`` on the worker while the GUI stays live (start-up steps that must finish first).
+
+    The window keeps painting and, past half a second, shows ``label`` with a busy bar; the result
+    is returned, or the worker's exception raised here.
+    """
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    tasks.run(fn, on_success=done, on_failure=failed, label=label, parent=parent)
+    if not outcome:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def user_message(exc: BaseException) -> str:

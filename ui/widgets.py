@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QStringListModel, Qt, Slot
+from PySide6.QtWidgets import QComboBox, QCompleter, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.domain.text import nfc
+from app.domain.text import nfc, search_key
 
 ERROR_STYLE = "color: #b00020;"
 INVALID_EDIT_STYLE = "border: 1px solid #b00020;"
@@ -76,3 +76,75 @@ def page_title(text: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+class TypeToPickCombo(QComboBox):
+    """A pick list the typist can type into: its number, or any part of a name, tones optional.
+
+    Qt's own combo box only jumps by first letters, with tones, so "giao" finds nothing in
+    "Giao thông – thủy lợi" typed as "giao" and "dat" never finds "Đất đai". Here every word
+    typed must appear in the item (folded by the one search key of ``app.domain.text``); a lone
+    number picks the item with that number. Leaving the field settles on the best match, or
+    goes back to the item chosen before: the text is never left half-typed.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._matches = QStringListModel(self)
+        completer = QCompleter(self._matches, self)
+        completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompleter(completer)
+        edit = self.lineEdit()
+        assert edit is not None
+        edit.textEdited.connect(self._filter)
+        edit.editingFinished.connect(self.settle)
+        completer.activated.connect(self._pick_text)
+
+    def matches(self, typed: str) -> list[int]:
+        """Indexes of the items ``typed`` selects, best first."""
+        words = search_key(typed).split()
+        if not words:
+            return []
+        found = []
+        for index in range(self.count()):
+            text = self.itemText(index)
+            number, _dot, name = text.partition(". ")
+            if len(words) == 1 and words[0].isdigit():
+                if name and number == words[0]:
+                    return [index]
+                continue
+            key = search_key(name if name and number.isdigit() else text)
+            if all(word in key for word in words):
+                # Items whose name starts with the first word come first ("giao" → Giao thông).
+                found.append((not key.startswith(words[0]), index))
+        return [index for _rank, index in sorted(found)]
+
+    @Slot(str)
+    def _filter(self, typed: str) -> None:
+        self._matches.setStringList([self.itemText(i) for i in self.matches(typed)])
+        completer = self.completer()
+        if completer is not None and self._matches.rowCount():
+            completer.complete()
+
+    @Slot(str)
+    def _pick_text(self, text: str) -> None:
+        index = self.findText(text)
+        if index >= 0:
+            self.setCurrentIndex(index)
+
+    @Slot()
+    def settle(self) -> None:
+        """Choose the item the typed text means, or restore the current one."""
+        typed = self.currentText()
+        exact = self.findText(typed)
+        if exact >= 0:
+            self.setCurrentIndex(exact)
+            return
+        found = self.matches(typed)
+        if found:
+            self.setCurrentIndex(found[0])
+        else:
+            self.setEditText(self.itemText(self.currentIndex()))

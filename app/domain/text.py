@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -98,6 +99,7 @@ _TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 CollationKey = tuple[tuple[float, ...], tuple[int, ...], tuple[int, ...]]
 
 
+@lru_cache(maxsize=8192)
 def _letter_weights(ch: str) -> tuple[float, int, int]:
     """(primary, tone, case) weights of one precomposed character."""
     decomposed = unicodedata.normalize("NFD", ch)
@@ -145,6 +147,62 @@ def person_sort_key(full_name: str | None) -> tuple[CollationKey, CollationKey, 
     middle = " ".join(words[1:-1])
     family = words[0] if len(words) > 1 else ""
     return sort_key(given), sort_key(middle), sort_key(family)
+
+
+# Stored collation keys: the same order as sort_key, as a string that SQLite's BINARY collation
+# (memcmp of UTF-8, i.e. code point order) compares correctly, so ORDER BY on an indexed column
+# gives Vietnamese order. Each character weight becomes one code point >= U+0030; the three levels
+# (letters, tones, case) are joined by U+0002, lower than any weight, so a shorter text sorts first
+# exactly as a shorter tuple does; the parts of a person's name are joined by U+0001.
+_LEVEL_SEPARATOR = "\x02"
+_PART_SEPARATOR = "\x01"
+_WEIGHT_BASE = 0x30
+_FOREIGN_BASE = 0x1000  # letters outside the table: after every table weight, by code point
+
+
+def _weight_char(weight: float) -> str:
+    if weight < 200:  # table weights, some with a half step (f, j, w, z)
+        return chr(_WEIGHT_BASE + int(weight * 2))
+    code = _FOREIGN_BASE + int(weight) - 200
+    if code >= 0xD800:  # step over the surrogates, which UTF-8 cannot hold
+        code = min(code + 0x800, 0x10FFFF)
+    return chr(code)
+
+
+def _encode(key: CollationKey) -> str:
+    primary, tones, cases = key
+    return _LEVEL_SEPARATOR.join(
+        [
+            "".join(_weight_char(w) for w in primary),
+            "".join(chr(_WEIGHT_BASE + t) for t in tones),
+            "".join(chr(_WEIGHT_BASE + c) for c in cases),
+        ]
+    )
+
+
+def collation_key(value: str | None, *, length: int | None = None) -> str:
+    """:func:`sort_key` as a string for a stored, indexed sort column (``ORDER BY`` under BINARY).
+
+    ``collation_key(a) < collation_key(b)`` exactly when ``sort_key(a) < sort_key(b)``.
+    ``length`` keys only the first characters (long contents: the order of their openings).
+    """
+    text = unicodedata.normalize("NFC", value or "").strip()
+    if length is not None:
+        text = text[:length]
+    return _encode(sort_key(text))
+
+
+def person_collation_key(full_name: str | None) -> str:
+    """:func:`person_sort_key` as a string: tên, then đệm, then họ."""
+    return _PART_SEPARATOR.join(_encode(part) for part in person_sort_key(full_name))
+
+
+PETITION_CONTENT_KEY_LENGTH = 80  # a petition's content sorts by its opening words
+
+
+def petitioner_label(name: str, is_anonymous: bool) -> str:
+    """The name a list shows for a petitioner (and sorts by): ``Ẩn danh`` when anonymous."""
+    return name or ("Ẩn danh" if is_anonymous else "")
 
 
 # --- phrases for documents ----------------------------------------------------------------------
@@ -317,3 +375,15 @@ def short_body_name(name: str) -> str:
                     break
             return f"{short} {rest}".strip()
     return text
+
+
+def duration_phrase(days: int) -> str:
+    """How long a matter has lasted: ``12 ngày``, ``5 tháng``, ``2 năm 3 tháng`` (months of 30 days)."""
+    days = max(days, 0)
+    if days < 60:
+        return f"{days} ngày"
+    years, rest = divmod(days, 365)
+    months = rest // 30
+    if not years:
+        return f"{months} tháng"
+    return f"{years} năm {months} tháng" if months else f"{years} năm"

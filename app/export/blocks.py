@@ -57,6 +57,7 @@ class Header:
     parent: str = ""
     show_date: bool = True  # a Biên bản has no place and date in its header
     style: HeaderStyle = HeaderStyle.STATE
+    subject: str = ""  # a công văn's trích yếu ("V/v …"), under the số; a công văn has no tên loại
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,13 @@ class Title:
     kind_name: str
     summary: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """``Kính gửi: …`` of a công văn or a phiếu: one recipient on the line, several as dash lines."""
+
+    recipients: Sequence[str]
 
 
 @dataclass(frozen=True)
@@ -191,6 +199,7 @@ class LandscapeSection:
 Block = (
     Header
     | Title
+    | Addressee
     | Bases
     | Section
     | Item

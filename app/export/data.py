@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind, PetitionStatus
-from app.domain.statistics import PetitionFacts, resolved_on
+from app.domain.standing import (
+    DEFAULT_NEAR_DUE_DAYS,
+    AssignmentFacts,
+    PetitionFacts,
+    meeting_day,
+    petition_deadline,
+    resolved_on,
+)
 from app.export.blocks import HeaderStyle
 from app.export.phrases import body_name_in_text
 
@@ -152,6 +159,7 @@ class AssignmentData:
     task: str = ""
     deadline: date | None = None
     assigned_on: date | None = None
+    finished_on: date | None = None  # the unit finished its part
 
 
 @dataclass(frozen=True)
@@ -195,8 +203,11 @@ class PetitionData:
 
     @property
     def deadline(self) -> date | None:
-        deadlines = [a.deadline for a in self.assignments if a.deadline is not None]
-        return max(deadlines) if deadlines else None
+        """The petition's deadline: the earliest among its unfinished assignments."""
+        return petition_deadline(self._assignment_facts())
+
+    def _assignment_facts(self) -> tuple[AssignmentFacts, ...]:
+        return tuple(AssignmentFacts(a.deadline, a.finished_on) for a in self.assignments)
 
     @property
     def resolved_on(self) -> date | None:
@@ -212,7 +223,7 @@ class PetitionData:
     def facts(self) -> PetitionFacts:
         return PetitionFacts(
             status=self.status,
-            deadline=self.deadline,
+            assignments=self._assignment_facts(),
             resolved_on=self.resolved_on,
             field=self.field,
             field_position=self.field_position,
@@ -267,8 +278,7 @@ class DialogueData:
 
     @property
     def meeting_day(self) -> date | None:
-        moment = self.started_at or self.scheduled_at
-        return moment.date() if moment else None
+        return meeting_day(self.started_at, self.scheduled_at)
 
 
 @dataclass(frozen=True)
@@ -290,3 +300,4 @@ class ReportData:
     notice: DocumentRef | None = None  # the Thông báo kết luận it reports on
     difficulties: Sequence[str] = ()  # empty: the wording template's default
     proposals: Sequence[str] = ()
+    near_due_days: int = DEFAULT_NEAR_DUE_DAYS  # the setting, as the lists use it

@@ -32,6 +32,7 @@ from docx.shared import Mm
 
 from app.domain import text
 from app.export.blocks import (
+    Addressee,
     Align,
     Bases,
     Block,
@@ -84,6 +85,7 @@ NUMBER_SIZE = 13  # Số, ký hiệu
 NATIONAL_TITLE_SIZE = 12  # Quốc hiệu
 MOTTO_SIZE = 13  # Tiêu ngữ
 PLACE_DATE_SIZE = 14
+SUBJECT_SIZE = 12  # trích yếu of a công văn ("V/v …"), under the số
 KIND_SIZE = 14  # tên loại
 SUMMARY_SIZE = 14  # trích yếu
 SIGNATURE_SIZE = 14
@@ -523,9 +525,19 @@ class _Writer:
         below = _Fmt(align="center", before=120)
         number_p = _make_p(below, [_Run(number_line, number_size)])
         date_p = _make_p(below, [_Run(date_line, PLACE_DATE_SIZE, italic=True)])
+        bottom_left = [number_p]
+        subject = [
+            part
+            for line in _lines(block.subject)
+            for part in balance_lines(line, SUBJECT_SIZE, bold=False, width=left_inner)
+        ]
+        if subject:
+            bottom_left.append(
+                _make_p(_Fmt(align="center", before=60), [_Run("\n".join(subject), SUBJECT_SIZE)])
+            )
         table = _borderless_table(widths, HEADER_CELL_MARGIN)
         _add_row(table, widths, [top_left, top_right])
-        _add_row(table, widths, [[number_p], [date_p]])
+        _add_row(table, widths, [bottom_left, [date_p]])
         self._append(table)
 
     @staticmethod
@@ -564,6 +576,21 @@ class _Writer:
                     _Fmt(align="center", before=60, after=240), [_Run(block.note, BODY_SIZE, italic=True)]
                 )
             )
+
+    def _add_Addressee(self, block: Addressee) -> None:
+        names = [line for name in block.recipients for line in _lines(name)]
+        lead = "Kính gửi:"
+        if len(names) <= 1:
+            value = f"{lead} {names[0]}" if names else lead
+            self._append(_make_p(_Fmt(align="center", before=240, after=240), [_Run(value, BODY_SIZE)]))
+            return
+        # Several recipients: "Kính gửi:" then one dash line each, the list ending with ".".
+        indent = self.text_width // 4
+        self._append(_make_p(_Fmt(align="left", left=indent, before=240), [_Run(lead, BODY_SIZE)]))
+        lines = _punctuated(names, ".")
+        for n, line in enumerate(lines):
+            fmt = _Fmt(align="left", left=indent + twips(20), after=240 if n == len(lines) - 1 else 0)
+            self._append(_make_p(fmt, [_Run(f"- {line}", BODY_SIZE)]))
 
     def _add_Bases(self, block: Bases) -> None:
         for line in _punctuated(block.lines, "."):

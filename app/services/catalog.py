@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.rules import DEFAULT_FIELDS, DEFAULT_UNITS
-from app.domain.text import clean, search_key, sort_key
+from app.domain.text import clean, search_key
 from app.errors import InUseError, NotFoundError, ValidationError
-from app.services import audit
+from app.services import audit, search
 from app.storage.models import (
     Answer,
     Assignment,
@@ -112,6 +112,9 @@ def rename_entry(session: Session, catalogue: CatalogueName, entry_id: int, name
         raise ValidationError({"name": f"Đã có {_WHAT[catalogue]} «{other.name}»."})
     old = row.name
     row.name = cleaned
+    if catalogue == "hamlet" and old != cleaned:
+        # The thôn is part of its petitions' search key: re-key them in this same transaction.
+        search.refresh_keys_for_hamlet(session, row.id)
     audit.record(session, "update", catalogue, row.id, old=old, new=cleaned)
     return CatalogueEntry(row.id, row.name, row.active, row.position)
 
@@ -144,11 +147,6 @@ def usage_counts(session: Session, catalogue: CatalogueName, entry_id: int) -> d
         if any(block.get("unit_id") == entry_id for block in tasks or [])
     )
     return {"nhiệm vụ được giao": lead + support, "kế hoạch": plans}
-
-
-def usage_count(session: Session, catalogue: CatalogueName, entry_id: int) -> int:
-    """How many records name this entry."""
-    return sum(usage_counts(session, catalogue, entry_id).values())
 
 
 def usage_phrase(counts: dict[str, int]) -> str:
@@ -314,7 +312,3 @@ def catalogue_rows(session: Session, catalogue: CatalogueName | Literal["leader"
         CatalogueUsageRow(e.id, e.name, e.active, n, usage_phrase(usage_counts(session, catalogue, e.id)))
         for n, e in enumerate(list_entries(session, catalogue, include_inactive=True), start=1)
     ]
-
-
-def sorted_names(names: list[str]) -> list[str]:
-    return sorted(names, key=sort_key)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql import operators
 
 from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
+from app.domain.standing import dialogue_tone
 from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import InUseError, NotFoundError, ValidationError
-from app.services import audit
+from app.services import audit, settings
 from app.storage.models import Dialogue, IssuedDocument, Leader, Petition
 
 
@@ -45,6 +48,7 @@ class DialogueRow:
     petitions: int
     days_left: int | None
     notice_overdue: bool  # the 7-day notice date has passed without a TB/GM exported
+    tone: str | None = None  # app.domain.standing.dialogue_tone: "danger" | "warning" | "muted" | None
 
     @property
     def when_text(self) -> str:
@@ -53,6 +57,9 @@ class DialogueRow:
     @property
     def due_text(self) -> str:
         return due_text(self.state, self.days_left)
+
+
+DIALOGUE_SORTS = ("default", "date", "title", "state")
 
 
 def when_text(scheduled_at: datetime | None, quarter: int | None) -> str:
@@ -138,28 +145,45 @@ def notice_due_date(scheduled_at: datetime | None) -> date | None:
     return scheduled_at.date() - timedelta(days=NOTICE_DAYS_BEFORE) if scheduled_at else None
 
 
-def list_dialogues(session: Session, *, today: date | None = None) -> list[DialogueRow]:
+def list_dialogues(
+    session: Session, *, sort: str = "default", descending: bool = False, today: date | None = None
+) -> list[DialogueRow]:
+    """Every dialogue, sorted in SQL.
+
+    ``default``: newest scheduled first (undated last); ``date``: by the meeting day (the actual
+    start, else the schedule), oldest first; ``title``: Vietnamese order of the name; ``state``:
+    running, planned, closed, each newest first. ``descending`` reverses the chosen order (undated
+    dialogues stay last); ties are broken by id.
+    """
+    if sort not in DIALOGUE_SORTS:
+        raise ValueError(f"unknown dialogue sort {sort!r}")
     today = today or date.today()
+    near = settings.near_due_days(session)
     counts = dict(
         session.execute(
             select(Petition.dialogue_id, func.count())
-            .where(Petition.deleted_at.is_(None))
+            .where(Petition.deleted_at.is_(None), Petition.dialogue_id.is_not(None))
             .group_by(Petition.dialogue_id)
         ).all()
     )
-    announced = set(
-        session.scalars(
-            select(IssuedDocument.dialogue_id).where(
-                IssuedDocument.kind.in_([DocumentKind.INVITATION, DocumentKind.MEETING_NOTICE])
-            )
-        )
-    )
+    announced = _announced_ids(session)
+    moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
+    fixed: list[Any] = []
+    keys: list[Any]
+    if sort == "default":
+        fixed, keys = [Dialogue.scheduled_at.is_(None)], [Dialogue.scheduled_at.desc(), Dialogue.id.desc()]
+    elif sort == "date":
+        fixed, keys = [moment.is_(None)], [moment, Dialogue.id]
+    elif sort == "title":
+        keys = [Dialogue.title_sort, Dialogue.id]
+    else:
+        running_first = (DialogueState.IN_PROGRESS, DialogueState.PLANNED, DialogueState.CLOSED)
+        order = {state.value: n for n, state in enumerate(running_first)}
+        keys = [case(order, value=Dialogue.state, else_=len(order)), moment.desc(), Dialogue.id.desc()]
+    if descending:
+        keys = [_reversed(key) for key in keys]
+    stmt = select(Dialogue).options(selectinload(Dialogue.chair)).order_by(*fixed, *keys)
     rows = []
-    stmt = (
-        select(Dialogue)
-        .options(selectinload(Dialogue.chair))
-        .order_by(Dialogue.scheduled_at.desc().nulls_last(), Dialogue.id.desc())
-    )
     for d in session.scalars(stmt):
         days_left = (d.scheduled_at.date() - today).days if d.scheduled_at else None
         due = notice_due_date(d.scheduled_at)
@@ -178,9 +202,18 @@ def list_dialogues(session: Session, *, today: date | None = None) -> list[Dialo
                 petitions=counts.get(d.id, 0),
                 days_left=days_left,
                 notice_overdue=notice_overdue,
+                tone=dialogue_tone(d.state, days_left, notice_overdue, near),
             )
         )
     return rows
+
+
+def _reversed(key: Any) -> Any:
+    """The opposite direction of an ORDER BY key (``x DESC`` becomes ``x``)."""
+    modifier = getattr(key, "modifier", None)
+    if modifier is operators.desc_op:
+        return key.element
+    return key.desc()
 
 
 # --- dialogues of a plan: the scheduler of the Kế hoạch screen ----------------------------------
@@ -210,6 +243,7 @@ class DialogueDetail:
     petitions: int
     days_left: int | None
     notice_overdue: bool
+    tone: str | None = None  # app.domain.standing.dialogue_tone
 
     @property
     def when_text(self) -> str:
@@ -256,9 +290,14 @@ def _announced_ids(session: Session) -> set[int]:
     )
 
 
-def _detail(d: Dialogue, *, today: date, announced: set[int], petitions: int) -> DialogueDetail:
+def _detail(
+    d: Dialogue, *, today: date, announced: set[int], petitions: int, near_due_days: int
+) -> DialogueDetail:
     days_left = (d.scheduled_at.date() - today).days if d.scheduled_at else None
     due = notice_due_date(d.scheduled_at)
+    notice_overdue = bool(
+        d.state == DialogueState.PLANNED and due is not None and today > due and d.id not in announced
+    )
     return DialogueDetail(
         id=d.id,
         plan_id=d.plan_id,
@@ -279,9 +318,8 @@ def _detail(d: Dialogue, *, today: date, announced: set[int], petitions: int) ->
         state=d.state,
         petitions=petitions,
         days_left=days_left,
-        notice_overdue=bool(
-            d.state == DialogueState.PLANNED and due is not None and today > due and d.id not in announced
-        ),
+        notice_overdue=notice_overdue,
+        tone=dialogue_tone(d.state, days_left, notice_overdue, near_due_days),
     )
 
 
@@ -313,8 +351,9 @@ def plan_dialogues(session: Session, plan_id: int, *, today: date | None = None)
             return (datetime(end.year, end.month, end.day, 23, 59), d.id)
         return (datetime.max, d.id)
 
+    near = settings.near_due_days(session)
     return [
-        _detail(d, today=today, announced=announced, petitions=counts.get(d.id, 0))
+        _detail(d, today=today, announced=announced, petitions=counts.get(d.id, 0), near_due_days=near)
         for d in sorted(rows, key=key)
     ]
 
@@ -327,7 +366,13 @@ def dialogue_detail(session: Session, dialogue_id: int, *, today: date | None = 
         )
         or 0
     )
-    return _detail(d, today=today or date.today(), announced=_announced_ids(session), petitions=petitions)
+    return _detail(
+        d,
+        today=today or date.today(),
+        announced=_announced_ids(session),
+        petitions=petitions,
+        near_due_days=settings.near_due_days(session),
+    )
 
 
 def update_dialogue(session: Session, dialogue_id: int, data: DialogueInput) -> None:

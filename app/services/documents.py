@@ -13,12 +13,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text
 from app.domain.rules import DocumentKind
+from app.domain.standing import meeting_day
 from app.errors import NotFoundError, ValidationError
 from app.export.blocks import DocumentBlocks, HeaderStyle
 from app.export.data import (
@@ -48,6 +50,7 @@ from app.export.documents import (
 )
 from app.export.errors import DuplicateNumberError
 from app.export.layout import render
+from app.services import settings
 from app.storage.database import Database
 from app.storage.models import (
     Answer,
@@ -92,6 +95,16 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
         name=plan.signer_name or org.signer_name,
         authority=plan.signing_authority if plan.signing_authority is not None else org.signing_authority,
     )
+    number, issued_on = plan.number, plan.issued_on
+    if number is None:
+        # Numbered when it was exported for signing: the record of that export holds the số.
+        issued = session.scalars(
+            select(IssuedDocument)
+            .where(IssuedDocument.plan_id == plan.id, IssuedDocument.number.is_not(None))
+            .order_by(IssuedDocument.id.desc())
+        ).first()
+        if issued is not None:
+            number, issued_on = issued.number, issued_on or issued.issued_on
     tasks = tuple(
         PlanTask(str(t.get("unit", "")), _strings(t.get("tasks")))
         for t in plan.tasks or ()
@@ -113,9 +126,9 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
         tasks_intro=plan.tasks_intro,
         tasks=tasks,
         recipients=_strings(plan.recipients),
-        number=plan.number,
+        number=number,
         symbol=plan.symbol,
-        issued_on=plan.issued_on,
+        issued_on=issued_on,
         signer=signer,
     )
 
@@ -137,6 +150,7 @@ def _assignment_data(assignment: Assignment) -> AssignmentData:
         task=assignment.task,
         deadline=assignment.deadline,
         assigned_on=assignment.assigned_on,
+        finished_on=assignment.finished_on,
     )
 
 
@@ -144,7 +158,7 @@ def petition_data(petition: Petition) -> PetitionData:
     return PetitionData(
         content=petition.content,
         petitioner_name=petition.petitioner_name,
-        hamlet=petition.hamlet.name if petition.hamlet else "",
+        hamlet=petition.hamlet.name if petition.hamlet else petition.hamlet_text,
         phone=petition.petitioner_phone,
         address=petition.petitioner_address,
         petitioner_org=petition.petitioner_org,
@@ -172,9 +186,9 @@ def _leader(leader: Leader | None) -> LeaderData | None:
 
 
 def _dialogue_year(dialogue: Dialogue) -> int:
-    moment = dialogue.started_at or dialogue.scheduled_at
-    if moment is not None:
-        return moment.year
+    held = meeting_day(dialogue.started_at, dialogue.scheduled_at)
+    if held is not None:
+        return held.year
     if dialogue.plan is not None:
         return dialogue.plan.year
     return date.today().year
@@ -270,7 +284,12 @@ def load_report_data(session: Session, dialogue_id: int, *, today: date | None =
     dialogue = load_dialogue_data(session, dialogue_id)
     notice = latest_issued(session, DocumentKind.CONCLUSION_NOTICE, dialogue_id)
     ref = DocumentRef(notice.number, notice.symbol, notice.issued_on) if notice else None
-    return ReportData(dialogue=dialogue, today=today or date.today(), notice=ref)
+    return ReportData(
+        dialogue=dialogue,
+        today=today or date.today(),
+        notice=ref,
+        near_due_days=settings.near_due_days(session),
+    )
 
 
 # --- building and exporting ------------------------------------------------------------------------
@@ -364,8 +383,7 @@ def suggested_file_name(
         dialogue = session.get(Dialogue, ident)
         if dialogue is None:
             raise NotFoundError("hội nghị", ident)
-        moment = dialogue.started_at or dialogue.scheduled_at
-        day = moment.date() if moment else None
+        day = meeting_day(dialogue.started_at, dialogue.scheduled_at)
     return default_file_name(kind, day, public=public)
 
 
@@ -430,9 +448,7 @@ def _record_number(
     record.public_version = public
     if not holders:
         session.add(record)
-    if plan is not None:
-        plan.number = number
-        plan.issued_on = issued_on
+    # The plan itself is not touched: an export changes no data but this record of it.
     session.flush()
 
 
@@ -467,6 +483,18 @@ def export_document(
     kind: DocumentKind | str,
     ident: int,
     out: Path,
+    **options: Any,
+) -> Path:
+    """Write one document to ``out`` (.docx) in its own transaction; see ``write_document``."""
+    with db.transaction() as session:
+        return write_document(session, kind, ident, out, **options)
+
+
+def write_document(
+    session: Session,
+    kind: DocumentKind | str,
+    ident: int,
+    out: Path,
     *,
     public: bool = False,
     number: int | None = None,
@@ -475,39 +503,38 @@ def export_document(
     today: date | None = None,
     appendix: bool = True,
 ) -> Path:
-    """Write one document to ``out`` (.docx) and return the path.
+    """Write one document to ``out`` (.docx) within ``session``'s unit of work; return the path.
 
     ``ident`` is the plan id for a Kế hoạch and the dialogue id for the other kinds. With a
     ``number`` the export is recorded (and a plan's số and date saved); a duplicate số raises
     :class:`DuplicateNumberError` and nothing is written. Wording templates are checked before
-    the file is opened, so a broken template never leaves a file behind either.
+    the file is opened, so a broken template never leaves a file behind either. If the unit of
+    work is rolled back after the file was written (its số could not be recorded), the file is
+    removed: no paper carries a số the database does not know.
     """
     kind = as_kind(kind)
     out = Path(out)
-    written = False
-    try:
-        with db.transaction() as session:
-            content = build_document(
-                session,
-                kind,
-                ident,
-                public=public,
-                number=number,
-                issued_on=issued_on,
-                signer=signer,
-                today=today,
-                appendix=appendix,
-            )
-            if number is not None:
-                _record_number(session, kind, ident, number, issued_on, out, public)
-            else:
-                _record_unnumbered(session, kind, ident, issued_on, out, public)
-            render(content, out)
-            written = True
-    except Exception:
-        if written:
-            # The file was written but its số could not be recorded: do not leave it behind.
-            with contextlib.suppress(OSError):
-                out.unlink()
-        raise
+    content = build_document(
+        session,
+        kind,
+        ident,
+        public=public,
+        number=number,
+        issued_on=issued_on,
+        signer=signer,
+        today=today,
+        appendix=appendix,
+    )
+    if number is not None:
+        _record_number(session, kind, ident, number, issued_on, out, public)
+    else:
+        _record_unnumbered(session, kind, ident, issued_on, out, public)
+    session.flush()  # a duplicate số fails here, before any file exists
+    render(content, out)
+
+    def remove_file(_session: Session) -> None:
+        with contextlib.suppress(OSError):
+            out.unlink()
+
+    event.listen(session, "after_rollback", remove_file, once=True)
     return out

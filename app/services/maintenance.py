@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import __version__, paths
-from app.storage.migrate import head_revision, schema_status
+from app.storage.migrate import head_revision
+from app.storage.probe import FileKind, probe_file, read_only_connection
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,21 @@ class CheckReport:
     schema_revision: str | None
     head_revision: str
     counts: dict[str, int] = field(default_factory=dict)
+    problem: str = ""  # the file could not be checked at all: missing, empty, not ours
 
     @property
     def ok(self) -> bool:
         return (
-            self.integrity == "ok" and self.foreign_keys == 0 and self.schema_revision == self.head_revision
+            not self.problem
+            and self.integrity == "ok"
+            and self.foreign_keys == 0
+            and self.schema_revision == self.head_revision
         )
 
     def lines(self) -> list[str]:
         state = "tốt" if self.ok else "CÓ VẤN ĐỀ"
+        if self.problem:
+            return [f"Tệp dữ liệu: {self.path}", f"Vấn đề: {self.problem}", f"Kết luận: {state}"]
         out = [
             f"Tệp dữ liệu: {self.path}",
             f"Toàn vẹn (integrity_check): {self.integrity}",
@@ -43,33 +50,54 @@ class CheckReport:
 COUNTED_TABLES = ("organization", "plan", "dialogue", "petition", "answer", "assignment", "minute_entry")
 
 
-def check_database(db_path: Path) -> CheckReport:
-    """Read-only check: opens the file without migrating or writing anything.
+def _problem(db_path: Path, head: str, finding: str) -> CheckReport:
+    return CheckReport(
+        path=db_path,
+        integrity="chưa kiểm tra",
+        foreign_keys=0,
+        schema_revision=None,
+        head_revision=head,
+        problem=finding,
+    )
 
-    A damaged file is a finding, not a crash: whatever SQLite says becomes the report.
+
+def check_database(db_path: Path) -> CheckReport:
+    """Read-only check: every input is left byte-identical, and no file is created beside it.
+
+    The file is classified by its first bytes before anything opens it (missing, 0 bytes, not
+    SQLite); an SQLite file is read through a ``mode=ro`` URI (``immutable`` for a WAL database
+    that nobody has open, so no ``-wal``/``-shm`` appear), never with the program's PRAGMAs. A
+    damaged or foreign file is a finding, not a crash.
     """
     head = head_revision()
-    try:
-        current = schema_status(db_path).current
-    except Exception as exc:  # a malformed file fails already when reading its schema
-        return CheckReport(
-            path=db_path,
-            integrity=f"lỗi đọc tệp: {exc}",
-            foreign_keys=0,
-            schema_revision=None,
-            head_revision=head,
-        )
-    uri = f"file:{db_path.as_posix()}?mode=ro"
+    probe = probe_file(db_path)
+    if probe.kind is FileKind.MISSING:
+        return _problem(db_path, head, "không tìm thấy tệp")
+    if probe.kind is FileKind.DIRECTORY:
+        return _problem(db_path, head, "đường dẫn là một thư mục, không phải tệp dữ liệu")
+    if probe.kind is FileKind.EMPTY:
+        return _problem(db_path, head, "tệp rỗng (0 byte), không phải tệp dữ liệu")
+    if probe.kind is FileKind.NOT_SQLITE:
+        return _problem(db_path, head, "không phải tệp SQLite (có thể là văn bản hoặc tệp khác)")
     counts: dict[str, int] = {}
     broken = 0
+    current: str | None = None
     try:
-        connection = sqlite3.connect(uri, uri=True)
+        connection = read_only_connection(probe)
         try:
-            rows = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchmany(10)]
-            broken = len(connection.execute("PRAGMA foreign_key_check").fetchall())
             tables = {
                 row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
+            if "alembic_version" not in tables:
+                return _problem(
+                    db_path,
+                    head,
+                    "tệp SQLite của chương trình khác, không phải tệp dữ liệu Đối thoại với Nhân dân",
+                )
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            current = row[0] if row else None
+            rows = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchmany(10)]
+            broken = len(connection.execute("PRAGMA foreign_key_check").fetchall())
             for table in COUNTED_TABLES:
                 if table in tables:
                     counts[table] = connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
@@ -98,6 +126,17 @@ def _distribution_version(name: str) -> str:
         return "?"
 
 
+def _described(path: Path) -> str:
+    kind = probe_file(path).kind
+    notes = {
+        FileKind.MISSING: " (không tồn tại)",
+        FileKind.EMPTY: " (tệp rỗng, 0 byte)",
+        FileKind.NOT_SQLITE: " (không phải tệp SQLite)",
+        FileKind.DIRECTORY: " (là một thư mục)",
+    }
+    return f"{path}{notes.get(kind, '')}"
+
+
 def info_lines(db_path: Path | None = None) -> list[str]:
     """Paths and versions, for `doithoai info` and the About box."""
     import sqlalchemy
@@ -111,7 +150,7 @@ def info_lines(db_path: Path | None = None) -> list[str]:
         f"SQLite {sqlite3.sqlite_version}, SQLAlchemy {sqlalchemy.__version__}, Alembic {alembic_version}",
         f"python-docx {docx_version}, PySide6 {qt_version}",
         f"Thư mục dữ liệu: {paths.data_dir()}",
-        f"Tệp dữ liệu: {db_path or paths.default_db_path()}",
+        f"Tệp dữ liệu: {_described(db_path or paths.default_db_path())}",
         f"Sao lưu: {paths.backups_dir()}",
         f"Nhật ký: {paths.logs_dir()}",
         f"Tài nguyên: {paths.resource_path()}",

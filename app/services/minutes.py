@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.rules import (
@@ -21,14 +21,13 @@ from app.domain.rules import (
     PetitionKind,
     PetitionSource,
     PetitionStatus,
-    deadline_state,
 )
-from app.domain.text import clean, person_sort_key, search_words, short_date
+from app.domain.standing import Standing, meeting_day
+from app.domain.text import clean, days_phrase, petitioner_label, search_words, short_date
 from app.errors import AppError, NotFoundError, ValidationError
-from app.services import audit, catalog, petitions, settings
+from app.services import audit, catalog, petitions, search, settings
 from app.storage.models import (
     Answer,
-    Assignment,
     Attendee,
     Conclusion,
     Dialogue,
@@ -89,6 +88,12 @@ class LiveDialogue:
     conclusions: list[str]
     default_deadline: date
 
+    @property
+    def meeting_day(self) -> date | None:
+        """The day answers' deadlines count from: the real start once held, else the planned day."""
+        moment = self.started_at or self.scheduled_at
+        return moment.date() if moment else None
+
 
 @dataclass(frozen=True)
 class SimilarPetition:
@@ -102,12 +107,14 @@ class SimilarPetition:
     status: PetitionStatus
     deadline: date | None
     status_text: str  # "đang giải quyết, quá hạn 12 ngày"
+    standing: Standing = Standing.PENDING
+    tone: str | None = None
 
 
 @dataclass
 class OpinionInput:
     petitioner_name: str = ""
-    hamlet: str = ""  # a name: unknown thôn are added to the catalogue on the fly
+    hamlet: str = ""  # a name: an unknown thôn joins Danh mục only at finish_opinion
     field_id: int | None = None
     kind: PetitionKind = PetitionKind.PROPOSAL
     content: str = ""
@@ -161,6 +168,11 @@ def end_dialogue(
     if dialogue.state != DialogueState.IN_PROGRESS:
         raise AppError(f"dialogue {dialogue_id} is not running", "Hội nghị chưa bắt đầu hoặc đã kết thúc.")
     when = now or datetime.now().replace(microsecond=0)
+    # The meeting is over, so is every opinion: typed thôn join Danh mục now at the latest.
+    for (petition_id,) in session.execute(
+        select(Petition.id).where(Petition.dialogue_id == dialogue.id, Petition.hamlet_text != "")
+    ).all():
+        finish_opinion(session, petition_id)
     save_conclusions(session, dialogue.id, items)
     if items:
         chair = dialogue.chair
@@ -307,10 +319,16 @@ def restore_entry(session: Session, entry_id: int) -> None:
 # --- opinions --------------------------------------------------------------------------------
 
 
-def _hamlet_id(session: Session, name: str) -> int | None:
-    if not clean(name):
-        return None
-    return catalog.add_entry(session, "hamlet", name).id  # finds an existing one, accents ignored
+def _resolve_hamlet(session: Session, name: str) -> tuple[int | None, str]:
+    """(Danh mục id, typed text) for a thôn typed live: a known name (accents ignored) links at
+    once; an unknown one stays typed text, so autosaving "Thôn N", "Thôn Nộ"… adds nothing."""
+    cleaned = clean(name)
+    if not cleaned:
+        return None, ""
+    known = catalog.find_entry(session, "hamlet", cleaned)
+    if known is not None:
+        return known.id, ""
+    return None, cleaned
 
 
 def record_opinion(
@@ -321,7 +339,7 @@ def record_opinion(
     Returns (petition id, minute entry id). Content may still be empty: it is typed live.
     """
     _dialogue(session, dialogue_id)
-    hamlet_id = _hamlet_id(session, data.hamlet)
+    hamlet_id, hamlet_text = _resolve_hamlet(session, data.hamlet)
     name = clean(data.petitioner_name)
     position = (
         session.scalar(select(func.max(Petition.position)).where(Petition.dialogue_id == dialogue_id)) or 0
@@ -335,12 +353,13 @@ def record_opinion(
         petitioner_name=name,
         is_anonymous=data.is_anonymous or not name,
         hamlet_id=hamlet_id,
+        hamlet_text=hamlet_text,
         field_id=data.field_id,
         content=clean(data.content),
         status=PetitionStatus.NEW,
         received_on=(at or datetime.now()).date(),
-        search_key=petitions.petition_search_key(name, clean(data.hamlet), data.content),
     )
+    search.refresh_petition_key(session, petition)
     session.add(petition)
     session.flush()
     entry_id = add_entry(
@@ -369,13 +388,11 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     hamlet_name = clean(data.hamlet)
     petition.petitioner_name = clean(data.petitioner_name)
     petition.is_anonymous = data.is_anonymous or not petition.petitioner_name
-    petition.hamlet_id = _hamlet_id(session, hamlet_name)
+    petition.hamlet_id, petition.hamlet_text = _resolve_hamlet(session, hamlet_name)
     petition.field_id = data.field_id
     petition.kind = data.kind
     petition.content = clean(data.content)
-    petition.search_key = petitions.petition_search_key(
-        petition.petitioner_name, hamlet_name, petition.content
-    )
+    search.refresh_petition_key(session, petition)
     entry = session.scalars(
         select(MinuteEntry).where(
             MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
@@ -384,6 +401,28 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     if entry is not None:
         entry.speaker = _speaker_label(petition.petitioner_name, hamlet_name)
         entry.content = petition.content
+
+
+def finish_opinion(session: Session, petition_id: int) -> int | None:
+    """The secretary leaves the speaker: a thôn typed but not in Danh mục becomes an entry now.
+
+    Returns the id of the Danh mục entry this created, or ``None`` when nothing was added (no
+    thôn, a known one, or one another opinion added meanwhile, which is linked instead). The
+    search key follows in the same transaction.
+    """
+    petition = session.get(Petition, petition_id)
+    if petition is None:
+        raise NotFoundError("ý kiến", petition_id)
+    typed = clean(petition.hamlet_text)
+    if petition.hamlet_id is not None or not typed:
+        petition.hamlet_text = "" if petition.hamlet_id is not None else petition.hamlet_text
+        return None
+    existing = catalog.find_entry(session, "hamlet", typed)
+    entry = catalog.add_entry(session, "hamlet", typed)  # finds an existing one, accents ignored
+    petition.hamlet_id = entry.id
+    petition.hamlet_text = ""
+    search.refresh_petition_key(session, petition)
+    return entry.id if existing is None else None
 
 
 def tick_collected(session: Session, petition_id: int, dialogue_id: int, at: datetime | None = None) -> int:
@@ -401,7 +440,7 @@ def tick_collected(session: Session, petition_id: int, dialogue_id: int, at: dat
             return existing
     petition.raised_at_meeting = True
     petition.dialogue_id = dialogue_id
-    hamlet = petition.hamlet.name if petition.hamlet else ""
+    hamlet = search.petition_hamlet_name(session, petition)
     entry_id = add_entry(
         session,
         dialogue_id,
@@ -450,8 +489,8 @@ def answer(session: Session, data: AnswerInput) -> int:
     if petition is None or petition.dialogue is None:
         raise NotFoundError("ý kiến", data.petition_id)
     dialogue = petition.dialogue
-    meeting_day = (dialogue.started_at or dialogue.scheduled_at or datetime.now()).date()
-    problems = validate_answer(data, meeting_day)
+    held = meeting_day(dialogue.started_at, dialogue.scheduled_at) or date.today()
+    problems = validate_answer(data, held)
     if problems:
         raise ValidationError(problems)
     at = data.at or datetime.now().replace(microsecond=0)
@@ -466,7 +505,7 @@ def answer(session: Session, data: AnswerInput) -> int:
             supporting_unit_ids=data.supporting_unit_ids,
             deadline=data.deadline,
             task=data.content,
-            assigned_on=meeting_day,
+            assigned_on=held,
         )
     elif data.outcome == AnswerOutcome.FORWARDED:
         petitions.forward(session, petition.id, data.forwarded_to)
@@ -484,17 +523,18 @@ def answer(session: Session, data: AnswerInput) -> int:
 
 
 def default_deadline(session: Session, meeting_day: date) -> date:
-    return meeting_day + timedelta(days=int(settings.get_setting(session, "default_deadline_days")))
+    """The deadline proposed at the meeting: the default rule of Cài đặt on the office calendar."""
+    return settings.deadline_for(session, meeting_day, None)
 
 
 # --- reading the live state ---------------------------------------------------------------
 
 
-def _opinion_row(petition: Petition) -> OpinionRow:
+def _opinion_row(petition: Petition, answers: int) -> OpinionRow:
     return OpinionRow(
         id=petition.id,
-        petitioner=petition.petitioner_name or ("Ẩn danh" if petition.is_anonymous else ""),
-        hamlet=petition.hamlet.name if petition.hamlet else "",
+        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous),
+        hamlet=petition.hamlet.name if petition.hamlet else petition.hamlet_text,
         field=petition.field.name if petition.field else "",
         field_id=petition.field_id,
         hamlet_id=petition.hamlet_id,
@@ -503,24 +543,51 @@ def _opinion_row(petition: Petition) -> OpinionRow:
         status=petition.status,
         source=petition.source,
         raised_at_meeting=petition.raised_at_meeting,
-        answers=len(petition.answers),
+        answers=answers,
     )
 
 
 def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
-    dialogue = _dialogue(session, dialogue_id)
-    entries = session.scalars(
-        select(MinuteEntry)
+    """Everything the live window shows, in one small set of queries (one per table read)."""
+    dialogue = session.scalars(
+        select(Dialogue)
+        .where(Dialogue.id == dialogue_id)
+        .options(
+            selectinload(Dialogue.chair),
+            selectinload(Dialogue.attendees),
+            selectinload(Dialogue.conclusions),
+        )
+    ).one_or_none()
+    if dialogue is None:
+        raise NotFoundError("hội nghị", dialogue_id)
+    entries = session.execute(
+        select(
+            MinuteEntry.id,
+            MinuteEntry.position,
+            MinuteEntry.at,
+            MinuteEntry.kind,
+            MinuteEntry.speaker,
+            MinuteEntry.content,
+            MinuteEntry.petition_id,
+        )
         .where(MinuteEntry.dialogue_id == dialogue_id, MinuteEntry.deleted_at.is_(None))
         .order_by(MinuteEntry.position)
     ).all()
+    answer_counts = dict(
+        session.execute(
+            select(Answer.petition_id, func.count())
+            .join(Petition, Petition.id == Answer.petition_id)
+            .where(Petition.dialogue_id == dialogue_id)
+            .group_by(Answer.petition_id)
+        ).all()
+    )
     items = session.scalars(
         select(Petition)
         .where(Petition.dialogue_id == dialogue_id, Petition.deleted_at.is_(None))
-        .options(selectinload(Petition.hamlet), selectinload(Petition.field), selectinload(Petition.answers))
+        .options(selectinload(Petition.hamlet), selectinload(Petition.field))
         .order_by(Petition.position, Petition.id)
     ).all()
-    day = (dialogue.started_at or dialogue.scheduled_at or datetime.now()).date()
+    day = meeting_day(dialogue.started_at, dialogue.scheduled_at) or date.today()
     return LiveDialogue(
         id=dialogue.id,
         title=dialogue.title,
@@ -537,34 +604,39 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
             "citizens": dialogue.citizens_count,
         },
         attendees=[(a.full_name, a.title) for a in dialogue.attendees],
-        entries=[
-            EntryRow(e.id, e.position, e.at, e.kind, e.speaker, e.content, e.petition_id) for e in entries
-        ],
-        opinions=[_opinion_row(p) for p in items if p.raised_at_meeting],
-        collected=[_opinion_row(p) for p in items if not p.raised_at_meeting],
+        entries=[EntryRow(*row) for row in entries],
+        opinions=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if p.raised_at_meeting],
+        collected=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if not p.raised_at_meeting],
         conclusions=[c.content for c in dialogue.conclusions],
         default_deadline=default_deadline(session, day),
     )
 
 
-def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:
-    """(name, thôn) of people who spoke before, for autocompletion; sorted by tên.
+KNOWN_SPEAKERS_SCAN = 4  # petitions read per speaker wanted: people speak up more than once
 
-    The most recent ``limit`` speakers only: the people of this commune who speak up again,
-    without sorting a hundred thousand names every time the live screen opens.
+
+def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:
+    """(name, thôn) of people who spoke recently, for autocompletion; sorted by tên.
+
+    Reads only the newest ``limit × KNOWN_SPEAKERS_SCAN`` petitions (a backward walk of the
+    primary key, stopping early) instead of grouping the whole history; names sort by their
+    stored collation key, so no Vietnamese key is computed here.
     """
-    latest = func.max(Petition.id)
     rows = session.execute(
-        select(Petition.petitioner_name, Hamlet.name, latest)
-        .outerjoin(Hamlet, Petition.hamlet_id == Hamlet.id)
+        select(Petition.petitioner_name, Petition.hamlet_id, Petition.hamlet_text, Petition.petitioner_sort)
         .where(Petition.petitioner_name != "", Petition.deleted_at.is_(None))
-        .group_by(Petition.petitioner_name, Hamlet.name)
-        .order_by(latest.desc())
-        .limit(limit)
+        .order_by(Petition.id.desc())
+        .limit(limit * KNOWN_SPEAKERS_SCAN)
     ).all()
-    return sorted(
-        {(name, hamlet or "") for name, hamlet, _latest in rows}, key=lambda r: person_sort_key(r[0])
-    )
+    hamlets = dict(session.execute(select(Hamlet.id, Hamlet.name)).all())
+    seen: dict[tuple[str, str], str] = {}
+    for name, hamlet_id, typed, key in rows:
+        pair = (name, hamlets.get(hamlet_id, "") if hamlet_id is not None else typed or "")
+        if pair not in seen:
+            if len(seen) >= limit:
+                break
+            seen[pair] = key
+    return sorted(seen, key=lambda pair: (seen[pair], pair[1]))
 
 
 def similar_petitions(
@@ -577,73 +649,64 @@ def similar_petitions(
 ) -> list[SimilarPetition]:
     """Petitions from earlier dialogues that look like ``content``, best first.
 
-    The folded key (no tones, đ→d) goes through FTS5: any of the meaningful words may match and
-    bm25 ranks those sharing the most. Too few words, no suggestion: noise would distract.
+    The folded key (no tones, đ→d) goes through the search module: any of the meaningful words
+    may match and bm25 ranks those sharing the most. Too few words, no suggestion: noise would
+    distract. Deadline and standing come from the same mapping as every petition list.
     """
     words = [w for w in search_words(content) if len(w) >= 2 and w not in _STOP_WORDS]
     if len(words) < 3:
         return []
-    query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-    rows = session.execute(
-        text(
-            "SELECT rowid, bm25(petition_fts) AS score FROM petition_fts WHERE petition_fts MATCH :q "
-            "ORDER BY score LIMIT 40"
-        ),
-        {"q": query},
-    ).all()
-    if not rows:
+    expression = search.any_word_expression(words)
+    if expression is None:
+        return []
+    ranked = search.ranked_ids(session, expression, limit=40)
+    if not ranked:
         return []
     wanted = set(words)
-    candidates = session.scalars(
-        select(Petition)
-        .where(Petition.id.in_([r[0] for r in rows]), Petition.deleted_at.is_(None))
-        .options(
-            selectinload(Petition.dialogue),
-            selectinload(Petition.hamlet),
-            selectinload(Petition.answers),
-            selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
+    candidates = session.execute(
+        select(Petition.id, Petition.dialogue_id, Petition.content).where(
+            Petition.id.in_([ident for ident, _score in ranked]), Petition.deleted_at.is_(None)
         )
     ).all()
-    by_id = {p.id: p for p in candidates}
-    today = today or date.today()
-    found: list[SimilarPetition] = []
-    for petition_id, _score in rows:
-        petition = by_id.get(petition_id)
-        if petition is None or (
-            exclude_dialogue_id is not None and petition.dialogue_id == exclude_dialogue_id
-        ):
+    by_id = {ident: (dialogue_id, text) for ident, dialogue_id, text in candidates}
+    chosen: list[int] = []
+    for petition_id, _score in ranked:
+        if petition_id not in by_id:
             continue
-        overlap = wanted & set(search_words(petition.content))
+        dialogue_id, text = by_id[petition_id]
+        if exclude_dialogue_id is not None and dialogue_id == exclude_dialogue_id:
+            continue
+        overlap = wanted & set(search_words(text))
         # At least three shared words and a third of what is typed: "đường" alone is no match.
         if len(overlap) < 3 or len(overlap) * 3 < len(wanted):
             continue
-        found.append(_similar(petition, today))
-        if len(found) >= limit:
+        chosen.append(petition_id)
+        if len(chosen) >= limit:
             break
-    return found
+    rows = petitions.petition_rows(session, chosen, today=today)
+    received = dict(
+        session.execute(select(Petition.id, Petition.received_on).where(Petition.id.in_(chosen))).all()
+    )
+    return [_similar(row, received.get(row.id)) for row in rows]
 
 
-def _similar(petition: Petition, today: date) -> SimilarPetition:
-    assignment = petition.assignments[-1] if petition.assignments else None
-    deadline = assignment.deadline if assignment else None
-    status_text = petition.status.label
-    state = deadline_state(deadline, today)
-    if state is not None and petition.status.is_open:
-        status_text += f", {state.phrase}"
-    first_answer: Answer | None = petition.answers[0] if petition.answers else None
-    dialogue = petition.dialogue
-    held = (dialogue.started_at or dialogue.scheduled_at) if dialogue else None
+def _similar(row: petitions.PetitionRow, received_on: date | None) -> SimilarPetition:
+    status_text = row.status.label
+    if row.days_left is not None:
+        status_text += f", {days_phrase(row.days_left)}"
     return SimilarPetition(
-        id=petition.id,
-        dialogue_date=held.date() if held else petition.received_on,
-        petitioner=petition.petitioner_name,
-        hamlet=petition.hamlet.name if petition.hamlet else "",
-        content=petition.content,
-        answer=first_answer.content if first_answer else "",
-        unit=assignment.lead_unit.name if assignment else "",
-        status=petition.status,
-        deadline=deadline,
+        id=row.id,
+        dialogue_date=row.dialogue_date or received_on,
+        petitioner=row.petitioner if row.petitioner != "Ẩn danh" else "",
+        hamlet=row.hamlet,
+        content=row.content,
+        answer=row.answers[0] if row.answers else "",
+        unit=row.lead_unit,
+        status=row.status,
+        deadline=row.deadline,
         status_text=status_text,
+        standing=row.standing,
+        tone=row.tone,
     )
 
 
@@ -693,3 +756,26 @@ _STOP_WORDS = frozenset(
         "chi",
     ]
 )
+
+
+@dataclass(frozen=True)
+class LiveCatalogues:
+    """What the live editors offer to pick from, read in one go when the window opens."""
+
+    fields: list[catalog.CatalogueEntry]
+    hamlets: list[catalog.CatalogueEntry]
+    units: list[catalog.CatalogueEntry]
+    leaders: list[catalog.LeaderEntry]
+    speakers: list[tuple[str, str]]
+    speaker_seconds: int
+
+
+def live_catalogues(session: Session) -> LiveCatalogues:
+    return LiveCatalogues(
+        fields=catalog.list_entries(session, "field"),
+        hamlets=catalog.list_entries(session, "hamlet"),
+        units=catalog.list_entries(session, "unit"),
+        leaders=catalog.list_leaders(session),
+        speakers=known_speakers(session),
+        speaker_seconds=int(settings.get_setting(session, "speaker_seconds")),
+    )

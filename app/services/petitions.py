@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.rules import (
@@ -15,11 +16,19 @@ from app.domain.rules import (
     PetitionKind,
     PetitionSource,
     PetitionStatus,
-    deadline_state,
 )
-from app.domain.text import clean, search_key, search_words, short_date
+from app.domain.standing import (
+    AssignmentFacts,
+    PetitionFacts,
+    Standing,
+    meeting_day,
+    petition_standing,
+    resolved_on,
+)
+from app.domain.text import clean, petitioner_label, short_date
 from app.errors import NotFoundError, ValidationError
-from app.services import audit
+from app.services import audit, search, settings
+from app.services.search import petition_search_key
 from app.storage.models import (
     Answer,
     Assignment,
@@ -31,6 +40,10 @@ from app.storage.models import (
     ResolutionUpdate,
     Unit,
 )
+
+__all__ = ["petition_search_key"]  # re-exported: the key itself lives in app.services.search
+
+OPEN_STATUSES = tuple(status for status in PetitionStatus if status.is_open)
 
 
 @dataclass
@@ -52,11 +65,15 @@ class PetitionInput:
 
 @dataclass(frozen=True)
 class PetitionRow:
-    """One line of the petition lists and of the follow-up screen."""
+    """One line of the petition lists and of the follow-up screen (plain data).
+
+    ``deadline`` is the petition's deadline (the earliest among its unfinished assignments);
+    ``days_left``, the phrase in ``deadline_text`` and the tone exist only while it runs.
+    """
 
     id: int
     dialogue_id: int | None
-    dialogue_date: date | None
+    dialogue_date: date | None  # the meeting day
     petitioner: str
     hamlet: str
     field: str
@@ -68,18 +85,13 @@ class PetitionRow:
     days_left: int | None
     source: PetitionSource = PetitionSource.AT_MEETING
     answers: tuple[str, ...] = ()
-
-    @property
-    def deadline_text(self) -> str:
-        return short_date(self.deadline)
+    standing: Standing = Standing.PENDING
+    tone: str | None = None  # "danger" | "warning" | "ok" | "muted" | None
+    deadline_text: str = ""  # "05/3/2026 (còn 3 ngày)"
 
     @property
     def overdue(self) -> bool:
-        return self.status.is_open and self.days_left is not None and self.days_left < 0
-
-
-def petition_search_key(petitioner_name: str, hamlet: str, content: str) -> str:
-    return search_key(f"{petitioner_name} {hamlet} {content}")
+        return self.standing is Standing.OVERDUE
 
 
 def validate_petition(data: PetitionInput) -> dict[str, str]:
@@ -95,7 +107,6 @@ def create_petition(session: Session, data: PetitionInput) -> int:
     problems = validate_petition(data)
     if problems:
         raise ValidationError(problems)
-    hamlet_name = _hamlet_name(session, data.hamlet_id)
     position = 0
     if data.dialogue_id is not None:
         position = (
@@ -121,19 +132,36 @@ def create_petition(session: Session, data: PetitionInput) -> int:
         field_id=data.field_id,
         content=clean(data.content),
         status=PetitionStatus.NEW,
-        search_key=petition_search_key(data.petitioner_name, hamlet_name, data.content),
     )
+    search.refresh_petition_key(session, row)
     session.add(row)
     session.flush()
     audit.record(session, "create", "petition", row.id)
     return row.id
 
 
-def _hamlet_name(session: Session, hamlet_id: int | None) -> str:
-    if hamlet_id is None:
-        return ""
-    hamlet = session.get(Hamlet, hamlet_id)
-    return hamlet.name if hamlet else ""
+def update_petition(session: Session, petition_id: int, data: PetitionInput) -> None:
+    """Correct what was recorded about a petition; its search key follows in the same transaction."""
+    problems = validate_petition(data)
+    if problems:
+        raise ValidationError(problems)
+    row = _petition(session, petition_id)
+    row.source = data.source
+    row.kind = data.kind
+    row.received_on = data.received_on
+    row.petitioner_name = clean(data.petitioner_name)
+    row.petitioner_phone = clean(data.petitioner_phone)
+    row.petitioner_address = clean(data.petitioner_address)
+    row.petitioner_org = clean(data.petitioner_org)
+    row.is_group = data.is_group
+    row.is_anonymous = data.is_anonymous
+    if data.hamlet_id != row.hamlet_id:
+        row.hamlet_id = data.hamlet_id
+        row.hamlet_text = ""
+    row.field_id = data.field_id
+    row.content = clean(data.content)
+    search.refresh_petition_key(session, row)
+    audit.record(session, "update", "petition", row.id)
 
 
 def add_answer(
@@ -178,14 +206,11 @@ def assign(
     problems = {}
     if session.get(Unit, lead_unit_id) is None:
         problems["lead_unit_id"] = "Hãy chọn đơn vị chủ trì giải quyết."
-    meeting_day = (
-        petition.dialogue.scheduled_at.date()
-        if petition.dialogue and petition.dialogue.scheduled_at
-        else None
-    )
-    if meeting_day and deadline < meeting_day:
+    dialogue = petition.dialogue
+    held = meeting_day(dialogue.started_at, dialogue.scheduled_at) if dialogue else None
+    if held and deadline < held:
         problems["deadline"] = (
-            f"Thời hạn ({short_date(deadline)}) không thể trước ngày hội nghị ({short_date(meeting_day)})."
+            f"Thời hạn ({short_date(deadline)}) không thể trước ngày hội nghị ({short_date(held)})."
         )
     if problems:
         raise ValidationError(problems)
@@ -194,7 +219,7 @@ def assign(
         lead_unit_id=lead_unit_id,
         task=clean(task),
         deadline=deadline,
-        assigned_on=assigned_on or meeting_day,
+        assigned_on=assigned_on or held,
         supporting_units=[unit for unit_id in supporting_unit_ids if (unit := session.get(Unit, unit_id))],
     )
     session.add(assignment)
@@ -203,6 +228,25 @@ def assign(
     session.flush()
     audit.record(session, "create", "assignment", assignment.id, petition_id=petition.id)
     return assignment.id
+
+
+def finish_assignment(session: Session, assignment_id: int, on: date | None) -> None:
+    """A unit reports its part done (``on``), or the office reopens it (``None``).
+
+    A finished assignment no longer holds the petition's deadline.
+    """
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFoundError("nhiệm vụ được giao", assignment_id)
+    assignment.finished_on = on
+    audit.record(
+        session,
+        "update",
+        "assignment",
+        assignment.id,
+        petition_id=assignment.petition_id,
+        finished_on=on.isoformat() if on else None,
+    )
 
 
 def record_update(
@@ -249,87 +293,267 @@ def _petition(session: Session, petition_id: int) -> Petition:
     return petition
 
 
-def list_petitions(
-    session: Session,
-    *,
-    query: str = "",
-    dialogue_id: int | None = None,
-    statuses: Sequence[PetitionStatus] | None = None,
-    today: date | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-    open_first: bool = False,
-) -> list[PetitionRow]:
-    """Petitions as plain rows; ``query`` matches name, thôn and content without accents."""
-    today = today or date.today()
-    stmt = (
-        select(Petition)
-        .where(Petition.deleted_at.is_(None))
-        .options(
-            selectinload(Petition.hamlet),
-            selectinload(Petition.field),
-            selectinload(Petition.dialogue),
-            selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
-            selectinload(Petition.answers),
-        )
-    )
-    if open_first:
-        # The follow-up list: nearest (or most overdue) deadline first, items without one last.
-        deadline = (
-            select(func.min(Assignment.deadline))
-            .where(Assignment.petition_id == Petition.id)
-            .scalar_subquery()
-        )
-        stmt = stmt.order_by(deadline.is_(None), deadline, Petition.id)
-    else:
-        stmt = stmt.order_by(Petition.dialogue_id.desc(), Petition.position, Petition.id)
-    words = search_words(query)
-    if words:
-        # Every folded word must appear — "dang" finds "Đặng", "hoa" finds "hòa"; the last word
-        # is a prefix so results follow the typing.
-        match = " AND ".join([f'"{word}"' for word in words[:-1]] + [f'"{words[-1]}"*'])
-        stmt = stmt.where(
-            Petition.id.in_(
-                text("SELECT rowid FROM petition_fts WHERE petition_fts MATCH :m").bindparams(m=match)
-            )
-        )
-    if dialogue_id is not None:
-        stmt = stmt.where(Petition.dialogue_id == dialogue_id)
-    if statuses:
-        stmt = stmt.where(Petition.status.in_(list(statuses)))
-    if offset:
-        stmt = stmt.offset(offset)
-    if limit:
-        stmt = stmt.limit(limit)
-    return [petition_row(p, today) for p in session.scalars(stmt)]
+# --- the one ORM → plain mapping -----------------------------------------------------------
 
 
-def petition_row(petition: Petition, today: date) -> PetitionRow:
-    assignment = petition.assignments[-1] if petition.assignments else None
-    deadline = assignment.deadline if assignment else None
-    state = deadline_state(deadline, today)
-    dialogue: Dialogue | None = petition.dialogue
+def petition_facts(petition: Petition) -> PetitionFacts:
+    """What the rules need from one stored petition: lists, hint, statistics and documents."""
     hamlet: Hamlet | None = petition.hamlet
     field_row: Field | None = petition.field
+    return PetitionFacts(
+        status=petition.status,
+        assignments=tuple(AssignmentFacts(a.deadline, a.finished_on) for a in petition.assignments),
+        resolved_on=resolved_on((u.on, u.reply_date, u.status_after) for u in petition.updates),
+        field=field_row.name if field_row else "",
+        field_position=field_row.position if field_row else 1_000_000,
+        hamlet=hamlet.name if hamlet else petition.hamlet_text,
+    )
+
+
+def petition_row(petition: Petition, today: date, near_due_days: int) -> PetitionRow:
+    facts = petition_facts(petition)
+    state = petition_standing(facts, today, near_due_days)
+    assignment = petition.assignments[-1] if petition.assignments else None
+    dialogue: Dialogue | None = petition.dialogue
     return PetitionRow(
         id=petition.id,
         dialogue_id=petition.dialogue_id,
-        dialogue_date=dialogue.scheduled_at.date() if dialogue and dialogue.scheduled_at else None,
-        petitioner=petition.petitioner_name or ("Ẩn danh" if petition.is_anonymous else ""),
-        hamlet=hamlet.name if hamlet else "",
-        field=field_row.name if field_row else "",
+        dialogue_date=meeting_day(dialogue.started_at, dialogue.scheduled_at) if dialogue else None,
+        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous),
+        hamlet=facts.hamlet,
+        field=facts.field,
         kind=petition.kind,
         content=petition.content,
         status=petition.status,
         lead_unit=assignment.lead_unit.name if assignment else "",
-        deadline=deadline,
-        days_left=state.days_left if state else None,
+        deadline=state.deadline,
+        days_left=state.days_left,
         source=petition.source,
         answers=tuple(answer.content for answer in petition.answers),
+        standing=state.standing,
+        tone=state.tone,
+        deadline_text=state.deadline_text,
     )
 
 
-def count_petitions(session: Session) -> int:
+# Everything petition_row reads, loaded in a handful of queries for a whole page.
+PETITION_LOAD = (
+    selectinload(Petition.hamlet),
+    selectinload(Petition.field),
+    selectinload(Petition.dialogue),
+    selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
+    selectinload(Petition.answers),
+    selectinload(Petition.updates),
+)
+
+
+def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = None) -> list[PetitionRow]:
+    """Rows for these petitions, in the order of ``ids`` (missing or deleted ones left out)."""
+    if not ids:
+        return []
+    today = today or date.today()
+    near = settings.near_due_days(session)
+    loaded = session.scalars(
+        select(Petition)
+        .where(Petition.id.in_(list(ids)), Petition.deleted_at.is_(None))
+        .options(*PETITION_LOAD)
+    ).all()
+    by_id = {p.id: p for p in loaded}
+    return [petition_row(by_id[i], today, near) for i in ids if i in by_id]
+
+
+# --- SQL twins of the rules (app.domain.standing) --------------------------------------------
+
+
+def petition_deadline_sql() -> ScalarSelect[Any]:
+    """:func:`app.domain.standing.petition_deadline` in SQL: earliest unfinished deadline."""
     return (
-        session.scalar(select(func.count()).select_from(Petition).where(Petition.deleted_at.is_(None))) or 0
+        select(func.min(Assignment.deadline))
+        .where(
+            Assignment.petition_id == Petition.id,
+            Assignment.finished_on.is_(None),
+            Assignment.deadline.is_not(None),
+        )
+        .correlate(Petition)
+        .scalar_subquery()
     )
+
+
+def meeting_moment_sql() -> ColumnElement[Any]:
+    """:func:`app.domain.standing.meeting_day` in SQL (the moment; compare with day bounds)."""
+    return func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
+
+
+def dialogues_held_between(start: date, end: date) -> Select[Any]:
+    """Ids of the dialogues whose meeting day falls from ``start`` to ``end`` (inclusive)."""
+    return select(Dialogue.id).where(
+        meeting_moment_sql().between(datetime.combine(start, time.min), datetime.combine(end, time.max))
+    )
+
+
+# --- lists: filtered and sorted in SQL -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PetitionFilter:
+    """What a petition list shows; every field narrows it (empty: no condition)."""
+
+    query: str = ""
+    dialogue_id: int | None = None
+    year: int | None = None  # year of the meeting day (received_on outside any dialogue)
+    field_id: int | None = None
+    unit_id: int | None = None  # lead unit of an assignment
+    hamlet_id: int | None = None
+    statuses: tuple[PetitionStatus, ...] = ()
+    due: str | None = None  # None | "near" | "overdue" (open petitions only)
+
+
+PETITION_SORTS = (
+    "default",
+    "petitioner",
+    "hamlet",
+    "content",
+    "status",
+    "deadline",
+    "lead_unit",
+    "field",
+    "dialogue_date",
+)
+DUE_FILTERS = ("near", "overdue")
+
+
+def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Petition.deleted_at.is_(None)]
+    if flt.dialogue_id is not None:
+        conditions.append(Petition.dialogue_id == flt.dialogue_id)
+    if flt.year is not None:
+        start, end = date(flt.year, 1, 1), date(flt.year, 12, 31)
+        conditions.append(
+            or_(
+                Petition.dialogue_id.in_(dialogues_held_between(start, end)),
+                Petition.dialogue_id.is_(None) & Petition.received_on.between(start, end),
+            )
+        )
+    if flt.field_id is not None:
+        conditions.append(Petition.field_id == flt.field_id)
+    if flt.hamlet_id is not None:
+        conditions.append(Petition.hamlet_id == flt.hamlet_id)
+    if flt.unit_id is not None:
+        conditions.append(
+            Petition.id.in_(select(Assignment.petition_id).where(Assignment.lead_unit_id == flt.unit_id))
+        )
+    if flt.statuses:
+        conditions.append(Petition.status.in_(list(flt.statuses)))
+    if flt.due is not None:
+        if flt.due not in DUE_FILTERS:
+            raise ValueError(f"unknown due filter {flt.due!r}")
+        deadline = petition_deadline_sql()
+        conditions.append(Petition.status.in_(list(OPEN_STATUSES)))
+        if flt.due == "overdue":
+            conditions.append(deadline < today)
+        else:
+            conditions.append(deadline.between(today, date.fromordinal(today.toordinal() + near_due_days)))
+    return conditions
+
+
+def _sort_keys(stmt: Select[Any], sort: str) -> tuple[Select[Any], list[Any], list[Any]]:
+    """(statement with any joins, keys that follow the direction, keys always ascending first)."""
+    if sort == "petitioner":
+        return stmt, [Petition.petitioner_sort], []
+    if sort == "content":
+        return stmt, [Petition.content_sort], []
+    if sort == "hamlet":
+        stmt = stmt.outerjoin(Hamlet, Petition.hamlet_id == Hamlet.id)
+        return stmt, [func.coalesce(Hamlet.sort_key, "")], []
+    if sort == "field":
+        stmt = stmt.outerjoin(Field, Petition.field_id == Field.id)
+        return stmt, [func.coalesce(Field.sort_key, "")], []
+    if sort == "status":
+        order = {status.value: n for n, status in enumerate(PetitionStatus)}
+        return stmt, [case(order, value=Petition.status, else_=len(order))], []
+    if sort == "deadline":
+        deadline = petition_deadline_sql()
+        return stmt, [deadline], [deadline.is_(None)]  # no deadline: last, either way
+    if sort == "lead_unit":
+        lead = (
+            select(Unit.sort_key)
+            .join(Assignment, Assignment.lead_unit_id == Unit.id)
+            .where(Assignment.petition_id == Petition.id)
+            .order_by(Assignment.id.desc())
+            .limit(1)
+            .correlate(Petition)
+            .scalar_subquery()
+        )
+        return stmt, [func.coalesce(lead, "")], []
+    if sort == "dialogue_date":
+        stmt = stmt.outerjoin(Dialogue, Petition.dialogue_id == Dialogue.id)
+        moment = func.coalesce(meeting_moment_sql(), Petition.received_on)
+        return stmt, [moment, Petition.position], [moment.is_(None)]
+    raise ValueError(f"unknown petition sort {sort!r}")
+
+
+def petition_ids_statement(
+    flt: PetitionFilter, *, sort: str = "default", descending: bool = False, today: date, near_due_days: int
+) -> Select[Any]:
+    """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through."""
+    stmt: Select[Any] = select(Petition.id).where(*_conditions(flt, today, near_due_days))
+    keys: list[Any]
+    fixed: list[Any] = []
+    matches = search.ranked_matches(flt.query)
+    if matches is not None:
+        stmt = stmt.join(matches, matches.c.id == Petition.id)
+    if sort == "default" and matches is not None:
+        keys = [matches.c.rank]  # relevance, best first
+    elif sort == "default":
+        # Newest dialogue first, then the order they were raised (ix_petition_*_dialogue...).
+        keys = [Petition.dialogue_id.desc(), Petition.position]
+    else:
+        stmt, keys, fixed = _sort_keys(stmt, sort)
+    keys = [*keys, Petition.id]  # ties broken by id: pages never overlap
+    ordered = [key.desc() if descending else key for key in keys]
+    return stmt.order_by(*fixed, *ordered)
+
+
+def list_petitions(
+    session: Session,
+    flt: PetitionFilter = PetitionFilter(),
+    *,
+    sort: str = "default",
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+    today: date | None = None,
+) -> list[PetitionRow]:
+    """One page of petitions as plain rows, filtered and sorted inside SQLite.
+
+    ``flt.query`` matches name, thôn and content without accents (words in any order, the last
+    a prefix); with ``sort="default"`` the matches come by relevance. Vietnamese order comes
+    from the stored collation keys; ties are broken by id so pages never overlap.
+    """
+    if sort not in PETITION_SORTS:
+        raise ValueError(f"unknown petition sort {sort!r}")
+    today = today or date.today()
+    near = settings.near_due_days(session)
+    stmt = petition_ids_statement(flt, sort=sort, descending=descending, today=today, near_due_days=near)
+    if offset:
+        stmt = stmt.offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    ids: list[int] = list(session.scalars(stmt))
+    return petition_rows(session, ids, today=today)
+
+
+def count_petitions(
+    session: Session,
+    flt: PetitionFilter = PetitionFilter(),
+    *,
+    today: date | None = None,
+) -> int:
+    """How many petitions :func:`list_petitions` would list with this filter."""
+    today = today or date.today()
+    near = settings.near_due_days(session)
+    stmt = select(func.count()).select_from(Petition).where(*_conditions(flt, today, near))
+    condition = search.search_condition(flt.query)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return session.scalar(stmt) or 0

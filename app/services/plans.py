@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -29,6 +29,7 @@ from app.services.dialogues import (
     DialogueInput,
     create_dialogue,
     deletion_blocker,
+    dialogue_detail,
     get_dialogue,
     plan_dialogues,
     update_dialogue,
@@ -555,12 +556,6 @@ def _shift_datetime(value: datetime | None, years: int) -> datetime | None:
     return value.replace(year=day.year, month=day.month, day=day.day)
 
 
-def suggested_copy_year(session: Session, plan_id: int, *, today: date | None = None) -> int:
-    """The year a copy is for: the year after the source, or this year if that is later."""
-    source = _get(session, plan_id)
-    return max(source.year + 1, (today or date.today()).year)
-
-
 # --- deleting -------------------------------------------------------------------------------------
 
 
@@ -636,6 +631,26 @@ def update_plan_dialogue(session: Session, plan_id: int, dialogue_id: int, data:
         raise NotFoundError("hội nghị của kế hoạch", dialogue_id)
     data.plan_id, data.plan_year, data.organization_id = plan.id, plan.year, plan.organization_id
     update_dialogue(session, dialogue_id, data)
+
+
+def save_scheduled_dialogue(
+    session: Session, plan_id: int, dialogue_id: int, data: DialogueInput
+) -> DialogueDetail:
+    """The scheduler's autosave, as the scheduler sees the dialogue afterwards.
+
+    The scheduler does not show thành phần, thư ký and nội dung (the live minutes and the
+    dialogue's own form do): what is stored there stays, read and written in this one unit of work.
+    """
+    current = dialogue_detail(session, dialogue_id)
+    data = replace(
+        data,
+        participants=current.participants,
+        content=current.content,
+        secretary_name=current.secretary_name,
+    )
+    update_plan_dialogue(session, plan_id, dialogue_id, data)
+    session.flush()
+    return dialogue_detail(session, dialogue_id)
 
 
 def default_file_name(detail: PlanDetail) -> str:

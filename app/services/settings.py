@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.text import clean, clean_optional, short_body_name, upper_first
+from app.domain.standing import DEFAULT_NEAR_DUE_DAYS
+from app.domain.text import clean, clean_optional, short_body_name, short_date, upper_first
+from app.domain.workdays import DEADLINE_MODES, MODE_LABELS, DeadlineMode, OfficeCalendar, add_days
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
-from app.storage.models import Leader, Organization, Setting
+from app.storage.models import Field, Leader, Organization, Setting
 
 CURRENT_ORGANIZATION = "current_organization_id"
+NEAR_DUE_DAYS = "near_due_days"
 DEFAULTS: dict[str, Any] = {
     "default_deadline_days": 30,  # a unit's deadline when the chair names none
+    # Calendar days keep the meaning "30" always had; a day off at the end moves it (workdays.py).
+    "default_deadline_mode": "calendar",
     "speaker_seconds": 180,  # the speaker timer
+    NEAR_DUE_DAYS: DEFAULT_NEAR_DUE_DAYS,  # "sắp đến hạn" when a deadline is this close
 }
+NEAR_DUE_LIMITS = (1, 90)
 
 
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
@@ -33,6 +42,24 @@ def set_setting(session: Session, key: str, value: Any) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+def near_due_days(session: Session) -> int:
+    """How many days before its deadline a petition or a dialogue shows as near due."""
+    value = get_setting(session, NEAR_DUE_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_NEAR_DUE_DAYS
+    low, high = NEAR_DUE_LIMITS
+    return days if low <= days <= high else DEFAULT_NEAR_DUE_DAYS
+
+
+def set_near_due_days(session: Session, days: int) -> None:
+    low, high = NEAR_DUE_LIMITS
+    validate_positive_setting(NEAR_DUE_DAYS, days, low, high)
+    set_setting(session, NEAR_DUE_DAYS, int(days))
+    audit.record(session, "update", "setting", None, key=NEAR_DUE_DAYS, value=int(days))
 
 
 @dataclass(frozen=True)
@@ -180,3 +207,188 @@ def get_organization(session: Session, org_id: int) -> OrganizationInfo:
     if org is None:
         raise NotFoundError("cơ quan", org_id)
     return organization_info(org)
+
+
+# --- deadlines: working or calendar days, per field, and the office calendar --------------------
+
+DEADLINE_DAYS_KEY = "default_deadline_days"  # kept from the first version: the UI's spin box
+DEADLINE_MODE_KEY = "default_deadline_mode"
+FIELD_DEADLINES_KEY = "field_deadlines"  # {"<field id>": {"mode": "working", "days": 15}}
+LOCAL_DAYS_OFF_KEY = "local_days_off"  # ["2026-03-10", …]
+COMPENSATING_WORK_DAYS_KEY = "compensating_work_days"  # ["2026-05-09", …]
+DEADLINE_DAYS_RANGE = (1, 365)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """How a deadline is counted: ``days`` working days or calendar days after the start."""
+
+    mode: DeadlineMode
+    days: int
+
+    @property
+    def label(self) -> str:
+        """``15 ngày làm việc`` / ``30 ngày (theo lịch)``."""
+        return f"{self.days} {MODE_LABELS[self.mode]}"
+
+
+def validate_deadline_rule(mode: str, days: object, *, key: str = "deadline") -> DeadlineRule:
+    """The rule, or a ValidationError naming what is wrong in Vietnamese."""
+    problems: dict[str, str] = {}
+    if mode not in DEADLINE_MODES:
+        problems[f"{key}_mode"] = "Cách tính thời hạn phải là «ngày làm việc» hoặc «ngày theo lịch»."
+    low, high = DEADLINE_DAYS_RANGE
+    if isinstance(days, bool) or not isinstance(days, int) or not low <= days <= high:
+        problems[f"{key}_days"] = f"Số ngày của thời hạn phải là số nguyên từ {low} đến {high}."
+    if problems:
+        raise ValidationError(problems)
+    return DeadlineRule(cast(DeadlineMode, mode), cast(int, days))
+
+
+def default_deadline_rule(session: Session) -> DeadlineRule:
+    mode = get_setting(session, DEADLINE_MODE_KEY)
+    days = get_setting(session, DEADLINE_DAYS_KEY)
+    try:
+        return validate_deadline_rule(str(mode), int(days))
+    except (ValidationError, TypeError, ValueError):
+        # A value written by hand or by an older build: fall back rather than block every screen.
+        return DeadlineRule(DEFAULTS[DEADLINE_MODE_KEY], DEFAULTS[DEADLINE_DAYS_KEY])
+
+
+def set_default_deadline_rule(session: Session, mode: str, days: int) -> DeadlineRule:
+    rule = validate_deadline_rule(mode, days, key="default_deadline")
+    set_setting(session, DEADLINE_MODE_KEY, rule.mode)
+    set_setting(session, DEADLINE_DAYS_KEY, rule.days)
+    audit.record(session, "update", "setting", None, key="default_deadline", mode=rule.mode, days=rule.days)
+    return rule
+
+
+def field_deadline_rules(session: Session) -> dict[int, DeadlineRule]:
+    """The fields that have their own rule (Signalen's per-category deadlines), by field id."""
+    stored = get_setting(session, FIELD_DEADLINES_KEY) or {}
+    rules: dict[int, DeadlineRule] = {}
+    if not isinstance(stored, dict):
+        return rules
+    for key, value in stored.items():
+        try:
+            rules[int(key)] = validate_deadline_rule(str(value["mode"]), int(value["days"]))
+        except (ValidationError, TypeError, ValueError, KeyError):
+            continue  # an unreadable entry is ignored; the default rule applies to that field
+    return rules
+
+
+def set_field_deadline_rule(
+    session: Session, field_id: int, mode: str | None, days: int | None = None
+) -> DeadlineRule | None:
+    """Give a field its own rule; ``mode=None`` removes it so the default applies again."""
+    row = session.get(Field, field_id)
+    if row is None:
+        raise NotFoundError("lĩnh vực", field_id)
+    rules = field_deadline_rules(session)
+    rule = None if mode is None else validate_deadline_rule(mode, days, key=f"field_{field_id}_deadline")
+    if rule is None:
+        rules.pop(field_id, None)
+    else:
+        rules[field_id] = rule
+    set_setting(
+        session,
+        FIELD_DEADLINES_KEY,
+        {str(ident): {"mode": r.mode, "days": r.days} for ident, r in sorted(rules.items())},
+    )
+    audit.record(
+        session,
+        "update",
+        "setting",
+        None,
+        key=FIELD_DEADLINES_KEY,
+        field_id=field_id,
+        mode=rule.mode if rule else None,
+        days=rule.days if rule else None,
+    )
+    return rule
+
+
+def deadline_rule(session: Session, field_id: int | None = None) -> DeadlineRule:
+    """The rule for a petition of ``field_id``: the field's own, else the default."""
+    if field_id is not None:
+        rule = field_deadline_rules(session).get(field_id)
+        if rule is not None:
+            return rule
+    return default_deadline_rule(session)
+
+
+def _stored_dates(session: Session, key: str) -> list[date]:
+    days: set[date] = set()
+    for value in get_setting(session, key) or []:
+        try:
+            days.add(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return sorted(days)
+
+
+def local_days_off(session: Session) -> list[date]:
+    """Days this office does not work besides weekends and public holidays, sorted."""
+    return _stored_dates(session, LOCAL_DAYS_OFF_KEY)
+
+
+def compensating_work_days(session: Session) -> list[date]:
+    """Saturdays or Sundays this office works to make up a bridge day, sorted."""
+    return _stored_dates(session, COMPENSATING_WORK_DAYS_KEY)
+
+
+def _check_dates(values: Iterable[object], key: str) -> list[date]:
+    days: set[date] = set()
+    for value in values:
+        if not isinstance(value, date):
+            raise ValidationError({key: f"«{value}» không phải là một ngày."})
+        days.add(value)
+    return sorted(days)
+
+
+def set_local_days_off(session: Session, days: Iterable[date]) -> list[date]:
+    chosen = _check_dates(days, LOCAL_DAYS_OFF_KEY)
+    clash = sorted(set(chosen) & set(compensating_work_days(session)))
+    if clash:
+        raise ValidationError(
+            {
+                LOCAL_DAYS_OFF_KEY: f"Ngày {short_date(clash[0])} đang là ngày làm bù; không thể vừa nghỉ vừa làm."
+            }
+        )
+    set_setting(session, LOCAL_DAYS_OFF_KEY, [day.isoformat() for day in chosen])
+    audit.record(session, "update", "setting", None, key=LOCAL_DAYS_OFF_KEY, count=len(chosen))
+    return chosen
+
+
+def set_compensating_work_days(session: Session, days: Iterable[date]) -> list[date]:
+    chosen = _check_dates(days, COMPENSATING_WORK_DAYS_KEY)
+    weekdays = [day for day in chosen if day.weekday() < 5]
+    if weekdays:
+        raise ValidationError(
+            {
+                COMPENSATING_WORK_DAYS_KEY: f"Ngày {short_date(weekdays[0])} không phải thứ Bảy hay Chủ nhật; "
+                "ngày làm bù là một ngày nghỉ cuối tuần được đổi thành ngày làm việc."
+            }
+        )
+    clash = sorted(set(chosen) & set(local_days_off(session)))
+    if clash:
+        raise ValidationError(
+            {
+                COMPENSATING_WORK_DAYS_KEY: f"Ngày {short_date(clash[0])} đang là ngày nghỉ của cơ quan; "
+                "không thể vừa nghỉ vừa làm."
+            }
+        )
+    set_setting(session, COMPENSATING_WORK_DAYS_KEY, [day.isoformat() for day in chosen])
+    audit.record(session, "update", "setting", None, key=COMPENSATING_WORK_DAYS_KEY, count=len(chosen))
+    return chosen
+
+
+def office_calendar(session: Session) -> OfficeCalendar:
+    """National holidays plus this office's days off and compensating work days."""
+    return OfficeCalendar.of(local_days_off(session), compensating_work_days(session))
+
+
+def deadline_for(session: Session, start: date, field_id: int | None = None) -> date:
+    """The deadline proposed for an answer given on ``start``: the one function every screen asks."""
+    rule = deadline_rule(session, field_id)
+    return add_days(start, rule.days, rule.mode, office_calendar(session))

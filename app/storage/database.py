@@ -11,8 +11,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
+from app.errors import DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
 from app.storage.engine import check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
+from app.storage.probe import FileKind, probe_file
 
 
 class Database:
@@ -25,18 +27,30 @@ class Database:
         self.migration = migration
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, create_folder: bool = False) -> Database:
-        """Open (creating if new) and migrate the database at ``path`` or the default one.
+    def open(cls, path: Path | str | None = None, *, create: bool = False) -> Database:
+        """Open and migrate the database at ``path``, or the default one.
 
-        The default folder is created on demand; a folder the user named must already exist,
-        so a typo does not silently scatter databases around the disk.
+        Only three things create a database: the default file on first run (``path`` None; its
+        folder is made on demand), ``doithoai demo`` and an explicit «Tạo tệp dữ liệu mới»
+        (``create=True``). Any other missing or 0-byte path raises
+        :class:`~app.errors.DatabaseMissingError` naming it, and a file that is not SQLite
+        :class:`~app.errors.NotADatabaseError`: a typo never silently starts an empty database.
+        A folder the user named must already exist.
         """
         db_path = Path(path).expanduser() if path else paths.default_db_path()
-        if path is None or create_folder:
+        if path is None:
             # On failure check_db_location explains what is wrong, in Vietnamese.
             with contextlib.suppress(OSError):
                 db_path.parent.mkdir(parents=True, exist_ok=True)
         check_db_location(db_path)
+        probe = probe_file(db_path)
+        may_create = create or path is None
+        if probe.kind is FileKind.MISSING and not may_create:
+            raise DatabaseMissingError(db_path)
+        if probe.kind is FileKind.EMPTY and not may_create:
+            raise EmptyDatabaseError(db_path)
+        if probe.kind is FileKind.NOT_SQLITE:
+            raise NotADatabaseError(db_path)
         report = upgrade_database(db_path)
         return cls(db_path, make_engine(db_path), report)
 

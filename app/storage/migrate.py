@@ -20,11 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
-
 from app import paths
-from app.errors import BackupError, DatabaseTooNewError, MigrationError
+from app.errors import BackupError, DatabaseTooNewError, MigrationError, NotADatabaseError, StorageError
 from app.storage.engine import make_engine
+from app.storage.probe import FileKind, probe_file, read_only_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -134,16 +133,33 @@ def head_revision(location: Path | None = None) -> str:
 
 
 def schema_status(db_path: Path, location: Path | None = None) -> SchemaStatus:
+    """The stored revision, read through a read-only connection (nothing is created or changed).
+
+    A missing or 0-byte file is a new, empty database; a file that is not SQLite is refused.
+    """
     graph = revision_graph(location)
-    engine = make_engine(db_path)
+    probe = probe_file(db_path)
+    if probe.kind in (FileKind.MISSING, FileKind.EMPTY):
+        return SchemaStatus(current=None, head=graph.head, known=True, empty=True)
+    if probe.kind is not FileKind.SQLITE:
+        raise NotADatabaseError(db_path)
     try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
+        connection = read_only_connection(probe)
+        try:
+            tables = {
+                row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             current = None
             if "alembic_version" in tables:
-                current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    finally:
-        engine.dispose()
+                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                current = row[0] if row else None
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(
+            f"cannot read the schema of {db_path}: {exc}",
+            f"Không đọc được tệp dữ liệu «{db_path}» ({exc}). Hãy chạy «doithoai check» để kiểm tra tệp.",
+        ) from exc
     known = current is None or current in graph.revisions
     return SchemaStatus(current=current, head=graph.head, known=known, empty=not tables)
 

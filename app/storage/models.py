@@ -19,15 +19,18 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
+    event,
     func,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 from app.domain.rules import (
     AnswerOutcome,
@@ -38,6 +41,12 @@ from app.domain.rules import (
     PetitionSource,
     PetitionStatus,
     PlanKind,
+)
+from app.domain.text import (
+    PETITION_CONTENT_KEY_LENGTH,
+    collation_key,
+    person_collation_key,
+    petitioner_label,
 )
 
 # Named constraints let Alembic's batch mode rebuild SQLite tables without guessing names.
@@ -107,6 +116,8 @@ class CatalogueMixin:
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # collation_key(name), kept by the flush events below: lists sort by it in SQL.
+    sort_key: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
 
 
 class Unit(CatalogueMixin, Base):
@@ -155,6 +166,7 @@ class Plan(TimestampMixin, Base):
     symbol: Mapped[str] = mapped_column(String(40))  # "KH-HĐND"
     issued_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(Text, default="")  # trích yếu
+    title_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     opening: Mapped[str] = mapped_column(Text, default="")  # lead paragraph ending "… như sau:"
     bases: Mapped[list[Any]] = mapped_column(default=list)  # căn cứ
     purposes: Mapped[list[Any]] = mapped_column(default=list)
@@ -192,6 +204,7 @@ class Dialogue(TimestampMixin, Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     title: Mapped[str] = mapped_column(Text, default="")
+    title_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     quarter: Mapped[int | None] = mapped_column(Integer)  # when the plan names only a quarter
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime)
     place: Mapped[str] = mapped_column(Text, default="")
@@ -244,6 +257,10 @@ class MinuteEntry(Base):
     """One timestamped line of the minutes, in the order things happened."""
 
     __tablename__ = "minute_entry"
+    __table_args__ = (
+        # The live window reads a dialogue's lines in order; autosave finds a petition's line.
+        Index("ix_minute_entry_dialogue_position", "dialogue_id", "position"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
@@ -251,7 +268,7 @@ class MinuteEntry(Base):
     kind: Mapped[MinuteKind] = mapped_column(_enum(MinuteKind))
     speaker: Mapped[str] = mapped_column(String(200), default="")
     content: Mapped[str] = mapped_column(Text, default="")
-    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"), index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)  # soft delete: undo + audit
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="entries")
@@ -264,8 +281,14 @@ class Petition(TimestampMixin, Base):
     """One matter raised by a citizen, before or at a dialogue."""
 
     __tablename__ = "petition"
+    __table_args__ = (
+        # The default order (newest dialogue first, then position), with and without a status
+        # filter, read straight from an index instead of sorting every match.
+        Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position"),
+        Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"), index=True)
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[PetitionSource] = mapped_column(_enum(PetitionSource), default=PetitionSource.AT_MEETING)
     kind: Mapped[PetitionKind] = mapped_column(_enum(PetitionKind), default=PetitionKind.PROPOSAL)
@@ -277,16 +300,22 @@ class Petition(TimestampMixin, Base):
     petitioner_org: Mapped[str] = mapped_column(String(200), default="")  # tổ chức / đoàn thể
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"))
-    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"))
+    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"), index=True)
+    # A thôn typed in the live minutes that is not yet in Danh mục (until the opinion is finished).
+    hamlet_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"), index=True)
     content: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[PetitionStatus] = mapped_column(
-        _enum(PetitionStatus), default=PetitionStatus.NEW, index=True
-    )
+    status: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus), default=PetitionStatus.NEW)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
     forwarded_to: Mapped[str] = mapped_column(String(200), default="")  # cấp có thẩm quyền
     search_key: Mapped[str] = mapped_column(Text, default="")  # folded name+hamlet+content
+    # Stored collation keys (flush events below): person order of the name, order of the content.
+    petitioner_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    content_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The citizen was told the outcome (a petition is not finished for them until then).
+    informed_on: Mapped[date | None] = mapped_column(Date)
+    informed_how: Mapped[str] = mapped_column(String(16), default="", server_default="")  # InformMethod
 
     dialogue: Mapped[Dialogue | None] = relationship(back_populates="petitions")
     hamlet: Mapped[Hamlet | None] = relationship()
@@ -333,12 +362,18 @@ class Assignment(Base):
     """Giao <đơn vị> chủ trì, phối hợp <đơn vị> …, báo cáo trước ngày <deadline>."""
 
     __tablename__ = "assignment"
+    __table_args__ = (
+        # The petition's deadline (earliest unfinished) per petition, and the filter by unit.
+        Index("ix_assignment_petition_deadline", "petition_id", "deadline"),
+        Index("ix_assignment_unit_petition", "lead_unit_id", "petition_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"))
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     task: Mapped[str] = mapped_column(Text, default="")
     assigned_on: Mapped[date | None] = mapped_column(Date)
     deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    finished_on: Mapped[date | None] = mapped_column(Date)  # the unit finished its part
 
     petition: Mapped[Petition] = relationship(back_populates="assignments")
     lead_unit: Mapped[Unit] = relationship()
@@ -357,8 +392,26 @@ class ResolutionUpdate(Base):
     result: Mapped[str] = mapped_column(Text, default="")
     status_after: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus))
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    # result | status | reassign | extend | reopen | duplicate | informed | reminder | note
+    kind: Mapped[str] = mapped_column(String(16), default="result", server_default="result")
+    recorded_by: Mapped[str] = mapped_column(String(100), default="", server_default="")  # OS user
+    attachment: Mapped[str] = mapped_column(String(500), default="", server_default="")  # under data_dir()
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     petition: Mapped[Petition] = relationship(back_populates="updates")
+
+
+class UnitSheetExport(Base):
+    """A unit's results sheet (.xlsx) that left the program; its token comes back with the file."""
+
+    __tablename__ = "unit_sheet_export"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    exported_on: Mapped[date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
 
 class Conclusion(Base):
@@ -405,3 +458,35 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- stored sort keys ----------------------------------------------------------------------------
+# Every write goes through the ORM flush, so these listeners keep the collation keys right on
+# insert, edit and rename alike; migration 0003 fills them for older rows with the same functions.
+
+
+def _petition_keys(_mapper: Mapper[Any], _connection: Any, target: Petition) -> None:
+    target.petitioner_sort = person_collation_key(
+        petitioner_label(target.petitioner_name or "", bool(target.is_anonymous))
+    )
+    target.content_sort = collation_key(target.content, length=PETITION_CONTENT_KEY_LENGTH)
+
+
+def _name_key(_mapper: Mapper[Any], _connection: Any, target: Unit | Hamlet | Field) -> None:
+    target.sort_key = collation_key(target.name)
+
+
+def _title_key(_mapper: Mapper[Any], _connection: Any, target: Dialogue | Plan) -> None:
+    target.title_sort = collation_key(target.title)
+
+
+for _model, _listener in (
+    (Petition, _petition_keys),
+    (Unit, _name_key),
+    (Hamlet, _name_key),
+    (Field, _name_key),
+    (Dialogue, _title_key),
+    (Plan, _title_key),
+):
+    event.listen(_model, "before_insert", _listener)
+    event.listen(_model, "before_update", _listener)

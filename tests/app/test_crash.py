@@ -16,7 +16,7 @@ KILLS = 30
 @pytest.mark.slow
 def test_typing_survives_sigkill(tmp_path: Path) -> None:
     db_path = tmp_path / "crash.sqlite"
-    Database.open(db_path).close()  # created and migrated once, as the program would
+    Database.open(db_path, create=True).close()  # created and migrated once, as the program would
     results = run_kills(db_path, tmp_path, KILLS)
 
     assert len(results) == KILLS

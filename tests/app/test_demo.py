@@ -69,9 +69,9 @@ def test_demo_has_one_planned_dialogue_with_collected_opinions(demo_db: Database
 
 def test_accent_free_search_finds_vietnamese_names(demo_db: Database) -> None:
     with demo_db.reading() as session:
-        by_name = petitions.list_petitions(session, query="dang van loi")
-        by_hamlet = petitions.list_petitions(session, query="huong cau")
-        by_prefix = petitions.list_petitions(session, query="Đặng")
+        by_name = petitions.list_petitions(session, petitions.PetitionFilter(query="dang van loi"))
+        by_hamlet = petitions.list_petitions(session, petitions.PetitionFilter(query="huong cau"))
+        by_prefix = petitions.list_petitions(session, petitions.PetitionFilter(query="Đặng"))
     assert [r.petitioner for r in by_name] == ["Đặng Văn Lợi"]
     assert by_hamlet and all(r.hamlet == "Thôn Hương Câu" or "Hương Câu" in r.content for r in by_hamlet)
     assert {r.petitioner for r in by_prefix} >= {"Đặng Văn Lợi"}

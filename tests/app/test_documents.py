@@ -12,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from sqlalchemy import select
 
 from app.domain.rules import DocumentKind, MinuteKind, PetitionStatus
-from app.domain.statistics import PetitionFacts, Standing, resolution_statistics, standing
+from app.domain.statistics import resolution_statistics
 from app.errors import NotFoundError
 from app.export import templates
 from app.export.data import (
@@ -432,24 +432,6 @@ def test_report_figures_and_tables(tmp_path: Path) -> None:
 # --- the figures ---------------------------------------------------------------------------------
 
 
-def test_standing_is_derived_from_today() -> None:
-    facts = PetitionFacts(PetitionStatus.IN_PROGRESS, deadline=date(2026, 4, 15))
-    assert standing(facts, date(2026, 4, 15)) is Standing.IN_PROGRESS
-    assert standing(facts, date(2026, 4, 16)) is Standing.OVERDUE
-    resolved = PetitionFacts(
-        PetitionStatus.RESOLVED, deadline=date(2026, 4, 15), resolved_on=date(2026, 4, 15)
-    )
-    assert standing(resolved, date(2027, 1, 1)) is Standing.RESOLVED_ON_TIME
-    late = PetitionFacts(PetitionStatus.RESOLVED, deadline=date(2026, 4, 15), resolved_on=date(2026, 4, 16))
-    assert standing(late, date(2027, 1, 1)) is Standing.RESOLVED_LATE
-    assert standing(PetitionFacts(PetitionStatus.DUPLICATE), TODAY) is None
-    assert standing(PetitionFacts(PetitionStatus.NEW), TODAY) is Standing.PENDING
-    assert (
-        standing(PetitionFacts(PetitionStatus.FORWARDED, deadline=date(2000, 1, 1)), TODAY)
-        is Standing.FORWARDED
-    )
-
-
 def test_statistics_add_up_by_field_and_hamlet() -> None:
     petitions = [*sample_petitions(), PetitionData("trùng", status=PetitionStatus.DUPLICATE)]
     stats = resolution_statistics((p.facts() for p in petitions), TODAY)
@@ -659,12 +641,14 @@ def test_numbers_are_recorded_and_unique(db: Database, tmp_path: Path) -> None:
     # The Báo cáo cites the Thông báo by its number and date.
     bc = _flat(docx_paragraphs(export_document(db, "bc", dialogue_id, tmp_path / "bc.docx", today=TODAY)))
     assert _index(bc, "Thực hiện Thông báo số 05/TB-UBND ngày 12 tháng 3 năm 2026")
-    # A plan's number is stored on the plan.
+    # A plan's number is recorded with its export (the plan row is not changed) and printed again.
     export_document(db, DocumentKind.PLAN, plan_id, tmp_path / "kh.docx", number=3)
     with db.reading() as session:
-        plan = session.get(Plan, plan_id)
-        assert plan is not None and plan.number == 3
+        issued = session.scalars(select(IssuedDocument).where(IssuedDocument.plan_id == plan_id)).one()
+        assert issued.number == 3
     assert "Số: 03/KH-UBND" in docx_paragraphs(tmp_path / "kh.docx")
+    export_document(db, DocumentKind.PLAN, plan_id, tmp_path / "kh-again.docx")
+    assert "Số: 03/KH-UBND" in docx_paragraphs(tmp_path / "kh-again.docx")
 
 
 def test_broken_template_rolls_back_the_number(db: Database, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -128,15 +128,17 @@ def test_answers_are_validated_in_vietnamese_and_nothing_half_saves(
 def test_unknown_hamlet_is_added_once_and_matched_without_accents(demo_db: Database) -> None:
     dialogue_id = _started(demo_db)
     with demo_db.transaction() as session:
-        minutes.record_opinion(
+        first, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="A", hamlet="Thôn Mới Lập")
         )
-        minutes.record_opinion(
+        second, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="B", hamlet="thon moi lap")
         )
-        minutes.record_opinion(
+        third, _ = minutes.record_opinion(
             session, dialogue_id, minutes.OpinionInput(petitioner_name="C", hamlet="Thôn Đông")
         )
+        for petition_id in (first, second, third):
+            minutes.finish_opinion(session, petition_id)
     with demo_db.reading() as session:
         names = [h.name for h in session.scalars(select(Hamlet))]
     assert names.count("Thôn Mới Lập") == 1 and "thon moi lap" not in names
@@ -211,6 +213,7 @@ def test_default_deadline_follows_the_setting(demo_db: Database) -> None:
 
     with demo_db.transaction() as session:
         settings.set_setting(session, "default_deadline_days", 15)
-        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 11) + timedelta(
-            days=15
-        )
+        # 11/12 + 15 calendar days is Saturday 26/12: the deadline moves to Monday 28/12.
+        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 28)
+        settings.set_setting(session, "default_deadline_days", 12)
+        assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 23)

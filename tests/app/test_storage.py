@@ -193,7 +193,7 @@ def test_failed_migration_rolls_back_completely(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     target = tmp_path / "data.sqlite"
-    db = Database.open(target)
+    db = Database.open(target, create=True)
     with db.transaction() as session:
         session.add(Petition(content="Đường làng", search_key="duong lang"))
     db.close()

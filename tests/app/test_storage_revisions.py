@@ -64,11 +64,12 @@ def test_reader_leaves_anything_unusual_to_alembic(tmp_path: Path, body: str) ->
 
 def test_a_merge_revision_is_read_like_alembic(tmp_path: Path) -> None:
     location = _copy_migrations(tmp_path)
-    _add_revision(location, "0003_a.py", 'revision = "0003a"\ndown_revision = "0002"\n')
-    _add_revision(location, "0003_b.py", 'revision = "0003b"\ndown_revision = "0002"\n')
-    _add_revision(location, "0004_merge.py", 'revision = "0004"\ndown_revision = ("0003a", "0003b")\n')
+    head = head_revision(location)
+    _add_revision(location, "0098_a.py", f'revision = "0098a"\ndown_revision = "{head}"\n')
+    _add_revision(location, "0098_b.py", f'revision = "0098b"\ndown_revision = "{head}"\n')
+    _add_revision(location, "0099_merge.py", 'revision = "0099"\ndown_revision = ("0098a", "0098b")\n')
     assert _read_revision_graph(location) == alembic_revision_graph(location)
-    assert revision_graph(location).head == "0004"
+    assert revision_graph(location).head == "0099"
 
 
 def test_an_up_to_date_database_opens_without_importing_alembic(tmp_path: Path) -> None:

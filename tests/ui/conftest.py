@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from app.storage.database import Database
+from tests.ui.leaks import TimerTracker, assert_no_leaks
 from ui.context import AppContext
 from ui.main import make_application
 from ui.tasks import TaskManager
@@ -17,6 +18,14 @@ from ui.tasks import TaskManager
 def qapp(qapp_args):  # type: ignore[no-untyped-def]
     # pytest-qt's qapp fixture, but made through our factory so the Vietnamese translator is in.
     return make_application(list(qapp_args) or ["pytest"])
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[TimerTracker]:
+    """Every UI test ends with no timer running and no worker busy (tests/ui/leaks.py)."""
+    tracker = TimerTracker(monkeypatch)
+    yield tracker
+    assert_no_leaks(tracker)
 
 
 @pytest.fixture

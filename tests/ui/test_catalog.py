@@ -28,12 +28,12 @@ def open_page(qtbot, context: AppContext) -> CataloguePage:  # type: ignore[no-u
 
 
 def names(tab: CatalogueTab) -> list[str]:
-    return [tab.proxy.index(r, NAME_COLUMN).data() for r in range(tab.proxy.rowCount())]
+    return [tab.model.index(r, NAME_COLUMN).data() for r in range(tab.model.rowCount())]
 
 
 def select(qtbot, tab: CatalogueTab, name: str) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: name in names(tab), timeout=TIMEOUT)
-    tab.view.setCurrentIndex(tab.proxy.index(names(tab).index(name), NAME_COLUMN))
+    tab.view.setCurrentIndex(tab.model.index(names(tab).index(name), NAME_COLUMN))
     tab.view.setFocus()
 
 
@@ -53,7 +53,7 @@ def test_four_catalogues_in_tabs(qtbot, demo_context: AppContext) -> None:  # ty
     assert page.tabs.currentIndex() == 1
     hamlets = page.catalogues["hamlet"]
     assert names(hamlets)[0] == "Thôn Đông"
-    assert hamlets.proxy.index(0, 3).data() == "4 ý kiến, kiến nghị"
+    assert hamlets.model.index(0, 3).data() == "4 ý kiến, kiến nghị"
 
 
 def test_add_rename_and_deactivate_a_hamlet(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def test_add_rename_and_deactivate_a_hamlet(qtbot, demo_context: AppContext) -> 
     QTest.keyClick(tab.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, demo_context)
     row = names(tab).index("Tổ dân phố Nam Sơn")
-    qtbot.waitUntil(lambda: tab.proxy.index(row, 2).data() == "Ngừng sử dụng", timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: tab.model.index(row, 2).data() == "Ngừng sử dụng", timeout=TIMEOUT)
     assert tab.toggle_button.text() == "Dùng lại"
     with demo_context.db.reading() as session:
         assert "Tổ dân phố Nam Sơn" not in [e.name for e in catalog.list_entries(session, "hamlet")]
@@ -150,7 +150,7 @@ def test_leaders_are_added_with_their_title_and_kept_when_in_use(qtbot, demo_con
     type_text(tab.new_title, "Phó Chủ tịch HĐND xã")
     QTest.keyClick(tab.new_title, Qt.Key.Key_Return)
     select(qtbot, tab, "Hoàng Thị Mai")
-    assert tab.proxy.index(names(tab).index("Hoàng Thị Mai"), 2).data() == "Phó Chủ tịch HĐND xã"
+    assert tab.model.index(names(tab).index("Hoàng Thị Mai"), 2).data() == "Phó Chủ tịch HĐND xã"
 
     select(qtbot, tab, "Trần Quốc Hưng")
     QTest.keyClick(tab.view, Qt.Key.Key_Delete)

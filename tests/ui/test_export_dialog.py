@@ -34,8 +34,8 @@ def test_conclusion_notice_from_the_dialogue_list(qtbot, demo_context: AppContex
     page = window.pages.currentWidget()
     assert isinstance(page, DialoguesPage)
     qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10000)
-    held_row = next(r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 4).data() == "24")
-    page.view.setCurrentIndex(page.proxy.index(held_row, 0))
+    held_row = next(r for r in range(page.model.rowCount()) if page.model.index(r, 4).data() == "24")
+    page.view.setCurrentIndex(page.model.index(held_row, 0))
     target = tmp_path / "out" / "TB.docx"
     target.parent.mkdir()
     asked: list[str] = []
@@ -68,10 +68,11 @@ def test_invitation_export_clears_the_seven_day_warning(
         dialogue.scheduled_at = datetime.combine(date.today() + timedelta(days=3), datetime.min.time())
     page = DialoguesPage(demo_context)
     qtbot.addWidget(page)
+    page.show()  # the list on screen follows the export (a hidden one refreshes when shown)
     qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10000)
     assert planned.id in [r.id for r in page.model.rows() if r.notice_overdue]
     row = next(i for i, r in enumerate(page.model.rows()) if r.id == planned.id)
-    page.view.setCurrentIndex(page.proxy.mapFromSource(page.model.index(row, 0)))
+    page.view.setCurrentIndex(page.model.index(row, 0))
     page.exporter.set_hooks(ask_options=_options(), ask_path=lambda _p, _n: tmp_path / "GM.docx")
     with qtbot.waitSignal(page.exporter.exported, timeout=20000):
         page.export_selected(DocumentKind.INVITATION)

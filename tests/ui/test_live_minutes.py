@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from app.domain.rules import AnswerOutcome, DialogueState, MinuteKind, PetitionSource, PetitionStatus
-from app.services import dialogues
+from app.services import dialogues, settings
 from app.storage.models import Assignment, Dialogue, MinuteEntry, Petition
 from tests.ui.keyboard import type_text
 from ui.context import AppContext
@@ -129,8 +129,12 @@ def test_whole_meeting_by_keyboard(
         _key(window, Qt.Key.Key_Return)  # opinion done → answer
         qtbot.waitUntil(lambda: window.editors.currentWidget() is window.answer_editor, timeout=10000)
         assert window.answer_editor.petition_id is not None
-        assert _focused(window) is leaders_combo
-        _key(window, Qt.Key.Key_Down)  # first leader
+        # The words of the answer go straight into the answer text; the answerer is already
+        # chosen (the chair first, then whoever answered last), the outcome starts clean.
+        assert _focused(window) is window.answer_editor.content
+        assert leaders_combo.currentData() is not None
+        assert window.answer_editor.current_outcome() == AnswerOutcome.ANSWERED
+        assert window.answer_editor.forwarded_to.text() == ""
         number = list(AnswerOutcome).index(outcome) + 1
         _key(window, getattr(Qt.Key, f"Key_{number}"), Qt.KeyboardModifier.AltModifier)
         assert window.answer_editor.current_outcome() == outcome
@@ -198,7 +202,8 @@ def test_whole_meeting_by_keyboard(
         first_assignment = session.scalars(
             select(Assignment).where(Assignment.petition_id == raised[0].id)
         ).one()
-        assert first_assignment.deadline == date.today() + timedelta(days=30)
+        # The proposed deadline: 30 days, moved off a weekend or holiday (settings.deadline_for).
+        assert first_assignment.deadline == settings.deadline_for(session, date.today(), None)
         assert raised[0].answers[0].answerer_name  # the leader picked by keyboard
         ticked = session.scalars(
             select(Petition).where(
@@ -247,12 +252,12 @@ def test_delete_entry_needs_no_confirmation_and_undo_restores_it(
     QTest.keyClick(window.note_editor.content, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.entries_model.rowCount() == 1, timeout=10000)
     window.entries_view.setFocus()
-    window.entries_view.setCurrentIndex(window.entries_proxy.index(0, 0))
+    window.entries_view.setCurrentIndex(window.entries_model.index(0, 0))
     QTest.keyClick(window.entries_view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.entries_model.rowCount() == 0, timeout=10000)
     QTest.keyClick(window.entries_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.entries_model.rowCount() == 1, timeout=10000)
-    assert window.entries_proxy.index(0, 3).data() == "Khai mạc hội nghị"
+    assert window.entries_model.index(0, 3).data() == "Khai mạc hội nghị"
 
 
 def test_similar_petition_from_an_earlier_dialogue_is_shown_quietly(qtbot, live: LiveMinutesWindow) -> None:  # type: ignore[no-untyped-def]

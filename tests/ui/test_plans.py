@@ -246,7 +246,7 @@ def test_a_seed_plan_is_typed_in_saved_and_exported(
 def test_preview_shows_the_structure_before_export(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
     page = open_page(qtbot, demo_context)
     row = next(i for i, r in enumerate(page.model.rows()) if r.year == 2024)
-    page.view.setCurrentIndex(page.proxy.index(row, 0))
+    page.view.setCurrentIndex(page.model.index(row, 0))
     qtbot.waitUntil(lambda: page.editor.form.year.value() == 2024, timeout=TIMEOUT)
     QTest.keyClick(page.editor.form.title, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
     assert page.editor.tabs.currentWidget() is page.editor.preview
@@ -371,8 +371,8 @@ def test_scheduling_dialogues_with_validation_in_place(qtbot, demo_context: AppC
     assert len(detail.co_chair_ids) == 1 and detail.chair
     # In the Hội nghị list: planned, "còn 3 ngày", and the 7-day notice date has passed.
     assert listed.due_text == "còn 3 ngày" and listed.notice_overdue
-    assert scheduler.proxy.index(0, 2).data() == "còn 3 ngày"
-    assert scheduler.proxy.index(0, 3).data().startswith("Quá hạn gửi thông báo/giấy mời")
+    assert scheduler.model.index(0, 2).data() == "còn 3 ngày"
+    assert scheduler.model.index(0, 3).data().startswith("Quá hạn gửi thông báo/giấy mời")
     assert page.model.row_at(page.model.row_of_id(plan_id)).dialogues == 1
 
 
@@ -549,7 +549,7 @@ def test_deleting_plans(qtbot, demo_context: AppContext, monkeypatch: pytest.Mon
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page = open_page(qtbot, demo_context)
     held = next(i for i, r in enumerate(page.model.rows()) if r.year == 2016)
-    page.view.setCurrentIndex(page.proxy.index(held, 0))
+    page.view.setCurrentIndex(page.model.index(held, 0))
     qtbot.waitUntil(lambda: page.editor.form.year.value() == 2016, timeout=TIMEOUT)
     QTest.keyClick(page.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(page.message.isVisible, timeout=TIMEOUT)

@@ -1,7 +1,10 @@
-"""A table model over plain rows, loaded page by page through the task manager.
+"""A table model over plain rows that a service has already sorted and filtered.
 
-Views never hold ORM objects: the loader returns dataclass rows from a service; columns say how
-to show them. Sorting in the proxy follows Vietnamese collation, not code points.
+Views never hold ORM objects: the loader is a service call ``loader(session, page)`` returning
+dataclass rows for one page, read through the operations layer. Clicking a header does not sort
+the rows that happen to be loaded: it asks the service again with the column's sort key and
+direction, so the order is right beyond the loaded pages (Anki's browser table does the same).
+A column without a sort key is not sortable.
 """
 
 from __future__ import annotations
@@ -10,33 +13,37 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
+from sqlalchemy.orm import Session
 
-from app.domain.text import sort_key
-from ui.tasks import TaskManager
+from ui.operations import Operations
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the model asks the service for: a slice of the list in one order."""
+
+    offset: int
+    limit: int
+    sort: str = "default"
+    descending: bool = False
+
+
+Loader = Callable[[Session, Page], list[Row]]
 
 
 @dataclass(frozen=True)
 class Column(Generic[Row]):
     title: str
     text: Callable[[Row], str]
-    sort: Callable[[Row], Any] | None = None  # defaults to Vietnamese collation of the text
+    sort: str | None = None  # the service's sort key for this column; None: not sortable
     align_right: bool = False
-    tone: Callable[[Row], str | None] | None = None  # "danger" | "warning" | "muted" | None
+    tone: Callable[[Row], str | None] | None = None  # "danger" | "warning" | "muted" | "ok" | None
     tooltip: Callable[[Row], str] | None = None
 
 
@@ -49,7 +56,11 @@ TONES = {
 
 
 class RowTableModel(QAbstractTableModel, Generic[Row]):
-    """Rows come from ``loader(offset, limit)`` in pages; ``reload()`` starts over."""
+    """Rows come from ``loader(session, page)`` in pages; ``reload()`` starts over.
+
+    A model without a loader shows the rows given to ``set_rows`` (a screen that reads several
+    lists in one go, like the live minutes).
+    """
 
     loaded = Signal(int)  # total rows loaded so far
     load_failed = Signal(str)
@@ -57,8 +68,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def __init__(
         self,
         columns: Sequence[Column[Row]],
-        loader: Callable[[int, int], list[Row]],
-        tasks: TaskManager,
+        loader: Loader[Row] | None,
+        ops: Operations,
         *,
         page_size: int = 200,
         parent: QObject | None = None,
@@ -66,19 +77,24 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         super().__init__(parent)
         self._columns = list(columns)
         self._loader = loader
-        self._tasks = tasks
+        self._ops = ops
         self._page = page_size
         self._rows: list[Row] = []
         self._more = False
         self._loading = False
         self._generation = 0  # drops pages of a load that a newer reload replaced
+        self._sort = "default"
+        self._descending = False
+        self.sort_column = -1
 
     # --- loading ----------------------------------------------------------------------
-    def set_loader(self, loader: Callable[[int, int], list[Row]]) -> None:
+    def set_loader(self, loader: Loader[Row]) -> None:
         self._loader = loader
         self.reload()
 
     def reload(self) -> None:
+        if self._loader is None:
+            return
         self._generation += 1
         self.beginResetModel()
         self._rows = []
@@ -86,13 +102,26 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.endResetModel()
         self._request(0)
 
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show ``rows`` as they are (already read and sorted by a service)."""
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._more = False
+        self._loading = False
+        self.endResetModel()
+        self.loaded.emit(len(self._rows))
+
     def _request(self, offset: int) -> None:
+        loader = self._loader
+        assert loader is not None
         self._loading = True
-        generation, loader, limit = self._generation, self._loader, self._page
-        self._tasks.run(
-            lambda: loader(offset, limit),
-            on_success=lambda rows: self._append(generation, rows),
-            on_failure=lambda exc: self._failed(generation, exc),
+        generation = self._generation
+        page = Page(offset, self._page, self._sort, self._descending)
+        self._ops.read(
+            lambda session: loader(session, page),
+            on_done=lambda rows: self._append(generation, rows),
+            on_error=lambda exc: self._failed(generation, exc),
             owner=self,
         )
 
@@ -127,6 +156,25 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def loading(self) -> bool:
         return self._loading
 
+    # --- sorting: asked of the service ------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._columns) or self._columns[column].sort is None:
+            return
+        key = self._columns[column].sort
+        assert key is not None
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self._sort, self._descending) and self.sort_column == column:
+            return
+        self._sort, self._descending, self.sort_column = key, descending, column
+        self.reload()
+
+    @property
+    def sort_order(self) -> tuple[str, bool]:
+        return self._sort, self._descending
+
+    def is_sortable(self, column: int) -> bool:
+        return 0 <= column < len(self._columns) and self._columns[column].sort is not None
+
     # --- Qt model ---------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -145,6 +193,8 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section].title
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return "Bấm để sắp xếp theo cột này" if self.is_sortable(section) else None
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -156,8 +206,6 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip(row) if column.tooltip else column.text(row)
-        if role == SORT_ROLE:
-            return column.sort(row) if column.sort else sort_key(column.text(row))
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ForegroundRole and column.tone:
@@ -169,18 +217,14 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-class CollatedProxy(QSortFilterProxyModel):
-    """Sorts by each column's sort value (Vietnamese collation for text)."""
+class RowsById(RowTableModel[Any]):
+    """Rows with an ``id``: replace one in place after a save, find one by id."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
+    def replace_row(self, row: Any) -> None:
+        index = self.row_of_id(row.id)
+        if index is not None:
+            self._rows[index] = row
+            self.dataChanged.emit(self.index(index, 0), self.index(index, self.columnCount() - 1))
 
-    def lessThan(self, left: AnyIndex, right: AnyIndex) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            return (a is None) and (b is not None)
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
+    def row_of_id(self, ident: int) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.id == ident), None)

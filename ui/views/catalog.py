@@ -21,15 +21,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.services import catalog
 from app.services.catalog import CatalogueUsageRow
 from ui.context import AppContext
-from ui.models.table import Column
+from ui.models.table import Column, Page, RowsById
+from ui.operations import watch
 from ui.tasks import user_message
 from ui.views.common import make_table_view
-from ui.views.plan_editor import RowsById
 from ui.widgets import Banner, FieldError, NfcLineEdit, page_title
 
 Kind = Literal["unit", "hamlet", "field", "leader"]
@@ -42,6 +43,9 @@ TABS: list[tuple[Kind, str, str]] = [
     ("leader", "Lãnh đạo", "lãnh đạo"),
 ]
 NAME_COLUMN = 1
+# What a tab shows depends on its own table and on the records that use its entries (the counts).
+USERS = ("petition", "assignment", "assignment_support", "dialogue", "plan", "answer")
+CATALOGUE_TABLES: dict[str, tuple[str, ...]] = {kind: (kind, *USERS) for kind, _title, _noun in TABS}
 
 
 def _state_tone(row: CatalogueUsageRow) -> str | None:
@@ -123,16 +127,13 @@ class CatalogueTab(QWidget):
         self.add_error = FieldError()
         layout.addWidget(self.add_error)
 
-        db = context.db
+        def load(session: Session, page: Page) -> list[CatalogueUsageRow]:
+            if page.offset:
+                return []  # a catalogue fits in one page
+            return catalog.catalogue_rows(session, kind)
 
-        def load(offset: int, _limit: int) -> list[CatalogueUsageRow]:
-            if offset:
-                return []
-            with db.reading() as session:
-                return catalog.catalogue_rows(session, kind)
-
-        self.model = CatalogueModel(kind, _columns(kind), load, context.tasks, parent=self)
-        self.view, self.proxy = make_table_view(self.model, self)
+        self.model = CatalogueModel(kind, _columns(kind), load, context.ops, page_size=100_000, parent=self)
+        self.view = make_table_view(self.model, self)
         self.view.setTabKeyNavigation(False)  # Tab leaves the table for the next field
         self.view.setSortingEnabled(False)
         self.view.setEditTriggers(
@@ -191,13 +192,13 @@ class CatalogueTab(QWidget):
         index = self.view.currentIndex()
         if not index.isValid():
             return None
-        row: CatalogueUsageRow = self.model.row_at(self.proxy.mapToSource(index).row())
+        row: CatalogueUsageRow = self.model.row_at(index.row())
         return row
 
     def select_id(self, ident: int) -> None:
         row = self.model.row_of_id(ident)
         if row is not None:
-            self.view.setCurrentIndex(self.proxy.mapFromSource(self.model.index(row, NAME_COLUMN)))
+            self.view.setCurrentIndex(self.model.index(row, NAME_COLUMN))
 
     def _loaded(self, _count: int) -> None:
         wanted = self._select_after_load
@@ -205,7 +206,7 @@ class CatalogueTab(QWidget):
         if wanted is not None:
             self.select_id(wanted)
         elif self.model.rowCount():
-            self.view.setCurrentIndex(self.proxy.index(0, NAME_COLUMN))
+            self.view.setCurrentIndex(self.model.index(0, NAME_COLUMN))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -246,7 +247,7 @@ class CatalogueTab(QWidget):
 
         self.message.show_message(None)
         self.add_error.show_message(None)
-        self._context.tasks.run(work, on_success=done, on_failure=failed)
+        self._context.ops.write(work, on_done=done, on_error=failed, owner=self, origin=self)
 
     def reload(self) -> None:
         row = self.current_row()
@@ -256,18 +257,12 @@ class CatalogueTab(QWidget):
     # --- actions ----------------------------------------------------------------------------
     @Slot()
     def add(self) -> None:
-        name, title, kind, db = (
-            self.new_name.text_nfc(),
-            self.new_title.text_nfc(),
-            self.kind,
-            self._context.db,
-        )
+        name, title, kind = self.new_name.text_nfc(), self.new_title.text_nfc(), self.kind
 
-        def work() -> object:
-            with db.transaction() as session:
-                if kind == "leader":
-                    return catalog.add_leader(session, name, title)
-                return catalog.add_entry(session, kind, name)
+        def work(session: Session) -> object:
+            if kind == "leader":
+                return catalog.add_leader(session, name, title)
+            return catalog.add_entry(session, kind, name)
 
         def clear_inputs() -> None:
             self.new_name.clear()
@@ -286,21 +281,20 @@ class CatalogueTab(QWidget):
 
     @Slot(int, int, str)
     def rename(self, ident: int, column: int, value: str) -> None:
-        kind, db = self.kind, self._context.db
+        kind = self.kind
         row_index = self.model.row_of_id(ident)
         if row_index is None:
             return
         current = self.model.row_at(row_index)
 
-        def work() -> object:
-            with db.transaction() as session:
-                if kind == "leader":
-                    name = value if column == NAME_COLUMN else current.name
-                    title = value if column != NAME_COLUMN else current.title
-                    return catalog.update_leader(
-                        session, ident, full_name=name, title=title, active=current.active
-                    )
-                return catalog.rename_entry(session, kind, ident, value)
+        def work(session: Session) -> object:
+            if kind == "leader":
+                name = value if column == NAME_COLUMN else current.name
+                title = value if column != NAME_COLUMN else current.title
+                return catalog.update_leader(
+                    session, ident, full_name=name, title=title, active=current.active
+                )
+            return catalog.rename_entry(session, kind, ident, value)
 
         self._run(work, ident)
 
@@ -309,13 +303,12 @@ class CatalogueTab(QWidget):
         row = self.current_row()
         if row is None:
             return
-        kind, db, active = self.kind, self._context.db, not row.active
+        kind, active = self.kind, not row.active
 
-        def work() -> object:
-            with db.transaction() as session:
-                if kind == "leader":
-                    return catalog.set_leader_active(session, row.id, active)
-                return catalog.set_active(session, kind, row.id, active)
+        def work(session: Session) -> object:
+            if kind == "leader":
+                return catalog.set_leader_active(session, row.id, active)
+            return catalog.set_active(session, kind, row.id, active)
 
         self._run(work, row.id)
 
@@ -337,16 +330,15 @@ class CatalogueTab(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        kind, db = self.kind, self._context.db
+        kind = self.kind
         index = self.model.row_of_id(row.id) or 0
         neighbour = self.model.row_at(index - 1).id if index > 0 else None
 
-        def work() -> None:
-            with db.transaction() as session:
-                if kind == "leader":
-                    catalog.delete_leader(session, row.id)
-                else:
-                    catalog.delete_entry(session, kind, row.id)
+        def work(session: Session) -> None:
+            if kind == "leader":
+                catalog.delete_leader(session, row.id)
+            else:
+                catalog.delete_entry(session, kind, row.id)
 
         self._run(work, neighbour)
 
@@ -360,14 +352,13 @@ class CatalogueTab(QWidget):
         row = self.current_row()
         if row is None:
             return
-        kind, db = self.kind, self._context.db
+        kind = self.kind
 
-        def work() -> None:
-            with db.transaction() as session:
-                if kind == "leader":
-                    catalog.move_leader(session, row.id, offset)
-                else:
-                    catalog.move_entry(session, kind, row.id, offset)
+        def work(session: Session) -> None:
+            if kind == "leader":
+                catalog.move_leader(session, row.id, offset)
+            else:
+                catalog.move_entry(session, kind, row.id, offset)
 
         self._run(work, row.id)
 
@@ -410,16 +401,13 @@ class CataloguePage(QWidget):
                 Qt.ShortcutContext.WindowShortcut,
             )
         layout.addWidget(self.tabs, 1)
-        for tab in self.catalogues.values():
+        for kind, tab in self.catalogues.items():
             tab.model.reload()
+            # A thôn added in the live minutes, a leader picked elsewhere: shown when it happens.
+            watch(context.ops, tab, CATALOGUE_TABLES[kind], lambda _c, t=tab: t.reload())
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
         tab = self.tabs.currentWidget()
         if isinstance(tab, CatalogueTab):
             tab.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
-
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        for tab in self.catalogues.values():
-            tab.reload()  # other screens may have added entries (a thôn typed in the minutes)

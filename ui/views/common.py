@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from ui.models.table import CollatedProxy, RowTableModel
+from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState
+from ui.models.table import RowTableModel
 from ui.widgets import Banner, page_title
 
 
@@ -28,22 +31,25 @@ class NotBuiltPage(QWidget):
         layout.addStretch(1)
 
 
-def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> tuple[QTableView, CollatedProxy]:
-    proxy = CollatedProxy(parent)
-    proxy.setSourceModel(model)
+def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> QTableView:
+    """A list view straight over ``model``: a header click asks the service for that order."""
     view = QTableView(parent)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order until asked
+    view.setModel(model)
+    header = view.horizontalHeader()
+    sortable = any(model.is_sortable(c) for c in range(model.columnCount()))
+    # Qt's sorting switch only forwards header clicks to model.sort(); nothing is sorted here.
+    view.setSortingEnabled(sortable)
+    header.setSortIndicatorShown(sortable)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order until asked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view, proxy
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return view
 
 
 class CountLabel(QLabel):
@@ -59,6 +65,22 @@ class CountLabel(QLabel):
             )
         )
         model.load_failed.connect(self.setText)
+
+
+def dialogue_tone(row: Any) -> str | None:
+    """The one colour rule of a dialogue row (Hội nghị list and a plan's scheduler).
+
+    Red: the notice is late; amber: the meeting is within the notice period; grey: held.
+    """
+    if row.notice_overdue:
+        return "danger"
+    if (
+        row.state == DialogueState.PLANNED
+        and row.days_left is not None
+        and 0 <= row.days_left <= NOTICE_DAYS_BEFORE
+    ):
+        return "warning"
+    return "muted" if row.state == DialogueState.CLOSED else None
 
 
 def debounce(parent: QWidget, msecs: int, callback) -> QTimer:  # type: ignore[no-untyped-def]

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
 from app.domain.rules import DocumentKind
 from app.services.dialogues import DialogueRow, list_dialogues
 from ui.context import AppContext
 from ui.export_dialog import WordExporter
-from ui.models.table import Column, RowTableModel
-from ui.views.common import CountLabel, make_table_view
+from ui.models.table import Column, Page, RowTableModel
+from ui.operations import watch
+from ui.views.common import CountLabel, dialogue_tone, make_table_view
 from ui.widgets import Banner, page_title
 
-
-def _due_tone(row: DialogueRow) -> str | None:
-    if row.notice_overdue:
-        return "danger"
-    if row.days_left is not None and 0 <= row.days_left <= 7 and row.state.value == "planned":
-        return "warning"
-    return "muted" if row.state.value == "closed" else None
+DIALOGUE_KINDS = ("dialogue", "petition", "issued_document", "leader", "plan")
 
 
 def _notice_text(row: DialogueRow) -> str:
@@ -30,13 +24,13 @@ def _notice_text(row: DialogueRow) -> str:
 
 
 DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
-    Column("Thời gian", lambda r: r.when_text, sort=lambda r: r.scheduled_at or datetime.min),
-    Column("Hội nghị", lambda r: r.title),
+    Column("Thời gian", lambda r: r.when_text, sort="date"),
+    Column("Hội nghị", lambda r: r.title, sort="title"),
     Column("Địa điểm", lambda r: r.place),
     Column("Chủ trì", lambda r: r.chair),
-    Column("Ý kiến", lambda r: str(r.petitions), sort=lambda r: r.petitions, align_right=True),
-    Column("Tình trạng", lambda r: r.due_text, tone=_due_tone),
-    Column("Lưu ý", _notice_text, tone=_due_tone),
+    Column("Ý kiến", lambda r: str(r.petitions), align_right=True),
+    Column("Tình trạng", lambda r: r.due_text, sort="state", tone=dialogue_tone),
+    Column("Lưu ý", _notice_text, tone=dialogue_tone),
 ]
 
 
@@ -59,25 +53,22 @@ class DialoguesPage(QWidget):
                 "info",
             )
         )
-        db = context.db
 
-        def load(offset: int, limit: int) -> list[DialogueRow]:
-            if offset:
-                return []
-            with db.reading() as session:
-                return list_dialogues(session)
+        def load(session: Session, page: Page) -> list[DialogueRow]:
+            if page.offset:
+                return []  # a commune's dialogues fit in one page
+            return list_dialogues(session, sort=page.sort, descending=page.descending)
 
         self.model: RowTableModel[DialogueRow] = RowTableModel(
-            DIALOGUE_COLUMNS, load, context.tasks, parent=self
+            DIALOGUE_COLUMNS, load, context.ops, page_size=100_000, parent=self
         )
-        self.view, self.proxy = make_table_view(self.model, self)
+        self.view = make_table_view(self.model, self)
         layout.addWidget(self.view, 1)
         footer = QHBoxLayout()
         self.count: QLabel = CountLabel(self.model, "hội nghị")
         footer.addWidget(self.count)
         footer.addStretch(1)
         self.exporter = WordExporter(context, self)
-        self.exporter.exported.connect(lambda _path: self.model.reload())  # the 7-day warning may clear
         self.export_button = QToolButton()
         self.export_button.setText("Xuất Word")
         self.export_button.setToolTip("Xuất văn bản của hội nghị đang chọn (Ctrl+E)")
@@ -103,15 +94,18 @@ class DialoguesPage(QWidget):
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
         self.model.loaded.connect(self._fit_columns)
+        # A dialogue scheduled in a plan, a petition answered live, a notice exported (the 7-day
+        # warning clears): the list follows, whichever screen did it.
+        watch(context.ops, self, DIALOGUE_KINDS, lambda _changes: self.model.reload(), skip_own=False)
         self.model.reload()
 
     def selected_row(self) -> DialogueRow | None:
         index = self.view.currentIndex()
         if not index.isValid():
-            if self.proxy.rowCount() == 0:
+            if self.model.rowCount() == 0:
                 return None
-            index = self.proxy.index(0, 0)
-        return self.model.row_at(self.proxy.mapToSource(index).row())
+            index = self.model.index(0, 0)
+        return self.model.row_at(index.row())
 
     def open_selected(self) -> None:
         row = self.selected_row()
@@ -127,11 +121,3 @@ class DialoguesPage(QWidget):
         self.view.resizeColumnsToContents()
         for column, cap in ((1, 420), (2, 260)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        # Coming back to this screen shows what other screens changed meanwhile (a dialogue
-        # scheduled in a plan, a petition answered in the live minutes).
-        if getattr(self, "_shown_before", False):
-            self.model.reload()
-        self._shown_before = True
-        super().showEvent(event)

@@ -2,55 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
 from app.domain.rules import PetitionStatus
 from app.domain.text import upper_first
 from app.services import petitions
-from app.services.petitions import PetitionRow
+from app.services.petitions import PetitionFilter, PetitionRow
+from app.storage.changes import Changes
 from ui.context import AppContext
-from ui.models.table import Column, RowTableModel
+from ui.models.table import Column, Loader, Page, RowTableModel
+from ui.operations import watch
 from ui.views.common import CountLabel, debounce, make_table_view
-from ui.widgets import Banner, NfcLineEdit, page_title
+from ui.widgets import NfcLineEdit, page_title
 
-
-def _deadline_tone(row: PetitionRow) -> str | None:
-    if row.overdue:
-        return "danger"
-    if row.status.is_open and row.days_left is not None and row.days_left <= 7:
-        return "warning"
-    if row.status in (PetitionStatus.RESOLVED, PetitionStatus.ANSWERED):
-        return "ok"
-    return None
-
-
-def _deadline_text(row: PetitionRow) -> str:
-    if row.deadline is None:
-        return ""
-    if not row.status.is_open:
-        return row.deadline_text
-    from app.domain.text import days_phrase
-
-    return f"{row.deadline_text} ({days_phrase(row.days_left or 0)})"
-
+# Tables whose changes can alter a row of these lists.
+PETITION_KINDS = (
+    "petition",
+    "answer",
+    "assignment",
+    "resolution_update",
+    "hamlet",
+    "field",
+    "unit",
+    "dialogue",
+)
 
 PETITION_COLUMNS: list[Column[PetitionRow]] = [
-    Column("Người nêu", lambda r: r.petitioner),
-    Column("Thôn/tổ", lambda r: r.hamlet),
-    Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
-    Column("Tình trạng", lambda r: r.status.label, tone=_deadline_tone),
-    Column(
-        "Thời hạn",
-        _deadline_text,
-        sort=lambda r: (r.deadline is None, r.deadline or date.max),
-        tone=_deadline_tone,
-    ),
-    Column("Đơn vị giải quyết", lambda r: r.lead_unit),
-    Column("Lĩnh vực", lambda r: r.field),
+    Column("Người nêu", lambda r: r.petitioner, sort="petitioner"),
+    Column("Thôn/tổ", lambda r: r.hamlet, sort="hamlet"),
+    Column("Nội dung", lambda r: r.content, sort="content", tooltip=lambda r: r.content),
+    Column("Tình trạng", lambda r: r.status.label, sort="status", tone=lambda r: r.tone),
+    # The deadline and its "còn N ngày" / "quá hạn N ngày" come from the rules module.
+    Column("Thời hạn", lambda r: r.deadline_text, sort="deadline", tone=lambda r: r.tone),
+    Column("Đơn vị giải quyết", lambda r: r.lead_unit, sort="lead_unit"),
+    Column("Lĩnh vực", lambda r: r.field, sort="field"),
 ]
 CONTENT_COLUMN, DEADLINE_COLUMN = 2, 4
 
@@ -61,27 +49,20 @@ STATUS_FILTERS: list[tuple[str, list[PetitionStatus] | None]] = [
 
 
 class PetitionsPage(QWidget):
-    """The list of every petition, or (``follow_up``) the open ones by nearest deadline."""
+    """Every petition, searchable; Enter opens one (its answers, history and actions)."""
 
     # Listed by F1 while this page is shown.
-    SHORTCUTS = (("Ctrl+F", "Tìm theo tên, thôn, nội dung (có dấu hoặc không dấu)"),)
+    SHORTCUTS = (
+        ("Ctrl+F", "Tìm theo tên, thôn, nội dung (có dấu hoặc không dấu)"),
+        ("Enter", "Mở ý kiến đang chọn"),
+    )
+    open_requested = Signal(int)
 
-    def __init__(
-        self, context: AppContext, *, follow_up: bool = False, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._follow_up = follow_up
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Theo dõi giải quyết" if follow_up else "Ý kiến – kiến nghị"))
-        if follow_up:
-            layout.addWidget(
-                Banner(
-                    "Các kiến nghị chưa giải quyết xong, thời hạn gần nhất (hoặc quá hạn lâu nhất) ở trên. "
-                    "Cập nhật kết quả giải quyết và biểu đồ sẽ có trong phiên bản tới.",
-                    "info",
-                )
-            )
+        layout.addWidget(page_title("Ý kiến – kiến nghị"))
         bar = QHBoxLayout()
         self.search = NfcLineEdit()
         self.search.setPlaceholderText("Tìm theo tên, thôn, nội dung (gõ có dấu hoặc không dấu)… Ctrl+F")
@@ -90,52 +71,58 @@ class PetitionsPage(QWidget):
         self.status_filter = QComboBox()
         for label, _statuses in STATUS_FILTERS:
             self.status_filter.addItem(label)
-        if follow_up:
-            self.status_filter.setCurrentIndex(1)
         bar.addWidget(self.status_filter, 1)
         layout.addLayout(bar)
 
         self.model: RowTableModel[PetitionRow] = RowTableModel(
-            PETITION_COLUMNS, self._loader(), context.tasks, parent=self
+            PETITION_COLUMNS, self._loader(), context.ops, parent=self
         )
-        self.view, self.proxy = make_table_view(self.model, self)
+        self.view = make_table_view(self.model, self)
         layout.addWidget(self.view, 1)
         footer = QHBoxLayout()
         self.count = CountLabel(self.model, "ý kiến")
         footer.addWidget(self.count)
         footer.addStretch(1)
-        footer.addWidget(QLabel("Đỏ: quá hạn · Vàng: còn ≤ 7 ngày · Xanh: đã xong"))
+        self.legend = QLabel("Đỏ: quá hạn · Vàng: sắp đến hạn · Xanh: đã xong")
+        footer.addWidget(self.legend)
         layout.addLayout(footer)
 
         self._search_timer = debounce(self, 250, self.refresh)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self.view.doubleClicked.connect(lambda _index: self.open_selected())
+        for keys in ("Return", "Enter"):
+            QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
         self.model.loaded.connect(self._fit_columns)
+        watch(context.ops, self, PETITION_KINDS, self._data_changed, skip_own=False)
         self.refresh()
 
-    def _loader(self):  # type: ignore[no-untyped-def]
-        db = self._context.db
-        query = self.search.text_nfc() if hasattr(self, "search") else ""
-        index = (
-            self.status_filter.currentIndex()
-            if hasattr(self, "status_filter")
-            else (1 if self._follow_up else 0)
-        )
-        statuses = STATUS_FILTERS[index][1]
-        follow_up = self._follow_up
+    @Slot()
+    def open_selected(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.open_requested.emit(self.model.row_at(index.row()).id)
 
-        def load(offset: int, limit: int) -> list[PetitionRow]:
-            with db.reading() as session:
-                return petitions.list_petitions(
-                    session, query=query, statuses=statuses, offset=offset, limit=limit, open_first=follow_up
-                )
+    def _loader(self) -> Loader[PetitionRow]:
+        query = self.search.text_nfc() if hasattr(self, "search") else ""
+        index = self.status_filter.currentIndex() if hasattr(self, "status_filter") else 0
+        flt = PetitionFilter(query=query, statuses=tuple(STATUS_FILTERS[index][1] or ()))
+
+        def load(session: Session, page: Page) -> list[PetitionRow]:
+            return petitions.list_petitions(
+                session, flt, sort=page.sort, descending=page.descending, offset=page.offset, limit=page.limit
+            )
 
         return load
 
     @Slot()
     def refresh(self) -> None:
         self.model.set_loader(self._loader())
+
+    def _data_changed(self, _changes: Changes) -> None:
+        # Another screen answered, assigned or renamed something shown here.
+        self.model.reload()
 
     def _fit_columns(self, _count: int) -> None:
         if self.model.rowCount() and not getattr(self, "_fitted", False):
@@ -145,11 +132,3 @@ class PetitionsPage(QWidget):
                 self.view.resizeColumnToContents(column)
                 self.view.setColumnWidth(column, min(self.view.columnWidth(column), 200))
             self.view.setColumnWidth(CONTENT_COLUMN, 330)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        # Coming back to this screen shows what other screens changed meanwhile (a dialogue
-        # scheduled in a plan, a petition answered in the live minutes).
-        if getattr(self, "_shown_before", False):
-            self.model.reload()
-        self._shown_before = True
-        super().showEvent(event)

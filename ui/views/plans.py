@@ -29,17 +29,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.domain.rules import DocumentKind, PlanKind
 from app.errors import ValidationError
 from app.export.errors import DuplicateNumberError
 from app.services import plans
 from app.services.plans import PlanDetail, PlanRow
+from app.storage.changes import Changes
 from ui.context import AppContext
-from ui.models.table import Column
+from ui.models.table import Column, Page, RowsById
+from ui.operations import watch
 from ui.tasks import user_message
 from ui.views.common import CountLabel, make_table_view
-from ui.views.plan_editor import Choices, PlanEditor, RowsById, load_choices
+from ui.views.plan_editor import PlanEditor
+from ui.views.plan_widgets import Choices, load_choices
 from ui.widgets import FieldError, page_title
 
 PLAN_COLUMNS: list[Column[PlanRow]] = [
@@ -213,16 +217,14 @@ class PlansPage(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.copy_button)
         left_layout.addLayout(buttons)
-        db = context.db
 
-        def load(offset: int, _limit: int) -> list[PlanRow]:
-            if offset:
-                return []
-            with db.reading() as session:
-                return plans.list_plans(session)
+        def load(session: Session, page: Page) -> list[PlanRow]:
+            if page.offset:
+                return []  # a commune's plans fit in one page
+            return plans.list_plans(session)
 
-        self.model = RowsById(PLAN_COLUMNS, load, context.tasks, parent=self)
-        self.view, self.proxy = make_table_view(self.model, self)
+        self.model = RowsById(PLAN_COLUMNS, load, context.ops, page_size=100_000, parent=self)
+        self.view = make_table_view(self.model, self)
         self.view.setTabKeyNavigation(False)  # Tab leaves the table for the next field
         self.view.setSortingEnabled(False)
         self.view.setWordWrap(True)
@@ -296,6 +298,7 @@ class PlansPage(QWidget):
         self.editor.open_plan(None)
         self.model.reload()
         self.refresh_choices()
+        watch(context.ops, self, ("unit", "leader", "dialogue", "petition"), self._data_changed)
 
     # --- the list ---------------------------------------------------------------------------------
     def _loaded(self, count: int) -> None:
@@ -313,7 +316,7 @@ class PlansPage(QWidget):
         if row is None:
             self.editor.open_plan(None)
             return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self.model.index(row, 0)
         self._switching = True
         self.view.setCurrentIndex(index)
         self._switching = False
@@ -325,7 +328,7 @@ class PlansPage(QWidget):
     def _row_changed(self, current: Any, previous: Any) -> None:
         if self._switching or not current.isValid():
             return
-        plan_id = self.model.row_at(self.proxy.mapToSource(current).row()).id
+        plan_id = self.model.row_at(current.row()).id
         if plan_id == self.editor.plan_id:
             return
         if self.editor.problems:
@@ -351,31 +354,28 @@ class PlansPage(QWidget):
         self.model.replace_row(row)
 
     def _refresh_counts(self) -> None:
-        db = self._context.db
-
-        def load() -> list[PlanRow]:
-            with db.reading() as session:
-                return plans.list_plans(session)
+        def load(session: Session) -> list[PlanRow]:
+            return plans.list_plans(session)
 
         def done(rows: list[PlanRow]) -> None:
             for row in rows:
                 self.model.replace_row(row)
 
-        self._context.tasks.run(load, on_success=done)
+        self._context.ops.read(load, on_done=done, owner=self)
 
     def refresh_choices(self) -> None:
-        context = self._context
-        context.tasks.run(lambda: load_choices(context), on_success=self._set_choices)
+        self._context.ops.read(load_choices, on_done=self._set_choices, owner=self)
 
     def _set_choices(self, choices: Choices) -> None:
         self.editor.set_choices(choices)
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        # Danh mục, or a dialogue held in the live minutes, may have changed meanwhile.
-        self.refresh_choices()
-        if self.editor.plan_id is not None:
+    def _data_changed(self, changes: Changes) -> None:
+        # Danh mục (units, leaders) or a dialogue held in the live minutes changed elsewhere.
+        if changes.touches("unit", "leader"):
+            self.refresh_choices()
+        if changes.touches("dialogue", "petition") and self.editor.plan_id is not None:
             self.editor.scheduler.model.reload()
+            self._refresh_counts()
 
     # --- new, copy, delete -----------------------------------------------------------------------
     @Slot()
@@ -392,13 +392,11 @@ class PlansPage(QWidget):
 
     def create_plan(self, kind: PlanKind, year: int) -> None:
         self.editor.flush()
-        db = self._context.db
 
-        def work() -> int:
-            with db.transaction() as session:
-                return plans.create_default_plan(session, year=year, kind=kind)
+        def work(session: Session) -> int:
+            return plans.create_default_plan(session, year=year, kind=kind)
 
-        self._context.tasks.run(work, on_success=self._created, on_failure=self._failed)
+        self._context.ops.write(work, on_done=self._created, on_error=self._failed, owner=self)
 
     @Slot()
     def ask_copy_plan(self) -> None:
@@ -417,14 +415,16 @@ class PlansPage(QWidget):
 
     def copy_plan(self, plan_id: int, year: int) -> None:
         self.editor.flush()
-        db = self._context.db
 
-        def work() -> int:
-            with db.transaction() as session:
-                return plans.copy_plan(session, plan_id, year)
+        def work(session: Session) -> int:
+            return plans.copy_plan(session, plan_id, year)
 
-        self._context.tasks.run(
-            work, on_success=self._created, on_failure=self._failed, label="Đang sao chép…"
+        self._context.ops.write(
+            work,
+            on_done=self._created,
+            on_error=self._failed,
+            label="Đang sao chép…",
+            owner=self,
         )
 
     def _created(self, plan_id: int) -> None:
@@ -452,11 +452,9 @@ class PlansPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.flush()
-        db = self._context.db
 
-        def work() -> None:
-            with db.transaction() as session:
-                plans.delete_plan(session, plan_id)
+        def work(session: Session) -> None:
+            plans.delete_plan(session, plan_id)
 
         def done(_result: object) -> None:
             self.message.show_message(None)
@@ -464,7 +462,7 @@ class PlansPage(QWidget):
             self.editor.plan_id = None
             self.model.reload()
 
-        self._context.tasks.run(work, on_success=done, on_failure=self._failed)
+        self._context.ops.write(work, on_done=done, on_error=self._failed, owner=self)
 
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(user_message(exc))
@@ -481,15 +479,13 @@ class PlansPage(QWidget):
         self.editor.flush()
         self.export_bar.hide()
         self.export_error.show_message(None)
-        db = self._context.db
 
-        def check() -> PlanDetail:
-            with db.reading() as session:
-                detail = plans.get_plan(session, plan_id)
+        def check(session: Session) -> PlanDetail:
+            detail = plans.get_plan(session, plan_id)
             plans.validate_for_export(detail)
             return detail
 
-        self._context.tasks.run(check, on_success=self._choose_file, on_failure=self._export_failed)
+        self._context.ops.read(check, on_done=self._choose_file, on_error=self._export_failed, owner=self)
 
     def ask_save_path(self, suggested: Path) -> Path | None:
         """The Save As dialog (tests replace this)."""
@@ -511,13 +507,12 @@ class PlansPage(QWidget):
         if out.suffix.lower() != ".docx":
             out = out.with_name(out.name + ".docx")
         self.last_dir = out.parent
-        db = self._context.db
 
-        def work() -> Path:
-            from app.services.documents import export_document
+        def work(session: Session) -> Path:
+            from app.services.documents import write_document
 
-            return export_document(
-                db,
+            return write_document(
+                session,
                 DocumentKind.PLAN,
                 detail.id,
                 out,
@@ -525,12 +520,13 @@ class PlansPage(QWidget):
                 issued_on=detail.issued_on if detail.number else None,
             )
 
-        self._context.tasks.run(
+        self._context.ops.write(
             work,
-            on_success=self._exported,
-            on_failure=self._export_failed,
+            on_done=self._exported,
+            on_error=self._export_failed,
             label="Đang xuất Kế hoạch ra Word…",
             parent=self,
+            owner=self,
         )
 
     def _exported(self, path: Path) -> None:

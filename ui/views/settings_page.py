@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app import paths
 from app.domain.text import nfc
@@ -115,11 +118,10 @@ class OrganizationForm(QWidget):
         if problems:
             self.status.setText("Chưa lưu: hãy sửa các ô báo đỏ.")
             return
-        db, org_id = self._context.db, self._org_id
+        org_id = self._org_id
 
-        def work() -> settings.OrganizationInfo:
-            with db.transaction() as session:
-                return settings.update_organization(session, org_id, data)
+        def work(session: Session) -> settings.OrganizationInfo:
+            return settings.update_organization(session, org_id, data)
 
         def done(org: settings.OrganizationInfo) -> None:
             self.show_org(org)
@@ -131,7 +133,7 @@ class OrganizationForm(QWidget):
                 self.show_problems(exc.problems)
             self.status.setText(user_message(exc))
 
-        self._context.tasks.run(work, on_success=done, on_failure=failed)
+        self._context.ops.write(work, on_done=done, on_error=failed, owner=self)
 
 
 class TemplateEditor(QWidget):
@@ -177,7 +179,7 @@ class TemplateEditor(QWidget):
 
     def load(self, select: str | None = None) -> None:
         self._context.tasks.run(
-            templates.list_templates, on_success=lambda infos: self._loaded(infos, select)
+            templates.list_templates, on_success=lambda infos: self._loaded(infos, select), owner=self
         )
 
     def _loaded(self, infos: list[TemplateInfo], select: str | None) -> None:
@@ -228,7 +230,7 @@ class TemplateEditor(QWidget):
             self.status.setText("Chưa lưu.")
 
         self._context.tasks.run(
-            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed
+            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed, owner=self
         )
 
     @Slot()
@@ -241,7 +243,7 @@ class TemplateEditor(QWidget):
             self.status.setText("Đã khôi phục mẫu mặc định.")
             self.load(select=key)
 
-        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done)
+        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done, owner=self)
 
 
 class DefaultsForm(QWidget):
@@ -258,36 +260,47 @@ class DefaultsForm(QWidget):
         self.speaker_seconds.setRange(30, 1800)
         self.speaker_seconds.setSingleStep(30)
         self.speaker_seconds.setSuffix(" giây")
+        self.near_due_days = QSpinBox()
+        self.near_due_days.setRange(*settings.NEAR_DUE_LIMITS)
+        self.near_due_days.setSuffix(" ngày")
+        self.near_due_days.setToolTip("Kiến nghị còn từ chừng này ngày trở xuống được tô vàng «sắp đến hạn»")
         layout.addRow("Thời hạn giải quyết mặc định (tính từ ngày hội nghị)", self.deadline_days)
+        layout.addRow("Báo «sắp đến hạn» khi còn", self.near_due_days)
         layout.addRow("Thời gian cho mỗi người phát biểu", self.speaker_seconds)
         self.status = QLabel()
         layout.addRow(self.status)
-        db = context.db
 
-        def load() -> tuple[int, int]:
-            with db.reading() as session:
-                return (
-                    int(settings.get_setting(session, "default_deadline_days")),
-                    int(settings.get_setting(session, "speaker_seconds")),
-                )
+        def load(session: Session) -> tuple[int, int, int]:
+            return (
+                int(settings.get_setting(session, "default_deadline_days")),
+                int(settings.get_setting(session, "speaker_seconds")),
+                settings.near_due_days(session),
+            )
 
-        context.tasks.run(load, on_success=self._loaded)
+        context.ops.read(load, on_done=self._loaded, owner=self)
 
-    def _loaded(self, values: tuple[int, int]) -> None:
+    def _loaded(self, values: tuple[int, int, int]) -> None:
         self.deadline_days.setValue(values[0])
         self.speaker_seconds.setValue(values[1])
+        self.near_due_days.setValue(values[2])
         # Connected after loading so showing the values does not save them back.
-        self.deadline_days.valueChanged.connect(lambda v: self._save("default_deadline_days", v))
-        self.speaker_seconds.valueChanged.connect(lambda v: self._save("speaker_seconds", v))
+        self.deadline_days.valueChanged.connect(
+            lambda v: self._save(lambda s: settings.set_setting(s, "default_deadline_days", v))
+        )
+        self.speaker_seconds.valueChanged.connect(
+            lambda v: self._save(lambda s: settings.set_setting(s, "speaker_seconds", v))
+        )
+        self.near_due_days.valueChanged.connect(
+            lambda v: self._save(lambda s: settings.set_near_due_days(s, v))
+        )
 
-    def _save(self, key: str, value: int) -> None:
-        db = self._context.db
-
-        def work() -> None:
-            with db.transaction() as session:
-                settings.set_setting(session, key, value)
-
-        self._context.tasks.run(work, on_success=lambda _r: self.status.setText("Đã lưu."))
+    def _save(self, work: Callable[[Session], None]) -> None:
+        self._context.ops.write(
+            work,
+            on_done=lambda _r: self.status.setText("Đã lưu."),
+            on_error=lambda exc: self.status.setText(user_message(exc)),
+            owner=self,
+        )
 
 
 class SettingsPage(QWidget):
@@ -333,10 +346,8 @@ class SettingsPage(QWidget):
         return tab
 
     def refresh(self) -> None:
-        db = self._context.db
 
-        def load() -> settings.OrganizationInfo | None:
-            with db.reading() as session:
-                return settings.current_organization(session)
+        def load(session: Session) -> settings.OrganizationInfo | None:
+            return settings.current_organization(session)
 
-        self._context.tasks.run(load, on_success=self.organization.show_org)
+        self._context.ops.read(load, on_done=self.organization.show_org, owner=self)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.services import catalog, demo, settings
 from app.services.settings import OrganizationInput
@@ -106,22 +107,21 @@ class SetupDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         with_demo = self.demo_check.isChecked()
-        db = self._context.db
 
-        def work() -> int:
-            with db.transaction() as session:
-                catalog.ensure_defaults(session)
-                if with_demo:
-                    demo.build_demo(session)
-                info = settings.save_organization(session, data)
-                return info.id
+        def work(session: Session) -> int:
+            catalog.ensure_defaults(session)
+            if with_demo:
+                demo.build_demo(session)
+            info = settings.save_organization(session, data)
+            return info.id
 
-        self._context.tasks.run(
+        self._context.ops.write(
             work,
-            on_success=self._saved,
-            on_failure=self._failed,
+            on_done=self._saved,
+            on_error=self._failed,
             label="Đang lưu thông tin cơ quan…",
             parent=self,
+            owner=self,
         )
 
     def _saved(self, org_id: int) -> None:

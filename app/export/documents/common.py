@@ -8,6 +8,7 @@ from datetime import date
 
 from app.domain import text
 from app.domain.rules import DocumentKind, PetitionKind, PetitionStatus
+from app.domain.standing import meeting_moment
 from app.export import phrases
 from app.export.blocks import (
     Block,
@@ -147,7 +148,7 @@ def dialogue_values(d: DialogueData) -> dict[str, object]:
         {
             "ten_hoi_nghi": d.display_title,
             "ngay_hoi_nghi": text.date_phrase(d.meeting_day, year=d.year),
-            "gio_hoi_nghi": phrases.time_phrase(d.started_at or d.scheduled_at),
+            "gio_hoi_nghi": phrases.time_phrase(meeting_moment(d.started_at, d.scheduled_at)),
             "dia_diem": text.clean(d.place) or "……",
             "chu_tri": leader_phrase(chair.name, chair.title) if chair else f"lãnh đạo {org.name_in_text}",
             "chuc_vu_chu_tri": text.clean(chair.title) if chair and chair.title else "Chủ trì hội nghị",

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from app.domain import text
 from app.domain.rules import DocumentKind, PetitionStatus
-from app.domain.statistics import ResolutionStatistics, StandingCounts, resolution_statistics, standing
+from app.domain.standing import petition_standing
+from app.domain.statistics import ResolutionStatistics, StandingCounts, resolution_statistics
 from app.export import phrases
 from app.export.blocks import (
     Align,
@@ -102,7 +103,7 @@ ITEM_COLUMNS = (
 
 
 def item_rows(
-    petitions: Sequence[PetitionData], stats: ResolutionStatistics, *, public: bool
+    petitions: Sequence[PetitionData], stats: ResolutionStatistics, *, public: bool, near_due_days: int
 ) -> list[list[str]]:
     rows = []
     for n, p in enumerate(sorted(petitions, key=petition_order), 1):
@@ -113,7 +114,7 @@ def item_rows(
         result = text.clean(p.latest_result)
         if not result and p.status is PetitionStatus.ANSWERED:
             result = "Đã trả lời tại hội nghị"
-        value = standing(p.facts(), stats.today)
+        value = petition_standing(p.facts(), stats.today, near_due_days).standing
         rows.append(
             [
                 str(n),
@@ -122,7 +123,7 @@ def item_rows(
                 unit,
                 text.short_date(p.deadline),
                 result,
-                text.upper_first(value.label) if value else p.status.label,
+                text.upper_first(value.label),
             ]
         )
     return rows
@@ -143,7 +144,7 @@ def build_report(
     else:
         values["thong_bao"] = "Thông báo kết luận"
     petitions = listed_petitions(dialogue)
-    stats = resolution_statistics((p.facts() for p in dialogue.petitions), report.today)
+    stats = resolution_statistics((p.facts() for p in dialogue.petitions), report.today, report.near_due_days)
 
     blocks: list[Block] = [
         *dialogue_opening(dialogue, issue, DocumentKind.REPORT, "BÁO CÁO", values),
@@ -161,7 +162,13 @@ def build_report(
     blocks.append(count_table("Thôn, tổ dân phố", stats.by_hamlet, stats.overall))
     if petitions:
         blocks.append(Item(4, "Kết quả giải quyết từng ý kiến, kiến nghị", heading=True))
-        blocks.append(Table(ITEM_COLUMNS, item_rows(petitions, stats, public=public), font_size=11))
+        blocks.append(
+            Table(
+                ITEM_COLUMNS,
+                item_rows(petitions, stats, public=public, near_due_days=report.near_due_days),
+                font_size=11,
+            )
+        )
     blocks.append(Section(3, "Khó khăn, vướng mắc"))
     blocks.extend(Paragraph(line) for line in lines_or_default(report.difficulties, "bc_kho_khan", values))
     blocks.append(Section(4, "Đề xuất, kiến nghị"))

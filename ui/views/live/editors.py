@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
 from app.domain.text import nfc, sort_key, upper_first
@@ -33,7 +34,7 @@ from app.services import minutes
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
-from ui.widgets import FieldError, NfcLineEdit
+from ui.widgets import FieldError, NfcLineEdit, TypeToPickCombo
 
 
 class GrowingTextEdit(QPlainTextEdit):
@@ -104,7 +105,7 @@ class NoteEditor(QWidget):
         self.content.setPlaceholderText("Nội dung (Enter: xong dòng này, Shift+Enter: xuống dòng)")
         layout.addRow("Người phát biểu", self.speaker)
         layout.addRow("Nội dung", self.content)
-        self.saver = Autosaver(context.tasks, self._snapshot, self._save, parent=self)
+        self.saver = Autosaver(context.ops, self._snapshot, self._save, parent=self)
         self.speaker.textEdited.connect(self.saver.touch)
         self.content.textChanged.connect(self._content_changed)
         self.content.finished.connect(self.finish)
@@ -139,15 +140,14 @@ class NoteEditor(QWidget):
     def _snapshot(self) -> tuple[NoteDraft, str, str]:
         return self.draft, self.speaker.text_nfc(), self.content.text_nfc()
 
-    def _save(self, data: tuple[NoteDraft, str, str]) -> None:
+    def _save(self, session: Session, data: tuple[NoteDraft, str, str]) -> None:
         draft, speaker, content = data
-        with self._context.db.transaction() as session:
-            if draft.entry_id is None:
-                draft.entry_id = minutes.add_entry(
-                    session, self._dialogue_id, draft.kind, speaker=speaker, content=content
-                )
-            else:
-                minutes.update_entry(session, draft.entry_id, speaker=speaker, content=content)
+        if draft.entry_id is None:
+            draft.entry_id = minutes.add_entry(
+                session, self._dialogue_id, draft.kind, speaker=speaker, content=content
+            )
+        else:
+            minutes.update_entry(session, draft.entry_id, speaker=speaker, content=content)
 
     @Slot()
     def finish(self) -> None:
@@ -202,7 +202,8 @@ class OpinionEditor(QWidget):
         hamlet_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         hamlet_completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.hamlet.setCompleter(hamlet_completer)
-        self.field = QComboBox()
+        self.field = TypeToPickCombo()
+        self.field.setToolTip("Gõ số hoặc vài chữ của tên lĩnh vực (có dấu hoặc không dấu)")
         self.kind = QComboBox()
         for kind in PetitionKind:
             self.kind.addItem(upper_first(kind.label), kind)
@@ -220,11 +221,12 @@ class OpinionEditor(QWidget):
         self.error = FieldError()
         layout.addRow(self.error)
 
-        self.saver = Autosaver(context.tasks, self._snapshot, self._save, parent=self)
+        self.saver = Autosaver(context.ops, self._snapshot, self._save, parent=self)
         moves_on = EnterMovesOn(self)
         for edit in (self.name, self.hamlet):
             edit.installEventFilter(moves_on)
             edit.textEdited.connect(self._edited)
+        self.hamlet.editingFinished.connect(self._hamlet_done)
         self.field.installEventFilter(moves_on)
         self.kind.installEventFilter(moves_on)
         self.field.currentIndexChanged.connect(self._edited)
@@ -259,9 +261,28 @@ class OpinionEditor(QWidget):
             self.hamlet.setText(hamlet)
         self._edited()
 
-    def begin(self) -> None:
-        """A new speaker: the previous opinion is saved at once, the form is cleared."""
+    def complete(self) -> None:
+        """The secretary is done with this opinion (or its thôn): save it and settle its thôn.
+
+        A thôn typed here becomes a Danh mục entry only now, never on an autosave, so half-typed
+        names ("Thôn N", "Thôn Nộ") never reach the catalogue.
+        """
         self.saver.flush()
+        draft = self.draft
+        self._context.ops.write(
+            lambda session: (
+                None if draft.petition_id is None else minutes.finish_opinion(session, draft.petition_id)
+            )
+        )
+
+    @Slot()
+    def _hamlet_done(self) -> None:
+        if not self._loading and self.hamlet.text_nfc().strip():
+            self.complete()
+
+    def begin(self) -> None:
+        """A new speaker: the previous opinion is saved and completed, the form is cleared."""
+        self.complete()
         self.draft = OpinionDraft()
         self._loading = True
         self.heading.setText("<b>Ý kiến của Nhân dân</b> — Ctrl+N: người phát biểu mới")
@@ -278,7 +299,7 @@ class OpinionEditor(QWidget):
 
     def edit(self, row: minutes.OpinionRow) -> None:
         """Correct an opinion recorded earlier (a misheard name, a typo): saves into the same row."""
-        self.saver.flush()
+        self.complete()
         self.draft = OpinionDraft(petition_id=row.id)
         self._loading = True
         self.heading.setText(
@@ -322,15 +343,12 @@ class OpinionEditor(QWidget):
             content=self.content.text_nfc(),
         )
 
-    def _save(self, data: tuple[OpinionDraft, minutes.OpinionInput]) -> None:
+    def _save(self, session: Session, data: tuple[OpinionDraft, minutes.OpinionInput]) -> None:
         draft, opinion = data
-        with self._context.db.transaction() as session:
-            if draft.petition_id is None:
-                draft.petition_id, draft.entry_id = minutes.record_opinion(
-                    session, self._dialogue_id, opinion
-                )
-            else:
-                minutes.update_opinion(session, draft.petition_id, opinion)
+        if draft.petition_id is None:
+            draft.petition_id, draft.entry_id = minutes.record_opinion(session, self._dialogue_id, opinion)
+        else:
+            minutes.update_opinion(session, draft.petition_id, opinion)
 
     @Slot()
     def finish(self) -> None:
@@ -339,7 +357,7 @@ class OpinionEditor(QWidget):
             self.error.show_message("Hãy nhập nội dung ý kiến trước khi chuyển sang phần trả lời.")
             return
         self.error.show_message(None)
-        self.saver.flush()
+        self.complete()
         self.saved.emit()
         self.finished.emit()
 
@@ -362,13 +380,16 @@ class AnswerEditor(QWidget):
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         form = QFormLayout()
-        self.leader = QComboBox()
+        self.leader = TypeToPickCombo()
+        self._last_leader: int | None = None  # who answered last: usually answers the next one too
+        self._chair = ""
+        self._default_deadline = date.today()
         self.content = GrowingTextEdit()
         self.content.setPlaceholderText("Nội dung trả lời (Enter hoặc Ctrl+Enter: ghi trả lời)")
         self.outcome = QComboBox()
         for number, outcome in enumerate(AnswerOutcome, start=1):
             self.outcome.addItem(f"{number}. {upper_first(outcome.label)}", outcome)
-        self.unit = QComboBox()
+        self.unit = TypeToPickCombo()
         self.support = QListWidget()
         self.support.setMaximumHeight(90)
         self.deadline = QDateEdit()
@@ -399,13 +420,7 @@ class AnswerEditor(QWidget):
         self.content.finished.connect(self.submit)
         self._outcome_changed()
 
-    def set_catalogues(
-        self,
-        leaders: list[LeaderEntry],
-        units: list[CatalogueEntry],
-        default_deadline: date,
-        meeting_day: date,
-    ) -> None:
+    def set_catalogues(self, leaders: list[LeaderEntry], units: list[CatalogueEntry]) -> None:
         self.leader.clear()
         self.leader.addItem("(chưa chọn)", None)
         for leader in leaders:
@@ -420,15 +435,45 @@ class AnswerEditor(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.support.addItem(item)
+
+    def set_meeting(self, default_deadline: date, meeting_day: date, chair: str = "") -> None:
+        """The day deadlines count from (the real start once the meeting began) and the default."""
         self._meeting_day = meeting_day
+        self._default_deadline = default_deadline
+        self._chair = chair
         self.deadline.setDate(QDate(default_deadline.year, default_deadline.month, default_deadline.day))
 
     def select(self, petition_id: int, summary: str) -> None:
+        """A new answer starts clean: outcome, unit, authority and deadline back to their defaults."""
         self.petition_id = petition_id
         self.heading.setText(f"<b>Trả lời ý kiến:</b> {summary}")
         self.content.clear()
         for error in self.errors.values():
             error.show_message(None)
+        self.set_outcome(AnswerOutcome.ANSWERED)
+        self.unit.setCurrentIndex(0)
+        self.forwarded_to.clear()
+        for row in range(self.support.count()):
+            self.support.item(row).setCheckState(Qt.CheckState.Unchecked)
+        default = self._default_deadline
+        self.deadline.setDate(QDate(default.year, default.month, default.day))
+        self.leader.setCurrentIndex(self._default_leader_index())
+
+    def _default_leader_index(self) -> int:
+        """The last person who answered, else the chair, else "(chưa chọn)"."""
+        if self._last_leader is not None:
+            index = self.leader.findData(self._last_leader)
+            if index >= 0:
+                return index
+        if self._chair:
+            for index in range(self.leader.count()):
+                if self.leader.itemText(index).startswith(self._chair):
+                    return index
+        return 0
+
+    def focus_answer(self) -> None:
+        """The words of the answer go into the answer text, never into a pick list."""
+        self.content.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_outcome(self, outcome: AnswerOutcome) -> None:
         self.outcome.setCurrentIndex(list(AnswerOutcome).index(outcome))
@@ -492,17 +537,19 @@ class AnswerEditor(QWidget):
             error.show_message(problems.get(key))
         if problems:
             return
-        db = self._context.db
         self.submit_button.setEnabled(False)
 
-        def work() -> int:
-            with db.transaction() as session:
-                minutes.answer(session, data)
+        def work(session: Session) -> int:
+            minutes.answer(session, data)
             return data.petition_id
+
+        leader_id = data.leader_id
 
         def done(petition_id: int) -> None:
             self.submit_button.setEnabled(True)
             self.content.clear()
+            if leader_id is not None:
+                self._last_leader = leader_id
             self.answered.emit(petition_id)
 
         def failed(exc: BaseException) -> None:
@@ -516,7 +563,7 @@ class AnswerEditor(QWidget):
             else:
                 self.errors["content"].show_message(user_message(exc))
 
-        self._context.tasks.run(work, on_success=done, on_failure=failed)
+        self._context.ops.write(work, on_done=done, on_error=failed, owner=self)
 
 
 # --- conclusions -------------------------------------------------------------------------------
@@ -542,7 +589,7 @@ class ConclusionEditor(QWidget):
         self.end_button = QPushButton("Kết thúc hội nghị (Ctrl+Shift+E)")
         self.end_button.clicked.connect(self.request_end)
         layout.addWidget(self.end_button)
-        self.saver = Autosaver(context.tasks, self.lines, self._save, parent=self)
+        self.saver = Autosaver(context.ops, self.lines, self._save, parent=self)
         self.items.textChanged.connect(lambda: None if self._loading else self.saver.touch())
 
     def load(self, items: list[str]) -> None:
@@ -550,9 +597,8 @@ class ConclusionEditor(QWidget):
         self.items.setPlainText("\n".join(items))
         self._loading = False
 
-    def _save(self, items: list[str]) -> None:
-        with self._context.db.transaction() as session:
-            minutes.save_conclusions(session, self._dialogue_id, items)
+    def _save(self, session: Session, items: list[str]) -> None:
+        minutes.save_conclusions(session, self._dialogue_id, items)
 
     def lines(self) -> list[str]:
         return [line.strip() for line in nfc(self.items.toPlainText()).splitlines() if line.strip()]

@@ -32,20 +32,28 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
 from app.domain.text import clean, short_date
-from app.services import catalog, minutes, settings
+from app.services import minutes
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
+from app.storage.changes import Changes
 from ui.autosave import Autosaver, SaveIndicator
 from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
+from ui.operations import watch
 from ui.views.common import make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
 from ui.widgets import Banner
+
+# What other screens (or this one's own editors) change that the live window shows.
+CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
+MINUTES = ("dialogue", "petition", "minute_entry", "answer", "assignment", "conclusion", "attendee")
+WATCHED = CATALOGUES + MINUTES
 
 STEP_OPENING, STEP_REPORT, STEP_OPINIONS, STEP_ANSWERS, STEP_CONCLUSION = range(len(AGENDA))
 
@@ -79,6 +87,7 @@ SHORTCUTS = [
     ("Ctrl+Enter", "Ghi trả lời"),
     ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
     ("Ctrl+T", "Đánh dấu ý kiến thu thập trước là «nêu tại hội nghị»"),
+    ("F12", "Thành phần tham dự: số lượng và đại biểu (Tab để sang ô sau)"),
     ("Delete", "Xóa dòng biên bản đang chọn (Ctrl+Z để hoàn tác)"),
     ("Ctrl+Z / Ctrl+Y", "Hoàn tác / làm lại"),
     ("F6 / F7 / F8", "Đồng hồ: tạm dừng–tiếp / thêm 1 phút / bắt đầu lại"),
@@ -204,6 +213,7 @@ class LiveMinutesWindow(QMainWindow):
             app.aboutToQuit.connect(self.flush_all)
             # Moving to another field, record or window saves at once.
             app.focusChanged.connect(self._focus_changed)
+        watch(self.context.ops, self, WATCHED, self._data_changed)
         self.load_catalogues()
         self.reload()
 
@@ -279,13 +289,12 @@ class LiveMinutesWindow(QMainWindow):
 
     def _build_centre(self) -> QWidget:
         centre = QSplitter(Qt.Orientation.Vertical)
+        # The three lists are filled from one read of the dialogue (``reload``), not each its own.
         self.entries_model: RowTableModel[EntryRow] = RowTableModel(
-            ENTRY_COLUMNS, self._load_entries, self.context.tasks, page_size=100000, parent=self
+            ENTRY_COLUMNS, None, self.context.ops, parent=self
         )
-        self.entries_view, self.entries_proxy = make_table_view(self.entries_model, self)
-        self.entries_view.setSortingEnabled(False)
+        self.entries_view = make_table_view(self.entries_model, self)
         self.entries_view.setWordWrap(True)
-        self.entries_model.loaded.connect(self._entries_loaded)
         self.entries_view.doubleClicked.connect(lambda _index: self.edit_entry())
         centre.addWidget(self.entries_view)
         self.editors = QStackedWidget()
@@ -305,17 +314,15 @@ class LiveMinutesWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.opinions_model: RowTableModel[OpinionRow] = RowTableModel(
-            OPINION_COLUMNS, self._rows_of("opinions"), self.context.tasks, page_size=100000, parent=self
+            OPINION_COLUMNS, None, self.context.ops, parent=self
         )
-        self.opinions_view, _proxy = make_table_view(self.opinions_model, self)
-        self.opinions_view.setSortingEnabled(False)
+        self.opinions_view = make_table_view(self.opinions_model, self)
         self.opinions_view.doubleClicked.connect(lambda _i: self.answer_selected())
         self.opinions_model.loaded.connect(lambda _n: self._fit(self.opinions_view, [170, 60]))
         self.collected_model: RowTableModel[OpinionRow] = RowTableModel(
-            COLLECTED_COLUMNS, self._rows_of("collected"), self.context.tasks, page_size=100000, parent=self
+            COLLECTED_COLUMNS, None, self.context.ops, parent=self
         )
-        self.collected_view, _proxy2 = make_table_view(self.collected_model, self)
-        self.collected_view.setSortingEnabled(False)
+        self.collected_view = make_table_view(self.collected_model, self)
         self.collected_view.doubleClicked.connect(lambda _i: self.tick_selected())
         self.collected_model.loaded.connect(lambda _n: self._fit(self.collected_view, [170]))
         collected_page = QWidget()
@@ -355,7 +362,7 @@ class LiveMinutesWindow(QMainWindow):
         self.answer_editor.answered.connect(self._answered)
         self.conclusion_editor.end_requested.connect(self.end)
         self.attendance_saver = Autosaver(
-            self.context.tasks, self._attendance_snapshot, self._save_attendance, parent=self
+            self.context.ops, self._attendance_snapshot, self._save_attendance, parent=self
         )
         for spin in self.counts.values():
             spin.valueChanged.connect(lambda _v: self._attendance_touched())
@@ -392,6 +399,7 @@ class LiveMinutesWindow(QMainWindow):
             add(f"Alt+{number}", lambda o=outcome: self.answer_editor.set_outcome(o))
         for number in range(1, len(AGENDA) + 1):
             add(f"Ctrl+{number}", lambda row=number - 1: self.agenda.setCurrentRow(row))
+        add("F12", self.focus_attendance)
         add("F6", self.timer.toggle_pause)
         add("F7", self.timer.extend)
         add("F8", self.timer.restart)
@@ -414,64 +422,49 @@ class LiveMinutesWindow(QMainWindow):
         self.entries_view.addAction(delete)
 
     # --- loading ---------------------------------------------------------------------------
-    def _load_entries(self, offset: int, _limit: int) -> list[EntryRow]:
-        if offset:
-            return []
-        with self.context.db.reading() as session:
-            state = minutes.live_dialogue(session, self.dialogue_id)
-        self._latest = state
-        return state.entries
-
-    def _rows_of(self, which: str):  # type: ignore[no-untyped-def]
-        def load(offset: int, _limit: int) -> list[OpinionRow]:
-            if offset:
-                return []
-            with self.context.db.reading() as session:
-                state = minutes.live_dialogue(session, self.dialogue_id)
-            return list(getattr(state, which))
-
-        return load
-
     @Slot()
     def reload(self) -> None:
-        self.entries_model.reload()
-        self.opinions_model.reload()
-        self.collected_model.reload()
+        """Read the dialogue once and refill the minutes, the opinions and the collected list."""
+        dialogue_id = self.dialogue_id
+        self.context.ops.read(
+            lambda session: minutes.live_dialogue(session, dialogue_id), on_done=self._show_live, owner=self
+        )
 
-    def load_catalogues(self) -> None:
-        db = self.context.db
-
-        def load() -> dict[str, Any]:
-            with db.reading() as session:
-                state = minutes.live_dialogue(session, self.dialogue_id)
-                return {
-                    "state": state,
-                    "fields": catalog.list_entries(session, "field"),
-                    "hamlets": catalog.list_entries(session, "hamlet"),
-                    "units": catalog.list_entries(session, "unit"),
-                    "leaders": catalog.list_leaders(session),
-                    "speakers": minutes.known_speakers(session),
-                    "speaker_seconds": int(settings.get_setting(session, "speaker_seconds")),
-                }
-
-        self.context.tasks.run(load, on_success=self._catalogues_loaded)
-
-    def _catalogues_loaded(self, data: dict[str, Any]) -> None:
-        state: LiveDialogue = data["state"]
-        self.timer.allowed = data["speaker_seconds"]
-        self.opinion_editor.set_catalogues(data["fields"], data["hamlets"], data["speakers"])
-        meeting_day = (state.started_at or state.scheduled_at or datetime.now()).date()
-        self.answer_editor.set_catalogues(data["leaders"], data["units"], state.default_deadline, meeting_day)
-        self._apply_state(state, first=self.state is None)
-
-    def _entries_loaded(self, _count: int) -> None:
-        state = getattr(self, "_latest", None)
-        if state is not None:
-            self._apply_state(state, first=self.state is None)
+    def _show_live(self, state: LiveDialogue) -> None:
+        self.entries_model.set_rows(state.entries)
+        self.opinions_model.set_rows(state.opinions)
+        self.collected_model.set_rows(state.collected)
+        first = self.state is None
+        self._apply_state(state, first=first)
+        if first:
+            self._apply_deadline(state)
         self.entries_view.resizeColumnToContents(0)
         self.entries_view.resizeColumnToContents(1)
         self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
         self.entries_view.scrollToBottom()
+
+    def load_catalogues(self) -> None:
+        self.context.ops.read(minutes.live_catalogues, on_done=self._catalogues_loaded, owner=self)
+
+    def _catalogues_loaded(self, data: minutes.LiveCatalogues) -> None:
+        self.timer.allowed = data.speaker_seconds
+        self.opinion_editor.set_catalogues(data.fields, data.hamlets, data.speakers)
+        self.answer_editor.set_catalogues(data.leaders, data.units)
+        if self.state is not None:
+            self._apply_deadline(self.state)
+
+    def _apply_deadline(self, state: LiveDialogue) -> None:
+        # The default deadline and the meeting day come with the dialogue, from the rules module.
+        self.answer_editor.set_meeting(
+            state.default_deadline, state.meeting_day or datetime.now().date(), chair=state.chair
+        )
+
+    @Slot(object)
+    def _data_changed(self, changes: Changes) -> None:
+        if changes.touches(*CATALOGUES):
+            self.load_catalogues()
+        if changes.touches(*MINUTES):
+            self._reload_timer.start()
 
     def _apply_state(self, state: LiveDialogue, *, first: bool) -> None:
         self.state = state
@@ -520,25 +513,18 @@ class LiveMinutesWindow(QMainWindow):
     # --- actions ---------------------------------------------------------------------------
     def run_and_reload(self, change: Any) -> None:
         """Run ``change(session)`` in one transaction on the database thread, then refresh."""
-        db = self.context.db
-
-        def work() -> None:
-            with db.transaction() as session:
-                change(session)
-
-        self.context.tasks.run(work, on_success=lambda _r: self.reload())
+        self.context.ops.write(change, on_done=lambda _r: self.reload(), owner=self)
 
     def _change_state(self, change: Any, then: Any) -> None:
-        """Run ``change(session)`` in one transaction, read the dialogue back, hand it to ``then``."""
-        db, dialogue_id = self.context.db, self.dialogue_id
+        """Run ``change(session, dialogue_id)`` in one transaction; hand the dialogue as it now is to ``then``."""
+        dialogue_id = self.dialogue_id
 
-        def work() -> LiveDialogue:
-            with db.transaction() as session:
-                change(session, dialogue_id)
-            with db.reading() as session:
-                return minutes.live_dialogue(session, dialogue_id)
+        def work(session: Session) -> LiveDialogue:
+            change(session, dialogue_id)
+            session.flush()
+            return minutes.live_dialogue(session, dialogue_id)
 
-        self.context.tasks.run(work, on_success=then)
+        self.context.ops.write(work, on_done=then, owner=self)
 
     @Slot()
     def start(self) -> None:
@@ -589,7 +575,8 @@ class LiveMinutesWindow(QMainWindow):
     @Slot()
     def _opinion_finished(self) -> None:
         draft = self.opinion_editor.draft
-        self.context.tasks.run(lambda: draft.petition_id, on_success=self._answer_petition)
+        # Queued behind the opinion's last autosave on the one database thread, so its id is known.
+        self.context.ops.read(lambda _session: draft.petition_id, on_done=self._answer_petition, owner=self)
 
     def _answer_petition(self, petition_id: int | None) -> None:
         if petition_id is None:
@@ -602,7 +589,7 @@ class LiveMinutesWindow(QMainWindow):
         self.agenda.setCurrentRow(STEP_ANSWERS)
         self.agenda.blockSignals(False)
         self.editors.setCurrentWidget(self.answer_editor)
-        self.answer_editor.leader.setFocus()
+        self.answer_editor.focus_answer()
 
     @Slot()
     def answer_selected(self) -> None:
@@ -619,7 +606,7 @@ class LiveMinutesWindow(QMainWindow):
         self.agenda.setCurrentRow(STEP_ANSWERS)
         self.agenda.blockSignals(False)
         self.editors.setCurrentWidget(self.answer_editor)
-        self.answer_editor.leader.setFocus()
+        self.answer_editor.focus_answer()
 
     @Slot()
     def edit_selected(self) -> None:
@@ -645,7 +632,7 @@ class LiveMinutesWindow(QMainWindow):
         index = self.entries_view.currentIndex()
         if not index.isValid() or self.state is None or self.state.state != DialogueState.IN_PROGRESS:
             return
-        entry = self.entries_model.row_at(self.entries_proxy.mapToSource(index).row())
+        entry = self.entries_model.row_at(index.row())
         if entry.kind == MinuteKind.SPEECH and entry.petition_id is not None:
             row = next((o for o in self.opinions_model.rows() if o.id == entry.petition_id), None)
             if row is not None:
@@ -684,7 +671,7 @@ class LiveMinutesWindow(QMainWindow):
         index = self.entries_view.currentIndex()
         if not index.isValid():
             return
-        row = self.entries_model.row_at(self.entries_proxy.mapToSource(index).row())
+        row = self.entries_model.row_at(index.row())
         self.undo_stack.push(_DeleteEntry(self, row.id, row.content))
 
     @Slot(list)
@@ -698,18 +685,17 @@ class LiveMinutesWindow(QMainWindow):
             )
             return
         self.flush_all()
-        db, dialogue_id = self.context.db, self.dialogue_id
+        dialogue_id = self.dialogue_id
 
-        def work() -> None:
-            with db.transaction() as session:
-                minutes.end_dialogue(session, dialogue_id, conclusions)
+        def work(session: Session) -> None:
+            minutes.end_dialogue(session, dialogue_id, conclusions)
 
         def ended(_result: None) -> None:
             self.timer.stop()
             self.reload()
             self.dialogue_closed.emit(dialogue_id)
 
-        self.context.tasks.run(work, on_success=ended)
+        self.context.ops.write(work, on_done=ended, owner=self)
 
     @Slot()
     def reopen(self) -> None:
@@ -724,6 +710,13 @@ class LiveMinutesWindow(QMainWindow):
         self._change_state(minutes.reopen_dialogue, reopened)
 
     # --- attendance -----------------------------------------------------------------------
+    @Slot()
+    def focus_attendance(self) -> None:
+        """F12: straight to the counts, no mouse needed; Tab goes on to the named attendees."""
+        first = self.counts["leaders"]
+        first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        first.selectAll()
+
     def _attendance_touched(self) -> None:
         if not self._loading_attendance:
             self.attendance_saver.touch()
@@ -737,17 +730,16 @@ class LiveMinutesWindow(QMainWindow):
             attendees.append((clean(name), clean(title)))
         return {key: spin.value() for key, spin in self.counts.items()} | {"attendees": attendees}
 
-    def _save_attendance(self, data: dict[str, Any]) -> None:
-        with self.context.db.transaction() as session:
-            minutes.set_attendance(
-                session,
-                self.dialogue_id,
-                leaders=data["leaders"],
-                units=data["units"],
-                hamlet_heads=data["hamlet_heads"],
-                citizens=data["citizens"],
-                attendees=data["attendees"],
-            )
+    def _save_attendance(self, session: Session, data: dict[str, Any]) -> None:
+        minutes.set_attendance(
+            session,
+            self.dialogue_id,
+            leaders=data["leaders"],
+            units=data["units"],
+            hamlet_heads=data["hamlet_heads"],
+            citizens=data["citizens"],
+            attendees=data["attendees"],
+        )
 
     # --- similar petitions -------------------------------------------------------------------
     @Slot(str)
@@ -756,13 +748,12 @@ class LiveMinutesWindow(QMainWindow):
         self._similar_timer.start()
 
     def _look_for_similar(self) -> None:
-        content, db, dialogue_id = self._pending_similar, self.context.db, self.dialogue_id
-
-        def work() -> list[SimilarPetition]:
-            with db.reading() as session:
-                return minutes.similar_petitions(session, content, exclude_dialogue_id=dialogue_id)
-
-        self.context.tasks.run(work, on_success=self._show_similar)
+        content, dialogue_id = self._pending_similar, self.dialogue_id
+        self.context.ops.read(
+            lambda session: minutes.similar_petitions(session, content, exclude_dialogue_id=dialogue_id),
+            on_done=self._show_similar,
+            owner=self,
+        )
 
     def _show_similar(self, found: list[SimilarPetition]) -> None:
         if not found:

@@ -1,0 +1,322 @@
+"""Petition lists: filtered and sorted in SQL, searched through one module, keys kept right."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.rules import AnswerOutcome, DialogueState, PetitionStatus
+from app.domain.text import person_sort_key, sort_key
+from app.services import catalog, dialogues, minutes, petitions, search, settings
+from app.services.petitions import PETITION_SORTS, PetitionFilter
+from app.storage.database import Database
+from app.storage.models import Hamlet, Petition
+
+TODAY = date(2026, 5, 1)
+
+_FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Đặng",
+    "Đỗ",
+    "Âu",
+    "Ấu",
+    "Ưng",
+    "Ông",
+    "Ơn",
+    "Bùi",
+    "Hồ",
+    "An",
+    "Ân",
+]
+_MIDDLE = ["Văn", "Thị", "Đức", "Hữu", "Ngọc", "Thu", "", "Xuân", "Ánh"]
+_GIVEN = [
+    "An", "Ăn", "Ân", "Anh", "Ánh", "Bình", "Cường", "Dũng", "Đạt", "Đông", "Em", "Ếch", "Hà", "Hạ", "Hả", "Hã",
+    "Hoà", "Hòa", "Hưng", "Hùng", "Lợi", "Lơi", "Lôi", "Ơn", "Ôn", "On", "Ưng", "Ứng", "Ùng", "Uy", "Yến", "Ý",
+]  # fmt: skip
+_WORDS = [
+    "đường", "duong", "điện", "ao", "ăn", "ấm", "ẩm", "ầm", "ấp", "cống", "cộng", "công", "cơm", "cờ", "ưu",
+    "ứng", "ống", "ơn", "ê", "ế", "ệ", "đất", "dat", "đắt", "hòa", "hoà", "hỏa", "lúa", "lụa", "nước", "nuốc",
+]  # fmt: skip
+
+
+def _organization(session) -> int:  # type: ignore[no-untyped-def]
+    info = settings.save_organization(
+        session,
+        settings.OrganizationInput(
+            name="ỦY BAN NHÂN DÂN XÃ LƯƠNG PHONG",
+            place_name="Lương Phong",
+            issuer_code="UBND",
+            signer_name="Trần Quốc Hưng",
+            signer_title="Chủ tịch",
+        ),
+    )
+    catalog.ensure_defaults(session)
+    return info.id
+
+
+@pytest.fixture
+def many(db: Database) -> Database:
+    """320 petitions whose names and contents exercise a ă â đ ê ô ơ ư and every tone."""
+    rng = random.Random(9)
+    with db.transaction() as session:
+        _organization(session)
+        hamlets = [
+            catalog.add_entry(session, "hamlet", name).id for name in ("Thôn Bãi Sậy", "Thôn Ấp", "Tổ 3")
+        ]
+        for n in range(320):
+            name = " ".join(w for w in (rng.choice(_FAMILY), rng.choice(_MIDDLE), rng.choice(_GIVEN)) if w)
+            words = [rng.choice(_WORDS) for _ in range(rng.randint(1, 5))]
+            content = (" ".join(words)).capitalize() if n % 3 else " ".join(words)
+            petitions.create_petition(
+                session,
+                petitions.PetitionInput(
+                    content=content, petitioner_name=name, hamlet_id=rng.choice(hamlets), is_anonymous=False
+                ),
+            )
+    return db
+
+
+def _pages(db: Database, sort: str, descending: bool, size: int = 50) -> list[petitions.PetitionRow]:
+    rows: list[petitions.PetitionRow] = []
+    with db.reading() as session:
+        total = petitions.count_petitions(session)
+        for offset in range(0, total + size, size):
+            rows += petitions.list_petitions(
+                session, sort=sort, descending=descending, offset=offset, limit=size, today=TODAY
+            )
+    return rows
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_sorted_by_content_and_petitioner_are_in_vietnamese_order(
+    many: Database, descending: bool
+) -> None:
+    with many.reading() as session:
+        contents = list(session.scalars(select(Petition.content)))
+        names = list(session.scalars(select(Petition.petitioner_name)))
+    by_content = _pages(many, "content", descending)
+    assert len({r.id for r in by_content}) == len(by_content) == 320  # no row twice across pages
+    assert [sort_key(r.content) for r in by_content] == sorted(map(sort_key, contents), reverse=descending)
+    assert [r.content for r in by_content] == sorted(contents, key=sort_key, reverse=descending) or len(
+        set(map(sort_key, contents))
+    ) < len(contents)
+    by_name = _pages(many, "petitioner", descending)
+    assert len({r.id for r in by_name}) == len(by_name) == 320
+    assert [person_sort_key(r.petitioner) for r in by_name] == sorted(
+        map(person_sort_key, names), reverse=descending
+    )
+    # Equal keys are broken by id, in the direction asked: pages cannot overlap.
+    ties = [(person_sort_key(r.petitioner), r.id) for r in by_name]
+    assert ties == sorted(ties, reverse=descending)
+
+
+def test_every_sort_pages_without_overlap(many: Database) -> None:
+    for sort in PETITION_SORTS:
+        rows = _pages(many, sort, False, size=70)
+        assert len({r.id for r in rows}) == len(rows) == 320, sort
+    with pytest.raises(ValueError):
+        _pages(many, "colour", False)
+
+
+def test_search_matches_words_in_any_order_and_the_last_as_prefix(many: Database) -> None:
+    with many.transaction() as session:
+        target = petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                content="Sửa cống thoát nước xóm Chùa", petitioner_name="Hoàng Minh Khôi"
+            ),
+        )
+    with many.reading() as session:
+        for query in ("khoi hoang", "Khôi cống", "thoat nuoc chu", "HOÀNG khô"):
+            found = petitions.list_petitions(session, PetitionFilter(query=query))
+            assert found and found[0].id == target, query
+            assert petitions.count_petitions(session, PetitionFilter(query=query)) == len(found)
+        assert petitions.list_petitions(session, PetitionFilter(query="!!!")) == petitions.list_petitions(
+            session
+        )
+        assert search.match_expression('Đặng "hoà') == '"dang" "hoa"*'
+
+
+def test_renaming_a_hamlet_rekeys_its_petitions_at_once(many: Database) -> None:
+    with many.transaction() as session:
+        hamlet_id = session.scalar(select(Hamlet.id).where(Hamlet.name == "Thôn Bãi Sậy"))
+        assert hamlet_id is not None
+        before = petitions.count_petitions(session, PetitionFilter(hamlet_id=hamlet_id))
+        catalog.rename_entry(session, "hamlet", hamlet_id, "Thôn Hướng Dương")
+        # Found in the same transaction, before the commit.
+        assert petitions.count_petitions(session, PetitionFilter(query="huong duong")) == before > 0
+    with many.reading() as session:
+        found = petitions.list_petitions(session, PetitionFilter(query="hướng dương"))
+        assert len(found) == before and {r.hamlet for r in found} == {"Thôn Hướng Dương"}
+        assert petitions.count_petitions(session, PetitionFilter(query="bai say")) == 0
+        assert search.refresh_all_keys(session) == 0  # nothing was left stale
+
+
+def test_filters_narrow_the_list_and_the_count_agrees(db: Database) -> None:
+    with db.transaction() as session:
+        org = _organization(session)
+        hamlet = catalog.add_entry(session, "hamlet", "Thôn Đông").id
+        field_id = catalog.list_entries(session, "field")[0].id
+        unit_a, unit_b = (u.id for u in catalog.list_entries(session, "unit")[:2])
+        held = dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org, title="Năm 2025", scheduled_at=datetime(2026, 1, 3, 8)
+            ),
+        )
+        dialogue = session.get(minutes.Dialogue, held)
+        assert dialogue is not None
+        dialogue.started_at, dialogue.state = datetime(2025, 12, 30, 8), DialogueState.CLOSED  # held early
+        later = dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org, title="Năm 2026", scheduled_at=datetime(2026, 4, 1, 8)
+            ),
+        )
+        ids = []
+        for n, (dialogue_id, unit, deadline) in enumerate(
+            [
+                (held, unit_a, date(2026, 4, 20)),  # overdue on TODAY
+                (held, unit_b, date(2026, 5, 5)),  # near due
+                (later, unit_a, date(2026, 7, 1)),  # in time
+                (later, None, None),  # not assigned
+            ]
+        ):
+            ident = petitions.create_petition(
+                session,
+                petitions.PetitionInput(
+                    content=f"Ý kiến số {n}",
+                    petitioner_name=f"Người {n}",
+                    dialogue_id=dialogue_id,
+                    hamlet_id=hamlet if n % 2 else None,
+                    field_id=field_id if n < 2 else None,
+                ),
+            )
+            if unit is not None and deadline is not None:
+                petitions.add_answer(session, ident, content="Giao", outcome=AnswerOutcome.ASSIGNED)
+                petitions.assign(session, ident, lead_unit_id=unit, deadline=deadline)
+            ids.append(ident)
+
+    def listed(flt: PetitionFilter) -> list[int]:
+        with db.reading() as session:
+            rows = petitions.list_petitions(session, flt, today=TODAY)
+            assert petitions.count_petitions(session, flt, today=TODAY) == len(rows)
+        return sorted(r.id for r in rows)
+
+    assert listed(PetitionFilter(year=2025)) == ids[:2]  # the day it was held, not the schedule
+    assert listed(PetitionFilter(year=2026)) == ids[2:]
+    assert listed(PetitionFilter(dialogue_id=later)) == ids[2:]
+    assert listed(PetitionFilter(field_id=field_id)) == ids[:2]
+    assert listed(PetitionFilter(hamlet_id=hamlet)) == [ids[1], ids[3]]
+    assert listed(PetitionFilter(unit_id=unit_a)) == [ids[0], ids[2]]
+    assert listed(PetitionFilter(statuses=(PetitionStatus.NEW,))) == [ids[3]]
+    assert listed(PetitionFilter(due="overdue")) == [ids[0]]
+    assert listed(PetitionFilter(due="near")) == [ids[1]]
+    assert listed(PetitionFilter(due="near", unit_id=unit_a)) == []
+    with db.reading() as session:
+        by_deadline = petitions.list_petitions(session, sort="deadline", today=TODAY)
+        assert [r.id for r in by_deadline] == [ids[0], ids[1], ids[2], ids[3]]  # none last
+        backwards = petitions.list_petitions(session, sort="deadline", descending=True, today=TODAY)
+        assert [r.id for r in backwards] == [ids[2], ids[1], ids[0], ids[3]]  # none still last
+        newest = petitions.list_petitions(session, today=TODAY)
+        assert [r.id for r in newest] == [ids[2], ids[3], ids[0], ids[1]]  # newest dialogue, then position
+
+
+def test_a_thon_typed_live_joins_the_catalogue_only_when_the_opinion_is_finished(db: Database) -> None:
+    with db.transaction() as session:
+        org = _organization(session)
+        catalog.add_entry(session, "hamlet", "Thôn Đông")
+        dialogue_id = dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org, title="Hội nghị", scheduled_at=datetime(2026, 5, 1, 8)
+            ),
+        )
+        minutes.start_dialogue(session, dialogue_id, now=datetime(2026, 5, 1, 8, 5))
+        petition_id, _entry = minutes.record_opinion(
+            session, dialogue_id, minutes.OpinionInput(petitioner_name="Lê Văn Tám", hamlet="Thôn N")
+        )
+    for typed in ("Thôn Nộ", "Thôn Nội"):  # the autosave while the name is typed
+        with db.transaction() as session:
+            minutes.update_opinion(
+                session,
+                petition_id,
+                minutes.OpinionInput(petitioner_name="Lê Văn Tám", hamlet=typed, content="Đường hỏng"),
+            )
+    with db.reading() as session:
+        assert [h.name for h in session.scalars(select(Hamlet))] == ["Thôn Đông"]
+        (row,) = petitions.list_petitions(session, PetitionFilter(query="thon noi"))
+        assert row.id == petition_id and row.hamlet == "Thôn Nội"
+        petition = session.get(Petition, petition_id)
+        assert petition is not None and "thon noi" in petition.search_key
+        live = minutes.live_dialogue(session, dialogue_id)
+        assert live.opinions[0].hamlet == "Thôn Nội"
+    with db.transaction() as session:
+        created = minutes.finish_opinion(session, petition_id)
+        assert minutes.finish_opinion(session, petition_id) is None  # nothing more to add
+    with db.reading() as session:
+        names = [h.name for h in session.scalars(select(Hamlet).order_by(Hamlet.id))]
+        assert names == ["Thôn Đông", "Thôn Nội"]
+        assert created == session.scalar(select(Hamlet.id).where(Hamlet.name == "Thôn Nội"))
+        petition = session.get(Petition, petition_id)
+        assert petition is not None and petition.hamlet_id == created and petition.hamlet_text == ""
+        (row,) = petitions.list_petitions(session, PetitionFilter(hamlet_id=created))
+        assert row.hamlet == "Thôn Nội"
+    # A known name, typed without accents, links at once and adds nothing.
+    with db.transaction() as session:
+        other, _ = minutes.record_opinion(
+            session, dialogue_id, minutes.OpinionInput(petitioner_name="B", hamlet="thon dong")
+        )
+        assert minutes.finish_opinion(session, other) is None
+        assert session.scalar(select(func.count()).select_from(Hamlet)) == 2
+
+
+def test_dialogues_sort_in_sql_by_date_title_and_state(db: Database) -> None:
+    with db.transaction() as session:
+        org = _organization(session)
+        specs = [
+            ("Đông Hải", datetime(2026, 3, 1, 8), None),
+            ("Dương Xá", datetime(2026, 2, 1, 8), datetime(2026, 4, 1, 8)),  # held after the schedule
+            ("Ấp Bắc", datetime(2026, 5, 1, 8), None),
+            ("An Lạc", None, None),  # by quarter only
+            ("Ăn Thề", datetime(2026, 1, 1, 8), None),
+        ]
+        ids = {}
+        for title, scheduled, started in specs:
+            ident = dialogues.create_dialogue(
+                session,
+                dialogues.DialogueInput(
+                    organization_id=org, title=title, scheduled_at=scheduled, quarter=None if scheduled else 2
+                ),
+            )
+            if started is not None:
+                minutes.start_dialogue(session, ident, now=started)
+            ids[title] = ident
+
+    def titles(sort: str, descending: bool = False) -> list[str]:
+        with db.reading() as session:
+            return [
+                r.title
+                for r in dialogues.list_dialogues(session, sort=sort, descending=descending, today=TODAY)
+            ]
+
+    assert titles("default") == ["Ấp Bắc", "Đông Hải", "Dương Xá", "Ăn Thề", "An Lạc"]
+    assert titles("date") == ["Ăn Thề", "Đông Hải", "Dương Xá", "Ấp Bắc", "An Lạc"]
+    assert titles("date", descending=True) == ["Ấp Bắc", "Dương Xá", "Đông Hải", "Ăn Thề", "An Lạc"]
+    assert titles("title") == ["An Lạc", "Ăn Thề", "Ấp Bắc", "Dương Xá", "Đông Hải"]
+    assert titles("title", descending=True) == ["Đông Hải", "Dương Xá", "Ấp Bắc", "Ăn Thề", "An Lạc"]
+    assert titles("state")[0] == "Dương Xá"  # the running one before the planned ones
+    with db.reading() as session:
+        tones = {r.title: r.tone for r in dialogues.list_dialogues(session, today=date(2026, 4, 24))}
+    assert tones["Ấp Bắc"] == "warning"  # in 7 days: near due, the notice not late yet
+    with db.transaction() as session:
+        settings.set_near_due_days(session, 3)
+    with db.reading() as session:
+        tones = {r.title: r.tone for r in dialogues.list_dialogues(session, today=date(2026, 4, 24))}
+    assert tones["Ấp Bắc"] is None

@@ -1,0 +1,537 @@
+"""The Kế hoạch form: every section of the plan in the document's order, autosaved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QFocusEvent, QIntValidator
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.rules import PlanKind
+from app.services import plans
+from app.services.catalog import LeaderEntry
+from app.services.plans import PlanDetail, PlanInput
+from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor
+from ui.views.plan_widgets import (
+    Choices,
+    ComboKeys,
+    OptionalDateEdit,
+    combo_text,
+    editable_combo,
+    hint_label,
+    section_label,
+    set_combo_text,
+    signer_title_of,
+)
+from ui.widgets import FieldError, NfcLineEdit
+
+# --- tổ chức thực hiện: units and their tasks -----------------------------------------------------
+
+
+class UnitBlock(QFrame):
+    """One unit of «Tổ chức thực hiện»: the unit (from Danh mục or typed) and its tasks."""
+
+    def __init__(self, owner: UnitTasksEditor, unit: str, tasks: list[str]) -> None:
+        super().__init__()
+        self.owner = owner
+        self.setObjectName("unitBlock")
+        self.setStyleSheet("QFrame#unitBlock { border-left: 3px solid #c7d2fe; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 2, 0, 2)
+        layout.setSpacing(2)
+        head = QHBoxLayout()
+        self.number = QLabel("1.")
+        self.number.setFixedWidth(22)
+        head.addWidget(self.number)
+        self.unit = editable_combo()
+        self.unit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.unit.addItems(list(owner.units))
+        self.unit.lineEdit().setPlaceholderText("Đơn vị (chọn trong Danh mục hoặc gõ)")
+        self.unit.setToolTip("Đơn vị thực hiện; Alt+↑/Alt+↓ đổi thứ tự, Ctrl+Enter thêm đơn vị")
+        set_combo_text(self.unit, unit)
+        head.addWidget(self.unit, 1)
+        self.keys = ComboKeys(self)
+        self.unit.installEventFilter(self.keys)
+        self.unit.lineEdit().installEventFilter(self.keys)
+        for caption, tip, slot in (
+            ("↑", "Chuyển đơn vị lên (Alt+↑)", lambda: owner.move_block(self, -1)),
+            ("↓", "Chuyển đơn vị xuống (Alt+↓)", lambda: owner.move_block(self, 1)),
+            ("✕", "Xóa đơn vị này và các nhiệm vụ của nó", lambda: owner.remove_block(self)),
+        ):
+            button = QToolButton()
+            button.setText(caption)
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+            head.addWidget(button)
+        layout.addLayout(head)
+        self.tasks = ListEditor(noun="nhiệm vụ", placeholder="Nhiệm vụ của đơn vị; Ctrl+Enter thêm nhiệm vụ")
+        self.tasks.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.tasks.set_items(tasks)
+        layout.addWidget(self.tasks)
+        self.unit.editTextChanged.connect(owner.edited)
+        self.tasks.edited.connect(owner.edited)
+        self.keys.move_requested.connect(lambda offset: owner.move_block(self, offset))
+        self.keys.next_requested.connect(lambda: owner.add_block(after=self))
+
+    def value(self) -> dict[str, Any]:
+        return {"unit": combo_text(self.unit), "tasks": self.tasks.items()}
+
+
+class UnitTasksEditor(FocusStops, QWidget):
+    """The units of «Tổ chức thực hiện», in order, each with its list of tasks."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.units: tuple[str, ...] = ()
+        self.blocks: list[UnitBlock] = []
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._box = QVBoxLayout()
+        self._box.setSpacing(6)
+        layout.addLayout(self._box)
+        self.add_button = QPushButton("+ Thêm đơn vị thực hiện")
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.add_button.setToolTip("Thêm một đơn vị và nhiệm vụ của đơn vị (trong ô đơn vị: Ctrl+Enter)")
+        self.add_button.clicked.connect(lambda: self.add_block())
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def set_units(self, units: tuple[str, ...]) -> None:
+        self.units = units
+        for block in self.blocks:
+            current = combo_text(block.unit)
+            with QSignalBlocker(block.unit):
+                block.unit.clear()
+                block.unit.addItems(list(units))
+                block.unit.setEditText(current)
+
+    def value(self) -> list[dict[str, Any]]:
+        return [block.value() for block in self.blocks]
+
+    def set_value(self, tasks: list[dict[str, Any]]) -> None:
+        for block in self.blocks:
+            block.setParent(None)
+            block.deleteLater()
+        self.blocks = []
+        for entry in tasks:
+            self._insert(len(self.blocks), entry.get("unit", ""), list(entry.get("tasks", [])))
+        self._renumber()
+
+    def _insert(self, index: int, unit: str, tasks: list[str]) -> UnitBlock:
+        block = UnitBlock(self, unit, tasks)
+        self.blocks.insert(index, block)
+        self._box.insertWidget(index, block)
+        block.show()
+        return block
+
+    def add_block(self, after: UnitBlock | None = None) -> UnitBlock:
+        index = self.blocks.index(after) + 1 if after is not None else len(self.blocks)
+        block = self._insert(index, "", [])
+        self._renumber()
+        block.unit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+        return block
+
+    def remove_block(self, block: UnitBlock) -> None:
+        index = self.blocks.index(block)
+        self.blocks.pop(index)
+        block.setParent(None)
+        block.deleteLater()
+        self._renumber()
+        if self.blocks:
+            self.blocks[max(0, index - 1)].unit.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.add_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+
+    def move_block(self, block: UnitBlock, offset: int) -> None:
+        index = self.blocks.index(block)
+        target = max(0, min(len(self.blocks) - 1, index + offset))
+        if target == index:
+            return
+        self.blocks.insert(target, self.blocks.pop(index))
+        self._box.removeWidget(block)
+        self._box.insertWidget(target, block)
+        self._renumber()
+        block.unit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.edited.emit()
+
+    def _renumber(self) -> None:
+        for number, block in enumerate(self.blocks, start=1):
+            block.number.setText(f"{number}.")
+
+    def focus_stops(self) -> list[QWidget]:
+        stops: list[QWidget] = []
+        for block in self.blocks:
+            stops += [block.unit, block.tasks]
+        return [*stops, self.add_button]
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if not self.handle_focus_in(event):
+            super().focusInEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return self.step_focus(next)
+
+
+# --- the plan form -------------------------------------------------------------------------------
+
+SIGNING_STYLES = (
+    ("Ký trực tiếp (không ghi thẩm quyền)", ""),
+    ("TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),
+    ("KT. CHỦ TỊCH (cấp phó ký thay)", "KT. CHỦ TỊCH"),
+    ("TM. THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN", "TM. THƯỜNG TRỰC HỘI ĐỒNG NHÂN DÂN"),
+)
+
+
+class PlanForm(QScrollArea):
+    """Every part of the plan, top to bottom in document order; ``edited`` on each change."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.plan_id: int | None = None
+        self._organization_id = 0
+        self._loading = False
+        self.errors: dict[str, FieldError] = {}
+        self._leaders: tuple[LeaderEntry, ...] = ()
+
+        body = QWidget()
+        body.setObjectName("planFormBody")
+        self.setWidget(body)
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(8, 0, 16, 16)
+        outer.setSpacing(4)
+        self._layout = outer
+
+        # Thông tin chung
+        outer.addWidget(section_label("Thông tin chung"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        self.organization = QLabel("")
+        self.organization.setStyleSheet("font-weight: 600;")
+        grid.addWidget(QLabel("Cơ quan ban hành"), 0, 0)
+        grid.addWidget(self.organization, 0, 1, 1, 5)
+        self.kind = QComboBox()
+        for kind in PlanKind:
+            self.kind.addItem(
+                "Kế hoạch năm (nhiều hội nghị)" if kind is PlanKind.YEARLY else "Kế hoạch một hội nghị", kind
+            )
+        self.kind.setToolTip("Kế hoạch cả năm hay cho một cuộc đối thoại")
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setToolTip("Năm của kế hoạch: ngày các hội nghị phải thuộc năm này")
+        grid.addWidget(QLabel("Loại"), 1, 0)
+        grid.addWidget(self.kind, 1, 1, 1, 3)
+        grid.addWidget(QLabel("Năm"), 1, 4, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.year, 1, 5)
+        self.number = QLineEdit()
+        self.number.setValidator(QIntValidator(1, 99999, self.number))
+        self.number.setPlaceholderText("để trống")
+        self.number.setToolTip("Số văn bản do văn thư cấp sau khi ký; có thể để trống")
+        self.number.setMaximumWidth(90)
+        self.symbol = NfcLineEdit()
+        self.symbol.setToolTip("Ký hiệu, ví dụ KH-UBND")
+        self.symbol.setMaximumWidth(150)
+        self.issued_on = OptionalDateEdit()
+        grid.addWidget(QLabel("Số"), 2, 0)
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.number)
+        number_row.addWidget(QLabel("/"))
+        number_row.addWidget(self.symbol)
+        number_row.addStretch(1)
+        grid.addLayout(number_row, 2, 1, 1, 3)
+        grid.addWidget(QLabel("Ngày ban hành"), 2, 4, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.issued_on, 2, 5)
+        grid.setColumnStretch(3, 1)
+        outer.addLayout(grid)
+        for key in ("year", "number", "symbol", "issued_on", "organization_id"):
+            outer.addWidget(self._error(key))
+        outer.addWidget(QLabel("Trích yếu (tên kế hoạch)"))
+        self.title = GrowingTextEdit()
+        self.title.setPlaceholderText("Ví dụ: Tổ chức Hội nghị đối thoại với Nhân dân năm 2026")
+        self.title.setToolTip("Trích yếu in dưới chữ KẾ HOẠCH; bắt buộc khi xuất Word")
+        outer.addWidget(self.title)
+        outer.addWidget(self._error("title"))
+
+        # Căn cứ, mở đầu
+        outer.addWidget(section_label("Căn cứ và câu mở đầu"))
+        self.bases = ListEditor(
+            marker="none", noun="căn cứ", placeholder="Căn cứ Luật …; Ctrl+Enter thêm căn cứ"
+        )
+        outer.addWidget(self.bases)
+        outer.addWidget(hint_label("Câu mở đầu (kết thúc bằng «… như sau:»)"))
+        self.opening = GrowingTextEdit(min_lines=2)
+        self.opening.setPlaceholderText("Để trống: dùng câu thường dùng «… xây dựng Kế hoạch … như sau:»")
+        outer.addWidget(self.opening)
+
+        # Mục đích, yêu cầu
+        outer.addWidget(section_label("Mục đích"))
+        self.purposes = ListEditor(noun="mục đích")
+        outer.addWidget(self.purposes)
+        outer.addWidget(section_label("Yêu cầu"))
+        self.requirements = ListEditor(noun="yêu cầu")
+        outer.addWidget(self.requirements)
+
+        outer.addWidget(section_label("Đối tượng, thành phần"))
+        self.audience = GrowingTextEdit()
+        self.audience.setPlaceholderText("Ví dụ: cán bộ, hội viên Hội Phụ nữ xã; đại diện Nhân dân các thôn")
+        outer.addWidget(self.audience)
+
+        outer.addWidget(section_label("Nội dung đối thoại"))
+        self.contents = ListEditor(noun="nội dung")
+        outer.addWidget(self.contents)
+
+        forms_head = QHBoxLayout()
+        forms_head.addWidget(section_label("Hình thức"))
+        forms_head.addStretch(1)
+        self.form_choices = QToolButton()
+        self.form_choices.setText("Thêm hình thức thường dùng ▾")
+        self.form_choices.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.form_choices.setToolTip("Hội nghị trực tiếp, trực tuyến, trả lời phỏng vấn …")
+        self.form_choices.setMenu(QMenu(self.form_choices))
+        forms_head.addWidget(self.form_choices, 0, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(forms_head)
+        self.forms = ListEditor(noun="hình thức")
+        outer.addWidget(self.forms)
+
+        outer.addWidget(section_label("Thời gian, địa điểm"))
+        self.time_place = ListEditor(noun="dòng")
+        outer.addWidget(self.time_place)
+        outer.addWidget(hint_label("Ngày giờ, địa điểm của từng hội nghị: thẻ «Lịch hội nghị» (Alt+2)."))
+
+        outer.addWidget(section_label("Các bước tiến hành"))
+        self.steps = ListEditor(marker="number", noun="bước")
+        outer.addWidget(self.steps)
+
+        outer.addWidget(section_label("Tổ chức thực hiện"))
+        outer.addWidget(hint_label("Câu dẫn (nếu có)"))
+        self.tasks_intro = GrowingTextEdit()
+        self.tasks_intro.setPlaceholderText("Ví dụ: Ủy ban nhân dân xã phân công thực hiện như sau:")
+        outer.addWidget(self.tasks_intro)
+        self.tasks = UnitTasksEditor()
+        outer.addWidget(self.tasks)
+
+        outer.addWidget(section_label("Nơi nhận"))
+        self.recipients = ListEditor(noun="nơi nhận", placeholder="Ví dụ: Thường trực HĐND xã")
+        outer.addWidget(self.recipients)
+        outer.addWidget(hint_label("Dòng «Lưu: VT.» luôn được đặt cuối cùng khi lưu."))
+
+        outer.addWidget(section_label("Người ký"))
+        sign = QFormLayout()
+        self.signer_name = editable_combo()
+        self.signer_name.lineEdit().setPlaceholderText("Họ tên người ký")
+        self.signer_name.setToolTip("Chọn lãnh đạo trong Danh mục (điền luôn chức vụ) hoặc gõ họ tên")
+        self.signer_title = NfcLineEdit()
+        self.signer_title.setPlaceholderText("Ví dụ: CHỦ TỊCH, PHÓ CHỦ TỊCH")
+        self.signing_authority = editable_combo()
+        self.signing_authority.setToolTip(
+            "Thẩm quyền ký in trên chức vụ: TM., KT. …; để trống nếu ký trực tiếp"
+        )
+        for caption, value in SIGNING_STYLES:
+            self.signing_authority.addItem(caption, value)
+        sign.addRow("Họ tên", self.signer_name)
+        sign.addRow("Chức vụ", self.signer_title)
+        sign.addRow("Thẩm quyền ký", self.signing_authority)
+        outer.addLayout(sign)
+        self.signature_preview = QLabel("")
+        self.signature_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.signature_preview.setStyleSheet("border: 1px dashed #cbd5e1; padding: 6px; font-weight: 600;")
+        self.signature_preview.setMaximumWidth(320)
+        outer.addWidget(self.signature_preview, 0, Qt.AlignmentFlag.AlignRight)
+        outer.addStretch(1)
+
+        for widget in (self.kind,):
+            widget.currentIndexChanged.connect(self._changed)
+        self.year.valueChanged.connect(self._changed)
+        self.number.textEdited.connect(self._changed)
+        self.symbol.textEdited.connect(self._changed)
+        self.issued_on.dateChanged.connect(self._changed)
+        for edit in (self.title, self.opening, self.audience, self.tasks_intro):
+            edit.edited.connect(self._changed)
+        for lst in self._lists():
+            lst.edited.connect(self._changed)
+        self.tasks.edited.connect(self._changed)
+        self.signer_name.editTextChanged.connect(self._changed)
+        self.signer_name.activated.connect(self._leader_picked)
+        self.signer_title.textEdited.connect(self._changed)
+        self.signing_authority.editTextChanged.connect(self._changed)
+        self.signing_authority.activated.connect(self._style_picked)
+        QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
+        self._fill_form_choices(plans.form_choices())
+
+    def _lists(self) -> list[ListEditor]:
+        return [
+            self.bases,
+            self.purposes,
+            self.requirements,
+            self.contents,
+            self.forms,
+            self.time_place,
+            self.steps,
+            self.recipients,
+        ]
+
+    def _error(self, key: str) -> FieldError:
+        self.errors[key] = FieldError()
+        return self.errors[key]
+
+    def _fill_form_choices(self, choices: list[str]) -> None:
+        menu = self.form_choices.menu()
+        menu.clear()
+        for choice in choices:
+            action = QAction(choice, menu)
+            action.triggered.connect(lambda _c=False, value=choice: self.add_form(value))
+            menu.addAction(action)
+
+    def add_form(self, value: str) -> None:
+        if value not in self.forms.items():
+            self.forms.add_item(text=value, focus=False)
+
+    # --- loading and reading ----------------------------------------------------------------
+    def load(self, detail: PlanDetail) -> None:
+        self._loading = True
+        try:
+            self.plan_id = detail.id
+            self._organization_id = detail.organization_id
+            self.organization.setText(detail.organization_name)
+            self.kind.setCurrentIndex(list(PlanKind).index(detail.kind))
+            self.year.setValue(detail.year)
+            self.number.setText(str(detail.number) if detail.number else "")
+            self.symbol.setText(detail.symbol)
+            self.issued_on.set_value(detail.issued_on)
+            self.title.set_text(detail.title)
+            self.bases.set_items(detail.bases)
+            self.opening.set_text(detail.opening)
+            self.purposes.set_items(detail.purposes)
+            self.requirements.set_items(detail.requirements)
+            self.audience.set_text(detail.audience)
+            self.contents.set_items(detail.contents)
+            self.forms.set_items(detail.forms)
+            self.time_place.set_items(detail.time_place)
+            self.steps.set_items(detail.steps)
+            self.tasks_intro.set_text(detail.tasks_intro)
+            self.tasks.set_value([{"unit": t.unit, "tasks": list(t.tasks)} for t in detail.tasks])
+            self.recipients.set_items(detail.recipients)
+            set_combo_text(self.signer_name, detail.signer_name)
+            self.signer_title.setText(detail.signer_title)
+            set_combo_text(self.signing_authority, detail.signing_authority)
+            self.show_problems({})
+            self._update_signature()
+        finally:
+            self._loading = False
+        self.verticalScrollBar().setValue(0)
+
+    def set_choices(self, choices: Choices) -> None:
+        self._leaders = choices.leaders
+        self.tasks.set_units(choices.units)
+        current = combo_text(self.signer_name)
+        with QSignalBlocker(self.signer_name):
+            self.signer_name.clear()
+            for leader in choices.leaders:
+                self.signer_name.addItem(leader.full_name, leader.id)
+                self.signer_name.setItemData(
+                    self.signer_name.count() - 1, leader.label, Qt.ItemDataRole.ToolTipRole
+                )
+            self.signer_name.setEditText(current)
+
+    def snapshot(self) -> tuple[int, PlanInput]:
+        assert self.plan_id is not None
+        number = self.number.text().strip()
+        return self.plan_id, PlanInput(
+            organization_id=self._organization_id,
+            year=self.year.value(),
+            title=self.title.text(),
+            kind=PlanKind(self.kind.currentData()),
+            number=int(number) if number.isdigit() else None,
+            symbol=self.symbol.text_nfc(),
+            issued_on=self.issued_on.value(),
+            opening=self.opening.text(),
+            bases=self.bases.items(),
+            purposes=self.purposes.items(),
+            requirements=self.requirements.items(),
+            audience=self.audience.text(),
+            contents=self.contents.items(),
+            forms=self.forms.items(),
+            time_place=self.time_place.items(),
+            steps=self.steps.items(),
+            tasks_intro=self.tasks_intro.text(),
+            tasks=self.tasks.value(),
+            recipients=self.recipients.items(),
+            signing_authority=self._authority(),
+            signer_title=self.signer_title.text_nfc(),
+            signer_name=combo_text(self.signer_name),
+        )
+
+    def _authority(self) -> str:
+        typed = combo_text(self.signing_authority)
+        for caption, value in SIGNING_STYLES:
+            if typed == caption:
+                return value
+        return typed
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        for key, label in self.errors.items():
+            label.show_message(problems.get(key))
+        if problems:
+            first = next((self.errors[k] for k in self.errors if k in problems), None)
+            if first is not None:
+                self.ensureWidgetVisible(first)
+
+    # --- reactions ------------------------------------------------------------------------
+    @Slot()
+    def _changed(self, *_args: object) -> None:
+        if self._loading or self.plan_id is None:
+            return
+        self._update_signature()
+        self.edited.emit()
+
+    @Slot(int)
+    def _leader_picked(self, index: int) -> None:
+        leader_id = self.signer_name.itemData(index)
+        leader = next((le for le in self._leaders if le.id == leader_id), None)
+        if leader is not None:
+            self.signer_title.setText(signer_title_of(leader.title))
+            self._changed()
+
+    @Slot(int)
+    def _style_picked(self, index: int) -> None:
+        set_combo_text(self.signing_authority, self.signing_authority.itemData(index) or "")
+        self._changed()
+
+    def _update_signature(self) -> None:
+        lines = [self._authority(), self.signer_title.text_nfc().upper(), "", combo_text(self.signer_name)]
+        self.signature_preview.setText("\n".join(line for line in lines[:2] if line) + "\n\n" + lines[3])
+
+    @Slot(QWidget, QWidget)
+    def _keep_focus_visible(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.widget().isAncestorOf(new):
+            self.ensureWidgetVisible(new, 20, 40)
