@@ -1,10 +1,10 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test`; CI (.ci/run) adds `make windows`.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint dist dist-selftest bench clean
+.PHONY: run test lint dist dist-selftest bench windows clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ dist-selftest: dist
 # BENCH_ARGS="--fresh" regenerates the history, "--bundle" adds the frozen program (after `make dist`).
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# The Windows program and its installer, built and proven under Wine (the Windows Python, not .venv):
+# dist/windows/doithoai/ and dist/windows/doithoai-<version>-cai-dat.exe. See packaging/windows/build.sh.
+windows:
+	bash packaging/windows/build.sh
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

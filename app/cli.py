@@ -85,20 +85,39 @@ def cmd_self_test(_args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from app.services.documents import export_document
+    from app.domain.rules import DocumentKind
+    from app.services.documents import (
+        as_kind,
+        conclusion_notice_warning,
+        export_document,
+        require_public_version,
+    )
     from app.storage.database import Database
 
+    kind = as_kind(args.kind)
+    # Refused before the database is opened: a kind without a public version, or a hand form of
+    # anything but a Biên bản.
+    require_public_version(kind, args.public)
+    if args.handwritten and kind is not DocumentKind.MINUTES:
+        print("Chỉ Biên bản có mẫu để ghi tay (--ghi-tay đi với --kind bb).", file=sys.stderr)
+        return EXIT_ERROR
     issued_on = date.fromisoformat(args.date) if args.date else None
     db = Database.open(args.db)
     try:
+        if kind is DocumentKind.CONCLUSION_NOTICE and issued_on is not None:
+            with db.reading() as session:
+                warning = conclusion_notice_warning(session, args.id, issued_on)
+            if warning:
+                print(f"Lưu ý: {warning}", file=sys.stderr)
         path = export_document(
             db,
-            args.kind,
+            kind,
             args.id,
             Path(args.out).expanduser(),
             public=args.public,
             number=args.number,
             issued_on=issued_on,
+            handwritten=args.handwritten,
         )
     finally:
         db.close()
@@ -218,7 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="FILE", help="tệp .docx cần ghi")
     export.add_argument(
-        "--public", action="store_true", help="bản công khai: bỏ họ tên, điện thoại, địa chỉ công dân"
+        "--public",
+        action="store_true",
+        help="bản công khai (chỉ tb, bc): bỏ họ tên, điện thoại, địa chỉ, số định danh của công dân",
+    )
+    export.add_argument(
+        "--ghi-tay",
+        dest="handwritten",
+        action="store_true",
+        help="biên bản để ghi tay (chỉ bb): mẫu in sẵn dòng chấm khi mất điện, hỏng máy",
     )
     export.add_argument("--number", type=int, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
     export.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)")

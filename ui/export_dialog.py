@@ -60,6 +60,9 @@ class ExportOptionsDialog(QDialog):
         self.public.setChecked(public)
         self.public.setVisible(kind in PUBLIC_KINDS)
         form.addRow("", self.public)
+        self.handwritten = QCheckBox("Biên bản để ghi tay (mẫu in sẵn dòng chấm, khi mất điện, hỏng máy)")
+        self.handwritten.setVisible(kind is DocumentKind.MINUTES)
+        form.addRow("", self.handwritten)
         layout.addLayout(form)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -80,6 +83,31 @@ class ExportOptionsDialog(QDialog):
 
     def chosen_public(self) -> bool:
         return self.kind in PUBLIC_KINDS and self.public.isChecked()
+
+    def chosen_handwritten(self) -> bool:
+        return self.kind is DocumentKind.MINUTES and self.handwritten.isChecked()
+
+
+def review_public_version(parent: QWidget | None, replacements: list, warning: str) -> bool:  # type: ignore[type-arg]
+    """Show what the public version replaces (and a late-date warning) before the file is written."""
+    if not replacements and not warning:
+        return True
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information if not warning else QMessageBox.Icon.Warning)
+    box.setWindowTitle("Kiểm tra trước khi xuất")
+    parts = []
+    if warning:
+        parts.append(warning)
+    if replacements:
+        parts.append(
+            f"Bản công khai thay {len(replacements)} chỗ có thông tin cá nhân của công dân "
+            "(Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15). Bấm «Hiện chi tiết» để xem từng chỗ."
+        )
+        box.setDetailedText("\n".join(f"{r.where}: «{r.found}» → «{r.replaced_by}»" for r in replacements))
+    box.setText("\n\n".join(parts))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Ok).setText("Tiếp tục xuất")
+    return bool(box.exec() == QMessageBox.StandardButton.Ok)
 
 
 class ExportDoneDialog(QDialog):
@@ -176,13 +204,28 @@ class WordExporter(QObject):
         if options is None:
             return
         number, issued_on, public = options.chosen_number(), options.chosen_date(), options.chosen_public()
+        handwritten = bool(getattr(options, "chosen_handwritten", lambda: False)())
 
-        def suggest(session: Session) -> str:
-            from app.services.documents import suggested_file_name
+        def suggest(session: Session) -> tuple[str, list, str]:  # type: ignore[type-arg]
+            from app.services.documents import (
+                conclusion_notice_warning,
+                public_replacements,
+                suggested_file_name,
+            )
 
-            return suggested_file_name(session, kind, ident, public=public, issued_on=issued_on)
+            name = suggested_file_name(session, kind, ident, public=public, issued_on=issued_on)
+            replacements = public_replacements(session, kind, ident) if public else []
+            warning = (
+                conclusion_notice_warning(session, ident, issued_on)
+                if kind is DocumentKind.CONCLUSION_NOTICE
+                else ""
+            )
+            return name, replacements, warning
 
-        def chosen(name: str) -> None:
+        def chosen(found: tuple[str, list, str]) -> None:  # type: ignore[type-arg]
+            name, replacements, warning = found
+            if self._show_done and not review_public_version(self._parent, replacements, warning):
+                return
             path = self._ask_path(self._parent, name)
             if path is None:
                 return
@@ -192,7 +235,14 @@ class WordExporter(QObject):
                 from app.services.documents import write_document
 
                 return write_document(
-                    session, kind, ident, path, public=public, number=number, issued_on=issued_on
+                    session,
+                    kind,
+                    ident,
+                    path,
+                    public=public,
+                    number=number,
+                    issued_on=issued_on,
+                    handwritten=handwritten,
                 )
 
             self._context.ops.write(

@@ -116,14 +116,18 @@ def resolved_late(facts: PetitionFacts) -> bool:
 
 
 def resolved_on(updates: Iterable[tuple[date, date | None, PetitionStatus]]) -> date | None:
-    """The date of the last update that resolved the petition: its reply date, else the update date.
+    """The date the petition last became resolved: that step's reply date, else its own date.
 
-    ``updates`` are ``(on, reply_date, status_after)`` in the order they were recorded.
+    ``updates`` are ``(on, reply_date, status_after)`` in the order they were recorded. Only a
+    step that moves the status to RESOLVED counts: steps recorded while it stays resolved (telling
+    the citizen, a note, a reminder) do not move the date; after a reopening, the next result does.
     """
     found: date | None = None
+    previous: PetitionStatus | None = None
     for on, reply_date, status_after in updates:
-        if status_after is PetitionStatus.RESOLVED:
+        if status_after is PetitionStatus.RESOLVED and previous is not PetitionStatus.RESOLVED:
             found = reply_date or on
+        previous = status_after
     return found
 
 

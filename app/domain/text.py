@@ -9,6 +9,7 @@ Rules from DOMAIN.md §4:
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from datetime import date
@@ -42,9 +43,9 @@ def word_safe(value: str | None) -> str:
     """Text that Word accepts: NFC, forbidden control characters dropped.
 
     A vertical tab (``\\x0b``, Word's own manual line break when copy-pasted) becomes a newline
-    rather than vanishing, so words on either side stay apart.
+    and a NUL a space rather than vanishing, so words on either side stay apart.
     """
-    text = nfc(value).replace("\x0b", "\n").replace("\x0c", "\n")
+    text = nfc(value).replace("\x0b", "\n").replace("\x0c", "\n").replace("\x00", " ")
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return _WORD_FORBIDDEN.sub("", text)
 
@@ -387,3 +388,113 @@ def duration_phrase(days: int) -> str:
     if not years:
         return f"{months} tháng"
     return f"{years} năm {months} tháng" if months else f"{years} năm"
+
+
+# --- people in documents -------------------------------------------------------------------------
+
+
+class AddressForm(enum.StrEnum):
+    """How a petitioner is addressed in a document: Ông, Bà, or by name only.
+
+    ``NONE`` is for a group, an organisation or an anonymous person: "Ông/bà" is never printed.
+    """
+
+    MR = "ong"
+    MRS = "ba"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return {"ong": "Ông", "ba": "Bà", "none": ""}[self.value]
+
+    @property
+    def pronoun(self) -> str:
+        """The third-person word a summary uses for the petitioner (``ông``, ``bà``)."""
+        return {"ong": "ông", "ba": "bà", "none": ""}[self.value]
+
+
+# A name that begins with one of these words names a group or a body, not a person.
+# Compared in lower case with tones: "Tô Văn Ba" and "Đoàn Văn Hậu" are people.
+_GROUP_WORDS = (
+    "nhóm", "các hộ", "hộ kinh doanh", "tập thể", "hợp tác xã", "htx", "công ty", "doanh nghiệp",
+    "ban", "chi hội", "hội", "tổ dân phố", "tổ hợp tác", "đoàn thanh niên", "chi bộ", "đại diện",
+    "cộng đồng", "thôn", "ủy ban", "uỷ ban", "ubnd", "mặt trận", "nhân dân", "bà con", "cử tri",
+    "một công dân", "một nhóm", "một hộ", "người dân", "công dân",
+)  # fmt: skip
+_TYPED_TITLE = re.compile(r"^(ông|bà|cụ ông|cụ bà)\s+", re.IGNORECASE)
+
+
+def names_a_group(name: str | None) -> bool:
+    """``Nhóm hộ kinh doanh chợ xã``, ``Hội Nông dân thôn Đông``: not one person."""
+    key = " ".join(clean(name).lower().split())
+    return any(key == w or key.startswith(w + " ") for w in _GROUP_WORDS)
+
+
+def suggest_address_form(
+    name: str | None, *, is_group: bool = False, is_anonymous: bool = False
+) -> AddressForm:
+    """The form of address a name suggests: ``Thị`` as a middle name (or a typed ``Bà``) → Bà.
+
+    A group, an organisation, an anonymous person or a blank name get none. Only a suggestion:
+    the secretary changes it with one key in the live minutes.
+    """
+    cleaned = clean(name)
+    if is_group or is_anonymous or not cleaned or names_a_group(cleaned):
+        return AddressForm.NONE
+    typed = _TYPED_TITLE.match(cleaned)
+    if typed:
+        return AddressForm.MRS if search_key(typed.group(1)).endswith("ba") else AddressForm.MR
+    words = [search_key(w) for w in cleaned.split()]
+    if "thi" in words[1:-1] or (len(words) == 2 and words[1] == "thi"):
+        return AddressForm.MRS
+    return AddressForm.MR
+
+
+def without_typed_title(name: str | None) -> str:
+    """``Lê Văn Hùng`` from ``ông Lê Văn Hùng``: the form of address is printed by the document."""
+    cleaned = clean(name)
+    return (
+        _TYPED_TITLE.sub("", cleaned) if _TYPED_TITLE.match(cleaned) and len(cleaned.split()) > 2 else cleaned
+    )
+
+
+# First-person openings a citizen's words start with, and how a summary says them.
+_FIRST_PERSON = re.compile(
+    r"\b(chúng tôi|chúng em|chúng cháu|tôi|em|cháu|mình)\b(?!\s+(?:trai|gái)\b)", re.IGNORECASE
+)
+_OWN_PRONOUNS = {"tôi", "chúng tôi", "mình"}
+
+
+def third_person(value: str | None, pronoun: str) -> str:
+    """A citizen's words rewritten in the third person for a Thông báo.
+
+    ``Gia đình tôi bị …`` → ``Gia đình ông bị …``; ``Mẹ tôi 82 tuổi`` → ``Mẹ bà 82 tuổi``;
+    ``Tôi đề nghị …`` → ``Ông đề nghị …``. Only ``tôi``/``chúng tôi``/``mình`` are rewritten
+    everywhere; ``em``/``cháu`` only at the very start, where they cannot be a relative.
+    """
+    cleaned = clean(value)
+    if not cleaned:
+        return cleaned
+    pronoun = pronoun or "công dân"
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(1)
+        key = word.lower()
+        if key not in _OWN_PRONOUNS and match.start() != 0:
+            return word
+        if key.startswith("chúng") and pronoun in ("ông", "bà"):
+            replacement = "gia đình " + pronoun if match.start() else pronoun
+        else:
+            replacement = pronoun
+        return (
+            upper_first(replacement)
+            if word[:1].isupper() and _sentence_start(cleaned, match.start())
+            else replacement
+        )
+
+    return upper_first(_FIRST_PERSON.sub(swap, cleaned))
+
+
+def _sentence_start(value: str, index: int) -> bool:
+    before = value[:index].rstrip()
+    return not before or before[-1] in ".!?:"

@@ -15,7 +15,7 @@ from datetime import date
 
 
 class HeaderStyle(enum.StrEnum):
-    """State bodies (Quốc hiệu, tiêu ngữ) or Party bodies (Hướng dẫn 05-HD/VPTW)."""
+    """State bodies (Quốc hiệu, tiêu ngữ) or Party bodies (Hướng dẫn 36-HD/VPTW)."""
 
     STATE = "state"
     PARTY = "party"
@@ -221,3 +221,4 @@ class DocumentBlocks:
     title: str
     blocks: Sequence[Block]
     author: str = ""
+    subject: str = ""

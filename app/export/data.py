@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
+from app.domain import text
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind, PetitionStatus
 from app.domain.standing import (
     DEFAULT_NEAR_DUE_DAYS,
@@ -19,8 +21,9 @@ from app.domain.standing import (
     petition_deadline,
     resolved_on,
 )
+from app.domain.text import AddressForm, suggest_address_form
 from app.export.blocks import HeaderStyle
-from app.export.phrases import body_name_in_text
+from app.export.phrases import body_name_in_text, level_of
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,16 @@ class OrganizationData:
     signer_title: str = ""
     signer_name: str = ""
     header_style: HeaderStyle = HeaderStyle.STATE
+    level: str = ""  # xã, phường, đặc khu, thành phố …; empty: read from the name
+
+    @property
+    def is_party(self) -> bool:
+        return self.header_style is HeaderStyle.PARTY
+
+    @property
+    def level_name(self) -> str:
+        """``xã``, ``phường``, ``đặc khu``, ``thành phố``: the level the body sits at."""
+        return text.clean(self.level).lower() or level_of(self.name) or "xã"
 
     @property
     def name_in_text(self) -> str:
@@ -57,6 +70,13 @@ class OrganizationData:
         return f"{code}-{self.issuer_code}"
 
     def signer(self) -> SignerData:
+        """The body's signer; a Party body signs ``T/M ĐẢNG ỦY`` / ``BÍ THƯ`` (Hướng dẫn 36-HD/VPTW)."""
+        if self.is_party:
+            return SignerData(
+                title=self.signer_title or "BÍ THƯ",
+                name=self.signer_name,
+                authority=self.signing_authority or "T/M ĐẢNG ỦY",
+            )
         return SignerData(
             title=self.signer_title or "CHỦ TỊCH", name=self.signer_name, authority=self.signing_authority
         )
@@ -171,14 +191,24 @@ class ResolutionUpdateData:
     result: str = ""
     reply_number: str = ""
     reply_date: date | None = None
+    kind: str = "result"  # UpdateKind value: only results (and a status change to resolved) carry one
+
+    @property
+    def is_result(self) -> bool:
+        return self.kind == "result" or (
+            self.kind == "status" and self.status_after is PetitionStatus.RESOLVED
+        )
 
 
 @dataclass(frozen=True)
 class PetitionData:
     """One opinion or petition with what the meeting and the follow-up did about it.
 
-    ``petitioner_name``, ``phone`` and ``address`` are personal data (Nghị định 13/2023): the
-    public versions of documents never print them.
+    ``petitioner_name``, ``phone`` and ``address`` are personal data (Luật Bảo vệ dữ liệu cá nhân
+    91/2025/QH15, Nghị định 356/2025/NĐ-CP): the public versions of documents never print them,
+    nor the same data inside free text (see :mod:`app.export.privacy`). ``address_form`` is
+    ``None`` when the secretary has not chosen one: the name suggests it. ``summary`` is the
+    short third-person text a Thông báo prints; empty, it is proposed from ``content``.
     """
 
     content: str
@@ -200,6 +230,8 @@ class PetitionData:
     updates: Sequence[ResolutionUpdateData] = ()
     forwarded_to: str = ""
     ident: int | None = None
+    summary: str = ""
+    address_form: AddressForm | None = None
 
     @property
     def deadline(self) -> date | None:
@@ -216,9 +248,18 @@ class PetitionData:
     @property
     def latest_result(self) -> str:
         for update in reversed(self.updates):
-            if update.result.strip():
+            if update.is_result and update.result.strip():
                 return update.result
         return ""
+
+    @cached_property
+    def form(self) -> AddressForm:
+        """The form of address printed: the one chosen, else the one the name suggests."""
+        if self.is_anonymous or self.is_group:
+            return AddressForm.NONE
+        if self.address_form is not None:
+            return self.address_form
+        return suggest_address_form(self.petitioner_name)
 
     def facts(self) -> PetitionFacts:
         return PetitionFacts(
@@ -241,6 +282,7 @@ class MinuteEntryData:
     speaker: str = ""
     hamlet: str = ""
     field: str = ""
+    address_form: AddressForm | None = None  # of the linked petition's petitioner, if any
 
 
 @dataclass(frozen=True)
@@ -271,6 +313,7 @@ class DialogueData:
     entries: Sequence[MinuteEntryData] = ()
     petitions: Sequence[PetitionData] = ()
     plan: DocumentRef | None = None
+    held: bool = True  # False while only planned: no Thông báo, Biên bản or Báo cáo yet
 
     @property
     def display_title(self) -> str:

@@ -30,3 +30,15 @@ class DuplicateNumberError(AppError):
         self.number = number
         self.symbol = symbol
         self.year = year
+
+
+class DialogueNotHeldError(AppError):
+    """A Thông báo kết luận, Biên bản or Báo cáo asked for a meeting not held, or with nothing recorded."""
+
+
+class IssueDateError(AppError):
+    """A document dated before the event it records (a Thông báo kết luận before its meeting)."""
+
+
+class NoPublicVersionError(AppError):
+    """A public version asked for a kind that has none (only TB and BC are published)."""

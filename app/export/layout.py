@@ -15,10 +15,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +93,7 @@ SIGNATURE_SIZE = 14
 RECIPIENTS_HEADING_SIZE = 12
 RECIPIENTS_SIZE = 11
 PAGE_NUMBER_SIZE = 14
-PARTY_SIZE = 14  # Hướng dẫn 05-HD/VPTW: header lines 14 pt
+PARTY_SIZE = 14  # Hướng dẫn 36-HD/VPTW: header lines 14 pt
 PARTY_TITLE_SIZE = 15  # "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 FIRST_LINE_INDENT = twips(12.7)  # 1.27 cm
@@ -114,6 +115,7 @@ HEADER_CELL_MARGIN = 57  # 1 mm
 SIGNATURE_LEFT = twips(72)
 SIGNATURE_RIGHT = PORTRAIT_TEXT_WIDTH - SIGNATURE_LEFT
 TABLE_CELL_MARGIN = 85  # 1.5 mm
+TABLE_KEEP_ROWS = 2  # data rows kept with the heading row
 
 
 # --- text width estimates (for the short solid lines) --------------------------------------------
@@ -161,6 +163,8 @@ _NO_BREAK = frozenset(
         "ủy ban", "ban nhân", "nhân dân", "hội nghị", "đối thoại", "hội đồng", "đồng nhân", "chủ tịch",
         "kiến nghị", "ý kiến", "giải quyết", "kết luận", "kết quả", "tiếp xúc", "trực tiếp", "thành phố",
         "tổ chức", "đặc khu", "thị trấn", "phụ nữ", "nông dân", "thanh niên", "chiến binh", "mặt trận",
+        "kinh doanh", "hộ kinh", "dịch vụ", "doanh dịch", "lãnh đạo", "tiếp công", "công dân", "người đứng",
+        "đứng đầu", "cấp ủy", "chính quyền", "địa phương", "xã hội", "kinh tế", "thực hiện", "dân chủ",
     )
 )  # fmt: skip
 
@@ -196,9 +200,13 @@ def _cut_into(words: list[str], count: int, size: float, bold: bool, width: int)
             head = text_width(" ".join(rest[:cut]), size, bold=bold)
             if head > width:
                 break
+            if text_width(" ".join(rest[cut:]), size, bold=bold) > width * (remaining - 1):
+                continue  # the rest would not fit in the lines left
             cost = abs(head - target)
             if rest[cut].lower() in _BREAK_BEFORE:
                 cost -= 0.3 * target
+            elif rest[cut - 1].endswith(","):
+                cost -= 0.2 * target
             if rest[cut][:1].isupper() and rest[cut - 1][:1].isupper():
                 cost += 0.3 * target  # inside a name: "Bắc | Kạn"
             if (rest[cut - 1].lower(), rest[cut].lower()) in _NO_BREAK or rest[cut].isdigit():
@@ -273,7 +281,7 @@ def _rfonts_xml() -> str:
     return f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
 
 
-def _rpr_xml(size: float, bold: bool, italic: bool) -> str:
+def _rpr_xml(size: float, bold: bool, italic: bool, underline: bool = False) -> str:
     half_points = round(size * 2)
     parts = [_rfonts_xml()]
     if bold:
@@ -281,13 +289,15 @@ def _rpr_xml(size: float, bold: bool, italic: bool) -> str:
     if italic:
         parts.append("<w:i/><w:iCs/>")
     parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    if underline:
+        parts.append('<w:u w:val="single"/>')  # after w:szCs: the schema's order
     return "<w:rPr>" + "".join(parts) + "</w:rPr>"
 
 
 @lru_cache(maxsize=64)
-def _run_proto(size: float, bold: bool, italic: bool) -> Any:
+def _run_proto(size: float, bold: bool, italic: bool, underline: bool = False) -> Any:
     return parse_xml(
-        f'<w:r {nsdecls("w")}>{_rpr_xml(size, bold, italic)}<w:t xml:space="preserve"></w:t></w:r>'
+        f'<w:r {nsdecls("w")}>{_rpr_xml(size, bold, italic, underline)}<w:t xml:space="preserve"></w:t></w:r>'
     )
 
 
@@ -332,10 +342,11 @@ class _Run:
     size: float = BODY_SIZE
     bold: bool = False
     italic: bool = False
+    underline: bool = False
 
 
 def _make_run(run: _Run) -> Any:
-    r = deepcopy(_run_proto(run.size, run.bold, run.italic))
+    r = deepcopy(_run_proto(run.size, run.bold, run.italic, run.underline))
     value = text.word_safe(run.text)
     t = r[-1]
     if "\n" not in value and "\t" not in value:
@@ -437,6 +448,12 @@ def with_end_mark(value: str) -> str:
     return stripped.rstrip(".;:,") + END_MARK
 
 
+def _no_lone_last_word(value: str) -> str:
+    """A heading's last two words joined by a no-break space: never one word alone on a line."""
+    head, space, tail = value.rstrip().rpartition(" ")
+    return f"{head}\u00a0{tail}" if space and head and len(tail) < 12 else value
+
+
 def _upper(value: str) -> str:
     return text.word_safe(value).upper()
 
@@ -507,8 +524,10 @@ class _Writer:
             top_left.append(_make_p(CENTER, [_Run("*", PARTY_SIZE)]))
             number_line = party_number_line(block.number, block.symbol)
             number_size: float = PARTY_SIZE
-            top_right.append(_make_p(CENTER, [_Run(PARTY_TITLE, PARTY_TITLE_SIZE, bold=True)]))
-            top_right.append(_line_p(text_width(PARTY_TITLE, PARTY_TITLE_SIZE, bold=True), right_inner))
+            # Hướng dẫn 36-HD/VPTW: the title underlined, no Quốc hiệu and no tiêu ngữ.
+            top_right.append(
+                _make_p(CENTER, [_Run(PARTY_TITLE, PARTY_TITLE_SIZE, bold=True, underline=True)])
+            )
         else:
             for line in self._name_lines(block.parent, PARENT_BODY_SIZE, False, left_inner):
                 top_left.append(_make_p(CENTER, [_Run(line, PARENT_BODY_SIZE)]))
@@ -599,10 +618,13 @@ class _Writer:
     # body
     def _add_Section(self, block: Section) -> None:
         label = f"{text.roman(block.number)}. {_upper(block.text)}"
-        self._body_p(BODY_KEEP, [Span(label, bold=True)])
+        self._body_p(BODY_KEEP, [Span(_no_lone_last_word(label), bold=True)])
 
     def _add_Item(self, block: Item) -> None:
-        spans = [Span(f"{block.number}. ", bold=block.heading), *_spans(block.text, bold=block.heading)]
+        value = (
+            _no_lone_last_word(block.text) if block.heading and isinstance(block.text, str) else block.text
+        )
+        spans = [Span(f"{block.number}. ", bold=block.heading), *_spans(value, bold=block.heading)]
         self._body_p(BODY_KEEP if block.heading else BODY, spans)
 
     def _add_SubItem(self, block: SubItem) -> None:
@@ -665,23 +687,31 @@ class _Writer:
         table = _bordered_table(widths)
         size = block.font_size
         header_tr = _tr(header=True)
+        head_fmt = replace(CELL_CENTER, keep_next=True)
         for column, width in zip(block.columns, widths, strict=True):
-            header_tr.append(_tc(width, _make_p(CELL_CENTER, [_Run(column.title, size, bold=True)])))
+            header_tr.append(_tc(width, _make_p(head_fmt, [_Run(column.title, size, bold=True)])))
         table.append(header_tr)
         cell_protos = [
             _tc(width, _make_p(_ALIGN_CELL[c.align])) for c, width in zip(block.columns, widths, strict=True)
         ]
-        tr_proto = _tr()
+        # The heading row and the first rows keep together (a table never starts with one row at
+        # the foot of a page); no row is split across two pages.
+        kept_protos = [
+            _tc(width, _make_p(replace(_ALIGN_CELL[c.align], keep_next=True)))
+            for c, width in zip(block.columns, widths, strict=True)
+        ]
+        tr_proto = _tr(cant_split=True)
         last = len(block.rows) - 1
         for row_no, row in enumerate(block.rows):
             bold = block.bold_last_row and row_no == last
             tr = deepcopy(tr_proto)
-            for proto, value in zip(cell_protos, row, strict=False):
+            protos = kept_protos if row_no < min(TABLE_KEEP_ROWS, last) else cell_protos
+            for proto, value in zip(protos, row, strict=False):
                 tc = deepcopy(proto)
                 if value:
                     tc[-1].append(_make_run(_Run(text.capitalise_fixed_terms(value), size, bold=bold)))
                 tr.append(tc)
-            for proto in cell_protos[len(row) :]:
+            for proto in protos[len(row) :]:
                 tr.append(deepcopy(proto))
             table.append(tr)
         self._append(table)
@@ -773,8 +803,8 @@ def _table_xml(widths: Sequence[int], borders: str, cell_margin: int) -> Any:
         '<w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
         f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
-        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        'w:noHBand="0" w:noVBand="0"/>'
+        # Only w:val: the firstRow/lastRow/… attributes are Word 2010's and break Office 2007.
+        '<w:tblLook w:val="0000"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid></w:tbl>"
     )
 
@@ -924,6 +954,62 @@ def _prepare_section(document: DocxDocument) -> None:
             _ensure_rpr_fonts(ppr)
 
 
+_REL_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_REL_THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+_REL_THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+_REL_APP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+_THEME_FONT = re.compile(rb'(<a:(?:major|minor)Font>\s*<a:latin typeface=")[^"]*(")')
+CORE_TITLE_LIMIT = 255  # python-docx and Word refuse a longer dc:title
+
+
+def _drop_rels(rels: Any, reltype: str) -> None:
+    for rel_id, rel in list(rels.items()):
+        if rel.reltype == reltype:
+            del rels[rel_id]
+
+
+def _prepare_package(document: DocxDocument) -> None:
+    """The parts python-docx's template carries that a văn thư's Word would complain about.
+
+    ``stylesWithEffects.xml`` (Word 2010) disagrees with the styles we rewrite, the thumbnail is a
+    blank page, and the theme names Calibri/Cambria: drop the first two, set the theme to Times
+    New Roman.
+    """
+    _drop_rels(document.part.rels, _REL_STYLES_WITH_EFFECTS)
+    _drop_rels(document.part.package.rels, _REL_THUMBNAIL)
+    for rel in document.part.rels.values():
+        if rel.reltype == _REL_THEME:
+            part = rel.target_part
+            part._blob = _THEME_FONT.sub(rb"\g<1>" + FONT.encode() + rb"\g<2>", part.blob)
+
+
+def _app_properties(company: str) -> bytes:
+    """``docProps/app.xml``: this program as the Application, the issuing body as the Company."""
+    from xml.sax.saxutils import escape
+
+    from app import APP_NAME, __version__
+
+    major, _, minor = __version__.partition(".")
+    app_version = f"{int(major or 0):02d}.{int(minor.split('.')[0] or 0):04d}"
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Template>Normal.dotm</Template><TotalTime>0</TotalTime>"
+        f"<Application>{escape(APP_NAME)}</Application><DocSecurity>0</DocSecurity>"
+        f"<ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company>"
+        "<LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+        f"<HyperlinksChanged>false</HyperlinksChanged><AppVersion>{app_version}</AppVersion>"
+        "</Properties>"
+    ).encode()
+
+
+def _set_app_properties(document: DocxDocument, company: str) -> None:
+    for rel in document.part.package.rels.values():
+        if rel.reltype == _REL_APP:
+            rel.target_part._blob = _app_properties(company)
+
+
 @lru_cache(maxsize=1)
 def _template_bytes() -> bytes:
     """python-docx's template with the decree's fonts, page and header, prepared once per process.
@@ -934,6 +1020,7 @@ def _template_bytes() -> bytes:
     document = docx.Document()
     _prepare_styles(document.styles.element)
     _prepare_section(document)
+    _prepare_package(document)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -952,14 +1039,20 @@ def build(content: DocumentBlocks) -> DocxDocument:
         writer.add(block)
     writer.finish()
     props = document.core_properties
-    props.title = text.word_safe(content.title)
-    props.author = text.word_safe(content.author)
-    props.last_modified_by = text.word_safe(content.author)
+    author = text.clean(text.word_safe(content.author).replace("\n", " "))
+    # Only the property is cut: the trích yếu on the page is never shortened.
+    props.title = " ".join(text.word_safe(content.title).split())[:CORE_TITLE_LIMIT]
+    props.subject = " ".join(text.word_safe(content.subject).split())[:CORE_TITLE_LIMIT]
+    props.author = author
+    props.last_modified_by = author
     props.comments = ""
+    props.keywords = ""
+    props.category = ""
     props.revision = 1
     now = datetime.now().replace(microsecond=0)
     props.created = now
     props.modified = now
+    _set_app_properties(document, author)
     return document
 
 

@@ -64,6 +64,43 @@ def body_name_in_text(name: str) -> str:
     return upper_first(" ".join(out))
 
 
+def level_of(name: str) -> str:
+    """The administrative level in a body's name: ``xã`` from ``ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG``.
+
+    Longer levels first ("thị xã" before "xã", "thành phố" before "phố"); empty when none is named.
+    """
+    words = text.clean(text.word_safe(name).replace("\n", " ")).lower().split()
+    for i in range(len(words)):
+        for level in sorted(_LEVEL_WORDS, key=lambda lvl: -len(lvl.split())):
+            if words[i : i + len(level.split())] == level.split():
+                return level
+    return ""
+
+
+def short_body_in_text(name_in_text: str) -> str:
+    """``Ủy ban nhân dân xã`` from ``Ủy ban nhân dân xã Lương Phong``: the body named again.
+
+    A sentence names the body in full once; after that, published documents drop the place name.
+    """
+    words = name_in_text.split()
+    lower = [w.lower() for w in words]
+    for i in range(len(words)):
+        for level in sorted(_LEVEL_WORDS, key=lambda lvl: -len(lvl.split())):
+            size = len(level.split())
+            if lower[i : i + size] == level.split() and i + size < len(words):
+                return " ".join(words[: i + size])
+    return name_in_text
+
+
+def in_sentence_title(title: str) -> str:
+    """A meeting's name inside a sentence: ``Hội nghị …`` keeps its capital (a named event);
+    ``Tiếp xúc, đối thoại …`` becomes ``buổi tiếp xúc, đối thoại …``, never ``Dự Tiếp xúc``."""
+    title = text.clean(title)
+    if not title or text.search_key(title).startswith("hoi nghi"):
+        return title
+    return "buổi " + lower_first(title) if title[:1].isupper() else title
+
+
 def lower_first(value: str) -> str:
     """The first letter lower case unless the first word is an acronym or a name (``GPMB``)."""
     value = value.strip()

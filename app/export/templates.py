@@ -27,10 +27,14 @@ COMMON: Mapping[str, str] = {
     "ten_co_quan": "tên cơ quan ban hành viết trong câu (Ủy ban nhân dân xã …)",
     "dia_danh": "địa danh (tên xã, phường)",
     "nam": "năm",
+    "cap": "cấp của cơ quan (xã, phường, đặc khu …)",
+    "co_quan": "tên cơ quan viết tắt trong câu, không kèm địa danh (Ủy ban nhân dân xã)",
 }
 DIALOGUE: Mapping[str, str] = {
     **COMMON,
     "ten_hoi_nghi": "tên hội nghị (Hội nghị đối thoại với Nhân dân năm …)",
+    "ten_hoi_nghi_trong_cau": "tên hội nghị viết trong câu (Hội nghị …; buổi tiếp xúc, đối thoại …)",
+    "chi_tiet_y_kien": "«(… ý kiến nêu tại hội nghị, … ý kiến gửi trước hội nghị)» (có thể trống)",
     "ngay_hoi_nghi": "ngày hội nghị (ngày 05 tháng 3 năm 2026)",
     "gio_hoi_nghi": "giờ bắt đầu (08 giờ 00 phút)",
     "dia_diem": "địa điểm hội nghị",
@@ -42,7 +46,7 @@ DIALOGUE: Mapping[str, str] = {
     "so_y_kien_tai_hoi_nghi": "số ý kiến nêu tại hội nghị",
     "so_y_kien_truoc_hoi_nghi": "số ý kiến gửi trước hội nghị",
     "noi_dung": "nội dung đối thoại",
-    "thuc_hien_ke_hoach": "câu dẫn «Thực hiện Kế hoạch số …, » (có thể trống)",
+    "thuc_hien_ke_hoach": "câu dẫn «Thực hiện Kế hoạch số … của …; » (có thể trống)",
     "han_gui_y_kien": "hạn gửi ý kiến trước hội nghị",
 }
 
@@ -95,6 +99,9 @@ _SPECS: tuple[TemplateSpec, ...] = (
         "tb_vuot_tham_quyen",
         "Thông báo kết luận: nội dung vượt thẩm quyền",
         {**DIALOGUE, "y_kien": "ý kiến (người nêu, nội dung)", "cap_co_tham_quyen": "cấp có thẩm quyền"},
+    ),
+    TemplateSpec(
+        "tb_khong_vuot_tham_quyen", "Thông báo kết luận: khi không có nội dung vượt thẩm quyền", DIALOGUE
     ),
     TemplateSpec("tb_cong_khai", "Thông báo kết luận: niêm yết, công khai", DIALOGUE),
     TemplateSpec("tb_ket_thuc", "Thông báo kết luận: câu kết", DIALOGUE),

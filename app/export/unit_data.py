@@ -13,7 +13,7 @@ from app.export.data import IssueData, OrganizationData
 class UnitItemData:
     """One petition as a unit's documents list it."""
 
-    petitioner: str  # "Ông/bà Lê Văn Cường (thôn Đông)", already phrased
+    petitioner: str  # "Ông Lê Văn Cường (thôn Đông)", already phrased
     content: str
     dialogue: str = ""  # "Hội nghị ngày 05/3/2026"
     task: str = ""

@@ -95,6 +95,7 @@ def _plan_input(org_id: int, spec: dict[str, Any], year: int) -> PlanInput:
         tasks_intro=spec.get("tasks_intro", ""),
         tasks=spec.get("tasks", []),
         recipients=spec.get("recipients", []),
+        headings=spec.get("headings", {}),
     )
 
 

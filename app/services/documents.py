@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,11 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text
-from app.domain.rules import DocumentKind
+from app.domain.rules import DialogueState, DocumentKind
 from app.domain.standing import meeting_day
+from app.domain.text import AddressForm, suggest_address_form
 from app.errors import NotFoundError, ValidationError
+from app.export import phrases
 from app.export.blocks import DocumentBlocks, HeaderStyle
 from app.export.data import (
     AnswerData,
@@ -48,8 +50,10 @@ from app.export.documents import (
     build_plan,
     build_report,
 )
-from app.export.errors import DuplicateNumberError
+from app.export.documents.conclusion_notice import NOTICE_DAYS, issue_date_warning
+from app.export.errors import DuplicateNumberError, NoPublicVersionError
 from app.export.layout import render
+from app.export.privacy import Replacement, public_dialogue
 from app.services import settings
 from app.storage.database import Database
 from app.storage.models import (
@@ -78,6 +82,7 @@ def organization_data(org: Organization) -> OrganizationData:
         signer_title=org.signer_title or "",
         signer_name=org.signer_name or "",
         header_style=style,
+        level=org.level or "",
     )
 
 
@@ -121,7 +126,7 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
         audience=plan.audience,
         contents=_strings(plan.contents),
         forms=_strings(plan.forms),
-        time_place=_strings(plan.time_place),
+        time_place=_strings(plan.time_place) or scheduled_time_place(plan),
         steps=_strings(plan.steps),
         tasks_intro=plan.tasks_intro,
         tasks=tasks,
@@ -130,7 +135,30 @@ def load_plan_data(session: Session, plan_id: int) -> PlanData:
         symbol=plan.symbol,
         issued_on=issued_on,
         signer=signer,
+        headings={
+            str(k): str(v) for k, v in (plan.headings or {}).items() if isinstance(v, str) and v.strip()
+        },
     )
+
+
+def scheduled_time_place(plan: Plan) -> tuple[str, ...]:
+    """The "Thời gian, địa điểm" lines of a plan that has none typed, from its scheduled dialogues.
+
+    ``- Hội nghị …: 08 giờ 00 phút, ngày 23 tháng 9 năm 2026, tại Hội trường …``; a dialogue
+    known only by its quarter says ``Quý IV năm 2026``.
+    """
+    lines = []
+    for dialogue in plan.dialogues:
+        title = text.clean(dialogue.title) or f"Hội nghị đối thoại với Nhân dân năm {plan.year}"
+        if dialogue.scheduled_at is not None:
+            when = f"{phrases.time_phrase(dialogue.scheduled_at)}, {text.date_phrase(dialogue.scheduled_at.date())}"
+        elif dialogue.quarter:
+            when = f"Quý {text.roman(dialogue.quarter)} năm {plan.year}"
+        else:
+            continue
+        place = f", tại {text.clean(dialogue.place)}" if text.clean(dialogue.place) else ""
+        lines.append(f"- {title}: {when}{place}.")
+    return tuple(lines)
 
 
 def _answer_data(answer: Answer) -> AnswerData:
@@ -157,6 +185,8 @@ def _assignment_data(assignment: Assignment) -> AssignmentData:
 def petition_data(petition: Petition) -> PetitionData:
     return PetitionData(
         content=petition.content,
+        summary=petition.summary or "",
+        address_form=_address_form(petition.address_form),
         petitioner_name=petition.petitioner_name,
         hamlet=petition.hamlet.name if petition.hamlet else petition.hamlet_text,
         phone=petition.petitioner_phone,
@@ -173,12 +203,25 @@ def petition_data(petition: Petition) -> PetitionData:
         answers=tuple(_answer_data(a) for a in petition.answers),
         assignments=tuple(_assignment_data(a) for a in petition.assignments),
         updates=tuple(
-            ResolutionUpdateData(u.on, u.status_after, u.result, u.reply_number, u.reply_date)
+            ResolutionUpdateData(u.on, u.status_after, u.result, u.reply_number, u.reply_date, u.kind)
             for u in petition.updates
         ),
         forwarded_to=petition.forwarded_to,
         ident=petition.id,
     )
+
+
+def _address_form(value: str | None) -> AddressForm | None:
+    try:
+        return AddressForm(value) if value else None
+    except ValueError:
+        return None
+
+
+def _petition_form(petition: Petition) -> AddressForm:
+    if petition.is_group or petition.is_anonymous:
+        return AddressForm.NONE
+    return _address_form(petition.address_form) or suggest_address_form(petition.petitioner_name)
 
 
 def _leader(leader: Leader | None) -> LeaderData | None:
@@ -253,6 +296,7 @@ def load_dialogue_data(session: Session, dialogue_id: int) -> DialogueData:
         entries=tuple(entries),
         petitions=tuple(petition_data(p) for p in petitions),
         plan=DocumentRef(plan.number, plan.symbol, plan.issued_on, plan.title) if plan else None,
+        held=dialogue.state is not DialogueState.PLANNED or dialogue.started_at is not None,
     )
 
 
@@ -264,6 +308,7 @@ def _entry_data(entry: MinuteEntry, petition: Petition | None) -> MinuteEntryDat
         speaker=entry.speaker,
         hamlet=petition.hamlet.name if petition is not None and petition.hamlet else "",
         field=petition.field.name if petition is not None and petition.field else "",
+        address_form=_petition_form(petition) if petition is not None else None,
     )
 
 
@@ -317,9 +362,15 @@ def build_document(
     signer: SignerData | None = None,
     today: date | None = None,
     appendix: bool = True,
+    handwritten: bool = False,
 ) -> DocumentBlocks:
-    """The blocks of one document (for export, or for a preview screen)."""
+    """The blocks of one document (for export, or for a preview screen).
+
+    ``public`` exists for the Thông báo kết luận and the Báo cáo only (what is posted and read
+    out); ``handwritten`` for the Biên bản only (the printed form to fill by hand).
+    """
     kind = as_kind(kind)
+    require_public_version(kind, public)
     if kind is DocumentKind.PLAN:
         plan = load_plan_data(session, ident)
         plan = replace(
@@ -338,8 +389,71 @@ def build_document(
     if kind is DocumentKind.MEETING_NOTICE:
         return build_meeting_notice(dialogue, issue)
     if kind is DocumentKind.MINUTES:
-        return build_minutes(dialogue, issue)
+        return build_minutes(dialogue, issue, handwritten=handwritten)
     return build_conclusion_notice(dialogue, issue, public=public, appendix=appendix)
+
+
+PUBLIC_KINDS = frozenset({DocumentKind.CONCLUSION_NOTICE, DocumentKind.REPORT})
+
+
+def require_public_version(kind: DocumentKind, public: bool) -> None:
+    """Only the Thông báo kết luận and the Báo cáo have a public version."""
+    if public and kind not in PUBLIC_KINDS:
+        names = ", ".join(k.label for k in DocumentKind if k in PUBLIC_KINDS)
+        raise NoPublicVersionError(
+            f"{kind.value} has no public version",
+            f"{kind.label} không có bản công khai. Bản công khai chỉ có cho: {names}.",
+        )
+
+
+def public_replacements(session: Session, kind: DocumentKind | str, dialogue_id: int) -> list[Replacement]:
+    """What the public version of a TB or BC replaces, for the văn thư to review before export."""
+    kind = as_kind(kind)
+    require_public_version(kind, True)
+    _public, replacements = public_dialogue(load_dialogue_data(session, dialogue_id))
+    return replacements
+
+
+def conclusion_notice_warning(session: Session, dialogue_id: int, issued_on: date | None) -> str:
+    """A warning when a Thông báo kết luận is dated past the 10 days after its meeting; else ""."""
+    return issue_date_warning(load_dialogue_data(session, dialogue_id), issued_on)
+
+
+@dataclass(frozen=True)
+class NoticeCountdown:
+    """How long is left to issue a held dialogue's Thông báo kết luận (10 days after it)."""
+
+    dialogue_id: int
+    due_on: date
+    days_left: int
+
+    @property
+    def label(self) -> str:
+        """``TB kết luận: còn 3 ngày`` / ``TB kết luận: quá hạn 2 ngày``."""
+        return f"TB kết luận: {text.days_phrase(self.days_left)}"
+
+
+def conclusion_notice_countdowns(session: Session, today: date | None = None) -> dict[int, NoticeCountdown]:
+    """For each held dialogue whose Thông báo kết luận is not yet issued (numbered): the countdown."""
+    today = today or date.today()
+    issued = set(
+        session.scalars(
+            select(IssuedDocument.dialogue_id).where(
+                IssuedDocument.kind == DocumentKind.CONCLUSION_NOTICE,
+                IssuedDocument.number.is_not(None),
+                IssuedDocument.dialogue_id.is_not(None),
+            )
+        )
+    )
+    out: dict[int, NoticeCountdown] = {}
+    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
+    for dialogue in session.scalars(select(Dialogue).where(held)):
+        moment = dialogue.started_at or dialogue.scheduled_at  # the meeting day, as minutes.py takes it
+        if dialogue.id in issued or moment is None:
+            continue
+        due = moment.date() + timedelta(days=NOTICE_DAYS)
+        out[dialogue.id] = NoticeCountdown(dialogue.id, due, (due - today).days)
+    return out
 
 
 _FILE_LABELS = {
@@ -502,6 +616,7 @@ def write_document(
     signer: SignerData | None = None,
     today: date | None = None,
     appendix: bool = True,
+    handwritten: bool = False,
 ) -> Path:
     """Write one document to ``out`` (.docx) within ``session``'s unit of work; return the path.
 
@@ -524,6 +639,7 @@ def write_document(
         signer=signer,
         today=today,
         appendix=appendix,
+        handwritten=handwritten,
     )
     if number is not None:
         _record_number(session, kind, ident, number, issued_on, out, public)

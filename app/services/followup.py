@@ -51,6 +51,7 @@ __all__ = [
     "InformMethod",
     "LinkedPetition",
     "PetitionDetail",
+    "ResultInput",
     "allowed_transitions",
     "attachment_path",
     "bulk_assign",
@@ -64,6 +65,7 @@ __all__ = [
     "reassign",
     "record_informed",
     "record_result",
+    "record_results",
     "reopen",
 ]
 
@@ -446,9 +448,13 @@ def _result_problems(
     if not text.clean(result):
         problems["result"] = "Hãy nhập kết quả giải quyết."
     if status_after is not current and not can_change(current, status_after):
-        problems["status_after"] = f"Không thể chuyển từ «{current.label}» sang «{status_after.label}»." + (
-            " Hãy «Mở lại» ý kiến trước." if current in REOPENABLE else ""
-        )
+        if current in REOPENABLE:
+            hint = " Hãy «Mở lại» ý kiến trước."
+        elif current is PetitionStatus.NEW:
+            hint = " Hãy giao đơn vị giải quyết (hoặc phân loại ý kiến) trước."
+        else:
+            hint = ""
+        problems["status_after"] = f"Không thể chuyển từ «{current.label}» sang «{status_after.label}».{hint}"
     elif status_after is PetitionStatus.DUPLICATE:
         problems["status_after"] = "Để đánh dấu trùng, hãy chọn ý kiến gốc."
     elif status_after in NEEDS_AUTHORITY and not text.clean(petition.forwarded_to):
@@ -508,20 +514,13 @@ def _apply_result(
     reply_number: str = "",
     reply_date: date | None = None,
     attachment: Path | None = None,
-    audit_details: dict[str, object] | None = None,
 ) -> ResolutionUpdate:
     stored = _store_attachment(petition.id, Path(attachment)) if attachment is not None else ""
     before = petition.status
-    petition.status = status_after
-    update = _step(
-        petition,
-        UpdateKind.RESULT,
-        result,
-        on=on,
-        reply_number=reply_number,
-        reply_date=reply_date,
-        attachment=stored,
-    )
+    update = _record_result_step(
+        petition, on=on, result=result, status_after=status_after, reply_number=reply_number,
+        reply_date=reply_date, attachment=stored,
+    )  # fmt: skip
     try:
         session.flush()
     except Exception:
@@ -529,6 +528,35 @@ def _apply_result(
             with contextlib.suppress(OSError):
                 attachment_path(stored).unlink()
         raise
+    _audit_result(session, petition, update, before)
+    return update
+
+
+def _record_result_step(
+    petition: Petition,
+    *,
+    on: date,
+    result: str,
+    status_after: PetitionStatus,
+    reply_number: str,
+    reply_date: date | None,
+    attachment: str = "",
+) -> ResolutionUpdate:
+    petition.status = status_after
+    return _step(
+        petition,
+        UpdateKind.RESULT,
+        result,
+        on=on,
+        reply_number=reply_number,
+        reply_date=reply_date,
+        attachment=attachment,
+    )
+
+
+def _audit_result(
+    session: Session, petition: Petition, update: ResolutionUpdate, before: PetitionStatus
+) -> None:
     audit.record(
         session,
         "record_result",
@@ -536,11 +564,53 @@ def _apply_result(
         petition.id,
         update_id=update.id,
         status_before=before.value,
-        status_after=status_after.value,
-        attachment=bool(stored),
-        **(audit_details or {}),
+        status_after=update.status_after.value,
+        attachment=bool(update.attachment),
     )
-    return update
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    """One result of :func:`record_results` (the fields of :func:`record_result`, no attachment)."""
+
+    petition_id: int
+    on: date
+    result: str
+    status_after: PetitionStatus = PetitionStatus.RESOLVED
+    reply_number: str = ""
+    reply_date: date | None = None
+
+
+def record_results(session: Session, results: Sequence[ResultInput]) -> list[int]:
+    """Several results at once (a unit's returned sheet): each checked as record_result checks it,
+    all or nothing, one flush for all, one audit entry per petition. Returns the history step ids.
+    """
+    petitions = [_get(session, r.petition_id) for r in results]
+    problems: Problems = {}
+    for petition, r in zip(petitions, results, strict=True):
+        for message in _result_problems(
+            petition, on=r.on, result=r.result, status_after=r.status_after, reply_date=r.reply_date
+        ).values():
+            key = f"ý kiến số {petition.id}"
+            problems[key] = f"{problems[key]} {message}" if key in problems else message
+    if len({p.id for p in petitions}) != len(petitions):
+        problems["petition_ids"] = "Một ý kiến có hai kết quả trong cùng một lần nhập."
+    if problems:
+        raise ValidationError(problems)
+    with session.begin_nested():
+        steps = []
+        for petition, r in zip(petitions, results, strict=True):
+            before = petition.status
+            update = _record_result_step(
+                petition, on=r.on, result=r.result, status_after=r.status_after,
+                reply_number=r.reply_number, reply_date=r.reply_date,
+            )  # fmt: skip
+            steps.append((petition, update, before))
+        session.flush()
+        for petition, update, before in steps:
+            _audit_result(session, petition, update, before)
+        session.flush()
+    return [update.id for _p, update, _b in steps]
 
 
 # --- status changes -------------------------------------------------------------------------------

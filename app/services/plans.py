@@ -71,6 +71,10 @@ class PlanInput:
     signing_authority: str = ""
     signer_title: str = ""
     signer_name: str = ""
+    # The plan's own section headings {key: heading}, as a published plan has them (see
+    # app.export.data.PLAN_HEADINGS); missing keys use the standard headings. None keeps the
+    # stored ones (the plan form has no heading fields yet, and must not wipe them on autosave).
+    headings: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,7 @@ class PlanDetail:
     signer_title: str
     signer_name: str
     dialogues: tuple[DialogueDetail, ...] = ()
+    headings: dict[str, str] = field(default_factory=dict)
 
     @property
     def number_text(self) -> str:
@@ -160,6 +165,7 @@ class PlanDetail:
             signing_authority=self.signing_authority,
             signer_title=self.signer_title,
             signer_name=self.signer_name,
+            headings=dict(self.headings),
         )
 
 
@@ -225,6 +231,10 @@ def _apply(session: Session, plan: Plan, data: PlanInput, org: Organization) -> 
     plan.steps = _clean_list(data.steps)
     plan.tasks_intro = clean(data.tasks_intro)
     plan.tasks = _clean_tasks(session, data.tasks)
+    if data.headings is not None:
+        plan.headings = {
+            str(k): clean(v) for k, v in data.headings.items() if isinstance(v, str) and clean(v)
+        }
     recipients = _clean_list(data.recipients)
     # An empty Nơi nhận stays empty (the document then uses the standard one).
     plan.recipients = with_archive_last(recipients) if recipients else []
@@ -327,6 +337,7 @@ def get_plan(session: Session, plan_id: int, *, today: date | None = None) -> Pl
             PlanUnitTasks(t.get("unit", ""), t.get("unit_id"), tuple(t.get("tasks", ())))
             for t in (plan.tasks or ())
         ),
+        headings=dict(plan.headings or {}),
         recipients=tuple(plan.recipients or ()),
         signing_authority=plan.signing_authority or "",
         signer_title=plan.signer_title or "",
@@ -387,7 +398,7 @@ def new_plan_input(
     today: date | None = None,
 ) -> PlanInput:
     """A plan filled with the standard wording of this office and its signer."""
-    from app.export.phrases import body_name_in_text
+    from app.export.phrases import body_name_in_text, short_body_in_text
 
     today = today or date.today()
     kind = PlanKind(kind)
@@ -399,6 +410,8 @@ def new_plan_input(
         "nam": year,
         "ten_co_quan": body_name_in_text(org.name),
         "dia_danh": f"{_level_of(org.name)} {org.place_name}".strip(),
+        "cap": org.level or _level_of(org.name) or "xã",
+        "co_quan": short_body_in_text(body_name_in_text(org.name)),
     }
     spec = _defaults_file()
 
@@ -520,6 +533,7 @@ def copy_plan(session: Session, plan_id: int, to_year: int) -> int:
             for t in source.tasks or []
         ],
         recipients=list(source.recipients or []),
+        headings=dict(source.headings or {}),
         signing_authority=source.signing_authority,
         signer_title=source.signer_title,
         signer_name=source.signer_name,

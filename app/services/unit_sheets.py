@@ -32,7 +32,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
 from app.services.followup import _due, _get, _result_problems, _step, meeting_day
 from app.services.minutes import _STOP_WORDS
-from app.storage.models import Assignment, Organization, Petition, Unit, UnitSheetExport
+from app.storage.models import Assignment, Dialogue, Organization, Petition, Unit, UnitSheetExport
 
 FORMAT = "doithoai-ket-qua/1"
 DATABASE_UID = "database_uid"  # Setting key: a random id made on the first export
@@ -256,6 +256,29 @@ def _save_workbook(book: Any, target: Path) -> Path:
     return target
 
 
+def _lines_needed(cells: dict[str, object], column: _Col) -> int:
+    if column.hidden:
+        return 1
+    if not column.locked:
+        return 3  # room to write the result
+    value = cells[column.key]
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(column.width * 1.1), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+
+
+_FILE_PREFIX = {"sheet": "ket-qua", "slip": "PGV-phieu-giao-viec", "reminder": "CV-don-doc"}
+
+
+def unit_file_name(session: Session, unit_id: int, what: str, *, today: date | None = None) -> str:
+    """``ket-qua-cong-an-xa-2026-11-21.xlsx``; ``what`` is sheet, slip or reminder."""
+    unit = _unit(session, unit_id)
+    day = (today or date.today()).isoformat()
+    suffix = ".xlsx" if what == "sheet" else ".docx"
+    return f"{_FILE_PREFIX[what]}-{vtext.slug(unit.short_name or unit.name)}-{day}{suffix}"
+
+
 def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date | None = None) -> Path:
     """Write the unit's results sheet (.xlsx) and record the export; returns the path."""
     from openpyxl import Workbook
@@ -268,6 +291,8 @@ def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date
     secret = _database_uid(session, create=True)
     assert secret is not None
     petitions = _unit_petitions(session, unit_id)
+    if not petitions:
+        raise ValidationError({"unit_id": f"{unit.name} không có ý kiến nào đang giao giải quyết."})
     token = uuid.uuid4().hex
     record = UnitSheetExport(
         unit_id=unit.id, token=token, exported_on=today, rows=len(petitions), file_name=str(path)
@@ -332,6 +357,10 @@ def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date
             if not column.locked:
                 cell.protection = Protection(locked=False)
                 cell.fill = open_fill
+        # Neither Excel nor LibreOffice fits wrapped rows written by openpyxl: give each its height,
+        # with room for the unit's result.
+        sheet.row_dimensions[row].height = max(_lines_needed(cells, column) for column in COLUMNS) * 15 + 3
+    sheet.row_dimensions[HEADER_ROW].height = 33
     last_row = max(FIRST_ROW + len(petitions) - 1, HEADER_ROW)
     sheet.freeze_panes = sheet.cell(FIRST_ROW, keys.index("result") + 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
@@ -443,6 +472,11 @@ def _as_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20_000 < value < 80_000:
+        from openpyxl.utils.datetime import from_excel
+
+        # A date typed into a cell formatted as a number: Excel's day count.
+        return from_excel(value).date()  # type: ignore[no-any-return]
     raw = vtext.clean(str(value))
     match = _ISO_DATE.fullmatch(raw)
     if match:
@@ -459,7 +493,7 @@ def _split_reply(value: object) -> tuple[str, date | None]:
         return "", None
     if isinstance(value, datetime | date):
         return "", _as_date(value)
-    raw = vtext.clean(str(value))
+    raw = _cell_text(value)
     match = _DATE_IN_TEXT.search(raw) or _ISO_DATE.search(raw)
     reply_date = None
     if match:
@@ -541,6 +575,7 @@ class _Reader:
         self.seen: dict[int, int] = {}
         self.exports: dict[str, UnitSheetExport | None] = {}
         self.open_by_unit: dict[int | None, list[Petition]] = {}
+        self.loaded: list[Petition] = []
         self.today = date.today()
 
     def where(self, row: int, key: str | None = None) -> str:
@@ -733,6 +768,35 @@ class _Reader:
         )
 
 
+def _load_petitions(session: Session, ids: Iterable[int]) -> dict[int, Petition]:
+    """Petitions by id with what reading and applying results touch, a few queries for hundreds."""
+    ordered = sorted(set(ids))
+    found: dict[int, Petition] = {}
+    for start in range(0, len(ordered), 500):
+        for petition in session.scalars(
+            select(Petition)
+            .where(Petition.id.in_(ordered[start : start + 500]), Petition.deleted_at.is_(None))
+            .options(
+                selectinload(Petition.dialogue),
+                selectinload(Petition.hamlet),
+                selectinload(Petition.updates),
+                selectinload(Petition.assignments).selectinload(Assignment.lead_unit),
+            )
+        ):
+            found[petition.id] = petition
+    return found
+
+
+def _preload(session: Session, reader: _Reader, header_row: int) -> None:
+    """Load every petition the sheet names at once (a unit may send back hundreds of rows)."""
+    ids: set[int] = set()
+    for cells in reader.sheet.iter_rows(min_row=header_row + 1, values_only=True):
+        with contextlib.suppress(TypeError, ValueError):
+            ids.add(int(str(reader.value(cells, "id")).strip()))
+    # Kept on the reader: the session's identity map holds objects only weakly.
+    reader.loaded = list(_load_petitions(session, ids).values())
+
+
 def read_results(session: Session, path: Path) -> ResultsPreview:
     """Read a returned results sheet: per row the change and its conflicts. Never writes."""
     path = Path(path)
@@ -816,6 +880,7 @@ def read_results(session: Session, path: Path) -> ResultsPreview:
     if "id" not in columns:
         warnings.append(f"Trang «{sheet.title}»: không có cột mã ý kiến; các dòng được khớp theo nội dung.")
     reader = _Reader(session, secret, sheet, columns)
+    _preload(session, reader, header_row)
     rows: list[ResultRow] = []
     unchanged = 0
     if marker is None:
@@ -867,6 +932,7 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
     by_row = {row.row: row for row in preview.rows}
     chosen: list[ResultRow] = []
     problems: dict[str, str] = {}
+    loaded = _load_petitions(session, [r.petition_id for r in by_row.values() if r.petition_id is not None])
     for number in dict.fromkeys(accepted):
         row = by_row.get(number)
         key = f"dòng {number}"
@@ -875,7 +941,7 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
         elif not row.applicable or row.petition_id is None:
             problems[key] = "Dòng này có xung đột, không nhập được: " + " ".join(row.conflicts)
         else:
-            petition = _get(session, row.petition_id)
+            petition = loaded.get(row.petition_id) or _get(session, row.petition_id)
             if _version(petition) != row.version:
                 problems[key] = (
                     f"Ý kiến số {petition.id} vừa thay đổi sau khi đọc tệp; hãy đọc lại tệp trước khi nhập."
@@ -886,17 +952,21 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
     if not chosen:
         raise ValidationError({"accepted": "Hãy chọn ít nhất một dòng để nhập."})
     with session.begin_nested():
-        for row in chosen:
-            assert row.petition_id is not None
-            followup.record_result(
-                session,
-                row.petition_id,
-                on=row.on,
-                result=row.result,
-                status_after=row.status_after,
-                reply_number=row.reply_number,
-                reply_date=row.reply_date,
-            )
+        followup.record_results(
+            session,
+            [
+                followup.ResultInput(
+                    petition_id=row.petition_id,
+                    on=row.on,
+                    result=row.result,
+                    status_after=row.status_after,
+                    reply_number=row.reply_number,
+                    reply_date=row.reply_date,
+                )
+                for row in chosen
+                if row.petition_id is not None
+            ],
+        )
         audit.record(
             session,
             "import_results",
@@ -1009,6 +1079,20 @@ def export_reminder_letter(
     return render(reminder_letter(session, unit_id, today=today, issue=issue), Path(path))
 
 
+def send_reminder(
+    session: Session, unit_id: int, path: Path, *, today: date | None = None, issue: IssueData | None = None
+) -> tuple[Path, int]:
+    """The one click: write the Công văn đôn đốc and note it in each item's history."""
+    today = today or date.today()
+    out = export_reminder_letter(session, unit_id, path, today=today, issue=issue)
+    try:
+        return out, record_reminder_sent(session, unit_id, (issue.issued_on if issue else None) or today)
+    except Exception:
+        with contextlib.suppress(OSError):
+            out.unlink()
+        raise
+
+
 def record_reminder_sent(session: Session, unit_id: int, on: date) -> int:
     """Note in each overdue or near-due item's history that the unit was reminded on ``on``."""
     unit = _unit(session, unit_id)
@@ -1096,24 +1180,60 @@ def _raised_on(petition: Petition) -> date | None:
     return meeting_day(petition) or petition.received_on
 
 
+RECENT_DAYS = 730  # petitions raised in the last two years (or still open) start the search
+
+
+def _with_details(session: Session, ids: Iterable[int]) -> list[Petition]:
+    ordered = sorted(set(ids))
+    found: list[Petition] = []
+    for start in range(0, len(ordered), 500):
+        found.extend(
+            session.scalars(
+                select(Petition)
+                .where(
+                    Petition.id.in_(ordered[start : start + 500]),
+                    Petition.deleted_at.is_(None),
+                    Petition.dialogue_id.is_not(None),
+                )
+                .options(
+                    selectinload(Petition.dialogue),
+                    selectinload(Petition.hamlet),
+                    selectinload(Petition.field),
+                    selectinload(Petition.updates),
+                    selectinload(Petition.duplicate_of),
+                )
+            )
+        )
+    return found
+
+
 def repeated_petitions(
     session: Session, *, today: date | None = None, min_count: int = 2
 ) -> list[RepeatedGroup]:
-    """Matters raised again across dialogues and years, longest-running first."""
+    """Matters raised again across dialogues and years, still-open and longest-running first.
+
+    The search starts from the petitions a chair must look at before the next dialogue — those
+    still open and those raised in the last :data:`RECENT_DAYS` — and reaches back through the
+    full-text index to any earlier petition like them, however old.
+    """
     today = today or date.today()
-    petitions = {
-        p.id: p
-        for p in session.scalars(
-            select(Petition)
-            .where(Petition.deleted_at.is_(None), Petition.dialogue_id.is_not(None))
-            .options(
-                selectinload(Petition.dialogue),
-                selectinload(Petition.hamlet),
-                selectinload(Petition.field),
-                selectinload(Petition.updates),
-            )
+    cutoff = datetime.combine(today, datetime.min.time()) - timedelta(days=RECENT_DAYS)
+    moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
+    seed_ids = session.scalars(
+        select(Petition.id)
+        .join(Dialogue, Dialogue.id == Petition.dialogue_id)
+        .where(
+            Petition.deleted_at.is_(None),
+            Petition.status.in_([PetitionStatus.NEW, PetitionStatus.IN_PROGRESS]) | (moment >= cutoff),
         )
+    ).all()
+    petitions = {p.id: p for p in _with_details(session, seed_ids)}
+    seeds = list(petitions.values())
+    similar = {p.id: _similar_ids(session, p.content) for p in seeds}
+    wanted = {i for ids in similar.values() for i in ids} | {
+        p.duplicate_of_id for p in seeds if p.duplicate_of_id is not None
     }
+    petitions.update({p.id: p for p in _with_details(session, wanted - petitions.keys())})
     parent = {pid: pid for pid in petitions}
 
     def root(pid: int) -> int:
@@ -1127,10 +1247,10 @@ def repeated_petitions(
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for petition in petitions.values():
+    for petition in seeds:
         if petition.duplicate_of_id in petitions:
             join(petition.id, petition.duplicate_of_id)  # type: ignore[arg-type]
-        for other_id in _similar_ids(session, petition.content):
+        for other_id in similar[petition.id]:
             other = petitions.get(other_id)
             if other is None or other.id == petition.id or other.dialogue_id == petition.dialogue_id:
                 continue
@@ -1204,4 +1324,6 @@ __all__ = [
     "reminder_petitions",
     "reminder_units",
     "repeated_petitions",
+    "send_reminder",
+    "unit_file_name",
 ]

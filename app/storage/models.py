@@ -108,6 +108,8 @@ class Organization(TimestampMixin, Base):
     signer_name: Mapped[str | None] = mapped_column(String(100))
     signer_title: Mapped[str | None] = mapped_column(String(100))  # "CHỦ TỊCH"
     header_style: Mapped[str] = mapped_column(String(16), default="state")  # state | party
+    # xã | phường | đặc khu | thành phố …; "" reads it from the name (revision 0004)
+    level: Mapped[str] = mapped_column(String(32), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
@@ -180,6 +182,8 @@ class Plan(TimestampMixin, Base):
     # [{"unit": "Văn phòng HĐND, UBND", "unit_id": 3 | None, "tasks": ["…", "…"]}]
     tasks: Mapped[list[Any]] = mapped_column(default=list)
     recipients: Mapped[list[Any]] = mapped_column(default=list)  # nơi nhận, "Lưu: VT." last
+    # the plan's own section headings {key: heading} (keys of app.export.data.PLAN_HEADINGS)
+    headings: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     signing_authority: Mapped[str | None] = mapped_column(String(100))
     signer_title: Mapped[str | None] = mapped_column(String(100))
     signer_name: Mapped[str | None] = mapped_column(String(100))
@@ -300,11 +304,14 @@ class Petition(TimestampMixin, Base):
     petitioner_org: Mapped[str] = mapped_column(String(200), default="")  # tổ chức / đoàn thể
     is_group: Mapped[bool] = mapped_column(Boolean, default=False)
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ong | ba | none (group, organisation, anonymous); None: suggested from the name
+    address_form: Mapped[str | None] = mapped_column(String(8))
     hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"), index=True)
     # A thôn typed in the live minutes that is not yet in Danh mục (until the opinion is finished).
     hamlet_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
     field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"), index=True)
     content: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # third person, for the TB
     status: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus), default=PetitionStatus.NEW)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("petition.id"))
     forwarded_to: Mapped[str] = mapped_column(String(200), default="")  # cấp có thẩm quyền

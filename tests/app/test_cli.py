@@ -138,3 +138,15 @@ def test_export_of_a_missing_dialogue_says_so(tmp_path: Path, data_home: Path) -
     assert result.returncode == 2
     assert "Không tìm thấy hội nghị" in result.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_export_refuses_a_public_version_of_a_kind_that_has_none(tmp_path: Path, data_home: Path) -> None:
+    target = tmp_path / "demo.sqlite"
+    assert doithoai("demo", "--db", str(target), home=data_home).returncode == 0
+    result = doithoai(
+        "export", "--kind", "bb", "--id", "1", "--out", str(tmp_path / "bb.docx"), "--public",
+        "--db", str(target), home=data_home,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "Biên bản không có bản công khai" in result.stderr
+    assert not (tmp_path / "bb.docx").exists()

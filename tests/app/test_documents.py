@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from sqlalchemy import select
 
-from app.domain.rules import DocumentKind, MinuteKind, PetitionStatus
+from app.domain.rules import DialogueState, DocumentKind, MinuteKind, PetitionStatus
 from app.domain.statistics import resolution_statistics
 from app.errors import NotFoundError
 from app.export import templates
@@ -33,7 +34,7 @@ from app.export.documents import (
     build_report,
     plan_defaults,
 )
-from app.export.errors import DuplicateNumberError, TemplateError
+from app.export.errors import DialogueNotHeldError, DuplicateNumberError, TemplateError
 from app.export.layout import render
 from app.export.phrases import body_name_in_text, hamlet_phrase
 from app.services import statistics as stats_service
@@ -109,7 +110,9 @@ def test_conclusion_notice_opening_and_sections(tb_texts: list[str]) -> None:
         "đồng chí Vũ Văn Hùng",
         "120 công dân",
         "(tổng số 137 người)",
-        "có 5 ý kiến, kiến nghị",
+        "Hội nghị đã nghe 5 ý kiến, kiến nghị của Nhân dân (4 ý kiến nêu tại hội nghị, 1 ý kiến gửi trước",
+        "; ngày 05 tháng 3 năm 2026, tại",  # the plan's date and the meeting's are not run together
+        ", Ủy ban nhân dân xã tổ chức Hội nghị",  # the body named in full once
     ):
         assert part in opening
     assert tb_texts[_index(tb_texts, "Sau khi nghe")].endswith("kết luận như sau:")
@@ -141,15 +144,16 @@ def test_conclusion_notice_opinions_grouped_by_field_in_order(tb_texts: list[str
         "4. Lĩnh vực chính sách xã hội – người có công – hộ nghèo",
     ]
     expected = [
-        ("a) Ông/bà Phạm Thị Dung (thôn Tây) nêu ý kiến: Hỏi về tiến độ", "Hồ sơ đã chuyển Văn phòng đăng ký",
-         "Đã trả lời xong tại hội nghị."),
-        ("a) Ông/bà Lê Văn Cường (thôn Đông) kiến nghị: Đề nghị sửa đoạn đường", "Xã sẽ khảo sát",
-         "Giao Công chức Địa chính – Xây dựng chủ trì giải quyết, báo cáo kết quả trước ngày 15 tháng 4 năm 2026."),
-        ("b) Ông/bà Hoàng Văn Em (thôn Nam) kiến nghị: Kiến nghị nâng cấp quốc lộ", None,
-         "Tổng hợp, kiến nghị Sở Xây dựng tỉnh xem xét, giải quyết."),
-        ("a) Một công dân phản ánh: Bãi rác tự phát", None, "Đã giải quyết: đã thu dọn, lắp biển cấm."),
-        ("a) Ông/bà Đặng Thị Giang (tổ dân phố 3) kiến nghị: Xem xét hộ cận nghèo", None,
-         "Giao Công chức Văn hóa – Xã hội chủ trì giải quyết, báo cáo kết quả trước ngày 30 tháng 3 năm 2026."),
+        ("a) Bà Phạm Thị Dung (thôn Tây) hỏi về tiến độ", "Hồ sơ đã chuyển Văn phòng đăng ký",
+         None),  # answered at the meeting: the answer is the conclusion
+        ("a) Ông Lê Văn Cường (thôn Đông) đề nghị sửa đoạn đường", "Xã sẽ khảo sát",
+         "Giao Công chức Địa chính – Xây dựng chủ trì giải quyết (nhiệm vụ 1 mục III)."),
+        ("b) Ông Hoàng Văn Em (thôn Nam) kiến nghị nâng cấp quốc lộ", None,
+         "Tổng hợp, kiến nghị Sở Xây dựng tỉnh xem xét, giải quyết (mục IV)."),
+        # Resolved since: the Thông báo still says what the meeting decided, not the later result.
+        ("a) Một công dân phản ánh: Bãi rác tự phát", None, "Giao Công an xã chủ trì giải quyết (nhiệm vụ 2 mục III)."),
+        ("a) Bà Đặng Thị Giang (tổ dân phố 3) kiến nghị: Xem xét hộ cận nghèo", None,
+         "Giao Công chức Văn hóa – Xã hội chủ trì giải quyết (nhiệm vụ 3 mục III)."),
     ]  # fmt: skip
     position = 0
     for opinion, answer, conclusion in expected:
@@ -157,6 +161,9 @@ def test_conclusion_notice_opinions_grouped_by_field_in_order(tb_texts: list[str
         if answer:
             found = _index(body, answer, position)
             assert body[found].startswith("- Trả lời tại hội nghị: Đồng chí")
+        if conclusion is None:
+            assert not body[position + 2].startswith("- Kết luận:")
+            continue
         found = _index(body, conclusion, position)
         assert body[found].startswith("- Kết luận:")
         # Each opinion's answer and conclusion come before the next opinion.
@@ -169,18 +176,23 @@ def test_conclusion_notice_assignments_and_matters_beyond_competence(tb_texts: l
     tasks = tb_texts[start + 1 : end]
     assert tasks == [
         "1. Giao Công chức Địa chính – Xây dựng chủ trì, phối hợp với Văn phòng HĐND và UBND khảo sát, lập dự "
-        "toán sửa chữa đoạn đường sạt lở; báo cáo kết quả về Ủy ban nhân dân xã Lương Phong trước ngày 15 tháng 4 "
-        "năm 2026.",
-        "2. Giao Công an xã chủ trì kiểm tra, xử lý; báo cáo kết quả về Ủy ban nhân dân xã Lương Phong trước ngày "
-        "20 tháng 3 năm 2026.",
-        "3. Giao Công chức Văn hóa – Xã hội chủ trì xem xét, giải quyết kiến nghị của ông/bà Đặng Thị Giang (tổ dân "
-        "phố 3); báo cáo kết quả về Ủy ban nhân dân xã Lương Phong trước ngày 30 tháng 3 năm 2026.",
+        "toán sửa chữa đoạn đường sạt lở (kiến nghị tại điểm a khoản 2 mục II); trả lời công dân và báo cáo kết "
+        "quả về Ủy ban nhân dân xã trước ngày 15 tháng 4 năm 2026.",
+        "2. Giao Công an xã chủ trì kiểm tra, xử lý (phản ánh tại điểm a khoản 3 mục II); trả lời công dân và "
+        "báo cáo kết quả về Ủy ban nhân dân xã trước ngày 20 tháng 3 năm 2026.",
+        "3. Giao Công chức Văn hóa – Xã hội chủ trì xem xét, giải quyết kiến nghị của bà Đặng Thị Giang (tổ dân "
+        "phố 3) về việc xem xét hộ cận nghèo cho gia đình (kiến nghị tại điểm a khoản 4 mục II); trả lời công "
+        "dân và báo cáo kết quả về Ủy ban nhân dân xã trước ngày 30 tháng 3 năm 2026.",
     ]
     beyond = tb_texts[end + 1]
     assert beyond == (
-        "1. Đối với kiến nghị của ông/bà Hoàng Văn Em (thôn Nam) về kiến nghị nâng cấp quốc lộ đoạn qua xã: Ủy ban "
-        "nhân dân xã Lương Phong tổng hợp, kiến nghị Sở Xây dựng tỉnh xem xét, giải quyết."
+        "1. Đối với kiến nghị của ông Hoàng Văn Em (thôn Nam) về việc nâng cấp quốc lộ đoạn qua xã: Ủy ban "
+        "nhân dân xã tổng hợp, kiến nghị Sở Xây dựng tỉnh xem xét, giải quyết."
     )
+    # Each assignment is stated once: II refers to III, it does not repeat it.
+    joined = "\n".join(tb_texts)
+    assert joined.count("khảo sát, lập dự toán sửa chữa đoạn đường sạt lở") == 1
+    assert "Đã giải quyết" not in joined and "thu dọn" not in joined.split("PHỤ LỤC")[0]
 
 
 def test_conclusion_notice_appendix_table(tmp_path: Path) -> None:
@@ -195,11 +207,11 @@ def test_conclusion_notice_appendix_table(tmp_path: Path) -> None:
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
     assert [r[1] for r in rows] == [
-        "Ông/bà Phạm Thị Dung (thôn Tây)",
-        "Ông/bà Lê Văn Cường (thôn Đông)",
-        "Ông/bà Hoàng Văn Em (thôn Nam)",
+        "Bà Phạm Thị Dung (thôn Tây)",
+        "Ông Lê Văn Cường (thôn Đông)",
+        "Ông Hoàng Văn Em (thôn Nam)",
         "Một công dân",
-        "Ông/bà Đặng Thị Giang (tổ dân phố 3)",
+        "Bà Đặng Thị Giang (tổ dân phố 3)",
     ]
     assert rows[1][5] == "Công chức Địa chính – Xây dựng (phối hợp: Văn phòng HĐND và UBND)"
     assert rows[1][6] == "15/4/2026" and rows[2][5] == "Sở Xây dựng tỉnh"
@@ -223,10 +235,10 @@ def test_public_versions_leave_out_personal_data(tmp_path: Path) -> None:
                 if personal:
                     assert personal not in package, (path.name, personal)
         texts = _flat(docx_paragraphs(path))
-        assert any(t.startswith("Ông/bà ở thôn Đông") or "Ông/bà ở thôn Đông" in t for t in texts)
-        assert any("Một công dân" in t for t in texts)
+        assert any("Một công dân thôn Đông" in t for t in texts)
+        assert not any("Ông/bà" in t for t in texts)
     tb_texts = _flat(docx_paragraphs(tb))
-    assert _index(tb_texts, "a) Ông/bà ở thôn Tây nêu ý kiến: Hỏi về tiến độ")
+    assert _index(tb_texts, "a) Một công dân thôn Tây hỏi về tiến độ")
     # Leaders answering in their office are not private persons and stay named.
     assert _index(tb_texts, "Đồng chí Nguyễn Văn Luận, Chủ tịch UBND xã:")
 
@@ -260,7 +272,7 @@ def test_minutes_content_in_order(tmp_path: Path) -> None:
         _index(texts, "Nội dung (theo diễn biến hội nghị):"),
         _index(texts, "08 giờ 00 – Khai mạc (Trần Thị Bình): Tuyên bố lý do"),
         _index(texts, "08 giờ 10 – Báo cáo (Nguyễn Văn Luận): Báo cáo tình hình"),
-        _index(texts, "08 giờ 30 – Ông/bà Lê Văn Cường (thôn Đông, lĩnh vực giao thông – thủy lợi) phát biểu: "
+        _index(texts, "08 giờ 30 – Ông Lê Văn Cường (thôn Đông, lĩnh vực giao thông – thủy lợi) phát biểu: "
                       "Đề nghị sửa đường liên thôn."),
         _index(texts, "08 giờ 35 – Đồng chí Trần Thị Bình – Phó Chủ tịch UBND xã trả lời: Xã sẽ khảo sát"),
         _index(texts, "08 giờ 50 – Kết luận của chủ tọa (Nguyễn Văn Luận): Giao các ban, ngành giải quyết."),
@@ -279,7 +291,7 @@ def test_minutes_speaker_labels_are_not_doubled(tmp_path: Path) -> None:
     texts = _flat(
         docx_paragraphs(render(build_minutes(sample_dialogue(entries=[entry])), tmp_path / "bb.docx"))
     )
-    assert "08 giờ 00 – Ông/bà Nguyễn Văn Thắng (thôn Đông, lĩnh vực đất đai) phát biểu: Nội dung." in texts
+    assert "08 giờ 00 – Ông Nguyễn Văn Thắng (thôn Đông, lĩnh vực đất đai) phát biểu: Nội dung." in texts
 
 
 # --- Giấy mời, Thông báo tổ chức, Kế hoạch, Báo cáo --------------------------------------------------
@@ -614,7 +626,7 @@ def test_export_every_kind_from_the_database(db: Database, tmp_path: Path) -> No
     assert _index(tb, "Trả lời tại hội nghị: Đồng chí Trần Thị Bình, Phó Chủ tịch UBND xã: Xã sẽ khảo sát.")
     assert not any("Đã xóa" in t for t in tb)
     bb = _flat(docx_paragraphs(out / "BB-bien-ban-2026-03-05.docx"))
-    assert _index(bb, "08 giờ 20 – Ông/bà Lê Văn Cường (thôn Đông, lĩnh vực giao thông – thủy lợi) phát biểu")
+    assert _index(bb, "08 giờ 20 – Ông Lê Văn Cường (thôn Đông, lĩnh vực giao thông – thủy lợi) phát biểu")
     assert not any("Dòng đã xóa" in t for t in bb)
     assert "Số: /KH-UBND" in _flat(docx_paragraphs(out / "KH-ke-hoach-2026-01-05.docx"))
 
@@ -704,15 +716,29 @@ def test_statistics_service_matches_the_document(db: Database) -> None:
 def test_demo_data_exports(demo_db: Database, tmp_path: Path) -> None:
     with demo_db.reading() as session:
         plan_ids = session.scalars(select(Plan.id)).all()
-        dialogue_ids = session.scalars(select(Dialogue.id)).all()
+        dialogues = session.execute(select(Dialogue.id, Dialogue.state, Dialogue.started_at)).all()
     for plan_id in plan_ids:
         export_document(demo_db, "kh", plan_id, tmp_path / f"kh{plan_id}.docx")
-    for dialogue_id in dialogue_ids:
-        for kind in ("gm", "tbtc", "bb", "tb", "bc"):
-            export_document(
-                demo_db, kind, dialogue_id, tmp_path / f"{kind}{dialogue_id}.docx", public=kind == "tb"
-            )
-    assert len(list(tmp_path.glob("*.docx"))) == len(plan_ids) + 5 * len(dialogue_ids)
+    held = 0
+    for dialogue_id, state, started_at in dialogues:
+        for kind in ("gm", "tbtc"):
+            export_document(demo_db, kind, dialogue_id, tmp_path / f"{kind}{dialogue_id}.docx")
+        if state is DialogueState.PLANNED and started_at is None:
+            # Not held: no Thông báo kết luận, Biên bản or Báo cáo, only the form to fill by hand.
+            for kind in ("bb", "tb", "bc"):
+                with pytest.raises(DialogueNotHeldError) as caught:
+                    export_document(demo_db, kind, dialogue_id, tmp_path / "refused.docx")
+                assert "chưa được tổ chức" in caught.value.user_message
+            export_document(demo_db, "bb", dialogue_id, tmp_path / f"bb{dialogue_id}.docx", handwritten=True)
+            continue
+        held += 1
+        for kind in ("bb", "tb", "bc"):
+            # A seed dialogue of earlier years was closed with nothing recorded: refused, and said so.
+            with contextlib.suppress(DialogueNotHeldError):
+                export_document(
+                    demo_db, kind, dialogue_id, tmp_path / f"{kind}{dialogue_id}.docx", public=kind == "tb"
+                )
+    assert held and not (tmp_path / "refused.docx").exists()
 
 
 def test_chair_signs_when_the_body_names_no_signer(tmp_path: Path) -> None:

@@ -427,3 +427,90 @@ def test_petition_detail_shows_the_whole_petition(db: Database, commune: Commune
     assert detail.allowed_statuses == (S.IN_PROGRESS, S.RESOLVED, S.WITHDRAWN)
     with db.reading() as s, pytest.raises(NotFoundError):
         followup.petition_detail(s, 9999)
+
+
+def test_later_steps_do_not_move_the_result_or_its_date(db: Database, commune: Commune) -> None:
+    """The Báo cáo counts on-time results by the day a petition became resolved, and prints its result."""
+    from app.services.documents import load_dialogue_data
+    from app.services.statistics import petition_facts
+
+    with db.transaction() as s:
+        pid = add_petition(s, commune, "Sửa đường liên thôn", unit="dc", deadline=date(2026, 4, 15))
+        followup.record_result(
+            s, pid, on=date(2026, 4, 10), result="Đã sửa xong.", reply_date=date(2026, 4, 9)
+        )
+        followup.record_informed(s, pid, on=date(2026, 4, 20), how=InformMethod.LETTER)
+    with db.reading() as s:
+        [data] = load_dialogue_data(s, commune.dialogue_id).petitions
+        assert data.resolved_on == date(2026, 4, 9) and data.latest_result == "Đã sửa xong."
+        assert petition_facts(s.get(Petition, pid)).resolved_on == date(2026, 4, 9)  # type: ignore[arg-type]
+    # Reopened and resolved again: the new result counts.
+    with db.transaction() as s:
+        followup.reopen(s, pid, reason="Đường lại hỏng")
+        followup.change_status(s, pid, S.RESOLVED, note="Đã sửa lại.")
+    with db.reading() as s:
+        [data] = load_dialogue_data(s, commune.dialogue_id).petitions
+        assert data.resolved_on == date.today() and data.latest_result == "Đã sửa lại."
+
+
+def test_record_results_checks_every_one_first(db: Database, commune: Commune) -> None:
+    with db.transaction() as s:
+        a = add_petition(s, commune, "Sửa đường liên thôn", unit="dc")
+        b = add_petition(s, commune, "Nạo vét kênh", unit="dc")
+    batch = [
+        followup.ResultInput(a, on=date(2026, 4, 10), result="Đã sửa."),
+        followup.ResultInput(b, on=date(2026, 3, 1), result="Đã nạo vét."),  # before the meeting
+    ]
+    with db.transaction() as s, pytest.raises(ValidationError) as exc:
+        followup.record_results(s, batch)
+    assert list(exc.value.problems) == [f"ý kiến số {b}"]
+    with db.reading() as s:
+        assert s.scalar(select(func.count()).select_from(ResolutionUpdate)) == 0
+    with db.transaction() as s:
+        ids = followup.record_results(
+            s, [batch[0], followup.ResultInput(b, on=date(2026, 4, 2), result="Xong.")]
+        )
+    assert len(ids) == 2 and {_detail(db, p).status for p in (a, b)} == {S.RESOLVED}
+    assert len(_audits(db, "record_result")) == 2
+
+
+def test_revision_0006_keeps_earlier_results_as_results(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.storage.migrate import upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0002", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO petition (id, content, search_key, position, source, kind, raised_at_meeting,"
+            " petitioner_name, petitioner_phone, petitioner_address, petitioner_org, is_group, is_anonymous,"
+            " status, forwarded_to) VALUES (1, 'Đường làng', 'duong lang', 0, 'at_meeting', 'proposal', 1,"
+            " 'Đặng Văn Lợi', '', '', '', 0, 0, 'resolved', '')"
+        )
+        conn.execute(
+            'INSERT INTO resolution_update (petition_id, "on", reply_number, result, status_after)'
+            " VALUES (1, '2026-04-01', '', 'Đã sửa.', 'resolved')"
+        )
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    db = Database.open(target)
+    try:
+        with db.reading() as s:
+            detail = followup.petition_detail(s, 1)
+            [entry] = detail.history
+            assert (entry.kind, entry.text, entry.recorded_by, entry.attachment) == (
+                "result",
+                "Đã sửa.",
+                "",
+                "",
+            )
+            assert detail.informed_on is None and detail.informed_how == ""
+        # The FTS triggers on petition survived the added columns.
+        with db.transaction() as s:
+            s.get(Petition, 1).search_key = "duong lang moi"  # type: ignore[union-attr]
+        with sqlite3.connect(target) as conn:
+            assert conn.execute(
+                "SELECT rowid FROM petition_fts WHERE petition_fts MATCH 'moi'"
+            ).fetchall() == [(1,)]
+    finally:
+        db.close()

@@ -324,7 +324,9 @@ def test_body_paragraph_format(sample: Path) -> None:
 def test_sections_items_and_sub_items(sample: Path) -> None:
     document = docx.Document(str(sample))
     texts = docx_paragraphs(sample)
-    assert "I. ĐÁNH GIÁ CHUNG" in texts and "II. Ý KIẾN CỦA NHÂN DÂN" in texts
+    # A heading's last two words hold together: no word alone on the last line.
+    assert "I. ĐÁNH GIÁ\u00a0CHUNG" in texts and "II. Ý KIẾN CỦA NHÂN\u00a0DÂN" in texts
+    texts = [" ".join(t.split()) for t in texts]
     assert all(_flag(r, "b") for r in _runs(_paragraph(document, "II. Ý KIẾN")))
     assert "1. Lĩnh vực đất đai" in texts
     labels = [t.split()[0] for t in texts if t.startswith(tuple("abcdđe")) and ")" in t.split()[0]]
@@ -447,7 +449,7 @@ def test_control_characters_never_crash(tmp_path: Path) -> None:
         assert bad not in xml
     texts = docx_paragraphs(path)
     # The vertical tab of a copy-paste splits a body paragraph rather than vanishing.
-    assert "AB" in texts and any(t.startswith("C") for t in texts)
+    assert "A B" in texts and any(t.startswith("C") for t in texts)
 
 
 def test_write_is_atomic(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_document_number_has_leading_zero_or_gap() -> None:
 
 
 def test_word_safe_removes_what_word_forbids() -> None:
-    assert text.word_safe("a\x00b\x0bc\x07d") == "ab\ncd"
+    assert text.word_safe("a\x00b\x0bc\x07d") == "a b\ncd"
     assert text.word_safe("x\ud800y") == "x\ufffdy"
 
 

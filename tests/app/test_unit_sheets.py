@@ -136,7 +136,9 @@ def test_round_trip_with_reordered_rows(
     returned = tmp_path / "ket-qua-da-dien.xlsx"
     book.save(returned)
 
-    preview = _read(db, returned)
+    with db.transaction() as s:
+        preview = unit_sheets.read_results(s, returned)
+        assert not s.new and not s.dirty and not s.deleted  # reading writes nothing
     assert not preview.refused and preview.warnings == ()
     assert preview.unit == "Công chức Địa chính – Xây dựng" and preview.exported_on == TODAY
     assert preview.unchanged == 1
@@ -386,7 +388,7 @@ def test_assignment_slip_follows_the_decree(
         "STT", "Người nêu, thôn; hội nghị", "Nội dung ý kiến, kiến nghị", "Nhiệm vụ; đơn vị phối hợp", "Thời hạn",
     ]  # fmt: skip
     assert len(table.rows) == 4
-    assert table.rows[1].cells[1].text.startswith("Ông/bà Lê Văn Cường (thôn Đông)")
+    assert table.rows[1].cells[1].text.startswith("Ông Lê Văn Cường (thôn Đông)")
     assert table.rows[1].cells[3].text == "Kiểm tra, xử lý" and table.rows[1].cells[4].text == "10/11/2026"
     with db.reading() as s, pytest.raises(ValidationError):
         unit_sheets.export_assignment_slip(s, commune.units["vp"], tmp_path / "vp.docx", today=TODAY)
@@ -421,7 +423,8 @@ def test_reminder_letter_and_its_record(
     run = left.paragraphs[1].runs[0]
     assert run.font.size.pt == 12 and not run.font.bold
     with db.transaction() as s:
-        assert unit_sheets.record_reminder_sent(s, commune.units["dc"], TODAY) == 2
+        letter, noted = unit_sheets.send_reminder(s, commune.units["dc"], tmp_path / "gui.docx", today=TODAY)
+        assert letter.exists() and noted == 2
     with db.reading() as s:
         for key, phrase in (("overdue", "quá hạn 11 ngày"), ("near", "còn 4 ngày")):
             step = followup.petition_detail(s, items[key], today=TODAY).history[-1]
@@ -493,6 +496,20 @@ def test_repeated_petitions_across_dialogues_and_years(db: Database, commune: Co
             dialogue_id=last_year.id,
         )
         followup.record_result(s, f, on=date(2025, 7, 1), result="Đã thay bóng.")
+        # Long closed, both times more than two years ago: not what the chair needs to see now.
+        old_one = Dialogue(organization_id=org_id, title="Năm 2021", scheduled_at=datetime(2021, 6, 1, 8))
+        old_two = Dialogue(organization_id=org_id, title="Năm 2022", scheduled_at=datetime(2022, 6, 1, 8))
+        s.add_all([old_one, old_two])
+        s.flush()
+        for dialogue in (old_one, old_two):
+            done = add_petition(
+                s,
+                commune,
+                "Hỗ trợ giống lúa vụ xuân cho hộ nghèo thôn Đông",
+                dialogue_id=dialogue.id,
+                answered=True,
+            )
+            assert s.get(Petition, done).status is S.ANSWERED  # type: ignore[union-attr]
     with db.reading() as s:
         groups = unit_sheets.repeated_petitions(s, today=TODAY)
     assert [[i.id for i in g.items] for g in groups] == [[a, b, c], [e, f]]
@@ -504,3 +521,54 @@ def test_repeated_petitions_across_dialogues_and_years(db: Database, commune: Co
     assert d not in {i.id for g in groups for i in g.items}
     with db.reading() as s:
         assert unit_sheets.repeated_petitions(s, today=TODAY, min_count=3) == [road]
+
+
+def test_addressee_of_several_recipients(tmp_path: Path) -> None:
+    from app.export.blocks import Addressee, DocumentBlocks, Header, Paragraph
+    from app.export.layout import render
+
+    blocks = [
+        Header(
+            "ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG",
+            "UBND-VP",
+            "Lương Phong",
+            None,
+            None,
+            2026,
+            subject="V/v đôn đốc",
+        ),
+        Addressee(["Công an xã", "- Công chức Địa chính – Xây dựng;"]),
+        Paragraph("Nội dung."),
+    ]
+    texts = docx_paragraphs(render(DocumentBlocks("Thử", blocks), tmp_path / "cv.docx"))
+    start = texts.index("Kính gửi:")
+    assert texts[start + 1 : start + 3] == ["- Công an xã;", "- Công chức Địa chính – Xây dựng."]
+
+
+def test_cell_values_a_unit_may_type() -> None:
+    as_date, split = unit_sheets._as_date, unit_sheets._split_reply
+    assert as_date("20/11/2026") == as_date("20.11.2026") == as_date("2026-11-20") == date(2026, 11, 20)
+    assert as_date("ngày 5/3/2026") == date(2026, 3, 5) and as_date(datetime(2026, 3, 5, 0, 0)) == date(
+        2026, 3, 5
+    )
+    assert as_date(46346) == date(2026, 11, 20)  # a date typed into a number cell
+    assert as_date(None) is None and as_date("  ") is None
+    with pytest.raises(ValueError):
+        as_date("tháng 11")
+    assert split("Số 12/BC-ĐCXD ngày 09/4/2026") == ("12/BC-ĐCXD", date(2026, 4, 9))
+    assert split("12/BC-ĐCXD, 09/04/2026") == ("12/BC-ĐCXD", date(2026, 4, 9))
+    assert split("05/BC-ĐCXD") == ("05/BC-ĐCXD", None)
+    assert split(datetime(2026, 4, 9)) == ("", date(2026, 4, 9))
+    assert split(None) == ("", None)
+
+
+def test_unit_file_names(db: Database, commune: Commune) -> None:
+    with db.reading() as s:
+        assert (
+            unit_sheets.unit_file_name(s, commune.units["ca"], "sheet", today=TODAY)
+            == "ket-qua-cong-an-xa-2026-11-21.xlsx"
+        )
+        assert (
+            unit_sheets.unit_file_name(s, commune.units["ca"], "reminder", today=TODAY)
+            == "CV-don-doc-cong-an-xa-2026-11-21.docx"
+        )

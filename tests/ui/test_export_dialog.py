@@ -92,9 +92,13 @@ def test_export_failure_is_a_vietnamese_message_and_no_file(
     page = DialoguesPage(demo_context)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.model.rowCount() == 4, timeout=10000)
-    missing = tmp_path / "no-such-folder" / "BB.docx"
+    missing = tmp_path / "no-such-folder" / "GM.docx"
     page.exporter.set_hooks(ask_options=_options(), ask_path=lambda _p, _n: missing)
     with qtbot.waitSignal(page.exporter.failed, timeout=20000) as signal:
-        page.export_selected(DocumentKind.MINUTES)
+        page.export_selected(DocumentKind.INVITATION)
     assert "Không ghi được tệp" in signal.args[0]
     assert not missing.exists()
+    # The first row is a meeting not held yet: its Biên bản is refused, and the message says why.
+    with qtbot.waitSignal(page.exporter.failed, timeout=20000) as signal:
+        page.export_selected(DocumentKind.MINUTES)
+    assert "chưa được tổ chức" in signal.args[0] and "Biên bản để ghi tay" in signal.args[0]

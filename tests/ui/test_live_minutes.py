@@ -403,3 +403,39 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
     )
     assert window.opinion_editor.isEnabled() and not window.documents_bar.isVisible()
     assert window.conclusion_editor.lines() == ["Giao các đơn vị giải quyết"]
+
+
+def test_f9_changes_the_form_of_address_and_the_document_follows(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    window.new_opinion()
+    editor = window.opinion_editor
+    type_text(editor.name, "Nguyễn Thị Hoa")
+    assert editor.address.text().startswith("Bà")  # "Thị" suggests Bà
+    type_text(editor.content, "Đề nghị sửa cống")
+    editor.name.setFocus()
+    _key(window, Qt.Key.Key_F9)  # Bà → không xưng hô
+    assert editor.address.text().startswith("không xưng hô")
+    _key(window, Qt.Key.Key_F9)  # → Ông
+    assert editor.address.text().startswith("Ông")
+    editor.saver.flush()
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        stored = session.scalars(select(Petition).where(Petition.petitioner_name == "Nguyễn Thị Hoa")).one()
+        assert stored.address_form == "ong"
+
+
+def test_the_chairs_general_assessment_is_typed_with_the_conclusion(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _wait_idle(qtbot, demo_context)
+    type_text(window.conclusion_editor.assessment, "Hội nghị diễn ra dân chủ, cởi mở")
+    window.flush_all()
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        dialogue = session.get(Dialogue, window.dialogue_id)
+        assert dialogue is not None and dialogue.assessment == "Hội nghị diễn ra dân chủ, cởi mở"

@@ -178,6 +178,7 @@ class TemplateEditor(QWidget):
         self.load()
 
     def load(self, select: str | None = None) -> None:
+        # owner: a list arriving after the page is gone (closed, or a test ended) is dropped.
         self._context.tasks.run(
             templates.list_templates, on_success=lambda infos: self._loaded(infos, select), owner=self
         )

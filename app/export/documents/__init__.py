@@ -5,11 +5,12 @@ from app.export.documents.conclusion_notice import build_conclusion_notice
 from app.export.documents.invitation import build_invitation
 from app.export.documents.meeting_notice import build_meeting_notice
 from app.export.documents.minutes import build_minutes
-from app.export.documents.plan import build_plan, plan_defaults
+from app.export.documents.plan import basis_suggestions, build_plan, plan_defaults, standard_basis
 from app.export.documents.reminder_letter import build_reminder_letter
 from app.export.documents.report import build_report
 
 __all__ = [
+    "basis_suggestions",
     "build_assignment_slip",
     "build_conclusion_notice",
     "build_invitation",
@@ -19,4 +20,5 @@ __all__ = [
     "build_reminder_letter",
     "build_report",
     "plan_defaults",
+    "standard_basis",
 ]

@@ -27,6 +27,7 @@ from app.export.documents.common import (
     list_blocks,
     sentence,
 )
+from app.export.documents.conclusion_notice import require_held
 from app.export.templates import render_lines
 
 _HONORIFIC = re.compile(r"^(ông|bà|anh|chị|đồng chí|đ/c|cô|chú|bác|em)\b", re.IGNORECASE)
@@ -61,7 +62,8 @@ def _speaker(entry: MinuteEntryData) -> str:
     if not speaker:
         return ""
     if entry.kind is MinuteKind.SPEECH:
-        prefix = "" if _HONORIFIC.match(speaker) else "Ông/bà "
+        form = entry.address_form or text.suggest_address_form(speaker)
+        prefix = "" if _HONORIFIC.match(speaker) or not form.label else form.label + " "
         details = [d for d in (phrases.hamlet_phrase(entry.hamlet), _field_phrase(entry.field)) if d]
         return prefix + speaker + (f" ({', '.join(details)})" if details else "")
     if entry.kind is MinuteKind.ANSWER:
@@ -75,7 +77,7 @@ def _field_phrase(field: str) -> str:
 
 
 def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
-    """``08 giờ 15 – Ông/bà Nguyễn Văn A (thôn Đông, lĩnh vực đất đai) phát biểu: …``."""
+    """``08 giờ 15 – Ông Nguyễn Văn A (thôn Đông, lĩnh vực đất đai) phát biểu: …``."""
     spans: list[Span] = []
     clock = phrases.clock(entry.at)
     if clock:
@@ -97,7 +99,20 @@ def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
     return Paragraph(spans)
 
 
-def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> DocumentBlocks:
+def _labelled_or_blank(label: str, value: str) -> Paragraph:
+    """``Thư ký: Đỗ Thị Hà.``; nobody recorded: a dotted line to write the name, never ``Thư ký: .``"""
+    if value:
+        return labelled(label, f"{value}.")
+    return Paragraph([Span(f"{label}: ", bold=True)], leader=True)
+
+
+def build_minutes(
+    dialogue: DialogueData, issue: IssueData | None = None, *, handwritten: bool = False
+) -> DocumentBlocks:
+    """The Biên bản of a held meeting; ``handwritten`` prints the form to fill in by hand."""
+    if handwritten:
+        return build_minutes_form(dialogue, issue)
+    require_held(dialogue, "biên bản")
     issue = issue or IssueData()
     org = dialogue.organization
     values = dialogue_values(dialogue)
@@ -114,8 +129,10 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
     blocks.append(Bullet(f"Tổng số: {text.upper_first(str(values['thanh_phan']))}."))
     chair = dialogue.chair
     chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
-    blocks.append(labelled("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}."))
-    blocks.append(labelled("Thư ký (người ghi biên bản)", f"{text.clean(dialogue.secretary_name)}."))
+    blocks.append(
+        _labelled_or_blank("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}" if chair_text else "")
+    )
+    blocks.append(_labelled_or_blank("Thư ký (người ghi biên bản)", text.clean(dialogue.secretary_name)))
     blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
     entries = sorted(dialogue.entries, key=lambda e: e.at)
     blocks.extend(entry_paragraph(e) for e in entries)
@@ -125,10 +142,12 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
         blocks.append(Paragraph([Span("Kết luận của chủ tọa:", bold=True)], keep_with_next=True))
         blocks.extend(Bullet(sentence(c)) for c in conclusions)
     end = dialogue.ended_at
+    # Not closed in the program: the day is the meeting's, the hour left to write by hand.
+    end_day = end.date() if end else dialogue.meeting_day
     end_values = {
         **values,
         "gio_ket_thuc": phrases.time_phrase(end),
-        "ngay_ket_thuc": text.date_phrase(end.date() if end else None, year=dialogue.year),
+        "ngay_ket_thuc": text.date_phrase(end_day, year=dialogue.year),
     }
     blocks.extend(Paragraph(line) for line in render_lines("bb_ket_thuc", end_values))
     blocks.append(Closing())
@@ -141,3 +160,57 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
         )
     )
     return DocumentBlocks(f"Biên bản {dialogue.display_title}", blocks, org.name_in_text)
+
+
+_DOTS = "……"
+FORM_CONTENT_LINES = 26  # about one page of dotted lines for the speakers, answers and conclusion
+
+
+def build_minutes_form(dialogue: DialogueData, issue: IssueData | None = None) -> DocumentBlocks:
+    """Biên bản để ghi tay: the Mẫu 1.9 form with dotted lines, for when the PC or the power fails.
+
+    What is already known (place, chair, secretary) is printed; everything else is a dotted line.
+    """
+    issue = issue or IssueData()
+    org = dialogue.organization
+    values = dialogue_values(dialogue)
+    chair = dialogue.chair
+    chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
+    blocks: list[Block] = [
+        *dialogue_opening(dialogue, issue, DocumentKind.MINUTES, "BIÊN BẢN", values, show_date=False),
+        Paragraph(
+            [
+                Span("Thời gian bắt đầu: ", bold=True),
+                Span(f"{_DOTS} giờ {_DOTS} phút, ngày {_DOTS} tháng {_DOTS} năm {dialogue.year}"),
+            ],
+        ),
+        Paragraph([Span("Địa điểm: ", bold=True), Span(text.clean(dialogue.place))], leader=True),
+        Paragraph([Span("Thành phần tham dự:", bold=True)], leader=True, keep_with_next=True),
+    ]
+    blocks.extend(Paragraph("", leader=True, indent=False) for _ in range(3))
+    blocks.append(Paragraph([Span("Chủ trì (chủ tọa): ", bold=True), Span(chair_text)], leader=True))
+    blocks.append(
+        Paragraph(
+            [Span("Thư ký (người ghi biên bản): ", bold=True), Span(text.clean(dialogue.secretary_name))],
+            leader=True,
+        )
+    )
+    blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
+    blocks.extend(Paragraph("", leader=True, indent=False) for _ in range(FORM_CONTENT_LINES))
+    blocks.append(Paragraph([Span("Kết luận của chủ tọa:", bold=True)], leader=True, keep_with_next=True))
+    blocks.extend(Paragraph("", leader=True, indent=False) for _ in range(6))
+    blocks.append(
+        Paragraph(
+            f"Hội nghị kết thúc vào {_DOTS} giờ {_DOTS} phút, ngày {_DOTS} tháng {_DOTS} năm {dialogue.year}."
+        )
+    )
+    blocks.append(Closing())
+    recipients = issue.recipients if issue.recipients is not None else render_lines("noi_nhan_bb", values)
+    blocks.append(
+        SignatureBlock(
+            signer=Signer("CHỦ TỌA", chair.name if chair else ""),
+            left_signer=Signer("THƯ KÝ", dialogue.secretary_name),
+            recipients=Recipients(tuple(recipients)),
+        )
+    )
+    return DocumentBlocks(f"Biên bản để ghi tay {dialogue.display_title}", blocks, org.name_in_text)

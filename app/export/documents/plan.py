@@ -107,3 +107,29 @@ def plan_defaults(plan_year: int, org_name_in_text: str, place_name: str = "") -
         "steps": render_lines("kh_cac_buoc", values),
         "recipients": render_lines("noi_nhan_kh", values),
     }
+
+
+_BASIS_LEAD = re.compile(r"^\s*(căn cứ|căn\s+cư|can cu)\b[\s:]*", re.IGNORECASE)
+
+
+def standard_basis(line: str) -> str:
+    """A căn cứ in the standard form: ``Căn cứ Luật …`` (typed without "Căn cứ", it is added).
+
+    The layout adds the ``;`` and the final ``.``; list marks and end punctuation typed by hand go.
+    """
+    cleaned = text.clean(line).lstrip("-–—•+* ").rstrip(";.,").strip()
+    if not cleaned:
+        return ""
+    match = _BASIS_LEAD.match(cleaned)
+    rest = cleaned[match.end() :] if match else cleaned
+    return "Căn cứ " + text.upper_first(rest)
+
+
+def basis_suggestions(bases: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """The căn cứ typed without the standard form, each with the form to offer (UI: one click)."""
+    out = []
+    for line in bases:
+        standard = standard_basis(line)
+        if standard and text.clean(line).rstrip(";.") != standard:
+            out.append((line, standard))
+    return out

@@ -34,7 +34,13 @@ from app.export.documents.common import (
     person_phrase,
     signature,
 )
-from app.export.documents.conclusion_notice import BEYOND_COMPETENCE, DEFAULT_AUTHORITY, petition_order
+from app.export.documents.conclusion_notice import (
+    BEYOND_COMPETENCE,
+    DEFAULT_AUTHORITY,
+    petition_order,
+    require_held,
+)
+from app.export.privacy import public_dialogue
 from app.export.templates import render_lines
 
 
@@ -60,14 +66,14 @@ def count_lines(counts: StandingCounts) -> list[str]:
 
 def _count_columns(first: str) -> tuple[Column, ...]:
     return (
-        Column(first, 41),
-        Column("Tổng số", 16, Align.CENTER),
-        Column("Trả lời tại hội nghị", 18, Align.CENTER),
-        Column("Giải quyết đúng hạn", 18, Align.CENTER),
-        Column("Giải quyết quá hạn", 18, Align.CENTER),
-        Column("Đang giải quyết", 18, Align.CENTER),
-        Column("Quá hạn", 16, Align.CENTER),
-        Column("Chuyển cấp, khác", 20, Align.CENTER),
+        Column(first, 52),  # "Chính sách xã hội – người có công – hộ nghèo" in two lines
+        Column("Tổng số", 14, Align.CENTER),
+        Column("Trả lời tại hội nghị", 17, Align.CENTER),
+        Column("Giải quyết đúng hạn", 17, Align.CENTER),
+        Column("Giải quyết quá hạn", 17, Align.CENTER),
+        Column("Đang giải quyết", 16, Align.CENTER),
+        Column("Quá hạn", 14, Align.CENTER),
+        Column("Chuyển cấp, khác", 18, Align.CENTER),
     )
 
 
@@ -123,7 +129,7 @@ def item_rows(
                 unit,
                 text.short_date(p.deadline),
                 result,
-                text.upper_first(value.label),
+                text.upper_first(value.label if value else p.status.label),
             ]
         )
     return rows
@@ -134,6 +140,9 @@ def build_report(
 ) -> DocumentBlocks:
     issue = issue or IssueData()
     dialogue = report.dialogue
+    require_held(dialogue, "báo cáo")
+    if public:
+        dialogue, _replacements = public_dialogue(dialogue)
     org = dialogue.organization
     values = dialogue_values(dialogue)
     notice = report.notice

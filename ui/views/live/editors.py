@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
-from app.domain.text import nfc, sort_key, upper_first
-from app.services import minutes
+from app.domain.text import AddressForm, nfc, sort_key, suggest_address_form, upper_first
+from app.services import minutes, wording
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
@@ -168,6 +168,7 @@ class NoteEditor(QWidget):
 class OpinionDraft:
     petition_id: int | None = None
     entry_id: int | None = None
+    address_form: AddressForm | None = None  # chosen with F9; None: as suggested or as stored
 
 
 class OpinionEditor(QWidget):
@@ -215,6 +216,9 @@ class OpinionEditor(QWidget):
         row.addWidget(QLabel("Loại"))
         row.addWidget(self.kind, 1)
         layout.addRow("Người nêu", self.name)
+        self.address = QLabel()
+        self.address.setToolTip("F9: đổi cách xưng hô trong văn bản (Ông / Bà / không xưng hô)")
+        layout.addRow("Xưng hô", self.address)
         layout.addRow("Thôn/tổ", self.hamlet)
         layout.addRow("Lĩnh vực", row)
         layout.addRow("Nội dung", self.content)
@@ -234,6 +238,28 @@ class OpinionEditor(QWidget):
         self.content.textChanged.connect(self._content_edited)
         self.content.finished.connect(self.finish)
         self._speakers: dict[str, str] = {}
+        address_key = QShortcut(QKeySequence("F9"), self)
+        address_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        address_key.activated.connect(self.cycle_address_form)
+        self.name.textChanged.connect(self._show_address_form)
+        self._show_address_form()
+
+    def _current_form(self) -> AddressForm:
+        return self.draft.address_form or suggest_address_form(self.name.text_nfc())
+
+    @Slot()
+    def _show_address_form(self) -> None:
+        form = self._current_form()
+        shown = form.label or "không xưng hô (nhóm, tổ chức, ẩn danh)"
+        how = "đã chọn" if self.draft.address_form else "gợi ý từ tên"
+        self.address.setText(f"{shown} <i>({how}; F9 để đổi)</i>")
+
+    @Slot()
+    def cycle_address_form(self) -> None:
+        """F9: Ông → Bà → không xưng hô; the documents print what is chosen, never "Ông/bà"."""
+        self.draft.address_form = wording.next_address_form(self._current_form())
+        self._show_address_form()
+        self._edited()
 
     def set_catalogues(
         self, fields: list[CatalogueEntry], hamlets: list[CatalogueEntry], speakers: list[tuple[str, str]]
@@ -293,6 +319,7 @@ class OpinionEditor(QWidget):
         self.content.clear()
         self.error.show_message(None)
         self._loading = False
+        self._show_address_form()
         self.name.setFocus()
         self.started.emit()
         self.speaker_changed.emit("", "")
@@ -349,6 +376,8 @@ class OpinionEditor(QWidget):
             draft.petition_id, draft.entry_id = minutes.record_opinion(session, self._dialogue_id, opinion)
         else:
             minutes.update_opinion(session, draft.petition_id, opinion)
+        if draft.address_form is not None:
+            wording.set_address_form(session, draft.petition_id, draft.address_form)
 
     @Slot()
     def finish(self) -> None:
@@ -579,6 +608,14 @@ class ConclusionEditor(QWidget):
         self._context, self._dialogue_id = context, dialogue_id
         self._loading = False
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>Đánh giá chung của chủ trì</b> — mục I của Thông báo kết luận"))
+        self.assessment = QPlainTextEdit()
+        self.assessment.setPlaceholderText(
+            "Ví dụ: Hội nghị diễn ra nghiêm túc, dân chủ; Nhân dân thẳng thắn nêu ý kiến … "
+            "(để trống: dùng câu mẫu trong Cài đặt)"
+        )
+        self.assessment.setMaximumHeight(90)
+        layout.addWidget(self.assessment)
         layout.addWidget(QLabel("<b>Kết luận của chủ trì</b> — mỗi dòng một nội dung kết luận"))
         self.items = QPlainTextEdit()
         self.items.setPlaceholderText(
@@ -591,6 +628,28 @@ class ConclusionEditor(QWidget):
         layout.addWidget(self.end_button)
         self.saver = Autosaver(context.ops, self.lines, self._save, parent=self)
         self.items.textChanged.connect(lambda: None if self._loading else self.saver.touch())
+        self.assessment_saver = Autosaver(
+            context.ops, lambda: nfc(self.assessment.toPlainText()), self._save_assessment, parent=self
+        )
+        self.assessment.textChanged.connect(lambda: None if self._loading else self.assessment_saver.touch())
+        self._load_assessment()
+
+    def _load_assessment(self) -> None:
+        dialogue_id = self._dialogue_id
+
+        def read(session: Session) -> str:
+            return wording.assessment_of(session, dialogue_id)
+
+        def show(value: str) -> None:
+            if not self.assessment.toPlainText().strip():
+                self._loading = True
+                self.assessment.setPlainText(value)
+                self._loading = False
+
+        self._context.ops.read(read, on_done=show, owner=self)
+
+    def _save_assessment(self, session: Session, value: str) -> None:
+        wording.set_assessment(session, self._dialogue_id, value)
 
     def load(self, items: list[str]) -> None:
         self._loading = True
@@ -606,4 +665,5 @@ class ConclusionEditor(QWidget):
     @Slot()
     def request_end(self) -> None:
         self.saver.flush()
+        self.assessment_saver.flush()
         self.end_requested.emit(self.lines())

@@ -82,6 +82,7 @@ SHORTCUTS = [
     ("Enter", "Sang ô tiếp theo; trong ô nội dung: xong ý kiến, sang trả lời"),
     ("Shift+Enter", "Xuống dòng trong nội dung"),
     ("F3", "Trả lời ý kiến đang chọn"),
+    ("F9", "Đổi cách xưng hô người nêu: Ông / Bà / không xưng hô"),
     ("F4 hoặc nhấp đúp dòng biên bản", "Sửa ý kiến / dòng biên bản đã ghi (tự lưu vào đúng dòng đó)"),
     ("Alt+1 … Alt+4", "Kết quả trả lời: xong tại hội nghị / giao đơn vị / chuyển cấp / ghi nhận"),
     ("Ctrl+Enter", "Ghi trả lời"),
@@ -371,7 +372,12 @@ class LiveMinutesWindow(QMainWindow):
         # One indicator for every editor: the latest save wins.
         self.save_indicator = SaveIndicator(self.opinion_editor.saver)
         # Answers are saved by their own key, in one transaction, not by an autosaver.
-        for saver in (self.note_editor.saver, self.conclusion_editor.saver, self.attendance_saver):
+        for saver in (
+            self.note_editor.saver,
+            self.conclusion_editor.saver,
+            self.conclusion_editor.assessment_saver,
+            self.attendance_saver,
+        ):
             saver.saved.connect(self.save_indicator.show_saved)
             saver.failed.connect(self.save_indicator.show_failed)
         self.save_label_holder.addWidget(self.save_indicator)
@@ -832,6 +838,7 @@ class LiveMinutesWindow(QMainWindow):
             self.opinion_editor.saver,
             self.note_editor.saver,
             self.conclusion_editor.saver,
+            self.conclusion_editor.assessment_saver,
             self.attendance_saver,
         ):
             saver.flush()
