@@ -152,33 +152,36 @@ def person_sort_key(full_name: str | None) -> tuple[CollationKey, CollationKey, 
 
 # Stored collation keys: the same order as sort_key, as a string that SQLite's BINARY collation
 # (memcmp of UTF-8, i.e. code point order) compares correctly, so ORDER BY on an indexed column
-# gives Vietnamese order. Each character weight becomes one code point >= U+0030; the three levels
-# (letters, tones, case) are joined by U+0002, lower than any weight, so a shorter text sorts first
-# exactly as a shorter tuple does; the parts of a person's name are joined by U+0001.
+# gives Vietnamese order. Each letter weight becomes one code point (ASCII for the Vietnamese
+# alphabet, digits, blanks and punctuation); the three levels (letters, tones, case) are joined by
+# U+0002, lower than any weight, so a shorter text sorts first exactly as a shorter tuple does;
+# the parts of a person's name are joined by U+0001. Tone and case levels drop their trailing
+# zeros: when the letters are equal both texts have the same length, so nothing is lost.
 _LEVEL_SEPARATOR = "\x02"
 _PART_SEPARATOR = "\x01"
-_WEIGHT_BASE = 0x30
 _FOREIGN_BASE = 0x1000  # letters outside the table: after every table weight, by code point
 
 
 def _weight_char(weight: float) -> str:
-    if weight < 200:  # table weights, some with a half step (f, j, w, z)
-        return chr(_WEIGHT_BASE + int(weight * 2))
-    code = _FOREIGN_BASE + int(weight) - 200
-    if code >= 0xD800:  # step over the surrogates, which UTF-8 cannot hold
-        code = min(code + 0x800, 0x10FFFF)
-    return chr(code)
+    if weight >= 200:
+        code = _FOREIGN_BASE + int(weight) - 200
+        if code >= 0xD800:  # step over the surrogates, which UTF-8 cannot hold
+            code = min(code + 0x800, 0x10FFFF)
+        return chr(code)
+    if weight >= 100:  # the alphabet, with half steps for f, j, w, z: U+0030..U+0069
+        return chr(0x30 + int((weight - 100) * 2))
+    if weight >= 50:  # digits: U+0023..U+002D
+        return chr(0x23 + int(weight - 50))
+    return "\x22" if weight else "\x21"  # punctuation, then blanks first
+
+
+def _level(values: tuple[int, ...]) -> str:
+    return "".join(chr(0x30 + v) for v in values).rstrip("0")
 
 
 def _encode(key: CollationKey) -> str:
     primary, tones, cases = key
-    return _LEVEL_SEPARATOR.join(
-        [
-            "".join(_weight_char(w) for w in primary),
-            "".join(chr(_WEIGHT_BASE + t) for t in tones),
-            "".join(chr(_WEIGHT_BASE + c) for c in cases),
-        ]
-    )
+    return _LEVEL_SEPARATOR.join(["".join(_weight_char(w) for w in primary), _level(tones), _level(cases)])
 
 
 def collation_key(value: str | None, *, length: int | None = None) -> str:

@@ -246,10 +246,6 @@ def leader_usage_counts(session: Session, leader_id: int) -> dict[str, int]:
     return {"hội nghị (chủ trì, đồng chủ trì)": chairs + co_chairs, "câu trả lời tại hội nghị": answers}
 
 
-def leader_usage(session: Session, leader_id: int) -> int:
-    return sum(leader_usage_counts(session, leader_id).values())
-
-
 def _leader(session: Session, leader_id: int) -> Leader:
     row = session.get(Leader, leader_id)
     if row is None:

@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql import operators
 
 from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
 from app.domain.standing import dialogue_tone
 from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
+from app.services.ordering import reversed_order
 from app.storage.models import Dialogue, IssuedDocument, Leader, Petition
 
 
@@ -181,7 +181,7 @@ def list_dialogues(
         order = {state.value: n for n, state in enumerate(running_first)}
         keys = [case(order, value=Dialogue.state, else_=len(order)), moment.desc(), Dialogue.id.desc()]
     if descending:
-        keys = [_reversed(key) for key in keys]
+        keys = [reversed_order(key) for key in keys]
     stmt = select(Dialogue).options(selectinload(Dialogue.chair)).order_by(*fixed, *keys)
     rows = []
     for d in session.scalars(stmt):
@@ -206,14 +206,6 @@ def list_dialogues(
             )
         )
     return rows
-
-
-def _reversed(key: Any) -> Any:
-    """The opposite direction of an ORDER BY key (``x DESC`` becomes ``x``)."""
-    modifier = getattr(key, "modifier", None)
-    if modifier is operators.desc_op:
-        return key.element
-    return key.desc()
 
 
 # --- dialogues of a plan: the scheduler of the Kế hoạch screen ----------------------------------

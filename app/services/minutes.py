@@ -683,21 +683,26 @@ def similar_petitions(
         chosen.append(petition_id)
         if len(chosen) >= limit:
             break
+    if not chosen:
+        return []
     rows = petitions.petition_rows(session, chosen, today=today)
-    received = dict(
-        session.execute(select(Petition.id, Petition.received_on).where(Petition.id.in_(chosen))).all()
-    )
-    return [_similar(row, received.get(row.id)) for row in rows]
+    extra = {
+        ident: (name, received)
+        for ident, name, received in session.execute(
+            select(Petition.id, Petition.petitioner_name, Petition.received_on).where(Petition.id.in_(chosen))
+        ).all()
+    }
+    return [_similar(row, *extra[row.id]) for row in rows]
 
 
-def _similar(row: petitions.PetitionRow, received_on: date | None) -> SimilarPetition:
+def _similar(row: petitions.PetitionRow, petitioner: str, received_on: date | None) -> SimilarPetition:
     status_text = row.status.label
     if row.days_left is not None:
         status_text += f", {days_phrase(row.days_left)}"
     return SimilarPetition(
         id=row.id,
         dialogue_date=row.dialogue_date or received_on,
-        petitioner=row.petitioner if row.petitioner != "Ẩn danh" else "",
+        petitioner=petitioner,
         hamlet=row.hamlet,
         content=row.content,
         answer=row.answers[0] if row.answers else "",

@@ -28,7 +28,8 @@ from app.domain.standing import (
 from app.domain.text import clean, petitioner_label, short_date
 from app.errors import NotFoundError, ValidationError
 from app.services import audit, search, settings
-from app.services.search import petition_search_key
+from app.services.ordering import reversed_order
+from app.services.search import petition_search_key as petition_search_key  # its one home is search
 from app.storage.models import (
     Answer,
     Assignment,
@@ -40,8 +41,6 @@ from app.storage.models import (
     ResolutionUpdate,
     Unit,
 )
-
-__all__ = ["petition_search_key"]  # re-exported: the key itself lives in app.services.search
 
 OPEN_STATUSES = tuple(status for status in PetitionStatus if status.is_open)
 
@@ -452,11 +451,17 @@ def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[Co
         if flt.due == "overdue":
             conditions.append(deadline < today)
         else:
-            conditions.append(deadline.between(today, date.fromordinal(today.toordinal() + near_due_days)))
+            end = date.fromordinal(today.toordinal() + near_due_days)
+            # The few petitions with an unfinished part due in the window come off the deadline
+            # index; the deadline rule then keeps those with nothing overdue before it.
+            due_soon = select(Assignment.petition_id).where(
+                Assignment.finished_on.is_(None), Assignment.deadline.between(today, end)
+            )
+            conditions += [Petition.id.in_(due_soon), deadline.between(today, end)]
     return conditions
 
 
-def _sort_keys(stmt: Select[Any], sort: str) -> tuple[Select[Any], list[Any], list[Any]]:
+def _sort_keys(stmt: Select[Any], sort: str, descending: bool) -> tuple[Select[Any], list[Any], list[Any]]:
     """(statement with any joins, keys that follow the direction, keys always ascending first)."""
     if sort == "petitioner":
         return stmt, [Petition.petitioner_sort], []
@@ -472,18 +477,19 @@ def _sort_keys(stmt: Select[Any], sort: str) -> tuple[Select[Any], list[Any], li
         order = {status.value: n for n, status in enumerate(PetitionStatus)}
         return stmt, [case(order, value=Petition.status, else_=len(order))], []
     if sort == "deadline":
-        deadline = petition_deadline_sql()
-        return stmt, [deadline], [deadline.is_(None)]  # no deadline: last, either way
+        # One evaluation of the deadline per row; no deadline sorts last in either direction.
+        last = date.min if descending else date.max
+        return stmt, [func.coalesce(petition_deadline_sql(), last)], []
     if sort == "lead_unit":
-        lead = (
-            select(Unit.sort_key)
-            .join(Assignment, Assignment.lead_unit_id == Unit.id)
+        latest_unit = (
+            select(Assignment.lead_unit_id)
             .where(Assignment.petition_id == Petition.id)
             .order_by(Assignment.id.desc())
             .limit(1)
             .correlate(Petition)
             .scalar_subquery()
         )
+        lead = select(Unit.sort_key).where(Unit.id == latest_unit).correlate(Petition).scalar_subquery()
         return stmt, [func.coalesce(lead, "")], []
     if sort == "dialogue_date":
         stmt = stmt.outerjoin(Dialogue, Petition.dialogue_id == Dialogue.id)
@@ -493,24 +499,41 @@ def _sort_keys(stmt: Select[Any], sort: str) -> tuple[Select[Any], list[Any], li
 
 
 def petition_ids_statement(
-    flt: PetitionFilter, *, sort: str = "default", descending: bool = False, today: date, near_due_days: int
+    flt: PetitionFilter,
+    *,
+    sort: str = "default",
+    descending: bool = False,
+    today: date,
+    near_due_days: int,
+    ranked: bool = True,
 ) -> Select[Any]:
-    """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through."""
+    """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through.
+
+    With a query and the default sort, ``ranked`` orders by relevance (bm25); otherwise, or when
+    the query matches too much for ranking to mean anything, newest first.
+    """
     stmt: Select[Any] = select(Petition.id).where(*_conditions(flt, today, near_due_days))
     keys: list[Any]
     fixed: list[Any] = []
-    matches = search.ranked_matches(flt.query)
+    by_id = False
+    matches = search.ranked_matches(flt.query) if sort == "default" and ranked else None
     if matches is not None:
         stmt = stmt.join(matches, matches.c.id == Petition.id)
-    if sort == "default" and matches is not None:
         keys = [matches.c.rank]  # relevance, best first
-    elif sort == "default":
-        # Newest dialogue first, then the order they were raised (ix_petition_*_dialogue...).
-        keys = [Petition.dialogue_id.desc(), Petition.position]
     else:
-        stmt, keys, fixed = _sort_keys(stmt, sort)
-    keys = [*keys, Petition.id]  # ties broken by id: pages never overlap
-    ordered = [key.desc() if descending else key for key in keys]
+        condition = search.search_condition(flt.query)
+        if condition is not None:
+            stmt = stmt.where(condition)
+        if sort == "default" and condition is not None:
+            keys, by_id = [Petition.id.desc()], True  # newest first: read off the rowid, stops early
+        elif sort == "default":
+            # Newest dialogue first, then the order they were raised (ix_petition_*_dialogue...).
+            keys = [Petition.dialogue_id.desc(), Petition.position]
+        else:
+            stmt, keys, fixed = _sort_keys(stmt, sort, descending)
+    if not by_id:
+        keys = [*keys, Petition.id]  # ties broken by id: pages never overlap
+    ordered = [reversed_order(key) if descending else key for key in keys]
     return stmt.order_by(*fixed, *ordered)
 
 
@@ -534,7 +557,10 @@ def list_petitions(
         raise ValueError(f"unknown petition sort {sort!r}")
     today = today or date.today()
     near = settings.near_due_days(session)
-    stmt = petition_ids_statement(flt, sort=sort, descending=descending, today=today, near_due_days=near)
+    ranked = sort == "default" and search.rankable(session, flt.query)
+    stmt = petition_ids_statement(
+        flt, sort=sort, descending=descending, today=today, near_due_days=near, ranked=ranked
+    )
     if offset:
         stmt = stmt.offset(offset)
     if limit is not None:

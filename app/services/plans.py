@@ -34,6 +34,7 @@ from app.services.dialogues import (
     plan_dialogues,
     update_dialogue,
 )
+from app.services.ordering import reversed_order
 from app.services.settings import current_organization
 from app.storage.models import Dialogue, IssuedDocument, Organization, Plan, Unit
 
@@ -87,10 +88,6 @@ class PlanRow:
     dialogues: int
     kind: PlanKind = PlanKind.YEARLY
 
-    @property
-    def issued_text(self) -> str:
-        return short_date(self.issued_on)
-
 
 @dataclass(frozen=True)
 class PlanUnitTasks:
@@ -136,10 +133,6 @@ class PlanDetail:
     @property
     def number_text(self) -> str:
         return _number_text(self.number, self.symbol)
-
-    @property
-    def has_held_dialogue(self) -> bool:
-        return any(d.state != DialogueState.PLANNED for d in self.dialogues)
 
     def to_input(self) -> PlanInput:
         return PlanInput(
@@ -301,12 +294,18 @@ def _row(plan: Plan, dialogues: int) -> PlanRow:
     )
 
 
-def list_plans(session: Session) -> list[PlanRow]:
+PLAN_SORTS = ("default", "title")
+
+
+def list_plans(session: Session, *, sort: str = "default", descending: bool = False) -> list[PlanRow]:
+    """Every plan, sorted in SQL: newest year first, or by trích yếu in Vietnamese order."""
+    if sort not in PLAN_SORTS:
+        raise ValueError(f"unknown plan sort {sort!r}")
     counts = dict(session.execute(select(Dialogue.plan_id, func.count()).group_by(Dialogue.plan_id)).all())
-    return [
-        _row(plan, counts.get(plan.id, 0))
-        for plan in session.scalars(select(Plan).order_by(Plan.year.desc(), Plan.id.desc()))
-    ]
+    keys: list[Any] = [Plan.year.desc(), Plan.id.desc()] if sort == "default" else [Plan.title_sort, Plan.id]
+    if descending:
+        keys = [reversed_order(key) for key in keys]
+    return [_row(plan, counts.get(plan.id, 0)) for plan in session.scalars(select(Plan).order_by(*keys))]
 
 
 def get_plan(session: Session, plan_id: int, *, today: date | None = None) -> PlanDetail:

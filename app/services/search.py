@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Float, Integer, Select, Subquery, literal_column, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.text import search_key, search_words
 from app.storage.models import Hamlet, Petition
@@ -74,7 +75,7 @@ def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
         for change in changes:
             loaded = session.identity_map.get(session.identity_key(Petition, change["id"]))  # type: ignore[arg-type]
             if isinstance(loaded, Petition):
-                loaded.search_key = str(change["search_key"])
+                set_committed_value(loaded, "search_key", change["search_key"])
     return len(changes)
 
 
@@ -159,6 +160,34 @@ def ranked_matches(query: str) -> Subquery | None:
         .where(text("petition_fts MATCH :fts_rank_query").bindparams(fts_rank_query=expression))
         .subquery("fts_match")
     )
+
+
+RANKED_MATCHES_LIMIT = 3000  # beyond this many matches, bm25 ranks noise: newest first instead
+
+
+def match_count(session: Session, query: str) -> int:
+    """How many petitions the FTS index matches for what was typed (deleted ones included)."""
+    expression = match_expression(query)
+    if expression is None:
+        return 0
+    return int(
+        session.scalar(
+            text("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH :q"), {"q": expression}
+        )
+        or 0
+    )
+
+
+def rankable(session: Session, query: str) -> bool:
+    """Whether a list searched by ``query`` is ordered by relevance.
+
+    Ranking computes bm25 for every match; for a word found in tens of thousands of petitions
+    ("đường") that costs more than the list may take and ranks little, so such a search lists
+    the newest matches first, which SQLite reads straight off the primary key.
+    """
+    if match_expression(query) is None:
+        return False
+    return match_count(session, query) <= RANKED_MATCHES_LIMIT
 
 
 def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[int, float]]:

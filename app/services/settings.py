@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
@@ -29,7 +29,23 @@ DEFAULTS: dict[str, Any] = {
 NEAR_DUE_LIMITS = (1, 90)
 
 
+_ABSENT = object()
+_PREFETCHED = "prefetched_settings"  # in session.info: key -> value read in one go, or _ABSENT
+
+
+def prefetch_settings(session: Session, keys: Sequence[str]) -> None:
+    """Read ``keys`` in one query for the rest of this unit of work (absent ones included)."""
+    cache: dict[str, Any] = session.info.setdefault(_PREFETCHED, {})
+    rows = session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all()
+    found: dict[str, Any] = {key: value for key, value in rows}
+    for key in keys:
+        cache[key] = found.get(key, _ABSENT)
+
+
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    cached = session.info.get(_PREFETCHED, {}).get(key, None)
+    if cached is not None:
+        return DEFAULTS.get(key, default) if cached is _ABSENT else cached
     row = session.get(Setting, key)
     if row is None:
         return DEFAULTS.get(key, default)
@@ -37,6 +53,7 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:
+    session.info.get(_PREFETCHED, {}).pop(key, None)
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(key=key, value=value))
@@ -86,10 +103,6 @@ class OrganizationInfo:
     signer_name: str
     signer_title: str
     header_style: str
-
-    @property
-    def display_name(self) -> str:
-        return " ".join(self.name.split())
 
 
 def validate_organization(data: OrganizationInput) -> dict[str, str]:
@@ -388,7 +401,19 @@ def office_calendar(session: Session) -> OfficeCalendar:
     return OfficeCalendar.of(local_days_off(session), compensating_work_days(session))
 
 
+DEADLINE_SETTING_KEYS = (
+    "default_deadline_days",
+    "default_deadline_mode",
+    "field_deadlines",
+    "local_days_off",
+    "compensating_work_days",
+)
+
+
 def deadline_for(session: Session, start: date, field_id: int | None = None) -> date:
     """The deadline proposed for an answer given on ``start``: the one function every screen asks."""
+    # One read for every setting the rule may consult (then served from the session's identity
+    # map): the live window asks this on each open and keeps a fixed, small query budget.
+    prefetch_settings(session, DEADLINE_SETTING_KEYS)
     rule = deadline_rule(session, field_id)
     return add_days(start, rule.days, rule.mode, office_calendar(session))

@@ -287,9 +287,14 @@ class Petition(TimestampMixin, Base):
     __tablename__ = "petition"
     __table_args__ = (
         # The default order (newest dialogue first, then position), with and without a status
-        # filter, read straight from an index instead of sorting every match.
-        Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position"),
-        Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position"),
+        # filter, read straight from an index instead of sorting every match; deleted_at last
+        # makes them covering for the lists, the counts per dialogue and the sort by status.
+        Index("ix_petition_status_dialogue", "status", text("dialogue_id DESC"), "position", "deleted_at"),
+        Index("ix_petition_dialogue_position", text("dialogue_id DESC"), "position", "deleted_at"),
+        # Narrow covering indexes: a filter or a sort by thôn / lĩnh vực, or a count, reads these
+        # instead of the wide petition rows (deleted_at is checked by every list).
+        Index("ix_petition_hamlet_deleted", "hamlet_id", "deleted_at"),
+        Index("ix_petition_field_deleted", "field_id", "deleted_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
@@ -306,10 +311,10 @@ class Petition(TimestampMixin, Base):
     is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # ong | ba | none (group, organisation, anonymous); None: suggested from the name
     address_form: Mapped[str | None] = mapped_column(String(8))
-    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"), index=True)
+    hamlet_id: Mapped[int | None] = mapped_column(ForeignKey("hamlet.id"))
     # A thôn typed in the live minutes that is not yet in Danh mục (until the opinion is finished).
     hamlet_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"), index=True)
+    field_id: Mapped[int | None] = mapped_column(ForeignKey("field.id"))
     content: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="", server_default="")  # third person, for the TB
     status: Mapped[PetitionStatus] = mapped_column(_enum(PetitionStatus), default=PetitionStatus.NEW)
@@ -370,12 +375,13 @@ class Assignment(Base):
 
     __tablename__ = "assignment"
     __table_args__ = (
-        # The petition's deadline (earliest unfinished) per petition, and the filter by unit.
-        Index("ix_assignment_petition_deadline", "petition_id", "deadline"),
+        # The petition's deadline (earliest unfinished), read from the index alone; the filter by unit.
+        Index("ix_assignment_petition_deadline", "petition_id", "deadline", "finished_on"),
         Index("ix_assignment_unit_petition", "lead_unit_id", "petition_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"))
+    # Its own index too: the latest assignment of a petition (its lead unit) in rowid order.
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petition.id", ondelete="CASCADE"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     task: Mapped[str] = mapped_column(Text, default="")
     assigned_on: Mapped[date | None] = mapped_column(Date)

@@ -118,8 +118,9 @@ def test_pages_sorted_by_content_and_petitioner_are_in_vietnamese_order(
 
 def test_every_sort_pages_without_overlap(many: Database) -> None:
     for sort in PETITION_SORTS:
-        rows = _pages(many, sort, False, size=70)
-        assert len({r.id for r in rows}) == len(rows) == 320, sort
+        for descending in (False, True):
+            rows = _pages(many, sort, descending, size=70)
+            assert len({r.id for r in rows}) == len(rows) == 320, (sort, descending)
     with pytest.raises(ValueError):
         _pages(many, "colour", False)
 
@@ -148,7 +149,10 @@ def test_renaming_a_hamlet_rekeys_its_petitions_at_once(many: Database) -> None:
         hamlet_id = session.scalar(select(Hamlet.id).where(Hamlet.name == "Thôn Bãi Sậy"))
         assert hamlet_id is not None
         before = petitions.count_petitions(session, PetitionFilter(hamlet_id=hamlet_id))
+        loaded = session.scalars(select(Petition).where(Petition.hamlet_id == hamlet_id)).first()
+        assert loaded is not None
         catalog.rename_entry(session, "hamlet", hamlet_id, "Thôn Hướng Dương")
+        assert "thon huong duong" in loaded.search_key and loaded not in session.dirty
         # Found in the same transaction, before the commit.
         assert petitions.count_petitions(session, PetitionFilter(query="huong duong")) == before > 0
     with many.reading() as session:
@@ -226,6 +230,8 @@ def test_filters_narrow_the_list_and_the_count_agrees(db: Database) -> None:
         assert [r.id for r in backwards] == [ids[2], ids[1], ids[0], ids[3]]  # none still last
         newest = petitions.list_petitions(session, today=TODAY)
         assert [r.id for r in newest] == [ids[2], ids[3], ids[0], ids[1]]  # newest dialogue, then position
+        oldest = petitions.list_petitions(session, descending=True, today=TODAY)
+        assert [r.id for r in oldest] == [ids[1], ids[0], ids[3], ids[2]]
 
 
 def test_a_thon_typed_live_joins_the_catalogue_only_when_the_opinion_is_finished(db: Database) -> None:
@@ -320,3 +326,23 @@ def test_dialogues_sort_in_sql_by_date_title_and_state(db: Database) -> None:
     with db.reading() as session:
         tones = {r.title: r.tone for r in dialogues.list_dialogues(session, today=date(2026, 4, 24))}
     assert tones["Ấp Bắc"] is None
+
+
+def test_plans_sort_by_title_in_vietnamese_order(db: Database) -> None:
+    from app.services import plans
+    from app.storage.models import Plan
+
+    with db.transaction() as session:
+        org = _organization(session)
+        for year, title in (
+            (2024, "Đối thoại quý I"),
+            (2025, "Dân vận khéo"),
+            (2026, "Ấp chiến lược"),
+            (2023, "An toàn"),
+        ):
+            session.add(Plan(organization_id=org, year=year, symbol="KH-UBND", title=title))
+    with db.reading() as session:
+        assert [p.year for p in plans.list_plans(session)] == [2026, 2025, 2024, 2023]
+        by_title = [p.title for p in plans.list_plans(session, sort="title")]
+        assert by_title == ["An toàn", "Ấp chiến lược", "Dân vận khéo", "Đối thoại quý I"]
+        assert [p.title for p in plans.list_plans(session, sort="title", descending=True)] == by_title[::-1]

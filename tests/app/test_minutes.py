@@ -217,3 +217,42 @@ def test_default_deadline_follows_the_setting(demo_db: Database) -> None:
         assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 28)
         settings.set_setting(session, "default_deadline_days", 12)
         assert minutes.default_deadline(session, date(2026, 12, 11)) == date(2026, 12, 23)
+
+
+def _statements(db: Database):  # type: ignore[no-untyped-def]
+    """Collect the SQL each call sends (to see what a hot path costs)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, _params, _context, _many):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    return seen, lambda: event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_opening_the_live_window_costs_a_fixed_small_set_of_queries(demo_db: Database) -> None:
+    dialogue_id = _started(demo_db)
+    with demo_db.transaction() as session:
+        for n in range(30):
+            minutes.record_opinion(
+                session,
+                dialogue_id,
+                minutes.OpinionInput(petitioner_name=f"Người {n}", content=f"Ý kiến {n}"),
+            )
+    seen, stop = _statements(demo_db)
+    try:
+        with demo_db.reading() as session:
+            live = minutes.live_dialogue(session, dialogue_id)
+            reads = len([s for s in seen if s.lstrip().upper().startswith("SELECT")])
+            seen.clear()
+            speakers = minutes.known_speakers(session)
+    finally:
+        stop()
+    assert len(live.opinions) >= 30 and len(live.entries) >= 30
+    assert reads <= 10  # one query per table read, however many lines the minutes have
+    assert ("Người 7", "") in speakers
+    # The speakers come from a bounded walk of the newest petitions, not a GROUP BY of all of them.
+    (speaker_query,) = [s for s in seen if "petitioner_name" in s]
+    assert "GROUP BY" not in speaker_query.upper() and "LIMIT" in speaker_query.upper()

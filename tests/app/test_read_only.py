@@ -150,3 +150,15 @@ def test_export_with_a_date_changes_no_plan(tmp_path: Path, data_home: Path) -> 
         "SELECT kind, number, issued_on FROM issued_document WHERE number IS NOT NULL ORDER BY number"
     )
     assert issued == [("kh", 7, "2026-02-03"), ("gm", 8, "2026-02-03"), ("tb", 9, "2026-10-20")]
+
+
+def test_opening_another_programs_file_is_refused_untouched(tmp_path: Path) -> None:
+    from app.errors import MigrationError
+
+    folder = tmp_path / "inputs"
+    inputs = _inputs(folder)
+    before = _snapshot(folder)
+    with pytest.raises(MigrationError) as caught:
+        Database.open(inputs["foreign"])
+    assert "không phải tệp dữ liệu" in caught.value.user_message
+    assert _snapshot(folder) == before  # not switched to WAL, no -wal/-shm beside it

@@ -95,3 +95,23 @@ def test_fixed_terms_are_capitalised_but_body_names_kept() -> None:
 def test_short_body_name() -> None:
     assert text.short_body_name("ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG") == "UBND xã Lương Phong"
     assert text.slug("Thông báo kết luận") == "thong-bao-ket-luan"
+
+
+def test_stored_collation_keys_order_like_sort_key() -> None:
+    import random
+
+    from app.domain.text import collation_key, person_collation_key, person_sort_key, sort_key
+
+    rng = random.Random(5)
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwzAĂĐÊÔƠƯ 09.,-áàảãạấầẩẫậềểễếệóòỏõọớờởỡợúùủũụứừửữựỳý€ß漢"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 7))) for _ in range(800)]
+    names = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 4))) for _ in range(800)]
+    assert [sort_key(w) for w in sorted(words, key=collation_key)] == sorted(map(sort_key, words))
+    assert [person_sort_key(n) for n in sorted(names, key=person_collation_key)] == sorted(
+        map(person_sort_key, names)
+    )
+    for _ in range(5000):
+        a, b = rng.choice(words), rng.choice(words)
+        assert (collation_key(a) < collation_key(b)) == (sort_key(a) < sort_key(b))
+    # Compact: one code point per letter, ASCII for the Vietnamese alphabet.
+    assert collation_key("Đặng").isascii() and len(collation_key("ăn")) == 4  # 2 letters, 2 separators

@@ -92,16 +92,21 @@ def upgrade() -> None:
         batch_op.drop_index("ix_petition_status")
         batch_op.drop_index("ix_petition_dialogue_id")
         batch_op.create_index(
-            "ix_petition_status_dialogue", ["status", sa.text("dialogue_id DESC"), "position"], unique=False
+            "ix_petition_status_dialogue",
+            ["status", sa.text("dialogue_id DESC"), "position", "deleted_at"],
+            unique=False,
         )
         batch_op.create_index(
-            "ix_petition_dialogue_position", [sa.text("dialogue_id DESC"), "position"], unique=False
+            "ix_petition_dialogue_position",
+            [sa.text("dialogue_id DESC"), "position", "deleted_at"],
+            unique=False,
         )
-        batch_op.create_index("ix_petition_hamlet_id", ["hamlet_id"], unique=False)
-        batch_op.create_index("ix_petition_field_id", ["field_id"], unique=False)
+        batch_op.create_index("ix_petition_hamlet_deleted", ["hamlet_id", "deleted_at"], unique=False)
+        batch_op.create_index("ix_petition_field_deleted", ["field_id", "deleted_at"], unique=False)
     with op.batch_alter_table("assignment", schema=None) as batch_op:
-        batch_op.drop_index("ix_assignment_petition_id")
-        batch_op.create_index("ix_assignment_petition_deadline", ["petition_id", "deadline"], unique=False)
+        batch_op.create_index(
+            "ix_assignment_petition_deadline", ["petition_id", "deadline", "finished_on"], unique=False
+        )
         batch_op.create_index("ix_assignment_unit_petition", ["lead_unit_id", "petition_id"], unique=False)
     with op.batch_alter_table("minute_entry", schema=None) as batch_op:
         batch_op.create_index("ix_minute_entry_petition_id", ["petition_id"], unique=False)
@@ -116,11 +121,10 @@ def downgrade() -> None:
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.drop_index("ix_assignment_unit_petition")
         batch_op.drop_index("ix_assignment_petition_deadline")
-        batch_op.create_index("ix_assignment_petition_id", ["petition_id"], unique=False)
         batch_op.drop_column("finished_on")
     with op.batch_alter_table("petition", schema=None) as batch_op:
-        batch_op.drop_index("ix_petition_field_id")
-        batch_op.drop_index("ix_petition_hamlet_id")
+        batch_op.drop_index("ix_petition_field_deleted")
+        batch_op.drop_index("ix_petition_hamlet_deleted")
         batch_op.drop_index("ix_petition_dialogue_position")
         batch_op.drop_index("ix_petition_status_dialogue")
         batch_op.create_index("ix_petition_dialogue_id", ["dialogue_id"], unique=False)
