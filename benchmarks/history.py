@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Table, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
+from app.domain.followup import UpdateKind
 from app.domain.rules import (
     DEFAULT_FIELDS,
     OUTCOME_STATUS,
@@ -41,7 +42,7 @@ from app.domain.rules import (
     PetitionStatus,
 )
 from app.domain.text import clean
-from app.services import audit, catalog, dialogues, minutes, petitions, plans, settings
+from app.services import audit, catalog, dialogues, followup, minutes, petitions, plans, settings
 from app.storage.database import Database
 from app.storage.models import (
     Answer,
@@ -57,6 +58,7 @@ from benchmarks import words
 
 # Bump when the plan or the way rows are written changes: run.py then rebuilds its database.
 GENERATOR_VERSION = 1
+BULK_CACHE_KIB = 256 * 1024  # page cache of the bulk connection
 PETITIONS_PER_DIALOGUE = 250  # 100 000 petitions over 20 years ≈ 400 dialogues
 
 ORGANIZATION = settings.OrganizationInput(
@@ -88,7 +90,7 @@ class AnswerStep:
 class FollowStep:
     """Something the office records after the meeting (the follow-up screen)."""
 
-    kind: str  # "assign" | "update" | "forward"
+    kind: str  # "assign" | "result" (a unit's reply) | "update" (closed otherwise) | "forward"
     on: date
     lead_unit: int | None = None
     support: tuple[int, ...] = ()
@@ -460,7 +462,7 @@ def _with_follow_up(
         if rng.random() < 0.3:
             steps.append(
                 FollowStep(
-                    "update",
+                    "result",
                     start + timedelta(days=max(1, (deadline - start).days // 2)),
                     result=rng.choice(words.PROGRESS),
                     status_after=PetitionStatus.IN_PROGRESS,
@@ -480,7 +482,7 @@ def _with_follow_up(
             when = max(when, steps[-1].on if steps else start)
             steps.append(
                 FollowStep(
-                    "update",
+                    "result",
                     when,
                     result=rng.choice(words.RESOLVED),
                     status_after=PetitionStatus.RESOLVED,
@@ -681,6 +683,17 @@ def _dialogue_with_services(
                 )
             elif step.kind == "forward":
                 petitions.forward(session, petition_id, step.authority)
+            elif step.kind == "result":  # Theo dõi giải quyết: «Ghi kết quả»
+                assert step.status_after is not None
+                followup.record_result(
+                    session,
+                    petition_id,
+                    on=step.on,
+                    result=step.result,
+                    status_after=step.status_after,
+                    reply_number=step.reply_number,
+                    reply_date=step.on if step.reply_number else None,
+                )
             else:
                 assert step.status_after is not None
                 petitions.record_update(
@@ -737,8 +750,12 @@ class _Rows:
             (ResolutionUpdate.__table__, self.update),
             (AuditEvent.__table__, self.audit),
         ):
-            if rows:
-                _insert_many(connection, table, _completed(connection, table, rows))
+            # Rows of one kind share their columns (a unit's result carries more than a closing note).
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                groups.setdefault(tuple(row), []).append(row)
+            for group in groups.values():
+                _insert_many(connection, table, _completed(connection, table, group))
 
 
 _MAPPED: dict[str, type[Any]] = {
@@ -816,6 +833,9 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
     user = audit.current_user()
     for year in plan.years:
         with db.transaction() as session:
+            # A bigger page cache for this connection only: the indexes on long stored keys are
+            # filled in random order, and with SQLite's 2 MiB default every insert went to disk.
+            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             plan_id = _create_plan(session, ids, year, plan.today)
             for d in year.dialogues:
                 dialogue_id = _create_dialogue(session, ids, plan_id, year.year, d)
@@ -983,6 +1003,38 @@ def _dialogue_rows(
                 assignment(row, step.lead_unit, step.deadline, step.task, step.support, step.on)
             elif step.kind == "forward":
                 _forward(rows, row, step.authority, datetime.combine(step.on, time(10)), user)
+            elif step.kind == "result":  # followup.record_result
+                assert step.status_after is not None
+                ident = rows.new_id("resolution_update")
+                before = row["status"]
+                rows.update.append(
+                    {
+                        "id": ident,
+                        "petition_id": row["id"],
+                        "on": step.on,
+                        "kind": UpdateKind.RESULT.value,
+                        "result": clean(step.result),
+                        "status_after": step.status_after,
+                        "reply_number": clean(step.reply_number),
+                        "reply_date": step.on if step.reply_number else None,
+                        "recorded_by": user,
+                        "attachment": "",
+                        "reason": "",
+                        "created_at": datetime.combine(step.on, time(15)),
+                    }
+                )
+                row["status"] = step.status_after
+                rows.log(
+                    datetime.combine(step.on, time(15)),
+                    "record_result",
+                    "petition",
+                    row["id"],
+                    user,
+                    update_id=ident,
+                    status_before=before.value,
+                    status_after=step.status_after.value,
+                    attachment=False,
+                )
             else:  # petitions.record_update
                 assert step.status_after is not None
                 ident = rows.new_id("resolution_update")
