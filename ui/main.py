@@ -76,19 +76,31 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     """Open (backup, migrate) off the GUI thread, with progress; None when the user gives up.
 
     A named file that is missing or empty is never created silently: the user is asked whether
-    to create a new data file there.
+    to create a new data file there. A damaged file is never written: the message says what
+    happened and, when a verified backup exists, offers to restore it (the damaged file is set
+    aside under a dated name only if the user agrees). Nothing from a bad file reaches a
+    traceback on screen.
     """
-    from app.errors import DatabaseMissingError
+    from app.errors import DatabaseDamagedError, DatabaseMissingError
+    from app.storage import backups
     from app.storage.database import Database
     from ui.tasks import run_and_wait
 
     label = "Đang mở dữ liệu (sao lưu và nâng cấp nếu cần)…"
     create = False
+    target = db_path or paths.default_db_path()
+
+    def open_and_back_up(create: bool) -> Database:
+        db = Database.open(db_path, create=create)
+        try:
+            backups.backup_if_due(db.path)  # the routine copy, at most one a day
+        except AppError as exc:  # a failed backup is reported, the program still opens
+            log.warning("routine backup failed: %s", exc)
+        return db
+
     while True:
         try:
-            return run_and_wait(
-                tasks, lambda c=create: Database.open(db_path, create=c), label=label, parent=window
-            )
+            return run_and_wait(tasks, lambda c=create: open_and_back_up(c), label=label, parent=window)
         except DatabaseMissingError as exc:
             log.warning("database missing: %s", exc)
             answer = QMessageBox.question(
@@ -101,9 +113,52 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
             if answer != QMessageBox.StandardButton.Yes or create:
                 return None
             create = True
+        except DatabaseDamagedError as exc:
+            log.error("database refused as damaged: %s", exc)
+            backup = exc.backup
+            if not isinstance(backup, backups.BackupInfo):
+                QMessageBox.critical(window, APP_NAME, exc.user_message)
+                return None
+            answer = QMessageBox.question(
+                window,
+                APP_NAME,
+                f"{exc.user_message}\n\nKhôi phục bản sao lưu này ngay bây giờ? Tệp hỏng sẽ được "
+                "đổi tên (thêm «-hong» và ngày giờ) và giữ lại trong cùng thư mục.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            try:
+                report = run_and_wait(
+                    tasks,
+                    lambda chosen=backup.path: backups.restore_backup(target, chosen, damaged=True),
+                    label="Đang khôi phục bản sao lưu…",
+                    parent=window,
+                )
+            except AppError as failure:
+                log.error("restore failed: %s", failure)
+                QMessageBox.critical(window, APP_NAME, failure.user_message)
+                return None
+            QMessageBox.information(
+                window,
+                APP_NAME,
+                f"Đã khôi phục dữ liệu từ {backup.phrase()}. Tệp hỏng được giữ lại với tên "
+                f"«{report.set_aside.name if report.set_aside else ''}».",
+            )
         except AppError as exc:
-            log.exception("cannot open database")
+            log.error("cannot open database: %s", exc)
             QMessageBox.critical(window, APP_NAME, exc.user_message)
+            return None
+        except Exception as exc:  # an unforeseen failure still gets words, and the log its cause
+            log.error("unexpected failure opening the database: %s", type(exc).__name__, exc_info=exc)
+            QMessageBox.critical(
+                window,
+                APP_NAME,
+                f"Không mở được tệp dữ liệu «{target}». Tệp có thể bị hỏng hoặc không phải tệp dữ liệu "
+                "của chương trình. Hãy chạy «doithoai check» hoặc khôi phục một bản sao lưu "
+                "(Cài đặt → Sao lưu, khôi phục), và gửi tệp nhật ký cho cán bộ kỹ thuật.",
+            )
             return None
 
 
@@ -173,6 +228,12 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     code = app.exec()
     context.tasks.wait()
     db.close()
+    from app.storage import backups
+
+    try:
+        backups.backup_if_changed(db.path)  # the copy on exit, only after changes
+    except AppError as exc:
+        log.warning("backup on exit failed: %s", exc)
     _running_flag().unlink(missing_ok=True)
     lock.unlock()
     return code

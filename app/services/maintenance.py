@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app import __version__, paths
-from app.storage.migrate import head_revision
-from app.storage.probe import FileKind, probe_file, read_only_connection
+from app.storage.migrate import head_revision, revision_graph
+from app.storage.probe import FileKind, probe_file, read_only_connection, wal_missing
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,13 @@ def check_database(db_path: Path) -> CheckReport:
         return _problem(db_path, head, "tệp rỗng (0 byte), không phải tệp dữ liệu")
     if probe.kind is FileKind.NOT_SQLITE:
         return _problem(db_path, head, "không phải tệp SQLite (có thể là văn bản hoặc tệp khác)")
+    if wal_missing(db_path):
+        return _problem(
+            db_path,
+            head,
+            "thiếu tệp «-wal» đi kèm (chỉ còn «-shm»): những thay đổi gần nhất có thể đã mất; "
+            "đừng mở tệp bằng chương trình, hãy khôi phục bản sao lưu hoặc tìm lại tệp «-wal»",
+        )
     counts: dict[str, int] = {}
     broken = 0
     current: str | None = None
@@ -105,6 +112,13 @@ def check_database(db_path: Path) -> CheckReport:
             connection.close()
     except sqlite3.DatabaseError as exc:
         rows = [f"lỗi đọc tệp: {exc}"]
+    if current is not None and current not in revision_graph().revisions:
+        return _problem(
+            db_path,
+            head,
+            f"tệp được tạo bởi phiên bản mới hơn của chương trình (cấu trúc {current}); "
+            "hãy cài phiên bản mới nhất, không mở tệp bằng phiên bản này",
+        )
     return CheckReport(
         path=db_path,
         integrity="ok" if rows == ["ok"] else "; ".join(rows),

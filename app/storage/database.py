@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,10 +13,53 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
-from app.errors import DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
+from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
 from app.storage.engine import check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
-from app.storage.probe import FileKind, probe_file
+from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
+
+log = logging.getLogger(__name__)
+
+
+def damaged(db_path: Path, finding: str) -> DatabaseDamagedError:
+    """The typed refusal of a damaged file, naming the newest backup that verifies."""
+    from app.storage.backups import newest_good_backup
+
+    backup = newest_good_backup()
+    if backup is not None:
+        advice = (
+            f"Bản sao lưu tốt mới nhất: {backup.phrase()}. Hãy chọn «Khôi phục» để dùng bản này; "
+            "tệp hỏng được đổi tên và giữ lại bên cạnh, không bị xóa. Những gì nhập sau lúc sao lưu "
+            "cần nhập lại."
+        )
+    else:
+        advice = (
+            "Không tìm thấy bản sao lưu nào dùng được. Đừng xóa tệp này; hãy chép nó ra USB và gửi "
+            "cán bộ kỹ thuật."
+        )
+    log.error("database %s refused: %s", db_path.name, finding)
+    return DatabaseDamagedError(db_path, finding, advice, backup)
+
+
+def verify_readable(probe: FileProbe) -> None:
+    """Refuse, without writing, an SQLite file that is inconsistent or fails ``quick_check``."""
+    if wal_missing(probe.path):
+        raise damaged(
+            probe.path,
+            "thiếu tệp nhật ghi «-wal» đi kèm (chỉ còn tệp «-shm»), những thay đổi gần nhất có thể đã mất",
+        )
+    from app.storage.backups import quick_check
+
+    try:
+        connection = read_only_connection(probe)
+        try:
+            verdict = quick_check(connection)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        verdict = str(exc)
+    if verdict != "ok":
+        raise damaged(probe.path, f"kiểm tra nhanh (quick_check) báo lỗi: {verdict[:300]}")
 
 
 class Database:
@@ -51,7 +96,12 @@ class Database:
             raise EmptyDatabaseError(db_path)
         if probe.kind is FileKind.NOT_SQLITE:
             raise NotADatabaseError(db_path)
-        report = upgrade_database(db_path)
+        if probe.kind is FileKind.SQLITE:
+            verify_readable(probe)
+        try:
+            report = upgrade_database(db_path)
+        except sqlite3.DatabaseError as exc:
+            raise damaged(db_path, f"lỗi đọc tệp ({exc})") from exc
         return cls(db_path, make_engine(db_path), report)
 
     @contextmanager
