@@ -64,6 +64,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A verified copy now: into the backups folder, or ``--to`` a folder (a USB stick)."""
+    from app.storage import backups
+    from app.storage.probe import FileKind, probe_file
+
+    path = _db_path(args)
+    if probe_file(path).kind is not FileKind.SQLITE:
+        print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
+        return EXIT_PROBLEM
+    folder = Path(args.to).expanduser() if args.to else None
+    made = backups.make_backup(path, folder, "manual", commune_in_name=folder is not None)
+    if folder is None:
+        backups.rotate()
+    print(f"Đã sao lưu vào «{made}».")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the data file by a backup; the current file is backed up first."""
+    from app.storage import backups
+    from app.storage.lock import database_lock
+
+    path = _db_path(args)
+    source = Path(args.file).expanduser()
+    with database_lock(path):
+        report = backups.restore_backup(path, source)
+    print(f"Đã khôi phục «{path}» từ «{source}».")
+    if report.safety_copy:
+        print(f"Tệp dữ liệu trước khi khôi phục được sao lưu tại «{report.safety_copy}».")
+    if report.set_aside:
+        print(f"Tệp dữ liệu cũ (không sao lưu được) được giữ lại với tên «{report.set_aside}».")
+    return EXIT_OK
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from app.services.maintenance import info_lines
     from app.storage.probe import FileKind, probe_file
@@ -87,21 +121,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from app.services.documents import export_document
     from app.storage.database import Database
+    from app.storage.lock import database_lock
 
     issued_on = date.fromisoformat(args.date) if args.date else None
-    db = Database.open(args.db)
-    try:
-        path = export_document(
-            db,
-            args.kind,
-            args.id,
-            Path(args.out).expanduser(),
-            public=args.public,
-            number=args.number,
-            issued_on=issued_on,
-        )
-    finally:
-        db.close()
+    with database_lock(_db_path(args)):
+        db = Database.open(args.db)
+        try:
+            path = export_document(
+                db,
+                args.kind,
+                args.id,
+                Path(args.out).expanduser(),
+                public=args.public,
+                number=args.number,
+                issued_on=issued_on,
+            )
+        finally:
+            db.close()
     print(f"Đã xuất «{path}».")
     return EXIT_OK
 
@@ -206,6 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
         "check", "kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
     ).set_defaults(func=cmd_check)
     subcommand("info", "đường dẫn và phiên bản").set_defaults(func=cmd_info)
+    backup = subcommand("backup", "sao lưu tệp dữ liệu ngay (đã kiểm tra toàn vẹn)")
+    backup.add_argument(
+        "--to", metavar="DIR", help="thư mục nhận bản sao (ví dụ USB); mặc định: thư mục sao lưu"
+    )
+    backup.set_defaults(func=cmd_backup)
+    restore = subcommand("restore", "khôi phục tệp dữ liệu từ một bản sao lưu (sao lưu tệp hiện tại trước)")
+    restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.sqlite)")
+    restore.set_defaults(func=cmd_restore)
     export = subcommand("export", "xuất văn bản Word (Kế hoạch, Giấy mời, Biên bản, Thông báo, Báo cáo)")
     export.add_argument(
         "--kind",

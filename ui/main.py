@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
     from sqlalchemy.orm import Session
 
     from app.storage.database import Database
+    from app.storage.lock import DatabaseLock
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,11 @@ def ui_settings() -> QSettings:
     return QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def instance_lock(db_path: Path) -> QLockFile | None:
-    """One window per database; None when another one already holds it."""
-    folder = paths.state_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(str(db_path.resolve()).encode("utf-8")).hexdigest()[:12]
-    lock = QLockFile(str(folder / f"instance-{digest}.lock"))
-    lock.setStaleLockTime(0)
-    return lock if lock.tryLock(200) else None
+def instance_lock(db_path: Path) -> DatabaseLock | None:
+    """One window per database file (resolved path); None when another program holds it."""
+    from app.storage.lock import try_lock
+
+    return try_lock(db_path)
 
 
 def _running_flag() -> Path:
@@ -235,5 +232,5 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     except AppError as exc:
         log.warning("backup on exit failed: %s", exc)
     _running_flag().unlink(missing_ok=True)
-    lock.unlock()
+    lock.release()
     return code

@@ -306,7 +306,7 @@ def backup_if_changed(
         return None
     newest = next(iter(list_backups(folder, summaries=False)), None)
     changed = max((p.stat().st_mtime for p in (db_path, Path(f"{db_path}-wal")) if p.exists()), default=0.0)
-    if newest is not None and datetime.fromtimestamp(changed) <= newest.made_at:
+    if newest is not None and changed <= newest.path.stat().st_mtime:
         return None
     made = make_backup(db_path, folder, "exit")
     rotate(folder, keep)
