@@ -530,6 +530,12 @@ def write_document(
     else:
         _record_unnumbered(session, kind, ident, issued_on, out, public)
     session.flush()  # a duplicate số fails here, before any file exists
+    if kind is DocumentKind.CONCLUSION_NOTICE:
+        from app.services.locking import content_fingerprint
+
+        issued = latest_issued(session, kind, ident) if number is not None else None
+        if issued is not None:
+            issued.content_fingerprint = content_fingerprint(session, ident)
     render(content, out)
 
     def remove_file(_session: Session) -> None:
