@@ -5,20 +5,30 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
 from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
-from app.storage.engine import check_db_location, make_engine, make_session_factory
+from app.storage.engine import WRITE_OPTION, check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
 from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+WRITE_ATTEMPTS = 5
+
+
+def is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def damaged(db_path: Path, finding: str) -> DatabaseDamagedError:
@@ -106,9 +116,29 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``)."""
         with self.sessions.begin() as session:
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
+
+    def write(self, op: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``op`` in one transaction, retried with backoff while another program holds the lock.
+
+        Each attempt already waits ``BUSY_TIMEOUT_MS`` for the lock; only "database is locked"
+        and "busy" are retried (the unit of work was rolled back, so re-running it is safe).
+        """
+        delay = 0.05
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return op(session)
+            except OperationalError as exc:
+                if attempt == attempts or not is_busy(exc):
+                    raise
+                log.info("database busy, attempt %d of %d", attempt, attempts)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
