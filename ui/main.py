@@ -88,11 +88,17 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     target = db_path or paths.default_db_path()
 
     def open_and_back_up(create: bool) -> Database:
+        from app.services.numbering import settle_exports
+
         db = Database.open(db_path, create=create)
         try:
             backups.backup_if_due(db.path)  # the routine copy, at most one a day
         except AppError as exc:  # a failed backup is reported, the program still opens
             log.warning("routine backup failed: %s", exc)
+        try:
+            db.write(settle_exports)  # exports a kill interrupted: completed or cleaned
+        except Exception as exc:  # a read-only file still opens; nothing to settle then
+            log.warning("settling exports failed: %s", type(exc).__name__)
         return db
 
     while True:
