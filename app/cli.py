@@ -203,6 +203,31 @@ def cmd_import_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _record_id(value: str) -> int:
+    """An id or a number from the command line: a positive integer SQLite can store."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{value}» không phải là số nguyên") from None
+    if not 1 <= number < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"«{value}» nằm ngoài khoảng cho phép (1 đến 9 223 372 036 854 775 807)"
+        )
+    return number
+
+
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{value}» không phải ngày dạng YYYY-MM-DD") from None
+    if not 1900 <= day.year <= 2200:
+        raise argparse.ArgumentTypeError(f"năm {day.year} nằm ngoài khoảng cho phép (1900 đến 2200)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
@@ -258,18 +283,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="kh: Kế hoạch; gm: Giấy mời; tbtc: Thông báo tổ chức; bb: Biên bản; tb: Thông báo kết luận; bc: Báo cáo",
     )
     export.add_argument(
-        "--id", type=int, required=True, help="mã kế hoạch (kh) hoặc mã hội nghị (các loại khác)"
+        "--id", type=_record_id, required=True, help="mã kế hoạch (kh) hoặc mã hội nghị (các loại khác)"
     )
     export.add_argument("--out", required=True, metavar="FILE", help="tệp .docx cần ghi")
     export.add_argument(
         "--public", action="store_true", help="bản công khai: bỏ họ tên, điện thoại, địa chỉ công dân"
     )
-    export.add_argument("--number", type=int, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
-    export.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)")
+    export.add_argument("--number", type=_record_id, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
+    export.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)"
+    )
     export.set_defaults(func=cmd_export)
     importer = subcommand("import", "nhập ý kiến, kiến nghị thu thập trước hội nghị từ tệp Excel (.xlsx)")
     importer.add_argument(
-        "--dialogue", type=int, required=True, metavar="N", help="mã hội nghị nhận các ý kiến"
+        "--dialogue", type=_record_id, required=True, metavar="N", help="mã hội nghị nhận các ý kiến"
     )
     importer.add_argument("file", metavar="FILE.xlsx", help="tệp Excel (theo mẫu hoặc danh sách tương tự)")
     importer.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì vào dữ liệu")

@@ -116,3 +116,7 @@ class LockedError(AppError):
             "rõ lý do; mọi thay đổi sau đó được ghi vào nhật ký.",
         )
         self.dialogue_id = dialogue_id
+
+
+class TextInputError(ValidationError):
+    """A text holds characters that cannot be stored (lone surrogates, control characters)."""

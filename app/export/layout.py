@@ -952,9 +952,10 @@ def build(content: DocumentBlocks) -> DocxDocument:
         writer.add(block)
     writer.finish()
     props = document.core_properties
-    props.title = text.word_safe(content.title)
-    props.author = text.word_safe(content.author)
-    props.last_modified_by = text.word_safe(content.author)
+    # python-docx refuses core properties over 255 characters; the body keeps the whole text.
+    props.title = text.property_text(content.title)
+    props.author = text.property_text(content.author)
+    props.last_modified_by = text.property_text(content.author)
     props.comments = ""
     props.revision = 1
     now = datetime.now().replace(microsecond=0)

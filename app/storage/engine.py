@@ -119,6 +119,8 @@ def make_engine(db_path: Path, *, foreign_keys: bool = True, **kwargs: Any) -> E
     ``foreign_keys=False`` is only for migrations: SQLite cannot switch the PRAGMA inside a
     transaction, and batch table rebuilds must run with it off (checked afterwards instead).
     """
+    # hide_parameters: a logged traceback names the statement, never a citizen's name or phone.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(f"sqlite:///{db_path}", **kwargs)
 
     @event.listens_for(engine, "connect")
