@@ -33,8 +33,14 @@ def reserve(session: Session, out: Path, number: int | None) -> None:
     """Mark the just-recorded export of ``out`` as reserved until its file is in place."""
     if number is None:
         return
+    from app.services import audit
+
     for record in session.scalars(select(IssuedDocument).where(IssuedDocument.file_name == str(out))):
         record.reserved = True
+        session.flush()
+        audit.record(
+            session, "export", "issued_document", record.id, kind=str(record.kind.value), number=record.number
+        )
     session.flush()
 
 

@@ -124,6 +124,8 @@ def test_the_conclusion_notice_knows_when_its_content_changed_after_issue(
         locking.lock_dialogue(session, dialogue_id)
     with demo_db.reading() as session:
         assert locking.changed_since_issued(session, dialogue_id) is False
+        exports = audit.list_events(session, audit.AuditFilter(action="export"))
+        assert [row.details["number"] for row in exports] == [7]
     with demo_db.transaction() as session:
         locking.unlock_dialogue(session, dialogue_id, "Sửa nội dung ý kiến")
         minutes.update_opinion(
