@@ -88,11 +88,14 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     target = db_path or paths.default_db_path()
 
     def open_and_back_up(create: bool) -> Database:
+        from app.services.maintenance import backup_keep
         from app.services.numbering import settle_exports
 
         db = Database.open(db_path, create=create)
         try:
-            backups.backup_if_due(db.path)  # the routine copy, at most one a day
+            with db.reading() as session:
+                keep = backup_keep(session)
+            backups.backup_if_due(db.path, keep=keep)  # the routine copy, at most one a day
         except AppError as exc:  # a failed backup is reported, the program still opens
             log.warning("routine backup failed: %s", exc)
         try:

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from app import __version__, paths
 from app.storage.migrate import head_revision, revision_graph
 from app.storage.probe import FileKind, probe_file, read_only_connection, wal_missing
@@ -170,3 +172,36 @@ def info_lines(db_path: Path | None = None) -> list[str]:
         f"Tài nguyên: {paths.resource_path()}",
         f"Phiên bản cấu trúc dữ liệu mới nhất: {head_revision()}",
     ]
+
+
+def backup_keep(session: Session) -> dict[str, int]:
+    """How many daily, weekly and monthly routine backups rotation keeps (Cài đặt)."""
+    from app.services.settings import get_setting
+    from app.storage.backups import DEFAULT_KEEP, KEEP_SETTING
+
+    stored = get_setting(session, KEEP_SETTING)
+    keep = dict(DEFAULT_KEEP)
+    if isinstance(stored, dict):
+        for key in keep:
+            value = stored.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 366:
+                keep[key] = value
+    return keep
+
+
+def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) -> dict[str, int]:
+    from app.errors import ValidationError
+    from app.services import audit
+    from app.services.settings import set_setting
+    from app.storage.backups import KEEP_SETTING
+
+    values = {"daily": daily, "weekly": weekly, "monthly": monthly}
+    problems = {
+        key: "Hãy nhập một số từ 1 đến 366." for key, value in values.items() if not 1 <= value <= 366
+    }
+    if problems:
+        raise ValidationError(problems)
+    old = backup_keep(session)
+    set_setting(session, KEEP_SETTING, values)
+    audit.record(session, "settings", "setting", None, key=KEEP_SETTING, old=old, new=values)
+    return values

@@ -125,3 +125,18 @@ def test_restore_is_refused_while_the_file_is_open_elsewhere(tmp_path: Path, dat
         assert refused.returncode == 2 and "đang được mở" in refused.stderr
     finally:
         held.release()
+
+
+def test_rotation_counts_are_a_setting_with_a_vietnamese_refusal(db) -> None:  # type: ignore[no-untyped-def]
+    from app.errors import ValidationError
+    from app.services import maintenance
+
+    with db.reading() as session:
+        assert maintenance.backup_keep(session) == backups.DEFAULT_KEEP
+    with db.transaction() as session:
+        maintenance.set_backup_keep(session, daily=3, weekly=2, monthly=6)
+    with db.reading() as session:
+        assert maintenance.backup_keep(session) == {"daily": 3, "weekly": 2, "monthly": 6}
+    with pytest.raises(ValidationError) as caught, db.transaction() as session:
+        maintenance.set_backup_keep(session, daily=0, weekly=2, monthly=6)
+    assert "từ 1 đến 366" in caught.value.user_message

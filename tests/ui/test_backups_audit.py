@@ -87,3 +87,17 @@ def test_audit_page_filters_by_kind_and_person(qtbot, demo_context: AppContext) 
     page.person.setCurrentIndex(page.person.findData("Chị Lan"))
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
     demo_context.ops.wait()
+
+
+def test_rotation_counts_are_edited_in_the_tab(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from app.services import maintenance
+
+    tab = BackupsTab(demo_context)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.keep["daily"].value() == 7, timeout=5000)
+    tab.keep["monthly"].setValue(24)
+    tab.save_keep()
+    qtbot.waitUntil(lambda: "Đã lưu" in tab.status.text(), timeout=5000)
+    with demo_context.db.reading() as session:
+        assert maintenance.backup_keep(session)["monthly"] == 24
+    demo_context.ops.wait()

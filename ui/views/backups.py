@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, paths
 from app.domain.text import short_date
-from app.services import audit
+from app.services import audit, maintenance
 from app.storage import backups
 from app.storage.changes import Changes
 from ui.context import AppContext
@@ -101,10 +102,39 @@ class BackupsTab(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Giữ bản sao tự động của"))
+        self.keep: dict[str, QSpinBox] = {}
+        for key, unit in (("daily", "ngày,"), ("weekly", "tuần,"), ("monthly", "tháng gần nhất")):
+            box = QSpinBox()
+            box.setRange(1, 366)
+            self.keep[key] = box
+            keep_row.addWidget(box)
+            keep_row.addWidget(QLabel(unit))
+        self.keep_button = QPushButton("Lưu")
+        self.keep_button.clicked.connect(self.save_keep)
+        keep_row.addWidget(self.keep_button)
+        keep_row.addStretch(1)
+        layout.addLayout(keep_row)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        context.ops.read(maintenance.backup_keep, on_done=self._show_keep, owner=self)
         self.reload()
+
+    def _show_keep(self, keep: dict[str, int]) -> None:
+        for key, box in self.keep.items():
+            box.setValue(keep[key])
+
+    @Slot()
+    def save_keep(self) -> None:
+        daily, weekly, monthly = (self.keep[k].value() for k in ("daily", "weekly", "monthly"))
+        self._context.ops.write(
+            lambda s: maintenance.set_backup_keep(s, daily=daily, weekly=weekly, monthly=monthly),
+            on_done=lambda _r: self.status.setText("Đã lưu số bản sao lưu cần giữ."),
+            on_error=lambda exc: self.status.setText(user_message(exc)),
+            owner=self,
+        )
 
     # --- list ----------------------------------------------------------------------------------
 
