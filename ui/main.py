@@ -233,13 +233,17 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
     context.tasks.wait()
-    db.close()
+    from app.services.maintenance import backup_keep
     from app.storage import backups
 
     try:
-        backups.backup_if_changed(db.path)  # the copy on exit, only after changes
-    except AppError as exc:
-        log.warning("backup on exit failed: %s", exc)
+        with db.reading() as session:
+            keep = backup_keep(session)
+        db.close()
+        backups.backup_if_changed(db.path, keep=keep)  # the copy on exit, only after changes
+    except Exception as exc:  # the program is closing: report, never stop the exit
+        log.warning("backup on exit failed: %s", type(exc).__name__)
+    db.close()
     _running_flag().unlink(missing_ok=True)
     lock.release()
     return code
