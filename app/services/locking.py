@@ -160,12 +160,15 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
             touched.append((obj, "delete", {}))
     if not touched:
         return
+    checked: dict[int, bool] = {}  # dialogue id -> changes go to the history (one query each)
     with session.no_autoflush:
         for obj, action, changes in touched:
             for dialogue_id in _dialogue_id_of(session, obj):
-                ensure_unlocked(session, dialogue_id)
-                dialogue = session.get(Dialogue, dialogue_id)
-                if dialogue is not None and dialogue.unlocked_at is not None:
+                if dialogue_id not in checked:
+                    ensure_unlocked(session, dialogue_id)
+                    dialogue = session.get(Dialogue, dialogue_id)
+                    checked[dialogue_id] = dialogue is not None and dialogue.unlocked_at is not None
+                if checked[dialogue_id]:
                     audit.record(
                         session,
                         action,
