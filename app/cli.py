@@ -64,6 +64,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A verified copy now: into the backups folder, or ``--to`` a folder (a USB stick)."""
+    from app.storage import backups
+    from app.storage.probe import FileKind, probe_file
+
+    path = _db_path(args)
+    if probe_file(path).kind is not FileKind.SQLITE:
+        print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
+        return EXIT_PROBLEM
+    folder = Path(args.to).expanduser() if args.to else None
+    made = backups.make_backup(path, folder, "manual", commune_in_name=folder is not None)
+    if folder is None:
+        backups.rotate()
+    print(f"Đã sao lưu vào «{made}».")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the data file by a backup; the current file is backed up first."""
+    from app.storage import backups
+    from app.storage.lock import database_lock
+
+    path = _db_path(args)
+    source = Path(args.file).expanduser()
+    with database_lock(path):
+        report = backups.restore_backup(path, source)
+    print(f"Đã khôi phục «{path}» từ «{source}».")
+    if report.safety_copy:
+        print(f"Tệp dữ liệu trước khi khôi phục được sao lưu tại «{report.safety_copy}».")
+    if report.set_aside:
+        print(f"Tệp dữ liệu cũ (không sao lưu được) được giữ lại với tên «{report.set_aside}».")
+    return EXIT_OK
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from app.services.maintenance import info_lines
     from app.storage.probe import FileKind, probe_file
@@ -93,6 +127,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         require_public_version,
     )
     from app.storage.database import Database
+    from app.storage.lock import database_lock
 
     kind = as_kind(args.kind)
     # Refused before the database is opened: a kind without a public version, or a hand form of
@@ -102,25 +137,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("Chỉ Biên bản có mẫu để ghi tay (--ghi-tay đi với --kind bb).", file=sys.stderr)
         return EXIT_ERROR
     issued_on = date.fromisoformat(args.date) if args.date else None
-    db = Database.open(args.db)
-    try:
-        if kind is DocumentKind.CONCLUSION_NOTICE and issued_on is not None:
-            with db.reading() as session:
-                warning = conclusion_notice_warning(session, args.id, issued_on)
-            if warning:
-                print(f"Lưu ý: {warning}", file=sys.stderr)
-        path = export_document(
-            db,
-            kind,
-            args.id,
-            Path(args.out).expanduser(),
-            public=args.public,
-            number=args.number,
-            issued_on=issued_on,
-            handwritten=args.handwritten,
-        )
-    finally:
-        db.close()
+    with database_lock(_db_path(args)):
+        db = Database.open(args.db)
+        try:
+            if kind is DocumentKind.CONCLUSION_NOTICE and issued_on is not None:
+                with db.reading() as session:
+                    warning = conclusion_notice_warning(session, args.id, issued_on)
+                if warning:
+                    print(f"Lưu ý: {warning}", file=sys.stderr)
+            path = export_document(
+                db,
+                kind,
+                args.id,
+                Path(args.out).expanduser(),
+                public=args.public,
+                number=args.number,
+                issued_on=issued_on,
+                handwritten=args.handwritten,
+            )
+        finally:
+            db.close()
     print(f"Đã xuất «{path}».")
     return EXIT_OK
 
@@ -186,6 +222,31 @@ def cmd_import_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _record_id(value: str) -> int:
+    """An id or a number from the command line: a positive integer SQLite can store."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{value}» không phải là số nguyên") from None
+    if not 1 <= number < 2**63:
+        raise argparse.ArgumentTypeError(
+            f"«{value}» nằm ngoài khoảng cho phép (1 đến 9 223 372 036 854 775 807)"
+        )
+    return number
+
+
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{value}» không phải ngày dạng YYYY-MM-DD") from None
+    if not 1900 <= day.year <= 2200:
+        raise argparse.ArgumentTypeError(f"năm {day.year} nằm ngoài khoảng cho phép (1900 đến 2200)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
@@ -225,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
         "check", "kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
     ).set_defaults(func=cmd_check)
     subcommand("info", "đường dẫn và phiên bản").set_defaults(func=cmd_info)
+    backup = subcommand("backup", "sao lưu tệp dữ liệu ngay (đã kiểm tra toàn vẹn)")
+    backup.add_argument(
+        "--to", metavar="DIR", help="thư mục nhận bản sao (ví dụ USB); mặc định: thư mục sao lưu"
+    )
+    backup.set_defaults(func=cmd_backup)
+    restore = subcommand("restore", "khôi phục tệp dữ liệu từ một bản sao lưu (sao lưu tệp hiện tại trước)")
+    restore.add_argument("file", metavar="FILE", help="tệp sao lưu (.sqlite)")
+    restore.set_defaults(func=cmd_restore)
     export = subcommand("export", "xuất văn bản Word (Kế hoạch, Giấy mời, Biên bản, Thông báo, Báo cáo)")
     export.add_argument(
         "--kind",
@@ -233,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="kh: Kế hoạch; gm: Giấy mời; tbtc: Thông báo tổ chức; bb: Biên bản; tb: Thông báo kết luận; bc: Báo cáo",
     )
     export.add_argument(
-        "--id", type=int, required=True, help="mã kế hoạch (kh) hoặc mã hội nghị (các loại khác)"
+        "--id", type=_record_id, required=True, help="mã kế hoạch (kh) hoặc mã hội nghị (các loại khác)"
     )
     export.add_argument("--out", required=True, metavar="FILE", help="tệp .docx cần ghi")
     export.add_argument(
@@ -247,12 +316,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="biên bản để ghi tay (chỉ bb): mẫu in sẵn dòng chấm khi mất điện, hỏng máy",
     )
-    export.add_argument("--number", type=int, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
-    export.add_argument("--date", metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)")
+    export.add_argument("--number", type=_record_id, help="số văn bản (bỏ trống để văn thư ghi sau khi ký)")
+    export.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="ngày ban hành (bỏ trống: để trống ngày, tháng)"
+    )
     export.set_defaults(func=cmd_export)
     importer = subcommand("import", "nhập ý kiến, kiến nghị thu thập trước hội nghị từ tệp Excel (.xlsx)")
     importer.add_argument(
-        "--dialogue", type=int, required=True, metavar="N", help="mã hội nghị nhận các ý kiến"
+        "--dialogue", type=_record_id, required=True, metavar="N", help="mã hội nghị nhận các ý kiến"
     )
     importer.add_argument("file", metavar="FILE.xlsx", help="tệp Excel (theo mẫu hoặc danh sách tương tự)")
     importer.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì vào dữ liệu")

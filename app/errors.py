@@ -85,3 +85,38 @@ class NotADatabaseError(StorageError):
             f"Tệp «{path}» không phải tệp dữ liệu của chương trình Đối thoại với Nhân dân. "
             "Hãy chọn đúng tệp dữ liệu.",
         )
+
+
+class DatabaseDamagedError(StorageError):
+    """The file is SQLite but damaged or inconsistent: it is refused and never written.
+
+    ``backup`` is the newest backup that verified (an ``app.storage.backups.BackupInfo``), or
+    None; the window offers to restore it.
+    """
+
+    def __init__(self, path: object, finding: str, advice: str, backup: object | None = None) -> None:
+        super().__init__(
+            f"database {path} is damaged: {finding}",
+            f"Tệp dữ liệu «{path}» bị hỏng: {finding}. Để không làm mất thêm dữ liệu, chương trình không "
+            f"mở và không ghi gì vào tệp này.\n\n{advice}",
+        )
+        self.path = path
+        self.finding = finding
+        self.backup = backup
+
+
+class LockedError(AppError):
+    """The dialogue's minutes are locked (chốt biên bản): nothing of it may change until unlocked."""
+
+    def __init__(self, dialogue_id: int) -> None:
+        super().__init__(
+            f"dialogue {dialogue_id} is locked",
+            "Biên bản hội nghị này đã được chốt, không thể sửa biên bản, ý kiến, trả lời, thành phần "
+            "tham dự hay kết luận. Nếu thật sự cần sửa, người chủ trì hoặc thư ký hãy «Mở khóa» và ghi "
+            "rõ lý do; mọi thay đổi sau đó được ghi vào nhật ký.",
+        )
+        self.dialogue_id = dialogue_id
+
+
+class TextInputError(ValidationError):
+    """A text holds characters that cannot be stored (lone surrogates, control characters)."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile, QSettings, QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -23,6 +22,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
     from sqlalchemy.orm import Session
 
     from app.storage.database import Database
+    from app.storage.lock import DatabaseLock
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -48,14 +48,11 @@ def ui_settings() -> QSettings:
     return QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
 
 
-def instance_lock(db_path: Path) -> QLockFile | None:
-    """One window per database; None when another one already holds it."""
-    folder = paths.state_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(str(db_path.resolve()).encode("utf-8")).hexdigest()[:12]
-    lock = QLockFile(str(folder / f"instance-{digest}.lock"))
-    lock.setStaleLockTime(0)
-    return lock if lock.tryLock(200) else None
+def instance_lock(db_path: Path) -> DatabaseLock | None:
+    """One window per database file (resolved path); None when another program holds it."""
+    from app.storage.lock import try_lock
+
+    return try_lock(db_path)
 
 
 def _running_flag() -> Path:
@@ -76,19 +73,27 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     """Open (backup, migrate) off the GUI thread, with progress; None when the user gives up.
 
     A named file that is missing or empty is never created silently: the user is asked whether
-    to create a new data file there.
+    to create a new data file there. A damaged file is never written: the message says what
+    happened and, when a verified backup exists, offers to restore it (the damaged file is set
+    aside under a dated name only if the user agrees). Nothing from a bad file reaches a
+    traceback on screen.
     """
-    from app.errors import DatabaseMissingError
-    from app.storage.database import Database
+    from app.errors import DatabaseDamagedError, DatabaseMissingError
+    from app.storage import backups
     from ui.tasks import run_and_wait
 
     label = "Đang mở dữ liệu (sao lưu và nâng cấp nếu cần)…"
     create = False
+    target = db_path or paths.default_db_path()
+
+    def open_and_back_up(create: bool) -> Database:
+        from app.services.maintenance import open_for_window
+
+        return open_for_window(db_path, create=create)
+
     while True:
         try:
-            return run_and_wait(
-                tasks, lambda c=create: Database.open(db_path, create=c), label=label, parent=window
-            )
+            return run_and_wait(tasks, lambda c=create: open_and_back_up(c), label=label, parent=window)
         except DatabaseMissingError as exc:
             log.warning("database missing: %s", exc)
             answer = QMessageBox.question(
@@ -101,9 +106,52 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
             if answer != QMessageBox.StandardButton.Yes or create:
                 return None
             create = True
+        except DatabaseDamagedError as exc:
+            log.error("database refused as damaged: %s", exc)
+            backup = exc.backup
+            if not isinstance(backup, backups.BackupInfo):
+                QMessageBox.critical(window, APP_NAME, exc.user_message)
+                return None
+            answer = QMessageBox.question(
+                window,
+                APP_NAME,
+                f"{exc.user_message}\n\nKhôi phục bản sao lưu này ngay bây giờ? Tệp hỏng sẽ được "
+                "đổi tên (thêm «-hong» và ngày giờ) và giữ lại trong cùng thư mục.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            try:
+                report = run_and_wait(
+                    tasks,
+                    lambda chosen=backup.path: backups.restore_backup(target, chosen, damaged=True),
+                    label="Đang khôi phục bản sao lưu…",
+                    parent=window,
+                )
+            except AppError as failure:
+                log.error("restore failed: %s", failure)
+                QMessageBox.critical(window, APP_NAME, failure.user_message)
+                return None
+            QMessageBox.information(
+                window,
+                APP_NAME,
+                f"Đã khôi phục dữ liệu từ {backup.phrase()}. Tệp hỏng được giữ lại với tên "
+                f"«{report.set_aside.name if report.set_aside else ''}».",
+            )
         except AppError as exc:
-            log.exception("cannot open database")
+            log.error("cannot open database: %s", exc)
             QMessageBox.critical(window, APP_NAME, exc.user_message)
+            return None
+        except Exception as exc:  # an unforeseen failure still gets words, and the log its cause
+            log.error("unexpected failure opening the database: %s", type(exc).__name__, exc_info=exc)
+            QMessageBox.critical(
+                window,
+                APP_NAME,
+                f"Không mở được tệp dữ liệu «{target}». Tệp có thể bị hỏng hoặc không phải tệp dữ liệu "
+                "của chương trình. Hãy chạy «doithoai check» hoặc khôi phục một bản sao lưu "
+                "(Cài đặt → Sao lưu, khôi phục), và gửi tệp nhật ký cho cán bộ kỹ thuật.",
+            )
             return None
 
 
@@ -172,7 +220,9 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
     context.tasks.wait()
-    db.close()
+    from app.services.maintenance import close_after_window
+
+    close_after_window(db)
     _running_flag().unlink(missing_ok=True)
-    lock.unlock()
+    lock.release()
     return code

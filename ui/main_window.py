@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         ("reports", "Báo cáo – thống kê"),
         ("catalog", "Danh mục"),
         ("settings", "Cài đặt"),
+        ("audit", "Nhật ký"),
     )
     NAVIGATION = tuple(title for _key, title in PAGES)
     PAGE_KEYS = tuple(key for key, _title in PAGES)
@@ -168,6 +169,10 @@ class MainWindow(QMainWindow):
             from ui.views.settings_page import SettingsPage
 
             return SettingsPage(context)
+        if key == "audit":
+            from ui.views.audit_log import AuditLogPage
+
+            return AuditLogPage(context)
         raise KeyError(key)
 
     def _add_actions(self) -> None:

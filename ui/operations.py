@@ -147,18 +147,20 @@ class Operations(QObject):
         """
         db = self.db
 
+        def unit(session: Session) -> _Written:
+            tracker = ChangeTracker(session)
+            try:
+                result = op(session)
+                session.flush()
+            finally:
+                changes = tracker.stop(origin)
+            return _Written(result, changes)
+
         def work() -> _Written:
             try:
-                with db.transaction() as session:
-                    tracker = ChangeTracker(session)
-                    try:
-                        result = op(session)
-                        session.flush()
-                    finally:
-                        changes = tracker.stop(origin)
+                return db.write(unit)  # waits politely while another program writes
             except Exception as exc:
                 _reraise(exc)
-            return _Written(result, changes)
 
         callbacks_owner = owner or parent
 

@@ -50,6 +50,42 @@ def word_safe(value: str | None) -> str:
     return _WORD_FORBIDDEN.sub("", text)
 
 
+PROPERTY_LIMIT = 255  # a .docx core property (title, author) holds at most this many characters
+# Refused on input: C0 controls other than tab, newline, CR and the page/line breaks that Word
+# pastes (\x0b, \x0c: kept, made line breaks on export), DEL-free otherwise; lone surrogates
+# (they cannot be encoded, so a commit would fail) and the non-characters U+FFFE/U+FFFF.
+_INPUT_FORBIDDEN = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class TextRefused(ValueError):
+    """A text that cannot be stored; ``what`` says why in Vietnamese."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def checked(value: str) -> str:
+    """The NFC form of text entering the program; TextRefused for characters no file can hold."""
+    found = _INPUT_FORBIDDEN.search(value)
+    if found:
+        char = found.group()
+        if "\ud800" <= char <= "\udfff":
+            raise TextRefused(
+                "có một ký tự hỏng (nửa cặp UTF-16), thường do dán từ tệp lỗi; hãy gõ lại đoạn đó"
+            )
+        raise TextRefused(
+            f"có ký tự điều khiển không hiển thị được (mã U+{ord(char):04X}); hãy xóa rồi gõ lại"
+        )
+    return unicodedata.normalize("NFC", value)
+
+
+def property_text(value: str | None, limit: int = PROPERTY_LIMIT) -> str:
+    """Word-safe text cut to ``limit`` characters, with … when cut (document properties only)."""
+    text = " ".join(word_safe(value).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 # --- folding for search ----------------------------------------------------------------------
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})

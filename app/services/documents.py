@@ -8,14 +8,13 @@ refused before any file is written.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text
@@ -646,11 +645,19 @@ def write_document(
     else:
         _record_unnumbered(session, kind, ident, issued_on, out, public)
     session.flush()  # a duplicate số fails here, before any file exists
-    render(content, out)
+    if kind is DocumentKind.CONCLUSION_NOTICE:
+        from app.services.locking import content_fingerprint
 
-    def remove_file(_session: Session) -> None:
-        with contextlib.suppress(OSError):
-            out.unlink()
+        issued = latest_issued(session, kind, ident) if number is not None else None
+        if issued is not None:
+            issued.content_fingerprint = content_fingerprint(session, ident)
+    # The file gets its final name only once its số is committed: a crash before the commit
+    # leaves a hidden pending file (removed at the next start), never "Số: 31" on paper that
+    # the database does not know; a crash after it is completed at the next start.
+    from app.services.numbering import finish_on_commit, pending_path, reserve
 
-    event.listen(session, "after_rollback", remove_file, once=True)
+    reserve(session, out, number)
+    pending = pending_path(out)
+    render(content, pending)
+    finish_on_commit(session, pending, out)
     return out

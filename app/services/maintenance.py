@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import platform
 import sqlite3
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
 
 from app import __version__, paths
-from app.storage.migrate import head_revision
-from app.storage.probe import FileKind, probe_file, read_only_connection
+from app.errors import AppError
+from app.storage.migrate import head_revision, revision_graph
+from app.storage.probe import FileKind, probe_file, read_only_connection, wal_missing
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,13 @@ def check_database(db_path: Path) -> CheckReport:
         return _problem(db_path, head, "tệp rỗng (0 byte), không phải tệp dữ liệu")
     if probe.kind is FileKind.NOT_SQLITE:
         return _problem(db_path, head, "không phải tệp SQLite (có thể là văn bản hoặc tệp khác)")
+    if wal_missing(db_path):
+        return _problem(
+            db_path,
+            head,
+            "thiếu tệp «-wal» đi kèm (chỉ còn «-shm»): những thay đổi gần nhất có thể đã mất; "
+            "đừng mở tệp bằng chương trình, hãy khôi phục bản sao lưu hoặc tìm lại tệp «-wal»",
+        )
     counts: dict[str, int] = {}
     broken = 0
     current: str | None = None
@@ -105,6 +122,13 @@ def check_database(db_path: Path) -> CheckReport:
             connection.close()
     except sqlite3.DatabaseError as exc:
         rows = [f"lỗi đọc tệp: {exc}"]
+    if current is not None and current not in revision_graph().revisions:
+        return _problem(
+            db_path,
+            head,
+            f"tệp được tạo bởi phiên bản mới hơn của chương trình (cấu trúc {current}); "
+            "hãy cài phiên bản mới nhất, không mở tệp bằng phiên bản này",
+        )
     return CheckReport(
         path=db_path,
         integrity="ok" if rows == ["ok"] else "; ".join(rows),
@@ -156,3 +180,72 @@ def info_lines(db_path: Path | None = None) -> list[str]:
         f"Tài nguyên: {paths.resource_path()}",
         f"Phiên bản cấu trúc dữ liệu mới nhất: {head_revision()}",
     ]
+
+
+def backup_keep(session: Session) -> dict[str, int]:
+    """How many daily, weekly and monthly routine backups rotation keeps (Cài đặt)."""
+    from app.services.settings import get_setting
+    from app.storage.backups import DEFAULT_KEEP, KEEP_SETTING
+
+    stored = get_setting(session, KEEP_SETTING)
+    keep = dict(DEFAULT_KEEP)
+    if isinstance(stored, dict):
+        for key in keep:
+            value = stored.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 366:
+                keep[key] = value
+    return keep
+
+
+def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) -> dict[str, int]:
+    from app.errors import ValidationError
+    from app.services import audit
+    from app.services.settings import set_setting
+    from app.storage.backups import KEEP_SETTING
+
+    values = {"daily": daily, "weekly": weekly, "monthly": monthly}
+    problems = {
+        key: "Hãy nhập một số từ 1 đến 366." for key, value in values.items() if not 1 <= value <= 366
+    }
+    if problems:
+        raise ValidationError(problems)
+    old = backup_keep(session)
+    set_setting(session, KEEP_SETTING, values)
+    audit.record(session, "settings", "setting", None, key=KEEP_SETTING, old=old, new=values)
+    return values
+
+
+def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
+    """What the window does before its first screen: open (backup, migrate), the routine copy
+    (at most one a day), and settle exports a kill interrupted. A failed routine backup or a
+    read-only file is logged and the program still opens."""
+    from app.services.numbering import settle_exports
+    from app.storage import backups
+    from app.storage.database import Database
+
+    db = Database.open(db_path, create=create)
+    try:
+        with db.reading() as session:
+            keep = backup_keep(session)
+        backups.backup_if_due(db.path, keep=keep)
+    except AppError as exc:
+        log.warning("routine backup failed: %s", exc)
+    try:
+        db.write(settle_exports)
+    except Exception as exc:  # a read-only file still opens; nothing to settle then
+        log.warning("settling exports failed: %s", type(exc).__name__)
+    return db
+
+
+def close_after_window(db: Database) -> None:
+    """Close the database and make the copy on exit, only after changes; never stops the exit."""
+    from app.storage import backups
+
+    try:
+        with db.reading() as session:
+            keep = backup_keep(session)
+        db.close()
+        backups.backup_if_changed(db.path, keep=keep)
+    except Exception as exc:
+        log.warning("backup on exit failed: %s", type(exc).__name__)
+    db.close()

@@ -25,7 +25,7 @@ from app.domain.rules import (
 from app.domain.standing import Standing, meeting_day
 from app.domain.text import clean, days_phrase, petitioner_label, search_words, short_date
 from app.errors import AppError, NotFoundError, ValidationError
-from app.services import audit, catalog, petitions, search, settings
+from app.services import audit, catalog, locking, petitions, search, settings
 from app.storage.models import (
     Answer,
     Attendee,
@@ -145,6 +145,7 @@ def _dialogue(session: Session, dialogue_id: int) -> Dialogue:
 
 def start_dialogue(session: Session, dialogue_id: int, now: datetime | None = None) -> None:
     """ "Bắt đầu hội nghị": the clock starts, the actual start time is recorded."""
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     dialogue = _dialogue(session, dialogue_id)
     if dialogue.state == DialogueState.CLOSED:
         raise AppError(
@@ -162,6 +163,7 @@ def end_dialogue(
     session: Session, dialogue_id: int, conclusions: Sequence[str], now: datetime | None = None
 ) -> None:
     """ "Kết thúc hội nghị": end time, the chair's conclusion items, state closed."""
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     dialogue = _dialogue(session, dialogue_id)
     items = [c for item in conclusions if (c := clean(item))]
     if dialogue.state != DialogueState.IN_PROGRESS:
@@ -191,6 +193,7 @@ def end_dialogue(
 
 def save_conclusions(session: Session, dialogue_id: int, conclusions: Sequence[str]) -> None:
     """The autosave of the chair's conclusion while it is typed (before "Kết thúc")."""
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     dialogue = _dialogue(session, dialogue_id)
     items = [c for item in conclusions if (c := clean(item))]
     for existing in list(dialogue.conclusions):
@@ -202,6 +205,7 @@ def save_conclusions(session: Session, dialogue_id: int, conclusions: Sequence[s
 
 def reopen_dialogue(session: Session, dialogue_id: int) -> None:
     """Undo an accidental "Kết thúc": back to in progress, end time cleared."""
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     dialogue = _dialogue(session, dialogue_id)
     if dialogue.state == DialogueState.CLOSED:
         dialogue.state = DialogueState.IN_PROGRESS
@@ -234,6 +238,7 @@ def set_attendance(
     citizens: int,
     attendees: Sequence[tuple[str, str]] = (),
 ) -> None:
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     if min(leaders, units, hamlet_heads, citizens) < 0:
         raise ValidationError({"counts": "Số người tham dự không thể âm."})
     dialogue = _dialogue(session, dialogue_id)
@@ -259,6 +264,7 @@ def add_entry(
     petition_id: int | None = None,
     at: datetime | None = None,
 ) -> int:
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     position = (
         session.scalar(select(func.max(MinuteEntry.position)).where(MinuteEntry.dialogue_id == dialogue_id))
         or 0
@@ -337,6 +343,7 @@ def record_opinion(
 
     Returns (petition id, minute entry id). Content may still be empty: it is typed live.
     """
+    locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     _dialogue(session, dialogue_id)
     hamlet_id, hamlet_text = _resolve_hamlet(session, data.hamlet)
     name = clean(data.petitioner_name)

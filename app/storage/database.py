@@ -3,18 +3,73 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
-from app.errors import DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
-from app.storage.engine import check_db_location, make_engine, make_session_factory
+from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
+from app.storage.engine import WRITE_OPTION, check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
-from app.storage.probe import FileKind, probe_file
+from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+WRITE_ATTEMPTS = 5
+
+
+def is_busy(exc: OperationalError) -> bool:
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def damaged(db_path: Path, finding: str) -> DatabaseDamagedError:
+    """The typed refusal of a damaged file, naming the newest backup that verifies."""
+    from app.storage.backups import newest_good_backup
+
+    backup = newest_good_backup()
+    if backup is not None:
+        advice = (
+            f"Bản sao lưu tốt mới nhất: {backup.phrase()}. Hãy chọn «Khôi phục» để dùng bản này; "
+            "tệp hỏng được đổi tên và giữ lại bên cạnh, không bị xóa. Những gì nhập sau lúc sao lưu "
+            "cần nhập lại."
+        )
+    else:
+        advice = (
+            "Không tìm thấy bản sao lưu nào dùng được. Đừng xóa tệp này; hãy chép nó ra USB và gửi "
+            "cán bộ kỹ thuật."
+        )
+    log.error("database %s refused: %s", db_path.name, finding)
+    return DatabaseDamagedError(db_path, finding, advice, backup)
+
+
+def verify_readable(probe: FileProbe) -> None:
+    """Refuse, without writing, an SQLite file that is inconsistent or fails ``quick_check``."""
+    if wal_missing(probe.path):
+        raise damaged(
+            probe.path,
+            "thiếu tệp nhật ghi «-wal» đi kèm (chỉ còn tệp «-shm»), những thay đổi gần nhất có thể đã mất",
+        )
+    from app.storage.backups import quick_check
+
+    try:
+        connection = read_only_connection(probe)
+        try:
+            verdict = quick_check(connection)
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        verdict = str(exc)
+    if verdict != "ok":
+        raise damaged(probe.path, f"kiểm tra nhanh (quick_check) báo lỗi: {verdict[:300]}")
 
 
 class Database:
@@ -51,14 +106,39 @@ class Database:
             raise EmptyDatabaseError(db_path)
         if probe.kind is FileKind.NOT_SQLITE:
             raise NotADatabaseError(db_path)
-        report = upgrade_database(db_path)
+        if probe.kind is FileKind.SQLITE:
+            verify_readable(probe)
+        try:
+            report = upgrade_database(db_path)
+        except sqlite3.DatabaseError as exc:
+            raise damaged(db_path, f"lỗi đọc tệp ({exc})") from exc
         return cls(db_path, make_engine(db_path), report)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``)."""
         with self.sessions.begin() as session:
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
+
+    def write(self, op: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
+        """Run ``op`` in one transaction, retried with backoff while another program holds the lock.
+
+        Each attempt already waits ``BUSY_TIMEOUT_MS`` for the lock; only "database is locked"
+        and "busy" are retried (the unit of work was rolled back, so re-running it is safe).
+        """
+        delay = 0.05
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return op(session)
+            except OperationalError as exc:
+                if attempt == attempts or not is_busy(exc):
+                    raise
+                log.info("database busy, attempt %d of %d", attempt, attempts)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+        raise AssertionError("unreachable")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

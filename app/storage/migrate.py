@@ -16,12 +16,11 @@ import logging
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app import paths
-from app.errors import BackupError, DatabaseTooNewError, MigrationError, NotADatabaseError, StorageError
+from app.errors import DatabaseTooNewError, MigrationError, NotADatabaseError, StorageError
 from app.storage.engine import make_engine
 from app.storage.probe import FileKind, probe_file, read_only_connection
 
@@ -165,39 +164,10 @@ def schema_status(db_path: Path, location: Path | None = None) -> SchemaStatus:
 
 
 def backup_database(db_path: Path, dest_dir: Path, label: str = "backup") -> Path:
-    """Copy ``db_path`` with SQLite's online backup API and verify the copy with quick_check."""
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = dest_dir / f"{db_path.stem}-{stamp}-{label}.sqlite"
-    counter = 1
-    while dest.exists():
-        counter += 1
-        dest = dest_dir / f"{db_path.stem}-{stamp}-{label}-{counter}.sqlite"
-    try:
-        source = sqlite3.connect(db_path)
-        try:
-            target = sqlite3.connect(dest)
-            try:
-                source.backup(target)
-                verdict = target.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                target.close()
-        finally:
-            source.close()
-    except sqlite3.Error as exc:
-        raise BackupError(
-            f"backup of {db_path} to {dest} failed: {exc}",
-            f"Không tạo được bản sao lưu dữ liệu vào «{dest_dir}» ({exc}). Dữ liệu chưa bị thay đổi; "
-            "hãy kiểm tra dung lượng ổ đĩa và quyền ghi rồi mở lại chương trình.",
-        ) from exc
-    if verdict != "ok":
-        dest.unlink(missing_ok=True)
-        raise BackupError(
-            f"backup copy failed quick_check: {verdict}",
-            "Bản sao lưu dữ liệu không kiểm tra được là toàn vẹn, nên chương trình chưa nâng cấp dữ liệu. "
-            "Hãy chạy «doithoai check» và liên hệ cán bộ kỹ thuật.",
-        )
-    return dest
+    """A verified copy made the one way (temp name, fsync, quick_check, rename): see backups.py."""
+    from app.storage.backups import make_backup
+
+    return make_backup(db_path, dest_dir, label)
 
 
 def upgrade_database(

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     func,
     text,
 )
@@ -226,6 +227,11 @@ class Dialogue(TimestampMixin, Base):
     hamlet_heads_count: Mapped[int] = mapped_column(Integer, default=0)
     citizens_count: Mapped[int] = mapped_column(Integer, default=0)
     assessment: Mapped[str] = mapped_column(Text, default="")  # đánh giá chung of the chair
+    # Chốt biên bản (revision 0007): locked minutes refuse every change until unlocked with a reason.
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    unlocked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unlock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     plan: Mapped[Plan | None] = relationship(back_populates="dialogues")
     organization: Mapped[Organization] = relationship()
@@ -458,12 +464,16 @@ class IssuedDocument(Base):
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
     public_version: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    # What was issued (sha256 of the document's content) and whether the số is only reserved.
+    content_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    reserved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditEvent(Base):
     """Who changed what, when: kept for the chair's review and for undo after the fact."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity_record", "entity", "entity_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp(), index=True)
     user: Mapped[str] = mapped_column(String(100), default="")
@@ -471,6 +481,7 @@ class AuditEvent(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    actor: Mapped[str] = mapped_column(String(100), default="", server_default="")  # name in Cài đặt
 
 
 # --- stored sort keys ----------------------------------------------------------------------------

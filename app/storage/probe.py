@@ -69,3 +69,12 @@ def read_only_connection(probe: FileProbe) -> sqlite3.Connection:
     if probe.kind is not FileKind.SQLITE:
         raise ValueError(f"{probe.path} is not an SQLite file ({probe.kind.value})")
     return sqlite3.connect(read_only_uri(probe.path, wal=probe.wal), uri=True)
+
+
+def wal_missing(path: Path) -> bool:
+    """A ``-shm`` with no ``-wal`` beside the file: the log of its last commits was lost or deleted.
+
+    SQLite removes both on a clean close; a lone ``-shm`` means a copy or a clean-up tool dropped
+    the ``-wal``, and opening the file would silently forget the commits it held.
+    """
+    return Path(f"{path}-shm").exists() and not Path(f"{path}-wal").exists()

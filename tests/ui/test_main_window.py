@@ -34,6 +34,7 @@ def test_navigation_has_every_part_of_the_work(qtbot, demo_context: AppContext, 
         "Báo cáo – thống kê",
         "Danh mục",
         "Cài đặt",
+        "Nhật ký",
     ]
     for row in range(window.nav.count()):
         window.nav.setCurrentRow(row)

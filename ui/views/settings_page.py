@@ -309,6 +309,10 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.deadlines, "Cách tính thời hạn")
         self.tabs.addTab(self.defaults, "Sắp đến hạn, đồng hồ")
         self.tabs.addTab(self._data_tab(context), "Dữ liệu, phiên bản")
+        from ui.views.backups import BackupsTab
+
+        self.backups = BackupsTab(context)
+        self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
