@@ -225,6 +225,52 @@ def running_dialogue(session: Session) -> int | None:
     )
 
 
+@dataclass(frozen=True)
+class OpenDraft:
+    """The opinion or minute line being typed when the program stopped."""
+
+    kind: str  # DRAFT_OPINION or DRAFT_NOTE
+    item_id: int  # petition id or minute entry id
+
+
+DRAFT_OPINION, DRAFT_NOTE = "opinion", "note"
+
+
+def mark_open_draft(session: Session, dialogue_id: int, kind: str, item_id: int) -> None:
+    """Remember the item being typed, in the same transaction as its autosave.
+
+    After a crash the window reopens exactly this item; finishing it clears the mark.
+    """
+    state = {"dialogue_id": dialogue_id, "draft": {"kind": kind, "id": item_id}}
+    if settings.get_setting(session, LIVE_SESSION_KEY) != state:
+        settings.set_setting(session, LIVE_SESSION_KEY, state)
+
+
+def clear_open_draft(session: Session, kind: str, item_id: int) -> None:
+    """The item is finished: a crash from now on reopens no editor."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if isinstance(state, dict) and state.get("draft") == {"kind": kind, "id": item_id}:
+        settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": state.get("dialogue_id")})
+
+
+def open_draft(session: Session, dialogue_id: int) -> OpenDraft | None:
+    """The item of ``dialogue_id`` that was being typed, if it still exists."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if not isinstance(state, dict) or state.get("dialogue_id") != dialogue_id:
+        return None
+    draft = state.get("draft")
+    if not isinstance(draft, dict) or not isinstance(draft.get("id"), int):
+        return None
+    kind, item_id = draft.get("kind"), draft["id"]
+    petition = session.get(Petition, item_id) if kind == DRAFT_OPINION else None
+    if petition is not None and petition.deleted_at is None:
+        return OpenDraft(DRAFT_OPINION, item_id)
+    entry = session.get(MinuteEntry, item_id) if kind == DRAFT_NOTE else None
+    if entry is not None and entry.deleted_at is None:
+        return OpenDraft(DRAFT_NOTE, item_id)
+    return None
+
+
 def set_attendance(
     session: Session,
     dialogue_id: int,
@@ -413,6 +459,7 @@ def finish_opinion(session: Session, petition_id: int) -> int | None:
     petition = session.get(Petition, petition_id)
     if petition is None:
         raise NotFoundError("ý kiến", petition_id)
+    clear_open_draft(session, DRAFT_OPINION, petition_id)
     typed = clean(petition.hamlet_text)
     if petition.hamlet_id is not None or not typed:
         petition.hamlet_text = "" if petition.hamlet_id is not None else petition.hamlet_text

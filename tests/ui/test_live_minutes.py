@@ -403,3 +403,69 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
     )
     assert window.opinion_editor.isEnabled() and not window.documents_bar.isVisible()
     assert window.conclusion_editor.lines() == ["Giao các đơn vị giải quyết"]
+
+
+def test_after_a_crash_the_interrupted_opinion_is_back_with_the_cursor_at_its_end(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát")
+    qtbot.waitUntil(lambda: not window.opinion_editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+    # The power goes: nothing of the window's own shutdown runs, the file keeps what was saved.
+    dialogue_id = window.dialogue_id
+
+    again = LiveMinutesWindow(demo_context, dialogue_id, recovered=True)
+    qtbot.addWidget(again)
+    again.resize(1366, 728)
+    again.show()
+    again.activateWindow()
+    editor = again.opinion_editor
+    qtbot.waitUntil(lambda: editor.draft.petition_id is not None, timeout=10000)
+    assert again.editors.currentWidget() is editor
+    assert editor.name.text() == "Hà Văn Khoa"
+    assert editor.content.toPlainText() == "Đề nghị làm rãnh thoát"
+    assert editor.content.textCursor().atEnd()
+    qtbot.waitUntil(lambda: again.focusWidget() is editor.content, timeout=2000)
+    type_text(editor.content, " nước")  # typing on continues the same opinion
+    qtbot.waitUntil(lambda: not editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        stored = session.scalars(select(Petition).where(Petition.petitioner_name == "Hà Văn Khoa")).all()
+        assert [p.content for p in stored] == ["Đề nghị làm rãnh thoát nước"]
+    again.close()
+
+    # Once the opinion is finished, a crash reopens no editor.
+    editor_window = LiveMinutesWindow(demo_context, dialogue_id, recovered=True)
+    qtbot.addWidget(editor_window)
+    qtbot.waitUntil(lambda: editor_window.opinion_editor.draft.petition_id is not None, timeout=10000)
+    editor_window.opinion_editor.finish()
+    _wait_idle(qtbot, demo_context)
+    editor_window.close()
+    with demo_context.db.reading() as session:
+        from app.services import minutes
+
+        assert minutes.open_draft(session, dialogue_id) is None
+
+
+def test_after_a_crash_the_interrupted_line_of_the_minutes_is_back(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.note_editor.content, "Tuyên bố lý do, giới")
+    qtbot.waitUntil(lambda: not window.note_editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+
+    again = LiveMinutesWindow(demo_context, window.dialogue_id, recovered=True)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.note_editor.draft.entry_id is not None, timeout=10000)
+    assert again.editors.currentWidget() is again.note_editor
+    assert again.note_editor.content.toPlainText() == "Tuyên bố lý do, giới"
+    assert again.note_editor.content.textCursor().atEnd()
+    again.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -131,6 +131,7 @@ class NoteEditor(QWidget):
         self.speaker.setText(speaker)
         self.content.setPlainText(content)
         self._loading = False
+        self.content.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where it stopped
         self.content.setFocus()
 
     def _content_changed(self) -> None:
@@ -148,6 +149,7 @@ class NoteEditor(QWidget):
             )
         else:
             minutes.update_entry(session, draft.entry_id, speaker=speaker, content=content)
+        minutes.mark_open_draft(session, self._dialogue_id, minutes.DRAFT_NOTE, draft.entry_id)
 
     @Slot()
     def finish(self) -> None:
@@ -155,6 +157,15 @@ class NoteEditor(QWidget):
         if not self.content.text_nfc().strip():
             return
         self.saver.flush()
+        draft = self.draft
+        # Queued behind the line's last autosave, so its id is known by then.
+        self._context.ops.write(
+            lambda session: (
+                None
+                if draft.entry_id is None
+                else minutes.clear_open_draft(session, minutes.DRAFT_NOTE, draft.entry_id)
+            )
+        )
         self.saved.emit()
         self.begin(
             self.draft.kind, self.heading.text().split("</b>")[0].removeprefix("<b>"), self.speaker.text()
@@ -312,6 +323,7 @@ class OpinionEditor(QWidget):
         self.content.setPlainText(row.content)
         self.error.show_message(None)
         self._loading = False
+        self.content.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where it stopped
         self.content.setFocus()
 
     def _edited(self) -> None:
@@ -349,6 +361,7 @@ class OpinionEditor(QWidget):
             draft.petition_id, draft.entry_id = minutes.record_opinion(session, self._dialogue_id, opinion)
         else:
             minutes.update_opinion(session, draft.petition_id, opinion)
+        minutes.mark_open_draft(session, self._dialogue_id, minutes.DRAFT_OPINION, draft.petition_id)
 
     @Slot()
     def finish(self) -> None:

@@ -141,6 +141,8 @@ class LiveMinutesWindow(QMainWindow):
         self.context, self.dialogue_id = context, dialogue_id
         self.state: LiveDialogue | None = None
         self._settings = ui_settings
+        self._closed = False
+        self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Biên bản trực tiếp")
         self.setMinimumSize(1000, 640)
@@ -438,10 +440,40 @@ class LiveMinutesWindow(QMainWindow):
         self._apply_state(state, first=first)
         if first:
             self._apply_deadline(state)
+            if self._recovered and state.state == DialogueState.IN_PROGRESS:
+                self._recovered = False
+                dialogue_id = self.dialogue_id
+                self.context.ops.read(
+                    lambda session: minutes.open_draft(session, dialogue_id),
+                    on_done=self._restore_draft,
+                    owner=self,
+                )
         self.entries_view.resizeColumnToContents(0)
         self.entries_view.resizeColumnToContents(1)
         self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
         self.entries_view.scrollToBottom()
+
+    def _restore_draft(self, draft: minutes.OpenDraft | None) -> None:
+        """After a crash: exactly the opinion or line being typed, cursor at its end."""
+        if draft is None or self.state is None:
+            return
+        if draft.kind == minutes.DRAFT_OPINION:
+            row = next((o for o in self.state.opinions if o.id == draft.item_id), None)
+            if row is not None:
+                self._edit_opinion(row)
+                self.opinion_editor.heading.setText(
+                    f"<b>Ý kiến đang ghi dở của {row.petitioner or 'công dân'}</b> — ghi tiếp; "
+                    "Enter: xong, Ctrl+N: người phát biểu mới"
+                )
+            return
+        entry = next((e for e in self.state.entries if e.id == draft.item_id), None)
+        if entry is not None:
+            step = STEP_REPORT if entry.kind == MinuteKind.REPORT else STEP_OPENING
+            self.agenda.blockSignals(True)
+            self.agenda.setCurrentRow(step)
+            self.agenda.blockSignals(False)
+            self.editors.setCurrentWidget(self.note_editor)
+            self.note_editor.edit(entry.id, entry.kind, entry.kind.label, entry.speaker, entry.content)
 
     def load_catalogues(self) -> None:
         self.context.ops.read(minutes.live_catalogues, on_done=self._catalogues_loaded, owner=self)
@@ -461,7 +493,10 @@ class LiveMinutesWindow(QMainWindow):
 
     @Slot(object)
     def _data_changed(self, changes: Changes) -> None:
-        if changes.touches(*CATALOGUES):
+        # An autosave also notes the item being typed in a setting (crash recovery): that is no
+        # change of the catalogues, unlike a setting changed on its own (Cài đặt).
+        catalogues = changes.kinds & set(CATALOGUES)
+        if catalogues - {"setting"} or (catalogues and not changes.touches(*MINUTES)):
             self.load_catalogues()
         if changes.touches(*MINUTES):
             self._reload_timer.start()
@@ -853,7 +888,8 @@ class LiveMinutesWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if isinstance(app, QApplication) and not self._closed:
+            self._closed = True  # a window may be closed twice (a test, a quit while closing)
             app.focusChanged.disconnect(self._focus_changed)
             app.commitDataRequest.disconnect(self._commit_data)
             app.aboutToQuit.disconnect(self.flush_all)
