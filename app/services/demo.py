@@ -313,5 +313,6 @@ def _hold_dialogue(
             )
     for position_c, text in enumerate(spec["conclusions"], start=1):
         session.add(Conclusion(dialogue_id=dialogue_id, position=position_c, content=text))
-    minute(MinuteKind.CONCLUSION, f"{chair.full_name}, {chair.title}", " ".join(spec["conclusions"]))
+    for text in spec["conclusions"]:  # one minute line per conclusion item, as the live screen
+        minute(MinuteKind.CONCLUSION, f"{chair.full_name}, {chair.title}", text)
     dialogue.ended_at = clock

@@ -174,14 +174,21 @@ def end_dialogue(
     ).all():
         finish_opinion(session, petition_id)
     save_conclusions(session, dialogue.id, items)
-    if items:
-        chair = dialogue.chair
+    # An end after a reopen replaces the conclusion lines of the first end.
+    for entry in session.scalars(
+        select(MinuteEntry).where(
+            MinuteEntry.dialogue_id == dialogue.id, MinuteEntry.kind == MinuteKind.CONCLUSION
+        )
+    ):
+        session.delete(entry)
+    chair = dialogue.chair
+    for item in items:  # each conclusion stays its own item, as the chair gave them
         add_entry(
             session,
             dialogue.id,
             MinuteKind.CONCLUSION,
             speaker=f"{chair.full_name}, {chair.title}" if chair else "Chủ trì hội nghị",
-            content=" ".join(items),
+            content=item,
             at=when,
         )
     dialogue.state = DialogueState.CLOSED

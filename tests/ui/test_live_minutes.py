@@ -169,9 +169,12 @@ def test_whole_meeting_by_keyboard(
     _key(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.agenda.currentRow() == STEP_CONCLUSION
     type_text(window.conclusion_editor.items, "Giao các đơn vị giải quyết đúng hạn")
+    asked: list[str] = []
+    window.confirm_end = lambda text: asked.append(text) or True
     with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
         _key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     _wait_idle(qtbot, context)
+    assert len(asked) == 1 and "chưa được trả lời" in asked[0]  # the ticked opinion
 
     with context.db.reading() as session:
         dialogue = session.get(Dialogue, window.dialogue_id)
@@ -371,6 +374,7 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
     _start(qtbot, window)
+    window.confirm_end = lambda _text: True
     window.end([])
     assert window.banner.isVisible() and "kết luận" in window.banner.label.text()
     assert window.agenda.currentRow() == STEP_CONCLUSION
@@ -469,3 +473,60 @@ def test_after_a_crash_the_interrupted_line_of_the_minutes_is_back(
     assert again.note_editor.content.toPlainText() == "Tuyên bố lý do, giới"
     assert again.note_editor.content.textCursor().atEnd()
     again.close()
+
+
+def test_end_lists_what_is_unanswered_every_time_and_keeps_conclusions_apart(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát nước")
+    _key(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.conclusion_editor.items, "Giao Địa chính kiểm tra rãnh")
+    _key(window, Qt.Key.Key_Return)
+    type_text(window.conclusion_editor.items, "Văn phòng theo dõi, đôn đốc")
+    asked: list[str] = []
+
+    def go_back(text: str) -> bool:
+        asked.append(text)
+        return False
+
+    window.confirm_end = go_back
+    for _time in range(2):  # every time, not only the first
+        _key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda n=_time: len(asked) == n + 1, timeout=10000)
+        _wait_idle(qtbot, demo_context)
+    assert all("Còn 1 ý kiến chưa được trả lời" in text and "Hà Văn Khoa" in text for text in asked)
+    assert "2 nội dung" in asked[0]
+    assert window.state is not None and window.state.state == DialogueState.IN_PROGRESS
+    assert window.focusWidget() is window.opinions_view  # back at the opinion to answer
+
+    window.confirm_end = lambda text: asked.append(text) or True
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        window.conclusion_editor.request_end()
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        lines = session.scalars(
+            select(MinuteEntry.content)
+            .where(MinuteEntry.dialogue_id == window.dialogue_id, MinuteEntry.kind == MinuteKind.CONCLUSION)
+            .order_by(MinuteEntry.position)
+        ).all()
+    assert lines == ["Giao Địa chính kiểm tra rãnh", "Văn phòng theo dõi, đôn đốc"]
+
+    from docx import Document
+
+    from ui.export_dialog import ExportOptionsDialog
+
+    target = tmp_path / "BB.docx"
+    window.exporter.set_hooks(
+        ask_options=lambda kind: ExportOptionsDialog(kind), ask_path=lambda _p, _n: target
+    )
+    with qtbot.waitSignal(window.exporter.exported, timeout=20000):
+        window.export_minutes_button.click()
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    first = next(i for i, text in enumerate(paragraphs) if "Giao Địa chính kiểm tra rãnh" in text)
+    assert "Văn phòng theo dõi, đôn đốc" in paragraphs[first + 1]
+    assert "Văn phòng" not in paragraphs[first]
+    assert "Kết luận của chủ tọa" in paragraphs[first - 1]

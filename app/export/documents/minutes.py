@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.domain import text
 from app.domain.rules import DocumentKind, MinuteKind
@@ -97,6 +98,13 @@ def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
     return Paragraph(spans)
 
 
+def _conclusion_lead(entry: MinuteEntryData) -> Paragraph:
+    """``10 giờ 30 – Kết luận của chủ tọa (đồng chí …):`` before the items, one bullet each."""
+    lead = entry_paragraph(replace(entry, content="")).text
+    spans = [Span(lead)] if isinstance(lead, str) else list(lead)
+    return Paragraph([*spans, Span(":")], keep_with_next=True)
+
+
 def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> DocumentBlocks:
     issue = issue or IssueData()
     org = dialogue.organization
@@ -118,7 +126,22 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
     blocks.append(labelled("Thư ký (người ghi biên bản)", f"{text.clean(dialogue.secretary_name)}."))
     blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
     entries = sorted(dialogue.entries, key=lambda e: e.at)
-    blocks.extend(entry_paragraph(e) for e in entries)
+    previous: MinuteEntryData | None = None
+    for entry in entries:
+        if (
+            entry.kind is MinuteKind.CONCLUSION
+            and previous is not None
+            and previous.kind is MinuteKind.CONCLUSION
+            and previous.speaker == entry.speaker
+        ):
+            # The chair's conclusion items stay separate: one lead line, then one item each.
+            if not isinstance(blocks[-1], Bullet):
+                blocks[-1] = _conclusion_lead(previous)
+                blocks.append(Bullet(sentence(previous.content)))
+            blocks.append(Bullet(sentence(entry.content)))
+        else:
+            blocks.append(entry_paragraph(entry))
+        previous = entry
     has_conclusion = any(e.kind is MinuteKind.CONCLUSION for e in entries)
     conclusions = [c for c in dialogue.conclusions if text.clean(c)]
     if conclusions and not has_conclusion:

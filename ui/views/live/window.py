@@ -9,6 +9,7 @@ mouse (F1 lists the keys).
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
@@ -142,6 +143,7 @@ class LiveMinutesWindow(QMainWindow):
         self.state: LiveDialogue | None = None
         self._settings = ui_settings
         self._closed = False
+        self.confirm_end = self.ask_end  # tests answer it themselves
         self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Biên bản trực tiếp")
@@ -721,6 +723,39 @@ class LiveMinutesWindow(QMainWindow):
             return
         self.flush_all()
         dialogue_id = self.dialogue_id
+        # Read behind the last autosaves: the list of what is unanswered is the one on disk.
+        self.context.ops.read(
+            lambda session: minutes.live_dialogue(session, dialogue_id),
+            on_done=lambda state: self._confirm_end(state, conclusions),
+            owner=self,
+        )
+
+    def _confirm_end(self, state: LiveDialogue, conclusions: list[str]) -> None:
+        """Every time: what is still unanswered, then back to the meeting or end anyway."""
+        unanswered = [o for o in state.opinions if not o.answers]
+        if unanswered:
+            lines = "".join(
+                f"<li>{escape(o.petitioner)}{(' (' + escape(o.hamlet) + ')') if o.hamlet else ''}: "
+                f"{escape(o.content[:90])}</li>"
+                for o in unanswered[:12]
+            )
+            more = f"<p>… và {len(unanswered) - 12} ý kiến khác.</p>" if len(unanswered) > 12 else ""
+            text = (
+                f"<p><b>Còn {len(unanswered)} ý kiến chưa được trả lời:</b></p><ul>{lines}</ul>{more}"
+                "<p>Các ý kiến này vẫn được theo dõi sau hội nghị.</p>"
+            )
+        else:
+            text = "<p>Mọi ý kiến nêu tại hội nghị đều đã được trả lời.</p>"
+        text += f"<p>Kết luận có {len(conclusions)} nội dung. Kết thúc hội nghị bây giờ?</p>"
+        if not self.confirm_end(text):
+            if unanswered:  # back to the first unanswered opinion, ready for F3
+                self.tabs.setCurrentIndex(0)
+                rows = [r.id for r in self.opinions_model.rows()]
+                if unanswered[0].id in rows:
+                    self.opinions_view.selectRow(rows.index(unanswered[0].id))
+                self.opinions_view.setFocus()
+            return
+        dialogue_id = self.dialogue_id
 
         def work(session: Session) -> None:
             minutes.end_dialogue(session, dialogue_id, conclusions)
@@ -731,6 +766,16 @@ class LiveMinutesWindow(QMainWindow):
             self.dialogue_closed.emit(dialogue_id)
 
         self.context.ops.write(work, on_done=ended, owner=self)
+
+    def ask_end(self, text: str) -> bool:
+        """The confirmation of "Kết thúc hội nghị": go back (the default) or end anyway."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Kết thúc hội nghị", text, parent=self)
+        back = box.addButton("Quay lại hội nghị", QMessageBox.ButtonRole.RejectRole)
+        end = box.addButton("Vẫn kết thúc", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is end
 
     @Slot()
     def reopen(self) -> None:
