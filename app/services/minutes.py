@@ -81,7 +81,9 @@ class LiveDialogue:
     ended_at: datetime | None
     chair: str
     counts: dict[str, int]
-    attendees: list[tuple[str, str]]
+    attendees: list[tuple[str, str]]  # named key attendees: name, chức vụ
+    absentees: list[tuple[str, str, str]]  # invited but absent: name, chức vụ, reason
+    secretary: str
     entries: list[EntryRow]
     opinions: list[OpinionRow]  # raised at this meeting (incl. ticked pre-collected ones)
     collected: list[OpinionRow]  # gathered before, not yet raised
@@ -287,17 +289,29 @@ def set_attendance(
     hamlet_heads: int,
     citizens: int,
     attendees: Sequence[tuple[str, str]] = (),
+    absentees: Sequence[tuple[str, str, str]] = (),
+    secretary: str | None = None,
 ) -> None:
+    """The attendance as typed: counts, named key attendees (name, chức vụ), the invited who
+    are absent (name, chức vụ, reason) and the secretary who writes the minutes."""
     if min(leaders, units, hamlet_heads, citizens) < 0:
         raise ValidationError({"counts": "Số người tham dự không thể âm."})
     dialogue = _dialogue(session, dialogue_id)
     dialogue.leaders_count, dialogue.units_count = leaders, units
     dialogue.hamlet_heads_count, dialogue.citizens_count = hamlet_heads, citizens
-    dialogue.attendees = [
-        Attendee(full_name=clean(name), title=clean(title), position=index)
-        for index, (name, title) in enumerate(attendees, start=1)
+    present = [
+        Attendee(full_name=clean(name), title=clean(title)) for name, title in attendees if clean(name)
+    ]
+    absent = [
+        Attendee(full_name=clean(name), title=clean(title), absent=True, reason=clean(reason))
+        for name, title, reason in absentees
         if clean(name)
     ]
+    for index, attendee in enumerate([*present, *absent], start=1):
+        attendee.position = index
+    dialogue.attendees = [*present, *absent]
+    if secretary is not None:
+        dialogue.secretary_name = clean(secretary)[:100]
 
 
 # --- minute entries ------------------------------------------------------------------------
@@ -657,7 +671,9 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
             "hamlet_heads": dialogue.hamlet_heads_count,
             "citizens": dialogue.citizens_count,
         },
-        attendees=[(a.full_name, a.title) for a in dialogue.attendees],
+        attendees=[(a.full_name, a.title) for a in dialogue.attendees if not a.absent],
+        absentees=[(a.full_name, a.title, a.reason) for a in dialogue.attendees if a.absent],
+        secretary=dialogue.secretary_name,
         entries=[EntryRow(*row) for row in entries],
         opinions=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if p.raised_at_meeting],
         collected=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if not p.raised_at_meeting],

@@ -530,3 +530,51 @@ def test_end_lists_what_is_unanswered_every_time_and_keeps_conclusions_apart(
     assert "Văn phòng theo dõi, đôn đốc" in paragraphs[first + 1]
     assert "Văn phòng" not in paragraphs[first]
     assert "Kết luận của chủ tọa" in paragraphs[first - 1]
+
+
+def test_secretary_attendees_and_absentees_are_named_and_printed_in_the_minutes(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _wait_idle(qtbot, demo_context)
+    type_text(window.secretary, "Đỗ Thị Hà – công chức Văn phòng – Thống kê")
+    # A key attendee picked from Lãnh đạo by a few letters, no tones needed.
+    suggestions = window.attendee_suggestions.stringList()
+    leader = next(s for s in suggestions if not s.startswith("Đại diện"))
+    type_text(window.attendee_pick, leader)
+    QTest.keyClick(window.attendee_pick, Qt.Key.Key_Return)
+    assert window.attendees.toPlainText() == leader
+    type_text(window.absentees, "Nguyễn Văn Bình – Trưởng Công an xã – đi công tác")
+    qtbot.waitUntil(lambda: not window.attendance_saver.pending, timeout=3000)
+    _wait_idle(qtbot, demo_context)
+
+    window.confirm_end = lambda _text: True
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        window.end(["Giao các đơn vị giải quyết"])
+    _wait_idle(qtbot, demo_context)
+
+    from docx import Document
+
+    from ui.export_dialog import ExportOptionsDialog
+
+    target = tmp_path / "BB.docx"
+    window.exporter.set_hooks(
+        ask_options=lambda kind: ExportOptionsDialog(kind), ask_path=lambda _p, _n: target
+    )
+    with qtbot.waitSignal(window.exporter.exported, timeout=20000):
+        window.export_minutes_button.click()
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "Thư ký (người ghi biên bản): Đỗ Thị Hà – công chức Văn phòng – Thống kê." in paragraphs
+    name = leader.split(" – ")[0]
+    assert any(name in text for text in paragraphs[: paragraphs.index("Vắng mặt:")])
+    absent = paragraphs[paragraphs.index("Vắng mặt:") + 1]
+    assert "Nguyễn Văn Bình" in absent and "Trưởng Công an xã" in absent and "lý do: đi công tác" in absent
+
+    # Reopened, the window shows them again as typed.
+    again = LiveMinutesWindow(demo_context, window.dialogue_id)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.state is not None, timeout=10000)
+    assert again.secretary.text() == "Đỗ Thị Hà – công chức Văn phòng – Thống kê"
+    assert again.absentees.toPlainText() == "Nguyễn Văn Bình – Trưởng Công an xã – đi công tác"
+    again.close()

@@ -115,11 +115,22 @@ def build_minutes(dialogue: DialogueData, issue: IssueData | None = None) -> Doc
         labelled("Địa điểm", f"{values['dia_diem']}."),
         Paragraph([Span("Thành phần tham dự:", bold=True)], keep_with_next=True),
     ]
-    attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees]
+    attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees if not a.absent]
     blocks.extend(Bullet(text.upper_first(a) + ";") for a in attendees if a)
     if text.clean(dialogue.participants):
         blocks.extend(list_blocks([dialogue.participants]))
     blocks.append(Bullet(f"Tổng số: {text.upper_first(str(values['thanh_phan']))}."))
+    absent = [a for a in dialogue.attendees if a.absent and text.clean(a.name)]
+    if absent:
+        blocks.append(Paragraph([Span("Vắng mặt:", bold=True)], keep_with_next=True))
+        blocks.extend(
+            Bullet(
+                text.upper_first(leader_phrase(a.name, a.title))
+                + (f" (lý do: {text.clean(a.reason)})" if text.clean(a.reason) else "")
+                + ";"
+            )
+            for a in absent
+        )
     chair = dialogue.chair
     chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
     blocks.append(labelled("Chủ trì (chủ tọa)", f"{chair_text}{values['dong_chu_tri']}."))

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
-from app.domain.text import clean, short_date
+from app.domain.text import clean, nfc, short_date
 from app.services import minutes
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
 from app.storage.changes import Changes
@@ -49,7 +50,7 @@ from ui.views.common import make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
-from ui.widgets import Banner
+from ui.widgets import Banner, NfcLineEdit
 
 # What other screens (or this one's own editors) change that the live window shows.
 CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
@@ -88,7 +89,7 @@ SHORTCUTS = [
     ("Ctrl+Enter", "Ghi trả lời"),
     ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
     ("Ctrl+T", "Đánh dấu ý kiến thu thập trước là «nêu tại hội nghị»"),
-    ("F12", "Thành phần tham dự: số lượng và đại biểu (Tab để sang ô sau)"),
+    ("F12", "Thành phần tham dự: số lượng, thư ký, đại biểu có mặt và vắng mặt (Tab để sang ô sau)"),
     ("Delete", "Xóa dòng biên bản đang chọn (Ctrl+Z để hoàn tác)"),
     ("Ctrl+Z / Ctrl+Y", "Hoàn tác / làm lại"),
     ("F6 / F7 / F8", "Đồng hồ: tạm dừng–tiếp / thêm 1 phút / bắt đầu lại"),
@@ -283,10 +284,30 @@ class LiveMinutesWindow(QMainWindow):
             spin.setObjectName(key)
             self.counts[key] = spin
             form.addRow(label, spin)
+        self.secretary = NfcLineEdit()
+        self.secretary.setObjectName("secretary")
+        self.secretary.setPlaceholderText("Họ tên, chức vụ người ghi biên bản")
+        form.addRow("Thư ký", self.secretary)
+        # Suggestions from Lãnh đạo and Đơn vị: a pick adds one line "Họ tên – chức vụ".
+        self.attendee_pick = NfcLineEdit()
+        self.attendee_pick.setPlaceholderText("Gõ tên lãnh đạo, đơn vị… Enter: thêm đại biểu")
+        self.attendee_suggestions = QStringListModel(self)
+        pick_completer = QCompleter(self.attendee_suggestions, self)
+        pick_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        pick_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.attendee_pick.setCompleter(pick_completer)
+        self.attendee_pick.returnPressed.connect(self._add_picked_attendee)
+        form.addRow(self.attendee_pick)
         self.attendees = QPlainTextEdit()
-        self.attendees.setPlaceholderText("Đại biểu (mỗi dòng: Họ tên – chức vụ)")
-        self.attendees.setMaximumHeight(120)
+        self.attendees.setTabChangesFocus(True)
+        self.attendees.setPlaceholderText("Đại biểu có mặt (mỗi dòng: Họ tên – chức vụ)")
+        self.attendees.setMaximumHeight(90)
         form.addRow(self.attendees)
+        self.absentees = QPlainTextEdit()
+        self.absentees.setTabChangesFocus(True)
+        self.absentees.setPlaceholderText("Vắng mặt (mỗi dòng: Họ tên – chức vụ – lý do)")
+        self.absentees.setMaximumHeight(70)
+        form.addRow(self.absentees)
         layout.addWidget(attendance)
         layout.addStretch(1)
         return side
@@ -371,6 +392,8 @@ class LiveMinutesWindow(QMainWindow):
         for spin in self.counts.values():
             spin.valueChanged.connect(lambda _v: self._attendance_touched())
         self.attendees.textChanged.connect(self._attendance_touched)
+        self.absentees.textChanged.connect(self._attendance_touched)
+        self.secretary.textEdited.connect(lambda _t: self._attendance_touched())
         self._loading_attendance = False
         # One indicator for every editor: the latest save wins.
         self.save_indicator = SaveIndicator(self.opinion_editor.saver)
@@ -484,6 +507,10 @@ class LiveMinutesWindow(QMainWindow):
         self.timer.allowed = data.speaker_seconds
         self.opinion_editor.set_catalogues(data.fields, data.hamlets, data.speakers)
         self.answer_editor.set_catalogues(data.leaders, data.units)
+        self.attendee_suggestions.setStringList(
+            [leader.label for leader in data.leaders if leader.active]
+            + [f"Đại diện {unit.name}" for unit in data.units if unit.active]
+        )
         if self.state is not None:
             self._apply_deadline(self.state)
 
@@ -538,6 +565,12 @@ class LiveMinutesWindow(QMainWindow):
             for key, spin in self.counts.items():
                 spin.setValue(state.counts[key])
             self.attendees.setPlainText("\n".join(f"{n} – {t}" if t else n for n, t in state.attendees))
+            self.absentees.setPlainText(
+                "\n".join(
+                    " – ".join((n, t, r)) if r else (f"{n} – {t}" if t else n) for n, t, r in state.absentees
+                )
+            )
+            self.secretary.setText(state.secretary)
             self._loading_attendance = False
             self.conclusion_editor.load(state.conclusions)
             self.tabs.setTabText(1, f"Thu thập trước ({len(state.collected)})")
@@ -801,14 +834,36 @@ class LiveMinutesWindow(QMainWindow):
         if not self._loading_attendance:
             self.attendance_saver.touch()
 
+    @staticmethod
+    def _parts(line: str) -> list[str]:
+        """ "Họ tên – chức vụ – lý do": an en dash, or a hyphen between spaces."""
+        parts = line.split("–") if "–" in line else line.split(" - ")
+        return [clean(part) for part in parts]
+
     def _attendance_snapshot(self) -> dict[str, Any]:
         attendees = []
-        for line in self.attendees.toPlainText().splitlines():
-            name, _sep, title = line.partition("–")
-            if not _sep:
-                name, _sep, title = line.partition("-")
-            attendees.append((clean(name), clean(title)))
-        return {key: spin.value() for key, spin in self.counts.items()} | {"attendees": attendees}
+        for line in nfc(self.attendees.toPlainText()).splitlines():
+            parts = self._parts(line)
+            attendees.append((parts[0], " – ".join(parts[1:])))
+        absentees = []
+        for line in nfc(self.absentees.toPlainText()).splitlines():
+            parts = [*self._parts(line), "", ""]
+            absentees.append((parts[0], parts[1], " – ".join(p for p in parts[2:] if p)))
+        return {key: spin.value() for key, spin in self.counts.items()} | {
+            "attendees": attendees,
+            "absentees": absentees,
+            "secretary": self.secretary.text_nfc(),
+        }
+
+    @Slot()
+    def _add_picked_attendee(self) -> None:
+        picked = clean(self.attendee_pick.text_nfc())
+        if not picked:
+            self.attendees.setFocus()
+            return
+        current = self.attendees.toPlainText().rstrip("\n")
+        self.attendees.setPlainText(f"{current}\n{picked}" if current else picked)
+        self.attendee_pick.clear()
 
     def _save_attendance(self, session: Session, data: dict[str, Any]) -> None:
         minutes.set_attendance(
@@ -819,6 +874,8 @@ class LiveMinutesWindow(QMainWindow):
             hamlet_heads=data["hamlet_heads"],
             citizens=data["citizens"],
             attendees=data["attendees"],
+            absentees=data["absentees"],
+            secretary=data["secretary"],
         )
 
     # --- similar petitions -------------------------------------------------------------------
