@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
     from ui.context import AppContext
@@ -52,7 +53,7 @@ class MainWindow(QMainWindow):
         self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(1000, 600))
+        self.setMinimumSize(QSize(760, 440))  # 1366×768 at 150 % leaves about 910×485
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -86,7 +87,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 760)
+            fit_to_screen(self, QSize(1280, 760))  # whole, status bar included, above the taskbar
         if context is not None:
             self.attach(context)
 
@@ -216,7 +217,7 @@ class MainWindow(QMainWindow):
             window = LiveMinutesWindow(
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
-            window.resize(1366, 768)
+            fit_to_screen(window, QSize(1366, 768))
             self.live_windows[dialogue_id] = window
         window.show()
         window.raise_()

@@ -578,3 +578,43 @@ def test_secretary_attendees_and_absentees_are_named_and_printed_in_the_minutes(
     assert again.secretary.text() == "Đỗ Thị Hà – công chức Văn phòng – Thống kê"
     assert again.absentees.toPlainText() == "Nguyễn Văn Bình – Trưởng Công an xã – đi công tác"
     again.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 728), (910, 485)])  # 100 % and 150 % of 1366×768 minus a taskbar
+def test_the_live_window_fits_a_laptop_screen_with_its_buttons_in_sight(
+    qtbot, live: LiveMinutesWindow, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    assert window.minimumSize().width() <= size[0] and window.minimumSize().height() <= size[1]
+    window.resize(*size)
+    for step, button in (
+        (3, window.answer_editor.submit_button),
+        (4, window.conclusion_editor.end_button),
+    ):
+        window.agenda.setCurrentRow(step)
+        QApplication.processEvents()
+        assert window.size().height() <= size[1]
+        corner = button.mapTo(window, button.rect().bottomRight())
+        assert button.isVisible() and window.rect().contains(corner), (step, corner, window.size())
+    # The attendance is whole in width: the spin boxes are not cut on the right.
+    spin = window.counts["citizens"]
+    sidebar = window.secretary.parentWidget()
+    assert spin.mapTo(sidebar, spin.rect().topRight()).x() <= sidebar.width()
+
+
+def test_windows_open_inside_the_free_area_of_the_screen(qtbot, demo_context: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    main_window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
+    qtbot.addWidget(main_window)
+    free = main_window.screen().availableGeometry()
+    assert main_window.width() <= free.width() and main_window.height() + 31 <= free.height()
+    assert free.contains(main_window.geometry().topLeft())
+    live = main_window.open_live_minutes(_planned_dialogue(demo_context))
+    qtbot.addWidget(live)
+    assert live.height() + 31 <= free.height() and live.width() <= free.width()
+    qtbot.waitUntil(lambda: live.state is not None, timeout=10000)
+    live.close()

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from app.domain.rules import DocumentKind
@@ -118,6 +127,11 @@ class DialoguesPage(QWidget):
             self.exporter.export(kind, row.id)
 
     def _fit_columns(self, _count: int) -> None:
+        # "Lưu ý" is read whole; the title takes the width that is left (elided, with a tooltip
+        # of its own), so a maximised window never needs a horizontal scrollbar.
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
         self.view.resizeColumnsToContents()
-        for column, cap in ((1, 420), (2, 260)):
+        for column, cap in ((2, 170), (3, 150)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

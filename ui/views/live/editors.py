@@ -34,7 +34,7 @@ from app.services import minutes
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
-from ui.widgets import FieldError, NfcLineEdit, TypeToPickCombo
+from ui.widgets import FieldError, NfcLineEdit, TypeToPickCombo, scrolling
 
 
 class GrowingTextEdit(QPlainTextEdit):
@@ -424,11 +424,14 @@ class AnswerEditor(QWidget):
         form.addRow("", self.errors["deadline"])
         form.addRow(self.forward_label, self.forwarded_to)
         form.addRow("", self.errors["forwarded_to"])
-        layout.addLayout(form)
+        # The fields scroll on a small screen; "Ghi trả lời" stays in sight below them.
+        fields = QWidget()
+        fields.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(fields), 1)
         self.submit_button = QPushButton("Ghi trả lời (Ctrl+Enter)")
         self.submit_button.clicked.connect(self.submit)
         layout.addWidget(self.submit_button)
-        layout.addStretch(1)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self.content.finished.connect(self.submit)
         self._outcome_changed()

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -50,7 +50,7 @@ from ui.views.common import make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
-from ui.widgets import Banner, NfcLineEdit
+from ui.widgets import Banner, NfcLineEdit, fit_to_screen, scrolling
 
 # What other screens (or this one's own editors) change that the live window shows.
 CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
@@ -148,7 +148,8 @@ class LiveMinutesWindow(QMainWindow):
         self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Biên bản trực tiếp")
-        self.setMinimumSize(1000, 640)
+        # 1366×768 at 150 % leaves about 910×485 logical pixels: the window must fit in less.
+        self.setMinimumSize(760, 440)
 
         central = QWidget()
         root = QVBoxLayout(central)
@@ -177,11 +178,12 @@ class LiveMinutesWindow(QMainWindow):
         self.documents_bar.hide()
         root.addWidget(self.documents_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._build_sidebar())
+        splitter.addWidget(scrolling(self._build_sidebar()))
         splitter.addWidget(self._build_centre())
         splitter.addWidget(self._build_right())
         splitter.setSizes([230, 700, 420])
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         root.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -281,6 +283,7 @@ class LiveMinutesWindow(QMainWindow):
         ):
             spin = QSpinBox()
             spin.setRange(0, 100000)
+            spin.setMaximumWidth(90)
             spin.setObjectName(key)
             self.counts[key] = spin
             form.addRow(label, spin)
@@ -330,7 +333,11 @@ class LiveMinutesWindow(QMainWindow):
         for editor in (self.note_editor, self.opinion_editor, self.answer_editor, self.conclusion_editor):
             self.editors.addWidget(editor)
         centre.addWidget(self.editors)
-        centre.setSizes([300, 340])
+        centre.setChildrenCollapsible(False)
+        # The editor keeps its room; the minutes above take what the screen has left.
+        centre.setStretchFactor(0, 1)
+        centre.setStretchFactor(1, 0)
+        centre.setSizes([240, 340])
         return centre
 
     def _build_right(self) -> QWidget:
@@ -1007,7 +1014,7 @@ def open_live_window(
 ) -> LiveMinutesWindow:
     window = LiveMinutesWindow(context, dialogue_id, recovered=recovered, parent=parent)
     window.setWindowFlag(Qt.WindowType.Window, True)
-    window.resize(1366, 768)
+    fit_to_screen(window, QSize(1366, 768))
     return window
 
 
