@@ -94,7 +94,9 @@ class MainWindow(QMainWindow):
     def attach(self, context: AppContext) -> None:
         """The database is open: show where it is and build the page the user left open."""
         self.context = context
-        self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
+        # Qt adds the application's display name to a title that does not end with it: ending
+        # with it keeps the program's name there once.
+        self.setWindowTitle(f"{context.db.path.name} – {APP_NAME}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)

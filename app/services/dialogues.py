@@ -49,10 +49,12 @@ class DialogueRow:
     days_left: int | None
     notice_overdue: bool  # the 7-day notice date has passed without a TB/GM exported
     tone: str | None = None  # app.domain.standing.dialogue_tone: "danger" | "warning" | "muted" | None
+    started_at: datetime | None = None  # the real start, once held
 
     @property
     def when_text(self) -> str:
-        return when_text(self.scheduled_at, self.quarter)
+        """When it was held (the real start) once it began; until then when it is planned."""
+        return when_text(self.started_at or self.scheduled_at, self.quarter)
 
     @property
     def due_text(self) -> str:
@@ -203,6 +205,7 @@ def list_dialogues(
                 days_left=days_left,
                 notice_overdue=notice_overdue,
                 tone=dialogue_tone(d.state, days_left, notice_overdue, near),
+                started_at=d.started_at,
             )
         )
     return rows

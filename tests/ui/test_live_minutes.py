@@ -610,6 +610,10 @@ def test_windows_open_inside_the_free_area_of_the_screen(qtbot, demo_context: Ap
 
     main_window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
     qtbot.addWidget(main_window)
+    from app import APP_NAME
+
+    # Qt appends the program's name to a title not ending with it: it must show once.
+    assert main_window.windowTitle().endswith(APP_NAME) and main_window.windowTitle().count(APP_NAME) == 1
     free = main_window.screen().availableGeometry()
     assert main_window.width() <= free.width() and main_window.height() + 31 <= free.height()
     assert free.contains(main_window.geometry().topLeft())

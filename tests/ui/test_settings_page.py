@@ -70,7 +70,9 @@ def test_edited_template_reaches_the_exported_document(
     qtbot.waitUntil(lambda: editor.list.currentItem().text().startswith("●"), timeout=10000)
 
     with demo_context.db.reading() as session:
-        held = session.scalars(select(Dialogue.id).where(Dialogue.started_at.is_not(None))).first()
+        held = session.scalars(
+            select(Dialogue.id).where(Dialogue.started_at.is_not(None)).order_by(Dialogue.started_at.desc())
+        ).first()
     assert held is not None
     out = export_document(demo_context.db, "tb", held, tmp_path / "tb.docx")
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)
