@@ -140,7 +140,8 @@ class ExportDoneDialog(QDialog):
         self.accept()
 
 
-def _last_folder() -> Path:
+def last_folder() -> Path:
+    """Where file dialogs open: the folder of the last export, else Documents."""
     settings = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
     stored = settings.value("export_folder")
     if stored and Path(str(stored)).is_dir():
@@ -156,7 +157,7 @@ def _remember_folder(folder: Path) -> None:
 
 def ask_save_path(parent: QWidget | None, suggested_name: str) -> Path | None:
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, "Lưu văn bản Word", str(_last_folder() / suggested_name), "Văn bản Word (*.docx)"
+        parent, "Lưu văn bản Word", str(last_folder() / suggested_name), "Văn bản Word (*.docx)"
     )
     if not chosen:
         return None

@@ -69,7 +69,19 @@ _add(
         "Directory:": "Thư mục:",
         "File &name:": "&Tên tệp:",
         "Files of type:": "Kiểu tệp:",
+        "Files of &type:": "&Kiểu tệp:",  # the labels of Qt's own dialog carry their accelerator
         "Look in:": "Tìm trong:",
+        "&Look in:": "Tìm &trong:",
+        "Go back": "Quay lại",
+        "Go forward": "Tiếp",
+        "Go to the parent directory": "Lên thư mục cha",
+        "Create a New Folder": "Tạo thư mục mới",
+        "Change to list view mode": "Xem dạng danh sách",
+        "Change to detail view mode": "Xem dạng chi tiết",
+        "Sidebar": "Thanh bên",
+        "Files": "Tệp",
+        "Delete": "Xóa",
+        "Are you sure you want to delete '%1'?": "Bạn có chắc muốn xóa «%1»?",
         "Back": "Quay lại",
         "Forward": "Tiếp",
         "Parent Directory": "Thư mục cha",
@@ -88,7 +100,18 @@ _add(
 )
 _add(
     ("QFileSystemModel",),
-    {"Name": "Tên", "Size": "Kích thước", "Type": "Kiểu", "Date Modified": "Ngày sửa", "Kind": "Loại"},
+    {
+        "Name": "Tên",
+        "Size": "Kích thước",
+        "Type": "Kiểu",
+        "Date Modified": "Ngày sửa",
+        "Kind": "Loại",
+        "Computer": "Máy tính",  # the top of the "Tìm trong" list on Linux
+        "My Computer": "Máy tính",  # and on Windows
+        "Folder": "Thư mục",
+        "File Folder": "Thư mục",
+        "Drive": "Ổ đĩa",
+    },
 )
 _add(
     ("QLineEdit", "QWidgetTextControl", "QTextControl"),

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
     from ui.context import AppContext
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
         self.setWindowTitle(APP_NAME)
-        self.setMinimumSize(QSize(1000, 600))
+        self.setMinimumSize(QSize(760, 440))  # 1366×768 at 150 % leaves about 910×485
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -87,14 +88,16 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 760)
+            fit_to_screen(self, QSize(1280, 760))  # whole, status bar included, above the taskbar
         if context is not None:
             self.attach(context)
 
     def attach(self, context: AppContext) -> None:
         """The database is open: show where it is and build the page the user left open."""
         self.context = context
-        self.setWindowTitle(f"{APP_NAME} – {context.db.path.name}")
+        # Qt adds the application's display name to a title that does not end with it: ending
+        # with it keeps the program's name there once.
+        self.setWindowTitle(f"{context.db.path.name} – {APP_NAME}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
@@ -221,7 +224,7 @@ class MainWindow(QMainWindow):
             window = LiveMinutesWindow(
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
-            window.resize(1366, 768)
+            fit_to_screen(window, QSize(1366, 768))
             self.live_windows[dialogue_id] = window
         window.show()
         window.raise_()

@@ -158,6 +158,8 @@ class AttendeeData:
     name: str
     title: str = ""
     group: str = "leader"  # leader | unit | hamlet | citizen
+    absent: bool = False  # invited but absent: printed under "Vắng mặt" with the reason
+    reason: str = ""
 
 
 @dataclass(frozen=True)

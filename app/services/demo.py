@@ -23,7 +23,7 @@ from app.domain.rules import (
     PlanKind,
 )
 from app.paths import resource_path
-from app.services import catalog, petitions, settings
+from app.services import catalog, minutes, petitions, settings
 from app.services.dialogues import DialogueInput, create_dialogue
 from app.services.plans import PlanInput, create_plan
 from app.storage.models import Conclusion, Dialogue, MinuteEntry, Organization, Plan
@@ -141,10 +141,11 @@ def build_demo(session: Session, today: date | None = None) -> DemoSummary:
                     else None,
                 ),
             )
-            # The seeds' dialogues took place years ago; only their plans are on record.
+            # The seeds' dialogues took place years ago: held, with short minutes, so no list or
+            # document shows a dialogue closed with nothing in it.
             seed_dialogue = session.get(Dialogue, seed_dialogue_id)
             assert seed_dialogue is not None
-            seed_dialogue.state = DialogueState.CLOSED
+            _close_seed_dialogue(session, seed_dialogue, seed["year"])
             dialogue_count += 1
 
     # This year's plan of the commune, with one held and one planned dialogue.
@@ -210,6 +211,35 @@ def build_demo(session: Session, today: date | None = None) -> DemoSummary:
         dialogues=dialogue_count,
         petitions=petitions.count_petitions(session),
     )
+
+
+SEED_CONCLUSIONS = (
+    "Giao các cơ quan, đơn vị liên quan giải quyết các ý kiến, kiến nghị theo thẩm quyền.",
+    "Văn phòng theo dõi, đôn đốc, tổng hợp kết quả giải quyết, báo cáo Chủ tịch.",
+)
+
+
+def _close_seed_dialogue(session: Session, dialogue: Dialogue, year: int) -> None:
+    """An earlier year's dialogue as held: start and end, opening, the chair's conclusions."""
+    start = dialogue.scheduled_at or datetime(year, 3 * (dialogue.quarter or 4) - 1, 15, 8, 0)
+    dialogue.started_at = start
+    dialogue.ended_at = start + timedelta(hours=2, minutes=30)
+    dialogue.state = DialogueState.CLOSED
+    session.flush()
+    speaker = "Chủ trì hội nghị"
+    minutes.add_entry(
+        session,
+        dialogue.id,
+        MinuteKind.OPENING,
+        speaker=speaker,
+        content="Tuyên bố lý do, giới thiệu đại biểu và chương trình hội nghị",
+        at=start,
+    )
+    for position, text in enumerate(SEED_CONCLUSIONS, start=1):
+        session.add(Conclusion(dialogue_id=dialogue.id, position=position, content=text))
+        minutes.add_entry(
+            session, dialogue.id, MinuteKind.CONCLUSION, speaker=speaker, content=text, at=dialogue.ended_at
+        )
 
 
 def _hold_dialogue(
@@ -314,5 +344,6 @@ def _hold_dialogue(
             )
     for position_c, text in enumerate(spec["conclusions"], start=1):
         session.add(Conclusion(dialogue_id=dialogue_id, position=position_c, content=text))
-    minute(MinuteKind.CONCLUSION, f"{chair.full_name}, {chair.title}", " ".join(spec["conclusions"]))
+    for text in spec["conclusions"]:  # one minute line per conclusion item, as the live screen
+        minute(MinuteKind.CONCLUSION, f"{chair.full_name}, {chair.title}", text)
     dialogue.ended_at = clock

@@ -51,10 +51,12 @@ class DialogueRow:
     tone: str | None = None  # app.domain.standing.dialogue_tone: "danger" | "warning" | "muted" | None
     # Held, Thông báo kết luận not yet issued: days left of the 10 the law allows (< 0: late).
     conclusion_days_left: int | None = None
+    started_at: datetime | None = None  # the real start, once held
 
     @property
     def when_text(self) -> str:
-        return when_text(self.scheduled_at, self.quarter)
+        """When it was held (the real start) once it began; until then when it is planned."""
+        return when_text(self.started_at or self.scheduled_at, self.quarter)
 
     @property
     def due_text(self) -> str:
@@ -221,6 +223,7 @@ def list_dialogues(
                     d.state, days_left, notice_overdue, near, conclusion_overdue=conclusion_left < 0
                 ),
                 conclusion_days_left=conclusion_left if d.id in countdowns else None,
+                started_at=d.started_at,
             )
         )
     return rows

@@ -289,7 +289,9 @@ def load_dialogue_data(session: Session, dialogue_id: int) -> DialogueData:
         units_count=dialogue.units_count,
         hamlet_heads_count=dialogue.hamlet_heads_count,
         citizens_count=dialogue.citizens_count,
-        attendees=tuple(AttendeeData(a.full_name, a.title, a.group) for a in dialogue.attendees),
+        attendees=tuple(
+            AttendeeData(a.full_name, a.title, a.group, a.absent, a.reason) for a in dialogue.attendees
+        ),
         assessment=dialogue.assessment,
         conclusions=tuple(c.content for c in dialogue.conclusions),
         entries=tuple(entries),

@@ -81,7 +81,9 @@ class LiveDialogue:
     ended_at: datetime | None
     chair: str
     counts: dict[str, int]
-    attendees: list[tuple[str, str]]
+    attendees: list[tuple[str, str]]  # named key attendees: name, chức vụ
+    absentees: list[tuple[str, str, str]]  # invited but absent: name, chức vụ, reason
+    secretary: str
     entries: list[EntryRow]
     opinions: list[OpinionRow]  # raised at this meeting (incl. ticked pre-collected ones)
     collected: list[OpinionRow]  # gathered before, not yet raised
@@ -175,14 +177,21 @@ def end_dialogue(
     ).all():
         finish_opinion(session, petition_id)
     save_conclusions(session, dialogue.id, items)
-    if items:
-        chair = dialogue.chair
+    # An end after a reopen replaces the conclusion lines of the first end.
+    for entry in session.scalars(
+        select(MinuteEntry).where(
+            MinuteEntry.dialogue_id == dialogue.id, MinuteEntry.kind == MinuteKind.CONCLUSION
+        )
+    ):
+        session.delete(entry)
+    chair = dialogue.chair
+    for item in items:  # each conclusion stays its own item, as the chair gave them
         add_entry(
             session,
             dialogue.id,
             MinuteKind.CONCLUSION,
             speaker=f"{chair.full_name}, {chair.title}" if chair else "Chủ trì hội nghị",
-            content=" ".join(items),
+            content=item,
             at=when,
         )
     dialogue.state = DialogueState.CLOSED
@@ -228,6 +237,52 @@ def running_dialogue(session: Session) -> int | None:
     )
 
 
+@dataclass(frozen=True)
+class OpenDraft:
+    """The opinion or minute line being typed when the program stopped."""
+
+    kind: str  # DRAFT_OPINION or DRAFT_NOTE
+    item_id: int  # petition id or minute entry id
+
+
+DRAFT_OPINION, DRAFT_NOTE = "opinion", "note"
+
+
+def mark_open_draft(session: Session, dialogue_id: int, kind: str, item_id: int) -> None:
+    """Remember the item being typed, in the same transaction as its autosave.
+
+    After a crash the window reopens exactly this item; finishing it clears the mark.
+    """
+    state = {"dialogue_id": dialogue_id, "draft": {"kind": kind, "id": item_id}}
+    if settings.get_setting(session, LIVE_SESSION_KEY) != state:
+        settings.set_setting(session, LIVE_SESSION_KEY, state)
+
+
+def clear_open_draft(session: Session, kind: str, item_id: int) -> None:
+    """The item is finished: a crash from now on reopens no editor."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if isinstance(state, dict) and state.get("draft") == {"kind": kind, "id": item_id}:
+        settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": state.get("dialogue_id")})
+
+
+def open_draft(session: Session, dialogue_id: int) -> OpenDraft | None:
+    """The item of ``dialogue_id`` that was being typed, if it still exists."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if not isinstance(state, dict) or state.get("dialogue_id") != dialogue_id:
+        return None
+    draft = state.get("draft")
+    if not isinstance(draft, dict) or not isinstance(draft.get("id"), int):
+        return None
+    kind, item_id = draft.get("kind"), draft["id"]
+    petition = session.get(Petition, item_id) if kind == DRAFT_OPINION else None
+    if petition is not None and petition.deleted_at is None:
+        return OpenDraft(DRAFT_OPINION, item_id)
+    entry = session.get(MinuteEntry, item_id) if kind == DRAFT_NOTE else None
+    if entry is not None and entry.deleted_at is None:
+        return OpenDraft(DRAFT_NOTE, item_id)
+    return None
+
+
 def set_attendance(
     session: Session,
     dialogue_id: int,
@@ -237,18 +292,30 @@ def set_attendance(
     hamlet_heads: int,
     citizens: int,
     attendees: Sequence[tuple[str, str]] = (),
+    absentees: Sequence[tuple[str, str, str]] = (),
+    secretary: str | None = None,
 ) -> None:
+    """The attendance as typed: counts, named key attendees (name, chức vụ), the invited who
+    are absent (name, chức vụ, reason) and the secretary who writes the minutes."""
     locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     if min(leaders, units, hamlet_heads, citizens) < 0:
         raise ValidationError({"counts": "Số người tham dự không thể âm."})
     dialogue = _dialogue(session, dialogue_id)
     dialogue.leaders_count, dialogue.units_count = leaders, units
     dialogue.hamlet_heads_count, dialogue.citizens_count = hamlet_heads, citizens
-    dialogue.attendees = [
-        Attendee(full_name=clean(name), title=clean(title), position=index)
-        for index, (name, title) in enumerate(attendees, start=1)
+    present = [
+        Attendee(full_name=clean(name), title=clean(title)) for name, title in attendees if clean(name)
+    ]
+    absent = [
+        Attendee(full_name=clean(name), title=clean(title), absent=True, reason=clean(reason))
+        for name, title, reason in absentees
         if clean(name)
     ]
+    for index, attendee in enumerate([*present, *absent], start=1):
+        attendee.position = index
+    dialogue.attendees = [*present, *absent]
+    if secretary is not None:
+        dialogue.secretary_name = clean(secretary)[:100]
 
 
 # --- minute entries ------------------------------------------------------------------------
@@ -422,6 +489,7 @@ def finish_opinion(session: Session, petition_id: int) -> int | None:
     petition = session.get(Petition, petition_id)
     if petition is None:
         raise NotFoundError("ý kiến", petition_id)
+    clear_open_draft(session, DRAFT_OPINION, petition_id)
     typed = clean(petition.hamlet_text)
     if petition.hamlet_id is not None or not typed:
         petition.hamlet_text = "" if petition.hamlet_id is not None else petition.hamlet_text
@@ -613,7 +681,9 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
             "hamlet_heads": dialogue.hamlet_heads_count,
             "citizens": dialogue.citizens_count,
         },
-        attendees=[(a.full_name, a.title) for a in dialogue.attendees],
+        attendees=[(a.full_name, a.title) for a in dialogue.attendees if not a.absent],
+        absentees=[(a.full_name, a.title, a.reason) for a in dialogue.attendees if a.absent],
+        secretary=dialogue.secretary_name,
         entries=[EntryRow(*row) for row in entries],
         opinions=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if p.raised_at_meeting],
         collected=[_opinion_row(p, answer_counts.get(p.id, 0)) for p in items if not p.raised_at_meeting],

@@ -259,6 +259,9 @@ class Attendee(Base):
     title: Mapped[str] = mapped_column(String(150), default="")
     group: Mapped[str] = mapped_column(String(32), default="leader")  # leader|unit|hamlet|citizen
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # Invited but absent (printed under "Vắng mặt" with the reason), rather than present.
+    absent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="attendees")
 

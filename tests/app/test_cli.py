@@ -87,7 +87,8 @@ def test_export_writes_a_word_document_and_public_version_hides_names(
     assert doithoai("demo", "--db", str(target), home=data_home).returncode == 0
     with sqlite3.connect(target) as conn:
         held = conn.execute(
-            "SELECT id FROM dialogue WHERE state = 'closed' AND started_at IS NOT NULL"
+            "SELECT id FROM dialogue WHERE state = 'closed' AND started_at IS NOT NULL "
+            "ORDER BY started_at DESC"
         ).fetchone()[0]
     full, public = tmp_path / "tb.docx", tmp_path / "tb-public.docx"
     made = doithoai(

@@ -29,7 +29,10 @@ def test_demo_holds_both_seed_plans_with_all_their_sections(demo_db: Database) -
 def test_demo_has_a_held_dialogue_with_many_answered_and_assigned_petitions(demo_db: Database) -> None:
     with demo_db.reading() as session:
         held = session.scalars(
-            select(Dialogue).where(Dialogue.state == DialogueState.CLOSED, Dialogue.started_at.is_not(None))
+            select(Dialogue)
+            .where(Dialogue.state == DialogueState.CLOSED, Dialogue.started_at.is_not(None))
+            .order_by(Dialogue.started_at.desc())  # this year's; the seeds' were held years ago
+            .limit(1)
         ).one()
         items = session.scalars(select(Petition).where(Petition.dialogue_id == held.id)).all()
         assert len(items) >= 20
@@ -75,3 +78,27 @@ def test_accent_free_search_finds_vietnamese_names(demo_db: Database) -> None:
     assert [r.petitioner for r in by_name] == ["Đặng Văn Lợi"]
     assert by_hamlet and all(r.hamlet == "Thôn Hương Câu" or "Hương Câu" in r.content for r in by_hamlet)
     assert {r.petitioner for r in by_prefix} >= {"Đặng Văn Lợi"}
+
+
+def test_every_held_demo_dialogue_is_complete_and_listed_at_its_real_start(demo_db: Database) -> None:
+    from sqlalchemy import select
+
+    from app.domain.rules import DialogueState, MinuteKind
+    from app.domain.text import short_date
+    from app.services.dialogues import list_dialogues
+    from app.storage.models import Dialogue
+
+    with demo_db.reading() as session:
+        closed = session.scalars(select(Dialogue).where(Dialogue.state == DialogueState.CLOSED)).all()
+        assert len(closed) >= 2
+        for dialogue in closed:
+            kinds = [e.kind for e in dialogue.entries]
+            assert dialogue.started_at and dialogue.ended_at, dialogue.title
+            assert MinuteKind.OPENING in kinds and MinuteKind.CONCLUSION in kinds, dialogue.title
+            assert len(dialogue.conclusions) == kinds.count(MinuteKind.CONCLUSION) >= 1, dialogue.title
+        rows = list_dialogues(session)
+    for row in rows:
+        if row.state == DialogueState.CLOSED:
+            assert row.started_at is not None
+            assert row.when_text == f"{row.started_at:%H:%M} {short_date(row.started_at.date())}"
+            assert not row.when_text.startswith("Quý")

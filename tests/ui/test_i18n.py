@@ -24,3 +24,15 @@ def test_line_edit_context_menu_has_no_blank_items(qtbot) -> None:  # type: igno
     assert texts and all(texts)
     labels = [t.split("\t")[0].replace("&", "") for t in texts]  # "&Hoàn tác\tCtrl+Z"
     assert "Hoàn tác" in labels and "Dán" in labels
+
+
+def test_qts_own_file_dialog_speaks_vietnamese(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    dialog = QFileDialog(None, "Lưu văn bản Word")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    qtbot.addWidget(dialog)
+    labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)}
+    assert labels["lookInLabel"] == "Tìm &trong:"
+    assert labels["fileTypeLabel"] == "&Kiểu tệp:"
+    assert QCoreApplication.translate("QFileSystemModel", "Computer") == "Máy tính"

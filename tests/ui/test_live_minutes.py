@@ -169,9 +169,12 @@ def test_whole_meeting_by_keyboard(
     _key(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.agenda.currentRow() == STEP_CONCLUSION
     type_text(window.conclusion_editor.items, "Giao các đơn vị giải quyết đúng hạn")
+    asked: list[str] = []
+    window.confirm_end = lambda text: asked.append(text) or True
     with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
         _key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     _wait_idle(qtbot, context)
+    assert len(asked) == 1 and "chưa được trả lời" in asked[0]  # the ticked opinion
 
     with context.db.reading() as session:
         dialogue = session.get(Dialogue, window.dialogue_id)
@@ -371,6 +374,7 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
 ) -> None:  # type: ignore[no-untyped-def]
     window = live
     _start(qtbot, window)
+    window.confirm_end = lambda _text: True
     window.end([])
     assert window.banner.isVisible() and "kết luận" in window.banner.label.text()
     assert window.agenda.currentRow() == STEP_CONCLUSION
@@ -403,6 +407,221 @@ def test_end_needs_a_conclusion_and_can_be_undone_by_reopening(
     )
     assert window.opinion_editor.isEnabled() and not window.documents_bar.isVisible()
     assert window.conclusion_editor.lines() == ["Giao các đơn vị giải quyết"]
+
+
+def test_after_a_crash_the_interrupted_opinion_is_back_with_the_cursor_at_its_end(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát")
+    qtbot.waitUntil(lambda: not window.opinion_editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+    # The power goes: nothing of the window's own shutdown runs, the file keeps what was saved.
+    dialogue_id = window.dialogue_id
+
+    again = LiveMinutesWindow(demo_context, dialogue_id, recovered=True)
+    qtbot.addWidget(again)
+    again.resize(1366, 728)
+    again.show()
+    again.activateWindow()
+    editor = again.opinion_editor
+    qtbot.waitUntil(lambda: editor.draft.petition_id is not None, timeout=10000)
+    assert again.editors.currentWidget() is editor
+    assert editor.name.text() == "Hà Văn Khoa"
+    assert editor.content.toPlainText() == "Đề nghị làm rãnh thoát"
+    assert editor.content.textCursor().atEnd()
+    qtbot.waitUntil(lambda: again.focusWidget() is editor.content, timeout=2000)
+    type_text(editor.content, " nước")  # typing on continues the same opinion
+    qtbot.waitUntil(lambda: not editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        stored = session.scalars(select(Petition).where(Petition.petitioner_name == "Hà Văn Khoa")).all()
+        assert [p.content for p in stored] == ["Đề nghị làm rãnh thoát nước"]
+    again.close()
+
+    # Once the opinion is finished, a crash reopens no editor.
+    editor_window = LiveMinutesWindow(demo_context, dialogue_id, recovered=True)
+    qtbot.addWidget(editor_window)
+    qtbot.waitUntil(lambda: editor_window.opinion_editor.draft.petition_id is not None, timeout=10000)
+    editor_window.opinion_editor.finish()
+    _wait_idle(qtbot, demo_context)
+    editor_window.close()
+    with demo_context.db.reading() as session:
+        from app.services import minutes
+
+        assert minutes.open_draft(session, dialogue_id) is None
+
+
+def test_after_a_crash_the_interrupted_line_of_the_minutes_is_back(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.note_editor.content, "Tuyên bố lý do, giới")
+    qtbot.waitUntil(lambda: not window.note_editor.saver.pending, timeout=2000)
+    _wait_idle(qtbot, demo_context)
+
+    again = LiveMinutesWindow(demo_context, window.dialogue_id, recovered=True)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitUntil(lambda: again.note_editor.draft.entry_id is not None, timeout=10000)
+    assert again.editors.currentWidget() is again.note_editor
+    assert again.note_editor.content.toPlainText() == "Tuyên bố lý do, giới"
+    assert again.note_editor.content.textCursor().atEnd()
+    again.close()
+
+
+def test_end_lists_what_is_unanswered_every_time_and_keeps_conclusions_apart(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh thoát nước")
+    _key(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    type_text(window.conclusion_editor.items, "Giao Địa chính kiểm tra rãnh")
+    _key(window, Qt.Key.Key_Return)
+    type_text(window.conclusion_editor.items, "Văn phòng theo dõi, đôn đốc")
+    asked: list[str] = []
+
+    def go_back(text: str) -> bool:
+        asked.append(text)
+        return False
+
+    window.confirm_end = go_back
+    for _time in range(2):  # every time, not only the first
+        _key(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda n=_time: len(asked) == n + 1, timeout=10000)
+        _wait_idle(qtbot, demo_context)
+    assert all("Còn 1 ý kiến chưa được trả lời" in text and "Hà Văn Khoa" in text for text in asked)
+    assert "2 nội dung" in asked[0]
+    assert window.state is not None and window.state.state == DialogueState.IN_PROGRESS
+    assert window.focusWidget() is window.opinions_view  # back at the opinion to answer
+
+    window.confirm_end = lambda text: asked.append(text) or True
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        window.conclusion_editor.request_end()
+    _wait_idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        lines = session.scalars(
+            select(MinuteEntry.content)
+            .where(MinuteEntry.dialogue_id == window.dialogue_id, MinuteEntry.kind == MinuteKind.CONCLUSION)
+            .order_by(MinuteEntry.position)
+        ).all()
+    assert lines == ["Giao Địa chính kiểm tra rãnh", "Văn phòng theo dõi, đôn đốc"]
+
+    from docx import Document
+
+    from ui.export_dialog import ExportOptionsDialog
+
+    target = tmp_path / "BB.docx"
+    window.exporter.set_hooks(
+        ask_options=lambda kind: ExportOptionsDialog(kind), ask_path=lambda _p, _n: target
+    )
+    with qtbot.waitSignal(window.exporter.exported, timeout=20000):
+        window.export_minutes_button.click()
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    first = next(i for i, text in enumerate(paragraphs) if "Giao Địa chính kiểm tra rãnh" in text)
+    assert "Văn phòng theo dõi, đôn đốc" in paragraphs[first + 1]
+    assert "Văn phòng" not in paragraphs[first]
+    assert "Kết luận của chủ tọa" in paragraphs[first - 1]
+
+
+def test_secretary_attendees_and_absentees_are_named_and_printed_in_the_minutes(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    _wait_idle(qtbot, demo_context)
+    type_text(window.secretary, "Đỗ Thị Hà – công chức Văn phòng – Thống kê")
+    # A key attendee picked from Lãnh đạo by a few letters, no tones needed.
+    suggestions = window.attendee_suggestions.stringList()
+    leader = next(s for s in suggestions if not s.startswith("Đại diện"))
+    type_text(window.attendee_pick, leader)
+    QTest.keyClick(window.attendee_pick, Qt.Key.Key_Return)
+    assert window.attendees.toPlainText() == leader
+    type_text(window.absentees, "Nguyễn Văn Bình – Trưởng Công an xã – đi công tác")
+    qtbot.waitUntil(lambda: not window.attendance_saver.pending, timeout=3000)
+    _wait_idle(qtbot, demo_context)
+
+    window.confirm_end = lambda _text: True
+    with qtbot.waitSignal(window.dialogue_closed, timeout=10000):
+        window.end(["Giao các đơn vị giải quyết"])
+    _wait_idle(qtbot, demo_context)
+
+    from docx import Document
+
+    from ui.export_dialog import ExportOptionsDialog
+
+    target = tmp_path / "BB.docx"
+    window.exporter.set_hooks(
+        ask_options=lambda kind: ExportOptionsDialog(kind), ask_path=lambda _p, _n: target
+    )
+    with qtbot.waitSignal(window.exporter.exported, timeout=20000):
+        window.export_minutes_button.click()
+    paragraphs = [p.text for p in Document(str(target)).paragraphs]
+    assert "Thư ký (người ghi biên bản): Đỗ Thị Hà – công chức Văn phòng – Thống kê." in paragraphs
+    name = leader.split(" – ")[0]
+    assert any(name in text for text in paragraphs[: paragraphs.index("Vắng mặt:")])
+    absent = paragraphs[paragraphs.index("Vắng mặt:") + 1]
+    assert "Nguyễn Văn Bình" in absent and "Trưởng Công an xã" in absent and "lý do: đi công tác" in absent
+
+    # Reopened, the window shows them again as typed.
+    again = LiveMinutesWindow(demo_context, window.dialogue_id)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.state is not None, timeout=10000)
+    assert again.secretary.text() == "Đỗ Thị Hà – công chức Văn phòng – Thống kê"
+    assert again.absentees.toPlainText() == "Nguyễn Văn Bình – Trưởng Công an xã – đi công tác"
+    again.close()
+
+
+@pytest.mark.parametrize("size", [(1366, 728), (910, 485)])  # 100 % and 150 % of 1366×768 minus a taskbar
+def test_the_live_window_fits_a_laptop_screen_with_its_buttons_in_sight(
+    qtbot, live: LiveMinutesWindow, size: tuple[int, int]
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    assert window.minimumSize().width() <= size[0] and window.minimumSize().height() <= size[1]
+    window.resize(*size)
+    for step, button in (
+        (3, window.answer_editor.submit_button),
+        (4, window.conclusion_editor.end_button),
+    ):
+        window.agenda.setCurrentRow(step)
+        QApplication.processEvents()
+        assert window.size().height() <= size[1]
+        corner = button.mapTo(window, button.rect().bottomRight())
+        assert button.isVisible() and window.rect().contains(corner), (step, corner, window.size())
+    # The attendance is whole in width: the spin boxes are not cut on the right.
+    spin = window.counts["citizens"]
+    sidebar = window.secretary.parentWidget()
+    assert spin.mapTo(sidebar, spin.rect().topRight()).x() <= sidebar.width()
+
+
+def test_windows_open_inside_the_free_area_of_the_screen(qtbot, demo_context: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    main_window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
+    qtbot.addWidget(main_window)
+    from app import APP_NAME
+
+    # Qt appends the program's name to a title not ending with it: it must show once.
+    assert main_window.windowTitle().endswith(APP_NAME) and main_window.windowTitle().count(APP_NAME) == 1
+    free = main_window.screen().availableGeometry()
+    assert main_window.width() <= free.width() and main_window.height() + 31 <= free.height()
+    assert free.contains(main_window.geometry().topLeft())
+    live = main_window.open_live_minutes(_planned_dialogue(demo_context))
+    qtbot.addWidget(live)
+    assert live.height() + 31 <= free.height() and live.width() <= free.width()
+    qtbot.waitUntil(lambda: live.state is not None, timeout=10000)
+    live.close()
 
 
 def test_f9_changes_the_form_of_address_and_the_document_follows(

@@ -42,6 +42,30 @@ def test_organization_is_corrected_in_place(qtbot, demo_context: AppContext) -> 
     assert org.name == "ỦY BAN NHÂN DÂN\nXÃ LƯƠNG PHONG"  # the two-line layout is kept
 
 
+def test_organization_saves_as_typed_without_a_save_button(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    page = _page(qtbot, demo_context)
+    form = page.organization
+    qtbot.waitUntil(lambda: form.edits["place_name"].text() == "Lương Phong", timeout=10000)
+    assert not [b for b in form.findChildren(QPushButton) if "Lưu" in b.text()]
+    form.edits["signer_name"].selectAll()
+    type_text(form.edits["signer_name"], "Hoàng Văn Sơn")
+    with qtbot.waitSignal(form.saved, timeout=10000):
+        pass  # no key, no click: the autosave rule writes it
+    assert form.status.text().startswith("Đã lưu")
+    with demo_context.db.reading() as session:
+        org = settings.current_organization(session)
+    assert org is not None and org.signer_name == "Hoàng Văn Sơn"
+    # An invalid state is shown in place and never written.
+    form.edits["signer_name"].clear()
+    assert form.errors["signer_name"].isVisible()
+    qtbot.waitUntil(lambda: not form.saver.pending and not demo_context.tasks.busy, timeout=5000)
+    with demo_context.db.reading() as session:
+        org = settings.current_organization(session)
+    assert org is not None and org.signer_name == "Hoàng Văn Sơn"
+
+
 def test_template_with_unknown_field_is_refused_and_named(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
     page = _page(qtbot, demo_context)
     editor = page.templates
@@ -70,7 +94,9 @@ def test_edited_template_reaches_the_exported_document(
     qtbot.waitUntil(lambda: editor.list.currentItem().text().startswith("●"), timeout=10000)
 
     with demo_context.db.reading() as session:
-        held = session.scalars(select(Dialogue.id).where(Dialogue.started_at.is_not(None))).first()
+        held = session.scalars(
+            select(Dialogue.id).where(Dialogue.started_at.is_not(None)).order_by(Dialogue.started_at.desc())
+        ).first()
     assert held is not None
     out = export_document(demo_context.db, "tb", held, tmp_path / "tb.docx")
     text = "\n".join(p.text for p in Document(str(out)).paragraphs)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -140,6 +141,11 @@ class DialoguesPage(QWidget):
             self.exporter.export(kind, row.id)
 
     def _fit_columns(self, _count: int) -> None:
+        # "Lưu ý" is read whole; the title takes the width that is left (elided, with a tooltip
+        # of its own), so a maximised window never needs a horizontal scrollbar.
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
         self.view.resizeColumnsToContents()
-        for column, cap in ((1, 420), (2, 260)):
+        for column, cap in ((2, 170), (3, 150)):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -376,7 +376,10 @@ class ResultDialog(BulkDialog):
         self.form.addRow(pick, self.attachment_label)
 
     def _pick(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(self, "Chọn tệp đính kèm")
+        # Documents (or the folder of the last export), never the working directory.
+        from ui.export_dialog import last_folder
+
+        chosen, _filter = QFileDialog.getOpenFileName(self, "Chọn tệp đính kèm", str(last_folder()))
         if chosen:
             self.attachment = Path(chosen)
             self.attachment_label.setText(self.attachment.name)

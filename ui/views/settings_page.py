@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -24,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from app import paths
 from app.domain.text import nfc
-from app.errors import ValidationError
 from app.export import templates
 from app.export.templates import TemplateInfo
 from app.services import settings
 from app.services.maintenance import info_lines
+from ui.autosave import Autosaver
 from ui.context import AppContext
 from ui.tasks import user_message
 from ui.views.deadline_settings import DeadlineSettingsForm
@@ -75,15 +76,17 @@ class OrganizationForm(QWidget):
             form.addRow(label, box)
             self.edits[key], self.errors[key] = edit, error
         layout.addLayout(form)
-        row = QHBoxLayout()
-        self.status = QLabel()
-        row.addWidget(self.status, 1)
-        self.save_button = QPushButton("Lưu thông tin cơ quan (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
+        # Saved as typed, by the rule every screen uses (ui.autosave): no Save button to forget.
+        self.status = QLabel("Mọi thay đổi được lưu tự động.")
+        layout.addWidget(self.status)
         layout.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        self._loading = False
+        self.saver = Autosaver(context.ops, self._snapshot, self._write, parent=self, origin=self)
+        self.saver.saved.connect(self._written)
+        self.saver.failed.connect(self.status.setText)
+        for edit in self.edits.values():
+            edit.textChanged.connect(self._edited)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)  # habit: saves now
 
     def _text(self, key: str) -> str:
         edit = self.edits[key]
@@ -93,6 +96,7 @@ class OrganizationForm(QWidget):
         if org is None:
             return
         self._org_id = org.id
+        self._loading = True
         for key, _label in self.FIELDS:
             value = getattr(org, key)
             edit = self.edits[key]
@@ -100,6 +104,7 @@ class OrganizationForm(QWidget):
                 edit.setPlainText(value)
             else:
                 edit.setText(value)
+        self._loading = False
 
     def input(self) -> settings.OrganizationInput:
         return settings.OrganizationInput(**{key: self._text(key) for key, _label in self.FIELDS})
@@ -110,31 +115,54 @@ class OrganizationForm(QWidget):
             self.edits[key].setStyleSheet(INVALID_EDIT_STYLE if key in problems else "")
 
     @Slot()
+    def _edited(self) -> None:
+        if self._loading or self._org_id is None:
+            return
+        problems = settings.validate_organization(self.input())
+        self.show_problems(problems)  # in place, as typed
+        if problems:
+            self.status.setText("Chưa lưu: hãy sửa các ô báo đỏ.")
+        self.saver.touch()
+
+    def _snapshot(self) -> tuple[int | None, settings.OrganizationInput]:
+        return self._org_id, self.input()
+
+    @staticmethod
+    def _write(
+        session: Session, data: tuple[int | None, settings.OrganizationInput]
+    ) -> settings.OrganizationInfo | dict[str, str]:
+        org_id, values = data
+        problems = settings.validate_organization(values)
+        if problems or org_id is None:
+            return problems  # nothing half-saved: the last valid information stays
+        return settings.update_organization(session, org_id, values)
+
+    @Slot(object)
+    def _written(self, when: datetime) -> None:
+        if isinstance(self.saver.last_result, dict):
+            if self.saver.last_result:
+                self.show_problems(self.saver.last_result)
+                self.status.setText("Chưa lưu: hãy sửa các ô báo đỏ.")
+            return
+        self.status.setText(f"Đã lưu {when:%H:%M:%S}. Văn bản xuất từ nay dùng thông tin mới.")
+        self.saved.emit()
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.saver.flush()  # leaving the page saves at once, as leaving a field does elsewhere
+        super().hideEvent(event)
+
+    @Slot()
     def save(self) -> None:
+        """Save now (Ctrl+S): what is valid is written at once."""
         if self._org_id is None:
             return
-        data = self.input()
-        problems = settings.validate_organization(data)
+        problems = settings.validate_organization(self.input())
         self.show_problems(problems)
         if problems:
             self.status.setText("Chưa lưu: hãy sửa các ô báo đỏ.")
             return
-        org_id = self._org_id
-
-        def work(session: Session) -> settings.OrganizationInfo:
-            return settings.update_organization(session, org_id, data)
-
-        def done(org: settings.OrganizationInfo) -> None:
-            self.show_org(org)
-            self.status.setText("Đã lưu. Văn bản xuất từ nay dùng thông tin mới.")
-            self.saved.emit()
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError):
-                self.show_problems(exc.problems)
-            self.status.setText(user_message(exc))
-
-        self._context.ops.write(work, on_done=done, on_error=failed, owner=self)
+        self.saver.touch()
+        self.saver.flush()
 
 
 class TemplateEditor(QWidget):

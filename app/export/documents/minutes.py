@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.domain import text
 from app.domain.rules import DocumentKind, MinuteKind
@@ -99,6 +100,13 @@ def entry_paragraph(entry: MinuteEntryData) -> Paragraph:
     return Paragraph(spans)
 
 
+def _conclusion_lead(entry: MinuteEntryData) -> Paragraph:
+    """``10 giờ 30 – Kết luận của chủ tọa (đồng chí …):`` before the items, one bullet each."""
+    lead = entry_paragraph(replace(entry, content="")).text
+    spans = [Span(lead)] if isinstance(lead, str) else list(lead)
+    return Paragraph([*spans, Span(":")], keep_with_next=True)
+
+
 def _labelled_or_blank(label: str, value: str) -> Paragraph:
     """``Thư ký: Đỗ Thị Hà.``; nobody recorded: a dotted line to write the name, never ``Thư ký: .``"""
     if value:
@@ -122,11 +130,22 @@ def build_minutes(
         labelled("Địa điểm", f"{values['dia_diem']}."),
         Paragraph([Span("Thành phần tham dự:", bold=True)], keep_with_next=True),
     ]
-    attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees]
+    attendees = [leader_phrase(a.name, a.title) for a in dialogue.attendees if not a.absent]
     blocks.extend(Bullet(text.upper_first(a) + ";") for a in attendees if a)
     if text.clean(dialogue.participants):
         blocks.extend(list_blocks([dialogue.participants]))
     blocks.append(Bullet(f"Tổng số: {text.upper_first(str(values['thanh_phan']))}."))
+    absent = [a for a in dialogue.attendees if a.absent and text.clean(a.name)]
+    if absent:
+        blocks.append(Paragraph([Span("Vắng mặt:", bold=True)], keep_with_next=True))
+        blocks.extend(
+            Bullet(
+                text.upper_first(leader_phrase(a.name, a.title))
+                + (f" (lý do: {text.clean(a.reason)})" if text.clean(a.reason) else "")
+                + ";"
+            )
+            for a in absent
+        )
     chair = dialogue.chair
     chair_text = text.upper_first(leader_phrase(chair.name, chair.title)) if chair else ""
     blocks.append(
@@ -135,7 +154,22 @@ def build_minutes(
     blocks.append(_labelled_or_blank("Thư ký (người ghi biên bản)", text.clean(dialogue.secretary_name)))
     blocks.append(Paragraph([Span("Nội dung (theo diễn biến hội nghị):", bold=True)], keep_with_next=True))
     entries = sorted(dialogue.entries, key=lambda e: e.at)
-    blocks.extend(entry_paragraph(e) for e in entries)
+    previous: MinuteEntryData | None = None
+    for entry in entries:
+        if (
+            entry.kind is MinuteKind.CONCLUSION
+            and previous is not None
+            and previous.kind is MinuteKind.CONCLUSION
+            and previous.speaker == entry.speaker
+        ):
+            # The chair's conclusion items stay separate: one lead line, then one item each.
+            if not isinstance(blocks[-1], Bullet):
+                blocks[-1] = _conclusion_lead(previous)
+                blocks.append(Bullet(sentence(previous.content)))
+            blocks.append(Bullet(sentence(entry.content)))
+        else:
+            blocks.append(entry_paragraph(entry))
+        previous = entry
     has_conclusion = any(e.kind is MinuteKind.CONCLUSION for e in entries)
     conclusions = [c for c in dialogue.conclusions if text.clean(c)]
     if conclusions and not has_conclusion:

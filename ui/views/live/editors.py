@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -34,7 +34,7 @@ from app.services import minutes, wording
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
-from ui.widgets import FieldError, NfcLineEdit, TypeToPickCombo
+from ui.widgets import FieldError, NfcLineEdit, TypeToPickCombo, scrolling
 
 
 class GrowingTextEdit(QPlainTextEdit):
@@ -131,6 +131,7 @@ class NoteEditor(QWidget):
         self.speaker.setText(speaker)
         self.content.setPlainText(content)
         self._loading = False
+        self.content.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where it stopped
         self.content.setFocus()
 
     def _content_changed(self) -> None:
@@ -148,6 +149,7 @@ class NoteEditor(QWidget):
             )
         else:
             minutes.update_entry(session, draft.entry_id, speaker=speaker, content=content)
+        minutes.mark_open_draft(session, self._dialogue_id, minutes.DRAFT_NOTE, draft.entry_id)
 
     @Slot()
     def finish(self) -> None:
@@ -155,6 +157,15 @@ class NoteEditor(QWidget):
         if not self.content.text_nfc().strip():
             return
         self.saver.flush()
+        draft = self.draft
+        # Queued behind the line's last autosave, so its id is known by then.
+        self._context.ops.write(
+            lambda session: (
+                None
+                if draft.entry_id is None
+                else minutes.clear_open_draft(session, minutes.DRAFT_NOTE, draft.entry_id)
+            )
+        )
         self.saved.emit()
         self.begin(
             self.draft.kind, self.heading.text().split("</b>")[0].removeprefix("<b>"), self.speaker.text()
@@ -339,6 +350,7 @@ class OpinionEditor(QWidget):
         self.content.setPlainText(row.content)
         self.error.show_message(None)
         self._loading = False
+        self.content.moveCursor(QTextCursor.MoveOperation.End)  # typing goes on where it stopped
         self.content.setFocus()
 
     def _edited(self) -> None:
@@ -378,6 +390,7 @@ class OpinionEditor(QWidget):
             minutes.update_opinion(session, draft.petition_id, opinion)
         if draft.address_form is not None:
             wording.set_address_form(session, draft.petition_id, draft.address_form)
+        minutes.mark_open_draft(session, self._dialogue_id, minutes.DRAFT_OPINION, draft.petition_id)
 
     @Slot()
     def finish(self) -> None:
@@ -440,11 +453,14 @@ class AnswerEditor(QWidget):
         form.addRow("", self.errors["deadline"])
         form.addRow(self.forward_label, self.forwarded_to)
         form.addRow("", self.errors["forwarded_to"])
-        layout.addLayout(form)
+        # The fields scroll on a small screen; "Ghi trả lời" stays in sight below them.
+        fields = QWidget()
+        fields.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling(fields), 1)
         self.submit_button = QPushButton("Ghi trả lời (Ctrl+Enter)")
         self.submit_button.clicked.connect(self.submit)
         layout.addWidget(self.submit_button)
-        layout.addStretch(1)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         self.content.finished.connect(self.submit)
         self._outcome_changed()

@@ -9,12 +9,14 @@ mouse (F1 lists the keys).
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +37,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
-from app.domain.text import clean, short_date
+from app.domain.text import clean, nfc, short_date
 from app.services import minutes
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
 from app.storage.changes import Changes
@@ -48,7 +50,7 @@ from ui.views.common import make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
-from ui.widgets import Banner
+from ui.widgets import Banner, NfcLineEdit, fit_to_screen, scrolling
 
 # What other screens (or this one's own editors) change that the live window shows.
 CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
@@ -88,7 +90,7 @@ SHORTCUTS = [
     ("Ctrl+Enter", "Ghi trả lời"),
     ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
     ("Ctrl+T", "Đánh dấu ý kiến thu thập trước là «nêu tại hội nghị»"),
-    ("F12", "Thành phần tham dự: số lượng và đại biểu (Tab để sang ô sau)"),
+    ("F12", "Thành phần tham dự: số lượng, thư ký, đại biểu có mặt và vắng mặt (Tab để sang ô sau)"),
     ("Delete", "Xóa dòng biên bản đang chọn (Ctrl+Z để hoàn tác)"),
     ("Ctrl+Z / Ctrl+Y", "Hoàn tác / làm lại"),
     ("F6 / F7 / F8", "Đồng hồ: tạm dừng–tiếp / thêm 1 phút / bắt đầu lại"),
@@ -142,9 +144,13 @@ class LiveMinutesWindow(QMainWindow):
         self.context, self.dialogue_id = context, dialogue_id
         self.state: LiveDialogue | None = None
         self._settings = ui_settings
+        self._closed = False
+        self.confirm_end = self.ask_end  # tests answer it themselves
+        self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Biên bản trực tiếp")
-        self.setMinimumSize(1000, 640)
+        # 1366×768 at 150 % leaves about 910×485 logical pixels: the window must fit in less.
+        self.setMinimumSize(760, 440)
 
         central = QWidget()
         root = QVBoxLayout(central)
@@ -173,11 +179,12 @@ class LiveMinutesWindow(QMainWindow):
         self.documents_bar.hide()
         root.addWidget(self.documents_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self._build_sidebar())
+        splitter.addWidget(scrolling(self._build_sidebar()))
         splitter.addWidget(self._build_centre())
         splitter.addWidget(self._build_right())
         splitter.setSizes([230, 700, 420])
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         root.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -277,13 +284,34 @@ class LiveMinutesWindow(QMainWindow):
         ):
             spin = QSpinBox()
             spin.setRange(0, 100000)
+            spin.setMaximumWidth(90)
             spin.setObjectName(key)
             self.counts[key] = spin
             form.addRow(label, spin)
+        self.secretary = NfcLineEdit()
+        self.secretary.setObjectName("secretary")
+        self.secretary.setPlaceholderText("Họ tên, chức vụ người ghi biên bản")
+        form.addRow("Thư ký", self.secretary)
+        # Suggestions from Lãnh đạo and Đơn vị: a pick adds one line "Họ tên – chức vụ".
+        self.attendee_pick = NfcLineEdit()
+        self.attendee_pick.setPlaceholderText("Gõ tên lãnh đạo, đơn vị… Enter: thêm đại biểu")
+        self.attendee_suggestions = QStringListModel(self)
+        pick_completer = QCompleter(self.attendee_suggestions, self)
+        pick_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        pick_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.attendee_pick.setCompleter(pick_completer)
+        self.attendee_pick.returnPressed.connect(self._add_picked_attendee)
+        form.addRow(self.attendee_pick)
         self.attendees = QPlainTextEdit()
-        self.attendees.setPlaceholderText("Đại biểu (mỗi dòng: Họ tên – chức vụ)")
-        self.attendees.setMaximumHeight(120)
+        self.attendees.setTabChangesFocus(True)
+        self.attendees.setPlaceholderText("Đại biểu có mặt (mỗi dòng: Họ tên – chức vụ)")
+        self.attendees.setMaximumHeight(90)
         form.addRow(self.attendees)
+        self.absentees = QPlainTextEdit()
+        self.absentees.setTabChangesFocus(True)
+        self.absentees.setPlaceholderText("Vắng mặt (mỗi dòng: Họ tên – chức vụ – lý do)")
+        self.absentees.setMaximumHeight(70)
+        form.addRow(self.absentees)
         layout.addWidget(attendance)
         layout.addStretch(1)
         return side
@@ -306,7 +334,11 @@ class LiveMinutesWindow(QMainWindow):
         for editor in (self.note_editor, self.opinion_editor, self.answer_editor, self.conclusion_editor):
             self.editors.addWidget(editor)
         centre.addWidget(self.editors)
-        centre.setSizes([300, 340])
+        centre.setChildrenCollapsible(False)
+        # The editor keeps its room; the minutes above take what the screen has left.
+        centre.setStretchFactor(0, 1)
+        centre.setStretchFactor(1, 0)
+        centre.setSizes([240, 340])
         return centre
 
     def _build_right(self) -> QWidget:
@@ -368,6 +400,8 @@ class LiveMinutesWindow(QMainWindow):
         for spin in self.counts.values():
             spin.valueChanged.connect(lambda _v: self._attendance_touched())
         self.attendees.textChanged.connect(self._attendance_touched)
+        self.absentees.textChanged.connect(self._attendance_touched)
+        self.secretary.textEdited.connect(lambda _t: self._attendance_touched())
         self._loading_attendance = False
         # One indicator for every editor: the latest save wins.
         self.save_indicator = SaveIndicator(self.opinion_editor.saver)
@@ -444,10 +478,40 @@ class LiveMinutesWindow(QMainWindow):
         self._apply_state(state, first=first)
         if first:
             self._apply_deadline(state)
+            if self._recovered and state.state == DialogueState.IN_PROGRESS:
+                self._recovered = False
+                dialogue_id = self.dialogue_id
+                self.context.ops.read(
+                    lambda session: minutes.open_draft(session, dialogue_id),
+                    on_done=self._restore_draft,
+                    owner=self,
+                )
         self.entries_view.resizeColumnToContents(0)
         self.entries_view.resizeColumnToContents(1)
         self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
         self.entries_view.scrollToBottom()
+
+    def _restore_draft(self, draft: minutes.OpenDraft | None) -> None:
+        """After a crash: exactly the opinion or line being typed, cursor at its end."""
+        if draft is None or self.state is None:
+            return
+        if draft.kind == minutes.DRAFT_OPINION:
+            row = next((o for o in self.state.opinions if o.id == draft.item_id), None)
+            if row is not None:
+                self._edit_opinion(row)
+                self.opinion_editor.heading.setText(
+                    f"<b>Ý kiến đang ghi dở của {row.petitioner or 'công dân'}</b> — ghi tiếp; "
+                    "Enter: xong, Ctrl+N: người phát biểu mới"
+                )
+            return
+        entry = next((e for e in self.state.entries if e.id == draft.item_id), None)
+        if entry is not None:
+            step = STEP_REPORT if entry.kind == MinuteKind.REPORT else STEP_OPENING
+            self.agenda.blockSignals(True)
+            self.agenda.setCurrentRow(step)
+            self.agenda.blockSignals(False)
+            self.editors.setCurrentWidget(self.note_editor)
+            self.note_editor.edit(entry.id, entry.kind, entry.kind.label, entry.speaker, entry.content)
 
     def load_catalogues(self) -> None:
         self.context.ops.read(minutes.live_catalogues, on_done=self._catalogues_loaded, owner=self)
@@ -456,6 +520,10 @@ class LiveMinutesWindow(QMainWindow):
         self.timer.allowed = data.speaker_seconds
         self.opinion_editor.set_catalogues(data.fields, data.hamlets, data.speakers)
         self.answer_editor.set_catalogues(data.leaders, data.units)
+        self.attendee_suggestions.setStringList(
+            [leader.label for leader in data.leaders if leader.active]
+            + [f"Đại diện {unit.name}" for unit in data.units if unit.active]
+        )
         if self.state is not None:
             self._apply_deadline(self.state)
 
@@ -467,7 +535,10 @@ class LiveMinutesWindow(QMainWindow):
 
     @Slot(object)
     def _data_changed(self, changes: Changes) -> None:
-        if changes.touches(*CATALOGUES):
+        # An autosave also notes the item being typed in a setting (crash recovery): that is no
+        # change of the catalogues, unlike a setting changed on its own (Cài đặt).
+        catalogues = changes.kinds & set(CATALOGUES)
+        if catalogues - {"setting"} or (catalogues and not changes.touches(*MINUTES)):
             self.load_catalogues()
         if changes.touches(*MINUTES):
             self._reload_timer.start()
@@ -507,6 +578,12 @@ class LiveMinutesWindow(QMainWindow):
             for key, spin in self.counts.items():
                 spin.setValue(state.counts[key])
             self.attendees.setPlainText("\n".join(f"{n} – {t}" if t else n for n, t in state.attendees))
+            self.absentees.setPlainText(
+                "\n".join(
+                    " – ".join((n, t, r)) if r else (f"{n} – {t}" if t else n) for n, t, r in state.absentees
+                )
+            )
+            self.secretary.setText(state.secretary)
             self._loading_attendance = False
             self.conclusion_editor.load(state.conclusions)
             self.tabs.setTabText(1, f"Thu thập trước ({len(state.collected)})")
@@ -692,6 +769,39 @@ class LiveMinutesWindow(QMainWindow):
             return
         self.flush_all()
         dialogue_id = self.dialogue_id
+        # Read behind the last autosaves: the list of what is unanswered is the one on disk.
+        self.context.ops.read(
+            lambda session: minutes.live_dialogue(session, dialogue_id),
+            on_done=lambda state: self._confirm_end(state, conclusions),
+            owner=self,
+        )
+
+    def _confirm_end(self, state: LiveDialogue, conclusions: list[str]) -> None:
+        """Every time: what is still unanswered, then back to the meeting or end anyway."""
+        unanswered = [o for o in state.opinions if not o.answers]
+        if unanswered:
+            lines = "".join(
+                f"<li>{escape(o.petitioner)}{(' (' + escape(o.hamlet) + ')') if o.hamlet else ''}: "
+                f"{escape(o.content[:90])}</li>"
+                for o in unanswered[:12]
+            )
+            more = f"<p>… và {len(unanswered) - 12} ý kiến khác.</p>" if len(unanswered) > 12 else ""
+            text = (
+                f"<p><b>Còn {len(unanswered)} ý kiến chưa được trả lời:</b></p><ul>{lines}</ul>{more}"
+                "<p>Các ý kiến này vẫn được theo dõi sau hội nghị.</p>"
+            )
+        else:
+            text = "<p>Mọi ý kiến nêu tại hội nghị đều đã được trả lời.</p>"
+        text += f"<p>Kết luận có {len(conclusions)} nội dung. Kết thúc hội nghị bây giờ?</p>"
+        if not self.confirm_end(text):
+            if unanswered:  # back to the first unanswered opinion, ready for F3
+                self.tabs.setCurrentIndex(0)
+                rows = [r.id for r in self.opinions_model.rows()]
+                if unanswered[0].id in rows:
+                    self.opinions_view.selectRow(rows.index(unanswered[0].id))
+                self.opinions_view.setFocus()
+            return
+        dialogue_id = self.dialogue_id
 
         def work(session: Session) -> None:
             minutes.end_dialogue(session, dialogue_id, conclusions)
@@ -702,6 +812,16 @@ class LiveMinutesWindow(QMainWindow):
             self.dialogue_closed.emit(dialogue_id)
 
         self.context.ops.write(work, on_done=ended, owner=self)
+
+    def ask_end(self, text: str) -> bool:
+        """The confirmation of "Kết thúc hội nghị": go back (the default) or end anyway."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Kết thúc hội nghị", text, parent=self)
+        back = box.addButton("Quay lại hội nghị", QMessageBox.ButtonRole.RejectRole)
+        end = box.addButton("Vẫn kết thúc", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is end
 
     @Slot()
     def reopen(self) -> None:
@@ -727,14 +847,36 @@ class LiveMinutesWindow(QMainWindow):
         if not self._loading_attendance:
             self.attendance_saver.touch()
 
+    @staticmethod
+    def _parts(line: str) -> list[str]:
+        """ "Họ tên – chức vụ – lý do": an en dash, or a hyphen between spaces."""
+        parts = line.split("–") if "–" in line else line.split(" - ")
+        return [clean(part) for part in parts]
+
     def _attendance_snapshot(self) -> dict[str, Any]:
         attendees = []
-        for line in self.attendees.toPlainText().splitlines():
-            name, _sep, title = line.partition("–")
-            if not _sep:
-                name, _sep, title = line.partition("-")
-            attendees.append((clean(name), clean(title)))
-        return {key: spin.value() for key, spin in self.counts.items()} | {"attendees": attendees}
+        for line in nfc(self.attendees.toPlainText()).splitlines():
+            parts = self._parts(line)
+            attendees.append((parts[0], " – ".join(parts[1:])))
+        absentees = []
+        for line in nfc(self.absentees.toPlainText()).splitlines():
+            parts = [*self._parts(line), "", ""]
+            absentees.append((parts[0], parts[1], " – ".join(p for p in parts[2:] if p)))
+        return {key: spin.value() for key, spin in self.counts.items()} | {
+            "attendees": attendees,
+            "absentees": absentees,
+            "secretary": self.secretary.text_nfc(),
+        }
+
+    @Slot()
+    def _add_picked_attendee(self) -> None:
+        picked = clean(self.attendee_pick.text_nfc())
+        if not picked:
+            self.attendees.setFocus()
+            return
+        current = self.attendees.toPlainText().rstrip("\n")
+        self.attendees.setPlainText(f"{current}\n{picked}" if current else picked)
+        self.attendee_pick.clear()
 
     def _save_attendance(self, session: Session, data: dict[str, Any]) -> None:
         minutes.set_attendance(
@@ -745,6 +887,8 @@ class LiveMinutesWindow(QMainWindow):
             hamlet_heads=data["hamlet_heads"],
             citizens=data["citizens"],
             attendees=data["attendees"],
+            absentees=data["absentees"],
+            secretary=data["secretary"],
         )
 
     # --- similar petitions -------------------------------------------------------------------
@@ -860,7 +1004,8 @@ class LiveMinutesWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         app = QApplication.instance()
-        if isinstance(app, QApplication):
+        if isinstance(app, QApplication) and not self._closed:
+            self._closed = True  # a window may be closed twice (a test, a quit while closing)
             app.focusChanged.disconnect(self._focus_changed)
             app.commitDataRequest.disconnect(self._commit_data)
             app.aboutToQuit.disconnect(self.flush_all)
@@ -876,7 +1021,7 @@ def open_live_window(
 ) -> LiveMinutesWindow:
     window = LiveMinutesWindow(context, dialogue_id, recovered=recovered, parent=parent)
     window.setWindowFlag(Qt.WindowType.Window, True)
-    window.resize(1366, 768)
+    fit_to_screen(window, QSize(1366, 768))
     return window
 
 
