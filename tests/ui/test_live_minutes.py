@@ -658,3 +658,28 @@ def test_the_chairs_general_assessment_is_typed_with_the_conclusion(
     with demo_context.db.reading() as session:
         dialogue = session.get(Dialogue, window.dialogue_id)
         assert dialogue is not None and dialogue.assessment == "Hội nghị diễn ra dân chủ, cởi mở"
+
+
+def test_the_answer_proposes_the_deadline_of_the_opinions_field(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    from app.services import catalog, settings
+
+    window = live
+    with demo_context.db.transaction() as session:
+        field_id = catalog.list_entries(session, "field")[0].id
+        settings.set_field_deadline_rule(session, field_id, "working", 10)  # Đất đai: 10 working days
+    _start(qtbot, window)
+    qtbot.waitUntil(lambda: window.opinion_editor.field.count() > 1, timeout=10000)
+    window.new_opinion()
+    editor = window.opinion_editor
+    type_text(editor.name, "Hà Văn Khoa")
+    editor.field.setCurrentIndex(editor.field.findData(field_id))
+    type_text(editor.content, "Đề nghị đo lại ranh giới thửa đất")
+    _key(window, Qt.Key.Key_Return)  # the opinion is done; the answer comes next
+    qtbot.waitUntil(lambda: window.editors.currentWidget() is window.answer_editor, timeout=10000)
+    assert window.state is not None and window.state.meeting_day is not None
+    with demo_context.db.reading() as session:
+        expected = settings.deadline_for(session, window.state.meeting_day, field_id)
+    assert expected != window.state.default_deadline  # the field's rule, not the default one
+    qtbot.waitUntil(lambda: window.answer_editor.deadline.date().toPython() == expected, timeout=5000)

@@ -504,6 +504,11 @@ class AnswerEditor(QWidget):
         self.deadline.setDate(QDate(default.year, default.month, default.day))
         self.leader.setCurrentIndex(self._default_leader_index())
 
+    def set_default_deadline(self, deadline: date) -> None:
+        """The proposed deadline of this answer (from the opinion's field); the user may change it."""
+        self._default_deadline = deadline
+        self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day))
+
     def _default_leader_index(self) -> int:
         """The last person who answered, else the chair, else "(chưa chọn)"."""
         if self._last_leader is not None:

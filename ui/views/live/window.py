@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
 from app.domain.text import clean, nfc, short_date
-from app.services import minutes
+from app.services import minutes, settings
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
 from app.storage.changes import Changes
 from ui.autosave import Autosaver, SaveIndicator
@@ -668,11 +668,23 @@ class LiveMinutesWindow(QMainWindow):
             self.opinion_editor._speaker_line() + ": " + clean(self.opinion_editor.content.text_nfc())[:120]
         )
         self.answer_editor.select(petition_id, summary)
+        self._propose_deadline(self.opinion_editor.field.currentData())
         self.agenda.blockSignals(True)
         self.agenda.setCurrentRow(STEP_ANSWERS)
         self.agenda.blockSignals(False)
         self.editors.setCurrentWidget(self.answer_editor)
         self.answer_editor.focus_answer()
+
+    def _propose_deadline(self, field_id: int | None) -> None:
+        """The deadline the answer form proposes: the field's own rule (working or calendar days)."""
+        day = self.state.meeting_day if self.state is not None else None
+        if day is None:
+            return
+        self.context.ops.read(
+            lambda session: settings.deadline_for(session, day, field_id),
+            on_done=self.answer_editor.set_default_deadline,
+            owner=self,
+        )
 
     @Slot()
     def answer_selected(self) -> None:
@@ -685,6 +697,7 @@ class LiveMinutesWindow(QMainWindow):
         else:
             row = self.opinions_model.row_at(index.row())
         self.answer_editor.select(row.id, f"{row.petitioner} ({row.hamlet}): {row.content[:120]}")
+        self._propose_deadline(row.field_id)
         self.agenda.blockSignals(True)
         self.agenda.setCurrentRow(STEP_ANSWERS)
         self.agenda.blockSignals(False)
