@@ -128,3 +128,24 @@ def test_a_result_recorded_in_the_petition_window_closes_it_in_the_list(
             .all()[-1]
         )
         assert update.reply_number == "12/BC-ĐCXD"
+
+
+def test_the_summary_for_the_thong_bao_is_proposed_in_the_third_person_and_editable(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    from app.services import wording
+
+    with demo_context.db.reading() as session:
+        petition_id = session.query(Petition).filter(Petition.content.like("%tôi%")).first().id  # type: ignore[union-attr]
+        proposed = wording.proposed_summary(session, petition_id)
+    window = PetitionWindow(demo_context, petition_id)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.summary.toPlainText() == proposed, timeout=TIMEOUT)
+    assert " tôi " not in f" {proposed} "
+    window.summary.selectAll()
+    type_text(window.summary, "Đề nghị sửa cống tiêu thôn Đông.")
+    qtbot.waitUntil(lambda: not window.summary_saver.pending, timeout=TIMEOUT)
+    demo_context.ops.wait()
+    with demo_context.db.reading() as session:
+        assert session.get(Petition, petition_id).summary == "Đề nghị sửa cống tiêu thôn Đông."  # type: ignore[union-attr]

@@ -35,10 +35,11 @@ from sqlalchemy.orm import Session
 from app import paths
 from app.domain.rules import PetitionStatus
 from app.domain.text import clean, nfc, short_date, upper_first
-from app.services import followup, petitions
+from app.services import followup, petitions, wording
 from app.services.followup import PetitionDetail
 from app.services.petitions import PetitionFilter
 from app.storage.changes import Changes
+from ui.autosave import Autosaver
 from ui.context import AppContext
 from ui.models.table import TONES
 from ui.operations import watch
@@ -122,6 +123,22 @@ class PetitionWindow(QDialog):
         self.content.setReadOnly(True)
         self.content.setMaximumHeight(90)
         layout.addWidget(self.content)
+        layout.addWidget(
+            QLabel(
+                "<b>Tóm tắt in trong Thông báo kết luận</b> (ngôi thứ ba; biên bản giữ nguyên lời người nêu)"
+            )
+        )
+        self.summary = QPlainTextEdit()
+        self.summary.setMaximumHeight(70)
+        self.summary.setTabChangesFocus(True)
+        layout.addWidget(self.summary)
+        self.summary_saver = Autosaver(
+            context.ops, lambda: nfc(self.summary.toPlainText()), self._save_summary, parent=self, origin=self
+        )
+        self.summary.textChanged.connect(
+            lambda: None if self._loading_summary else self.summary_saver.touch()
+        )
+        self._loading_summary = False
         layout.addWidget(QLabel("<b>Trả lời tại hội nghị</b>"))
         self.answers = QLabel()
         self.answers.setWordWrap(True)
@@ -175,11 +192,28 @@ class PetitionWindow(QDialog):
     def reload(self) -> None:
         ident = self.petition_id
         self._context.ops.read(
+            lambda session: wording.proposed_summary(session, ident), on_done=self._summary_loaded, owner=self
+        )
+        self._context.ops.read(
             lambda session: followup.petition_detail(session, ident),
             on_done=self.show_detail,
             on_error=lambda exc: self.message.show_message(str(getattr(exc, "user_message", exc))),
             owner=self,
         )
+
+    def _save_summary(self, session: Session, summary: str) -> None:
+        wording.set_summary(session, self.petition_id, summary)
+
+    def _summary_loaded(self, summary: str) -> None:
+        if self.summary_saver.pending:
+            return  # what is being typed wins over what was stored
+        self._loading_summary = True
+        self.summary.setPlainText(summary)
+        self._loading_summary = False
+
+    def closeEvent(self, event: Any) -> None:
+        self.summary_saver.flush()
+        super().closeEvent(event)
 
     def _data_changed(self, changes: Changes) -> None:
         if (
