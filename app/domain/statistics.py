@@ -94,3 +94,20 @@ def resolution_statistics(
     ]
     stats.by_hamlet = sorted(hamlets_seen.items(), key=lambda kv: (kv[0] == NO_HAMLET, sort_key(kv[0])))
     return stats
+
+
+def group_counts(
+    items: Iterable[tuple[Standing, Iterable[str]]], *, last: str | None = None
+) -> list[tuple[str, StandingCounts]]:
+    """Counts per group name, a petition counted once in each group it names (two lead units: both).
+
+    Groups come in Vietnamese dictionary order, ``last`` (the "unknown" group) at the end.
+    Duplicates are left out, as in :func:`resolution_statistics`.
+    """
+    groups: dict[str, StandingCounts] = {}
+    for value, names in items:
+        if value is Standing.DUPLICATE:
+            continue
+        for name in dict.fromkeys(names):
+            groups.setdefault(name, StandingCounts()).add(value)
+    return sorted(groups.items(), key=lambda kv: (kv[0] == last, sort_key(kv[0])))
