@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -27,8 +28,10 @@ from app.domain.standing import AssignmentFacts, PetitionFacts, Standing, meetin
 from app.domain.standing import resolved_on as resolved_on_rule
 from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, group_counts
 from app.domain.text import short_date, sort_key
+from app.errors import NotFoundError
+from app.export.data import OrganizationData
 from app.services import settings
-from app.services.petitions import dialogues_held_between
+from app.services.petitions import PetitionFilter, dialogues_held_between, list_petitions
 from app.storage.models import Assignment, Dialogue, Field, Hamlet, Petition, ResolutionUpdate, Unit
 
 CUTOFF_KEY = "report_cutoff"  # Cutoff value; calendar periods until changed
@@ -337,3 +340,62 @@ def status_series(groups: Sequence[tuple[str, StandingCounts]]) -> dict[str, lis
         "Đang giải quyết": [c.in_progress + c.pending for _n, c in groups],
         "Quá hạn": [c.overdue for _n, c in groups],
     }
+
+
+# --- exports: the Word report, the .xlsx, the PNG charts -------------------------------------
+
+
+def _organization(session: Session) -> OrganizationData:
+    from app.services.documents import organization_data
+    from app.storage.models import Organization
+
+    info = settings.current_organization(session)
+    org = session.get(Organization, info.id) if info else session.scalars(select(Organization)).first()
+    if org is None:
+        raise NotFoundError("cơ quan", 0)
+    return organization_data(org)
+
+
+def export_report_docx(
+    session: Session, period: Period, target: Path, *, today: date | None = None, number: int | None = None
+) -> Path:
+    """The Báo cáo kết quả giải quyết of ``period`` as .docx, with its tables and charts."""
+    from app.export.period_report import PeriodIssue, write_period_report
+
+    report = period_report(session, period, today=today)
+    return write_period_report(report, _organization(session), target, PeriodIssue(number=number))
+
+
+def export_report_xlsx(session: Session, period: Period, target: Path, *, today: date | None = None) -> Path:
+    """The same figures and tables as the .docx, one sheet per table."""
+    from app.export.period_report import report_sheets
+    from app.export.xlsx import write_workbook
+
+    return write_workbook(report_sheets(period_report(session, period, today=today)), target)
+
+
+def export_report_charts(
+    session: Session, period: Period, folder: Path, *, today: date | None = None
+) -> list[Path]:
+    """The charts of the period as PNG files (for pasting elsewhere)."""
+    from app.export.charts import report_charts, write_pngs
+
+    return write_pngs(report_charts(period_report(session, period, today=today)), folder)
+
+
+def export_petitions_xlsx(
+    session: Session,
+    target: Path,
+    views: Sequence[tuple[str, PetitionFilter]] = (("Sổ theo dõi", PetitionFilter()),),
+    *,
+    today: date | None = None,
+) -> Path:
+    """Petition lists to .xlsx, one sheet per (name, filter); the default is the whole sổ theo dõi."""
+    from app.export.period_report import petition_sheet
+    from app.export.xlsx import write_workbook
+
+    sheets = [
+        petition_sheet(name, list_petitions(session, flt, sort="dialogue_date", today=today))
+        for name, flt in views
+    ]
+    return write_workbook(sheets, target)
