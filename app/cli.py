@@ -241,6 +241,50 @@ def cmd_export_xlsx(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search everything (the same module as the window's Ctrl+K); grouped by kind, best first."""
+    import json
+
+    from app.services.search import SearchFilter, SearchKind, search_everything
+    from app.storage.database import Database
+
+    kinds = [SearchKind(k) for k in args.kind or ()]
+    flt = SearchFilter(year=args.year)
+    db = Database.open(_db_path(args))
+    try:
+        with db.reading() as session:
+            results = search_everything(session, args.query, kinds=kinds or None, flt=flt, limit=args.limit)
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "query": results.query,
+                    "groups": [
+                        {"kind": kind.value, "label": kind.label, "hits": [h.as_dict() for h in hits]}
+                        for kind, hits in results.groups
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return EXIT_OK
+    if not results.groups:
+        print("Không tìm thấy kết quả nào.")
+        return EXIT_OK
+    from app.domain.text import short_date
+
+    for kind, hits in results.groups:
+        print(f"== {kind.label} ({len(hits)})")
+        for hit in hits:
+            where = " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
+            print(f"  #{hit.id} {hit.title}" + (f" ({where})" if where else ""))
+            print(f"     {hit.marked()}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
@@ -340,6 +384,30 @@ def build_parser() -> argparse.ArgumentParser:
     xlsx.add_argument("--due", choices=["near", "overdue"], help="sắp đến hạn hoặc quá hạn")
     xlsx.add_argument("--name", help="tên trang tính")
     xlsx.set_defaults(func=cmd_export_xlsx)
+    finder = subcommand(
+        "search", "tìm trong mọi dữ liệu: kiến nghị, trả lời, kết quả, biên bản, kết luận, kế hoạch…"
+    )
+    finder.add_argument("query", metavar="TỪ", help="các từ cần tìm (có dấu hoặc không dấu)")
+    finder.add_argument(
+        "--kind",
+        action="append",
+        choices=[
+            "petition",
+            "answer",
+            "update",
+            "minute",
+            "conclusion",
+            "plan",
+            "dialogue",
+            "person",
+            "hamlet",
+        ],
+        help="chỉ tìm loại này (có thể lặp lại)",
+    )
+    finder.add_argument("--year", type=int, help="chỉ năm này")
+    finder.add_argument("--limit", type=int, default=10, help="số kết quả tối đa mỗi loại (mặc định 10)")
+    finder.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    finder.set_defaults(func=cmd_search)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

@@ -13,14 +13,42 @@ re-keyed at once, so a search by the new name finds them before the commit is ev
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, Subquery, literal_column, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from app.domain.text import search_key, search_words
-from app.storage.models import Hamlet, Petition
+from app.domain.rules import PetitionStatus
+from app.domain.standing import meeting_day
+from app.domain.text import petitioner_label, search_key, search_words, sort_key
+from app.storage.models import (
+    Answer,
+    Conclusion,
+    Dialogue,
+    Hamlet,
+    Leader,
+    MinuteEntry,
+    Petition,
+    Plan,
+    ResolutionUpdate,
+)
 
 _QUOTE = re.compile(r'"')
 
@@ -171,3 +199,450 @@ def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[i
         {"q": expression, "n": limit},
     ).all()
     return [(int(ident), float(score)) for ident, score in rows]
+
+
+# --- search everywhere ------------------------------------------------------------------------
+# Petitions are found through petition_fts (above); everything else through ``search_fts``
+# (revision 0009), whose rowid is ``kind code * 2**32 + id`` so one kind is one rowid range.
+
+
+class SearchKind(enum.StrEnum):
+    PETITION = "petition"
+    ANSWER = "answer"
+    UPDATE = "update"
+    MINUTE = "minute"
+    CONCLUSION = "conclusion"
+    PLAN = "plan"
+    DIALOGUE = "dialogue"
+    PERSON = "person"
+    HAMLET = "hamlet"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    SearchKind.PETITION: "Ý kiến, kiến nghị",
+    SearchKind.ANSWER: "Trả lời tại hội nghị",
+    SearchKind.UPDATE: "Kết quả giải quyết",
+    SearchKind.MINUTE: "Biên bản (dòng ghi)",
+    SearchKind.CONCLUSION: "Kết luận",
+    SearchKind.PLAN: "Kế hoạch",
+    SearchKind.DIALOGUE: "Hội nghị",
+    SearchKind.PERSON: "Người (lãnh đạo, người trả lời)",
+    SearchKind.HAMLET: "Thôn, tổ dân phố",
+}
+# The code of each kind in search_fts (revision 0009 has the same numbers).
+KIND_CODES = {
+    SearchKind.ANSWER: 1,
+    SearchKind.UPDATE: 2,
+    SearchKind.MINUTE: 3,
+    SearchKind.CONCLUSION: 4,
+    SearchKind.PLAN: 5,
+    SearchKind.DIALOGUE: 6,
+    SearchKind.PERSON: 7,
+    SearchKind.HAMLET: 8,
+}
+SHIFT = 2**32
+_PETITION_LINKED = (SearchKind.ANSWER, SearchKind.UPDATE)
+_DIALOGUE_LINKED = (SearchKind.MINUTE, SearchKind.CONCLUSION, SearchKind.DIALOGUE)
+SNIPPET_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Filters that combine with the words; field, thôn, unit, status and due keep petition kinds only."""
+
+    year: int | None = None
+    field_id: int | None = None
+    hamlet_id: int | None = None
+    unit_id: int | None = None
+    statuses: tuple[PetitionStatus, ...] = ()
+    due: str | None = None  # "near" | "overdue"
+
+    @property
+    def petitions_only(self) -> bool:
+        return bool(
+            self.field_id is not None
+            or self.hamlet_id is not None
+            or self.unit_id is not None
+            or self.statuses
+            or self.due
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year, "field_id": self.field_id, "hamlet_id": self.hamlet_id,
+            "unit_id": self.unit_id, "statuses": [s.value for s in self.statuses], "due": self.due,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchFilter:
+        return cls(
+            year=data.get("year"), field_id=data.get("field_id"), hamlet_id=data.get("hamlet_id"),
+            unit_id=data.get("unit_id"), statuses=tuple(PetitionStatus(s) for s in data.get("statuses") or ()),
+            due=data.get("due"),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One thing found: what it is, a piece of its text with the matching words, where it belongs."""
+
+    kind: SearchKind
+    id: int
+    title: str  # the first line: who, or the plan's number
+    snippet: str
+    marks: tuple[tuple[int, int], ...]  # (start, end) of the matching words in ``snippet``
+    score: float  # bm25, lower is better
+    dialogue_id: int | None = None
+    dialogue_title: str = ""
+    day: date | None = None
+    petition_id: int | None = None  # the petition an answer or a result belongs to
+    plan_id: int | None = None
+
+    def marked(self, start: str = "[", end: str = "]") -> str:
+        """``snippet`` with each matching word wrapped (``<b>``…``</b>`` on screen)."""
+        out, last = [], 0
+        for a, b in self.marks:
+            out += [self.snippet[last:a], start, self.snippet[a:b], end]
+            last = b
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value, "id": self.id, "title": self.title, "snippet": self.snippet,
+            "marks": [list(m) for m in self.marks], "score": round(self.score, 4),
+            "dialogue_id": self.dialogue_id, "dialogue_title": self.dialogue_title,
+            "day": self.day.isoformat() if self.day else None, "petition_id": self.petition_id,
+            "plan_id": self.plan_id,
+        }  # fmt: skip
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: list[tuple[SearchKind, list[SearchHit]]] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return [hit for _kind, hits in self.groups for hit in hits]
+
+
+def word_marks(value: str, query: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of ``query`` occur in ``value`` (folded like the index: tones, case, đ)."""
+    words = search_words(query)
+    if not words:
+        return ()
+    whole, prefix = set(words[:-1]), words[-1]
+    found = []
+    for match in re.finditer(r"\w+", value):
+        key = search_key(match.group())
+        if key in whole or key.startswith(prefix):
+            found.append((match.start(), match.end()))
+    return tuple(found)
+
+
+def snippet(value: str, query: str, length: int = SNIPPET_LENGTH) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A piece of ``value`` around its first matching word, with the marks inside it."""
+    value = " ".join((value or "").split())
+    marks = word_marks(value, query)
+    if len(value) <= length:
+        return value, marks
+    first = marks[0][0] if marks else 0
+    start = max(0, min(first - length // 3, len(value) - length))
+    if start:
+        space = value.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    piece = value[start : start + length]
+    lead = "…" if start else ""
+    tail = "…" if start + length < len(value) else ""
+    shift = len(lead) - start
+    inside = tuple((a + shift, b + shift) for a, b in marks if a >= start and b <= start + length)
+    return lead + piece + tail, inside
+
+
+_FTS = table("search_fts", column("rowid", Integer()), column("rank", Float()))
+
+
+def _ranked_in_kind(
+    session: Session, kind: SearchKind, expression: str, flt: SearchFilter, limit: int
+) -> list[tuple[int, float]]:
+    from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
+
+    code = KIND_CODES[kind]
+    ident = (_FTS.c.rowid - code * SHIFT).label("ident")
+    stmt = select(ident, _FTS.c.rank).where(
+        text("search_fts MATCH :fts_all").bindparams(fts_all=expression),
+        _FTS.c.rowid.between(code * SHIFT, (code + 1) * SHIFT - 1),
+    )
+    if kind in _PETITION_LINKED and (flt.petitions_only or flt.year is not None):
+        source = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
+        stmt = stmt.join(source, source.id == _FTS.c.rowid - code * SHIFT).join(
+            Petition, Petition.id == source.petition_id
+        )
+        pflt = PetitionFilter(
+            year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
+            statuses=flt.statuses, due=flt.due,
+        )  # fmt: skip
+        stmt = stmt.where(*petition_conditions(session, pflt))
+    elif kind in _DIALOGUE_LINKED and flt.year is not None:
+        if kind is SearchKind.DIALOGUE:
+            stmt = stmt.join(Dialogue, Dialogue.id == _FTS.c.rowid - code * SHIFT)
+        else:
+            source2 = MinuteEntry if kind is SearchKind.MINUTE else Conclusion
+            stmt = stmt.join(source2, source2.id == _FTS.c.rowid - code * SHIFT).join(
+                Dialogue, Dialogue.id == source2.dialogue_id
+            )
+        moment = meeting_moment_sql()
+        stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
+    elif kind is SearchKind.PLAN and flt.year is not None:
+        stmt = stmt.join(Plan, Plan.id == _FTS.c.rowid - code * SHIFT).where(Plan.year == flt.year)
+    rows = session.execute(stmt.order_by(_FTS.c.rank).limit(limit)).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _dialogue_context(session: Session, ids: set[int]) -> dict[int, tuple[str, date | None]]:
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Dialogue.id, Dialogue.title, Dialogue.started_at, Dialogue.scheduled_at).where(
+            Dialogue.id.in_(ids)
+        )
+    ).all()
+    return {i: (t or "Hội nghị đối thoại", meeting_day(s, sc)) for i, t, s, sc in rows}
+
+
+def _petition_hits(
+    session: Session, query: str, flt: SearchFilter, limit: int, today: date | None
+) -> list[SearchHit]:
+    from app.services.petitions import PetitionFilter, petition_ids_statement
+
+    pflt = PetitionFilter(
+        query=query, year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
+        statuses=flt.statuses, due=flt.due,
+    )  # fmt: skip
+    from app.services import settings
+
+    ids = list(
+        session.scalars(
+            petition_ids_statement(
+                pflt, today=today or date.today(), near_due_days=settings.near_due_days(session)
+            ).limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    rows = {
+        r[0]: r
+        for r in session.execute(
+            select(
+                Petition.id, Petition.petitioner_name, Petition.is_anonymous, Petition.hamlet_text, Hamlet.name,
+                Petition.content, Petition.dialogue_id, Petition.received_on,
+            )
+            .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
+            .where(Petition.id.in_(ids))
+        )
+    }  # fmt: skip
+    context = _dialogue_context(session, {r[6] for r in rows.values() if r[6] is not None})
+    hits = []
+    for n, pid in enumerate(ids):
+        _id, name, anonymous, typed, hamlet, content, dialogue_id, received = rows[pid]
+        who = petitioner_label(name or "", bool(anonymous))
+        place = hamlet or typed or ""
+        title = f"{who} – {place}" if place else who
+        piece, marks = snippet(content or "", query)
+        title_marks = word_marks(title, query)
+        if not marks and title_marks:  # found by the name or the thôn: show it in the title line
+            piece, marks = title + ": " + piece, title_marks
+        dtitle, day = context.get(dialogue_id, ("", received)) if dialogue_id else ("", received)
+        hits.append(
+            SearchHit(
+                SearchKind.PETITION,
+                pid,
+                title,
+                piece,
+                marks,
+                float(n),
+                dialogue_id,
+                dtitle,
+                day,
+                petition_id=pid,
+            )
+        )
+    return hits
+
+
+def _details(
+    session: Session, kind: SearchKind, ids: list[int]
+) -> dict[int, tuple[str, str, int | None, int | None, int | None, date | None]]:
+    """(title, text, dialogue id, petition id, plan id, day) of each found row."""
+    out: dict[int, tuple[str, str, int | None, int | None, int | None, date | None]] = {}
+    if kind is SearchKind.ANSWER:
+        for i, who, what, pid, did, at in session.execute(
+            select(Answer.id, Answer.answerer_name, Answer.content, Answer.petition_id, Petition.dialogue_id, Answer.at)
+            .join(Petition, Petition.id == Answer.petition_id).where(Answer.id.in_(ids))
+        ):  # fmt: skip
+            out[i] = (who or "Trả lời", what or "", did, pid, None, at.date() if at else None)
+    elif kind is SearchKind.UPDATE:
+        for i, number, result, reason, pid, did, on in session.execute(
+            select(
+                ResolutionUpdate.id, ResolutionUpdate.reply_number, ResolutionUpdate.result, ResolutionUpdate.reason,
+                ResolutionUpdate.petition_id, Petition.dialogue_id, ResolutionUpdate.on,
+            ).join(Petition, Petition.id == ResolutionUpdate.petition_id).where(ResolutionUpdate.id.in_(ids))
+        ):  # fmt: skip
+            title = f"Văn bản {number}" if number else "Kết quả giải quyết"
+            out[i] = (title, " ".join(x for x in (result, reason) if x), did, pid, None, on)
+    elif kind is SearchKind.MINUTE:
+        for i, speaker, what, did, at in session.execute(
+            select(MinuteEntry.id, MinuteEntry.speaker, MinuteEntry.content, MinuteEntry.dialogue_id, MinuteEntry.at)
+            .where(MinuteEntry.id.in_(ids))
+        ):  # fmt: skip
+            out[i] = (speaker or "Biên bản", what or "", did, None, None, at.date() if at else None)
+    elif kind is SearchKind.CONCLUSION:
+        for i, what, did in session.execute(
+            select(Conclusion.id, Conclusion.content, Conclusion.dialogue_id).where(Conclusion.id.in_(ids))
+        ):
+            out[i] = ("Kết luận", what or "", did, None, None, None)
+    elif kind is SearchKind.PLAN:
+        for i, plan_no, symbol, year, summary, issued in session.execute(
+            select(Plan.id, Plan.number, Plan.symbol, Plan.year, Plan.title, Plan.issued_on).where(
+                Plan.id.in_(ids)
+            )
+        ):
+            ref = f"Kế hoạch số {plan_no}/{symbol}" if plan_no else f"Kế hoạch {symbol} năm {year}"
+            out[i] = (ref, summary or "", None, None, i, issued)
+    elif kind is SearchKind.DIALOGUE:
+        for i, title, place, started, scheduled in session.execute(
+            select(Dialogue.id, Dialogue.title, Dialogue.place, Dialogue.started_at, Dialogue.scheduled_at)
+            .where(Dialogue.id.in_(ids))
+        ):  # fmt: skip
+            out[i] = (
+                title or "Hội nghị đối thoại",
+                f"{title} {place}".strip(),
+                i,
+                None,
+                None,
+                meeting_day(started, scheduled),
+            )
+    elif kind is SearchKind.PERSON:
+        for i, name, title in session.execute(
+            select(Leader.id, Leader.full_name, Leader.title).where(Leader.id.in_(ids))
+        ):
+            out[i] = ("Lãnh đạo", f"{name}, {title}" if title else name, None, None, None, None)
+    elif kind is SearchKind.HAMLET:
+        for i, name in session.execute(select(Hamlet.id, Hamlet.name).where(Hamlet.id.in_(ids))):
+            out[i] = ("Thôn, tổ dân phố", name, None, None, None, None)
+    return out
+
+
+def search_everything(
+    session: Session,
+    query: str,
+    *,
+    kinds: Sequence[SearchKind] | None = None,
+    flt: SearchFilter = SearchFilter(),
+    limit: int = 8,
+    today: date | None = None,
+) -> SearchResults:
+    """The best ``limit`` matches of each kind, ranked by bm25 inside SQLite, grouped by kind.
+
+    Tone-, case- and đ-insensitive, words in any order, the last word a prefix. Filters on field,
+    thôn, unit, status or due keep only petitions and what belongs to them (answers, results).
+    """
+    results = SearchResults(query)
+    expression = match_expression(query)
+    if expression is None:
+        return results
+    wanted = list(kinds) if kinds else list(SearchKind)
+    if flt.petitions_only:
+        wanted = [k for k in wanted if k is SearchKind.PETITION or k in _PETITION_LINKED]
+    elif flt.year is not None:
+        wanted = [k for k in wanted if k not in (SearchKind.PERSON, SearchKind.HAMLET)]
+    for kind in wanted:
+        if kind is SearchKind.PETITION:
+            hits = _petition_hits(session, query, flt, limit, today)
+        else:
+            ranked = _ranked_in_kind(session, kind, expression, flt, limit)
+            details = _details(session, kind, [i for i, _s in ranked])
+            context = _dialogue_context(session, {d[2] for d in details.values() if d[2] is not None})
+            hits = []
+            for ident, score in ranked:
+                if ident not in details:
+                    continue
+                title, body, did, pid, plan_id, day = details[ident]
+                piece, marks = snippet(body, query)
+                dtitle, dday = context.get(did, ("", None)) if did is not None else ("", None)
+                hits.append(
+                    SearchHit(kind, ident, title, piece, marks, score, did, dtitle, day or dday, pid, plan_id)
+                )
+        if hits:
+            results.groups.append((kind, hits))
+    return results
+
+
+# --- saved searches ----------------------------------------------------------------------------
+
+SAVED_SEARCHES_KEY = "saved_searches"
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    name: str  # "Kiến nghị đất đai quá hạn"
+    query: str
+    flt: SearchFilter = SearchFilter()
+    kinds: tuple[SearchKind, ...] = ()
+
+
+def saved_searches(session: Session) -> list[SavedSearch]:
+    from app.services import settings
+
+    stored = settings.get_setting(session, SAVED_SEARCHES_KEY, []) or []
+    found = []
+    for item in stored:
+        try:
+            found.append(
+                SavedSearch(
+                    str(item["name"]), str(item.get("query", "")), SearchFilter.from_dict(item.get("filter") or {}),
+                    tuple(SearchKind(k) for k in item.get("kinds") or ()),
+                )
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged entry is skipped, not fatal
+    return sorted(found, key=lambda s: sort_key(s.name))
+
+
+def save_search(session: Session, saved: SavedSearch) -> None:
+    """Save (or replace, by name) a named search: the same words and filters, run again later."""
+    from app.errors import ValidationError
+    from app.services import settings
+
+    name = " ".join(saved.name.split())
+    if not name:
+        raise ValidationError({"name": "Hãy đặt tên cho danh sách."})
+    others = [s for s in saved_searches(session) if search_key(s.name) != search_key(name)]
+    entries = [*others, SavedSearch(name, saved.query, saved.flt, saved.kinds)]
+    settings.set_setting(
+        session,
+        SAVED_SEARCHES_KEY,
+        [
+            {"name": s.name, "query": s.query, "filter": s.flt.as_dict(), "kinds": [k.value for k in s.kinds]}
+            for s in entries
+        ],
+    )
+
+
+def delete_saved_search(session: Session, name: str) -> None:
+    from app.services import settings
+
+    keep = [s for s in saved_searches(session) if search_key(s.name) != search_key(name)]
+    settings.set_setting(
+        session,
+        SAVED_SEARCHES_KEY,
+        [
+            {"name": s.name, "query": s.query, "filter": s.flt.as_dict(), "kinds": [k.value for k in s.kinds]}
+            for s in keep
+        ],
+    )
