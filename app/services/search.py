@@ -36,14 +36,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.domain.rules import PetitionStatus
-from app.domain.standing import meeting_day
 from app.domain.text import petitioner_label, search_key, search_words, sort_key
 from app.storage.models import (
     Answer,
     Conclusion,
     Dialogue,
     Hamlet,
-    Leader,
     MinuteEntry,
     Petition,
     Plan,
@@ -407,12 +405,12 @@ def _ranked_in_kind(
 def _dialogue_context(session: Session, ids: set[int]) -> dict[int, tuple[str, date | None]]:
     if not ids:
         return {}
-    rows = session.execute(
-        select(Dialogue.id, Dialogue.title, Dialogue.started_at, Dialogue.scheduled_at).where(
-            Dialogue.id.in_(ids)
-        )
-    ).all()
-    return {i: (t or "Hội nghị đối thoại", meeting_day(s, sc)) for i, t, s, sc in rows}
+    rows = _raw(
+        session,
+        f"SELECT id, title, coalesce(started_at, scheduled_at) FROM dialogue WHERE id IN ({', '.join('?' * len(ids))})",
+        sorted(ids),
+    )
+    return {int(i): (t or "Hội nghị đối thoại", _day(moment)) for i, t, moment in rows}
 
 
 def _petition_hits(
@@ -450,92 +448,127 @@ def _petition_hits(
     hits = []
     for n, pid in enumerate(ids):
         _id, name, anonymous, typed, hamlet, content, dialogue_id, received = rows[pid]
-        who = petitioner_label(name or "", bool(anonymous))
-        place = hamlet or typed or ""
-        title = f"{who} – {place}" if place else who
-        piece, marks = snippet(content or "", query)
-        title_marks = word_marks(title, query)
-        if not marks and title_marks:  # found by the name or the thôn: show it in the title line
-            piece, marks = title + ": " + piece, title_marks
         dtitle, day = context.get(dialogue_id, ("", received)) if dialogue_id else ("", received)
         hits.append(
-            SearchHit(
-                SearchKind.PETITION,
-                pid,
-                title,
-                piece,
-                marks,
-                float(n),
-                dialogue_id,
-                dtitle,
-                day,
-                petition_id=pid,
+            _petition_hit(
+                query, pid, name, anonymous, typed, hamlet, content, dialogue_id, dtitle, day, float(n)
             )
         )
     return hits
+
+
+def _day(value: object) -> date | None:
+    """A date or timestamp as the SQLite driver returns it (ISO text) or as SQLAlchemy does."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+# Raw SQL on the hot path: SQLAlchemy's statement building costs more than SQLite's search here.
+# Each returns (id, title, body, dialogue id, petition id, plan id, day) for ids IN (...).
+_DETAIL_SQL = {
+    SearchKind.ANSWER: "SELECT a.id, a.answerer_name, a.content, p.dialogue_id, a.petition_id, NULL, a.at"
+    " FROM answer a JOIN petition p ON p.id = a.petition_id WHERE a.id IN ({})",
+    SearchKind.UPDATE: "SELECT u.id, u.reply_number, trim(u.result || ' ' || u.reason), p.dialogue_id, u.petition_id,"
+    ' NULL, u."on" FROM resolution_update u JOIN petition p ON p.id = u.petition_id WHERE u.id IN ({})',
+    SearchKind.MINUTE: "SELECT id, speaker, content, dialogue_id, NULL, NULL, at FROM minute_entry WHERE id IN ({})",
+    SearchKind.CONCLUSION: "SELECT id, '', content, dialogue_id, NULL, NULL, NULL FROM conclusion WHERE id IN ({})",
+    SearchKind.PLAN: "SELECT id, CASE WHEN number IS NULL THEN 'Kế hoạch ' || symbol || ' năm ' || year"
+    " ELSE 'Kế hoạch số ' || number || '/' || symbol END, title, NULL, NULL, id, issued_on"
+    ' FROM "plan" WHERE id IN ({})',
+    SearchKind.DIALOGUE: "SELECT id, title, trim(title || ' ' || place), id, NULL, NULL,"
+    " coalesce(started_at, scheduled_at) FROM dialogue WHERE id IN ({})",
+    SearchKind.PERSON: "SELECT id, 'Lãnh đạo', CASE WHEN title <> '' THEN full_name || ', ' || title"
+    " ELSE full_name END, NULL, NULL, NULL, NULL FROM leader WHERE id IN ({})",
+    SearchKind.HAMLET: "SELECT id, 'Thôn, tổ dân phố', name, NULL, NULL, NULL, NULL FROM hamlet WHERE id IN ({})",
+}
+_DEFAULT_TITLES = {
+    SearchKind.ANSWER: "Trả lời",
+    SearchKind.UPDATE: "Kết quả giải quyết",
+    SearchKind.MINUTE: "Biên bản",
+    SearchKind.CONCLUSION: "Kết luận",
+    SearchKind.DIALOGUE: "Hội nghị đối thoại",
+}
+
+
+def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    return list(session.connection().exec_driver_sql(sql, tuple(params)).fetchall())
 
 
 def _details(
     session: Session, kind: SearchKind, ids: list[int]
 ) -> dict[int, tuple[str, str, int | None, int | None, int | None, date | None]]:
     """(title, text, dialogue id, petition id, plan id, day) of each found row."""
+    if not ids:
+        return {}
+    sql = _DETAIL_SQL[kind].format(", ".join("?" * len(ids)))
     out: dict[int, tuple[str, str, int | None, int | None, int | None, date | None]] = {}
-    if kind is SearchKind.ANSWER:
-        for i, who, what, pid, did, at in session.execute(
-            select(Answer.id, Answer.answerer_name, Answer.content, Answer.petition_id, Petition.dialogue_id, Answer.at)
-            .join(Petition, Petition.id == Answer.petition_id).where(Answer.id.in_(ids))
-        ):  # fmt: skip
-            out[i] = (who or "Trả lời", what or "", did, pid, None, at.date() if at else None)
-    elif kind is SearchKind.UPDATE:
-        for i, number, result, reason, pid, did, on in session.execute(
-            select(
-                ResolutionUpdate.id, ResolutionUpdate.reply_number, ResolutionUpdate.result, ResolutionUpdate.reason,
-                ResolutionUpdate.petition_id, Petition.dialogue_id, ResolutionUpdate.on,
-            ).join(Petition, Petition.id == ResolutionUpdate.petition_id).where(ResolutionUpdate.id.in_(ids))
-        ):  # fmt: skip
-            title = f"Văn bản {number}" if number else "Kết quả giải quyết"
-            out[i] = (title, " ".join(x for x in (result, reason) if x), did, pid, None, on)
-    elif kind is SearchKind.MINUTE:
-        for i, speaker, what, did, at in session.execute(
-            select(MinuteEntry.id, MinuteEntry.speaker, MinuteEntry.content, MinuteEntry.dialogue_id, MinuteEntry.at)
-            .where(MinuteEntry.id.in_(ids))
-        ):  # fmt: skip
-            out[i] = (speaker or "Biên bản", what or "", did, None, None, at.date() if at else None)
-    elif kind is SearchKind.CONCLUSION:
-        for i, what, did in session.execute(
-            select(Conclusion.id, Conclusion.content, Conclusion.dialogue_id).where(Conclusion.id.in_(ids))
-        ):
-            out[i] = ("Kết luận", what or "", did, None, None, None)
-    elif kind is SearchKind.PLAN:
-        for i, plan_no, symbol, year, summary, issued in session.execute(
-            select(Plan.id, Plan.number, Plan.symbol, Plan.year, Plan.title, Plan.issued_on).where(
-                Plan.id.in_(ids)
-            )
-        ):
-            ref = f"Kế hoạch số {plan_no}/{symbol}" if plan_no else f"Kế hoạch {symbol} năm {year}"
-            out[i] = (ref, summary or "", None, None, i, issued)
-    elif kind is SearchKind.DIALOGUE:
-        for i, title, place, started, scheduled in session.execute(
-            select(Dialogue.id, Dialogue.title, Dialogue.place, Dialogue.started_at, Dialogue.scheduled_at)
-            .where(Dialogue.id.in_(ids))
-        ):  # fmt: skip
-            out[i] = (
-                title or "Hội nghị đối thoại",
-                f"{title} {place}".strip(),
-                i,
-                None,
-                None,
-                meeting_day(started, scheduled),
-            )
-    elif kind is SearchKind.PERSON:
-        for i, name, title in session.execute(
-            select(Leader.id, Leader.full_name, Leader.title).where(Leader.id.in_(ids))
-        ):
-            out[i] = ("Lãnh đạo", f"{name}, {title}" if title else name, None, None, None, None)
-    elif kind is SearchKind.HAMLET:
-        for i, name in session.execute(select(Hamlet.id, Hamlet.name).where(Hamlet.id.in_(ids))):
-            out[i] = ("Thôn, tổ dân phố", name, None, None, None, None)
+    for ident, title, body, did, pid, plan_id, day in _raw(session, sql, ids):
+        if kind is SearchKind.UPDATE:
+            title = f"Văn bản {title}" if title else ""
+        out[int(ident)] = (title or _DEFAULT_TITLES.get(kind, ""), body or "", did, pid, plan_id, _day(day))
     return out
+
+
+def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int) -> list[tuple[int, float]]:
+    """The unfiltered search of one kind: ORDER BY rank LIMIT inside FTS5, over one rowid range."""
+    code = KIND_CODES[kind]
+    rows = _raw(
+        session,
+        "SELECT rowid - ?, rank FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        " ORDER BY rank LIMIT ?",
+        (code * SHIFT, expression, code * SHIFT, (code + 1) * SHIFT - 1, limit),
+    )
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _fast_petition_hits(session: Session, query: str, expression: str, limit: int) -> list[SearchHit]:
+    rows = _raw(
+        session,
+        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
+        " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.rank"
+        " FROM (SELECT rowid AS id, rank FROM petition_fts WHERE petition_fts MATCH ? ORDER BY rank LIMIT ?) m"
+        " JOIN petition p ON p.id = m.id LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+        " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.rank LIMIT ?",
+        (expression, limit + 8, limit),  # a few spare rows for deleted petitions
+    )
+    hits = []
+    for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
+        hits.append(
+            _petition_hit(query, pid, name, anonymous, typed, hamlet, content, did,
+                          (dtitle or "Hội nghị đối thoại") if did else "", _day(moment) if did else _day(received),
+                          float(rank))
+        )  # fmt: skip
+    return hits
+
+
+def _petition_hit(
+    query: str, pid: int, name: str | None, anonymous: object, typed: str | None, hamlet: str | None,
+    content: str | None, dialogue_id: int | None, dialogue_title: str, day: date | None, score: float,
+) -> SearchHit:  # fmt: skip
+    who = petitioner_label(name or "", bool(anonymous))
+    place = hamlet or typed or ""
+    title = f"{who} – {place}" if place else who
+    piece, marks = snippet(content or "", query)
+    title_marks = word_marks(title, query)
+    if not marks and title_marks:  # found by the name or the thôn: show it in the text line
+        piece, marks = snippet(f"{title}: {content or ''}", query)
+    return SearchHit(
+        SearchKind.PETITION,
+        pid,
+        title,
+        piece,
+        marks,
+        score,
+        dialogue_id,
+        dialogue_title,
+        day,
+        petition_id=pid,
+    )
 
 
 def search_everything(
@@ -561,11 +594,18 @@ def search_everything(
         wanted = [k for k in wanted if k is SearchKind.PETITION or k in _PETITION_LINKED]
     elif flt.year is not None:
         wanted = [k for k in wanted if k not in (SearchKind.PERSON, SearchKind.HAMLET)]
+    plain = flt == SearchFilter()
     for kind in wanted:
         if kind is SearchKind.PETITION:
-            hits = _petition_hits(session, query, flt, limit, today)
+            if plain:
+                hits = _fast_petition_hits(session, query, expression, limit)
+            else:
+                hits = _petition_hits(session, query, flt, limit, today)
         else:
-            ranked = _ranked_in_kind(session, kind, expression, flt, limit)
+            if plain:
+                ranked = _fast_ranked(session, kind, expression, limit)
+            else:
+                ranked = _ranked_in_kind(session, kind, expression, flt, limit)
             details = _details(session, kind, [i for i, _s in ranked])
             context = _dialogue_context(session, {d[2] for d in details.values() if d[2] is not None})
             hits = []

@@ -50,6 +50,7 @@ def test_report_screen_shows_the_service_figures_and_charts(
     assert [page.by_unit.index(r, 0).data() for r in range(page.by_unit.rowCount())] == [
         n for n, _c in expected.by_unit
     ]
+    qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
     assert all(not label.pixmap().isNull() for label in page.chart_labels.values())
     assert "6 tháng đầu năm 2026" in page.range_label.text()
     # The 15th-to-14th cut-off, chosen on the screen, is saved and moves the period.
@@ -60,6 +61,7 @@ def test_report_screen_shows_the_service_figures_and_charts(
     with context.db.reading() as session:
         assert reports.report_cutoff(session).value == "15-14"
     assert "15/12/2025" in page.range_label.text()
+    qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.grab().save(str(SHOTS / "reports.png"))
 

@@ -110,17 +110,20 @@ DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
 @dataclass(frozen=True)
 class Loaded:
     report: PeriodReport
-    charts: list[tuple[str, bytes]]  # (key, PNG)
     cutoff: Cutoff
 
 
 def load_report(session: Session, period: Period | None, kind: PeriodKind, year: int, month: int) -> Loaded:
-    """The figures and the chart pictures of one period (on the database thread)."""
+    """The figures of one period (on the database thread); the charts follow in a second step."""
     cutoff = reports.report_cutoff(session)
     if period is None:
         period = make_period(kind, year, month, cutoff)
-    report = reports.period_report(session, period)
-    return Loaded(report, [(c.key, render_png(c)) for c in report_charts(report)], cutoff)
+    return Loaded(reports.period_report(session, period), cutoff)
+
+
+def draw_charts(report: PeriodReport) -> list[tuple[str, bytes]]:
+    """The chart PNGs of a report already counted: (key, PNG), the same bytes as in the .docx."""
+    return [(c.key, render_png(c)) for c in report_charts(report)]
 
 
 class ReportsPage(QWidget):
@@ -132,6 +135,7 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self._context = context
         self.loaded: Loaded | None = None
+        self.charts_ready = False
         today = date.today()
 
         self.kind = QComboBox()
@@ -284,6 +288,7 @@ class ReportsPage(QWidget):
     # --- showing ----------------------------------------------------------------------------
     def _loaded(self, loaded: Loaded) -> None:
         self.loaded = loaded
+        self.charts_ready = False
         report = loaded.report
         self.cutoff.blockSignals(True)
         self.cutoff.setCurrentIndex(self.cutoff.findData(loaded.cutoff))
@@ -302,7 +307,18 @@ class ReportsPage(QWidget):
         self.figure_view.setColumnWidth(1, 70)
         for index in range(self.tabs.count()):
             self.tabs.widget(index).resizeColumnsToContents()  # type: ignore[attr-defined]
-        for key, png in loaded.charts:
+        # The figures are on screen; the pictures (about 0.1 s each) are drawn off the GUI thread.
+        self._context.tasks.run(
+            lambda: draw_charts(report),
+            on_success=lambda charts, r=report: self._charts_drawn(r, charts),
+            owner=self,
+        )
+
+    def _charts_drawn(self, report: PeriodReport, charts: list[tuple[str, bytes]]) -> None:
+        if self.loaded is None or self.loaded.report is not report:
+            return  # a newer period is being shown
+        self.charts_ready = True
+        for key, png in charts:
             pixmap = QPixmap()
             pixmap.loadFromData(png, "PNG")
             label = self.chart_labels[key]
