@@ -104,10 +104,25 @@ def group_counts(
     Groups come in Vietnamese dictionary order, ``last`` (the "unknown" group) at the end.
     Duplicates are left out, as in :func:`resolution_statistics`.
     """
-    groups: dict[str, StandingCounts] = {}
+    # Standings are tallied per group first and turned into counts once per group: a year of
+    # a busy commune is tens of thousands of (group, standing) pairs.
+    tally: dict[str, dict[Standing, int]] = {}
     for value, names in items:
         if value is Standing.DUPLICATE:
             continue
         for name in dict.fromkeys(names):
-            groups.setdefault(name, StandingCounts()).add(value)
+            per = tally.setdefault(name, {})
+            per[value] = per.get(value, 0) + 1
+    groups = {name: counts_of(per) for name, per in tally.items()}
     return sorted(groups.items(), key=lambda kv: (kv[0] == last, sort_key(kv[0])))
+
+
+def counts_of(tally: dict[Standing, int]) -> StandingCounts:
+    """The counts of a group from how many petitions stand each way (what ``add`` would give)."""
+    counts = StandingCounts()
+    for value, n in tally.items():
+        counts.total += n
+        if value is Standing.NEAR_DUE:
+            counts.in_progress += n
+        setattr(counts, value.value, getattr(counts, value.value) + n)
+    return counts

@@ -13,8 +13,9 @@ ORM objects) so a year of a busy commune counts in a fraction of a second.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,7 @@ from app.domain.periods import Cutoff, Period, month_buckets, parse_period
 from app.domain.rules import DialogueState, PetitionSource, PetitionStatus
 from app.domain.standing import AssignmentFacts, PetitionFacts, Standing, meeting_day, petition_standing
 from app.domain.standing import resolved_on as resolved_on_rule
-from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, group_counts
+from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, counts_of, group_counts
 from app.domain.text import short_date, sort_key
 from app.errors import NotFoundError
 from app.export.data import OrganizationData
@@ -299,21 +300,20 @@ def period_report(session: Session, period: Period, *, today: date | None = None
     report.collected_before = report.raised - report.at_meeting
     report.assigned = sum(1 for i in counted if i.assigned)
     report.informed = sum(1 for i in counted if i.informed)
+    overall: dict[Standing, int] = {}
     for item in counted:
-        report.overall.add(item.standing)
-
-    def pairs(names: Iterable[tuple[ReportPetition, Iterable[str]]]) -> list[tuple[Standing, Iterable[str]]]:
-        return [(i.standing, n) for i, n in names]
+        overall[item.standing] = overall.get(item.standing, 0) + 1
+    report.overall = counts_of(overall)
 
     positions = {i.facts.field: i.facts.field_position for i in counted if i.facts.field}
-    by_field = group_counts(pairs((i, [i.facts.field or NO_FIELD]) for i in counted), last=NO_FIELD)
+    by_field = group_counts(((i.standing, (i.facts.field or NO_FIELD,)) for i in counted), last=NO_FIELD)
     report.by_field = sorted(by_field, key=lambda kv: (positions.get(kv[0], 2_000_000), sort_key(kv[0])))
     report.by_hamlet = group_counts(
-        pairs((i, [i.facts.hamlet or NO_HAMLET]) for i in counted), last=NO_HAMLET
+        ((i.standing, (i.facts.hamlet or NO_HAMLET,)) for i in counted), last=NO_HAMLET
     )
-    report.by_unit = group_counts(pairs((i, i.units or (NO_UNIT,)) for i in counted), last=NO_UNIT)
+    report.by_unit = group_counts(((i.standing, i.units or (NO_UNIT,)) for i in counted), last=NO_UNIT)
 
-    per_dialogue = dict(group_counts(pairs((i, [i.dialogue]) for i in counted), last=NO_DIALOGUE))
+    per_dialogue = dict(group_counts(((i.standing, (i.dialogue,)) for i in counted), last=NO_DIALOGUE))
     rows = [
         DialogueRow(title, day, citizens, per_dialogue.pop(title, StandingCounts()))
         for _id, title, day, citizens, _others in sorted(dialogues, key=lambda d: (d[2] or date.min, d[0]))
@@ -324,10 +324,15 @@ def period_report(session: Session, period: Period, *, today: date | None = None
     rows.extend(DialogueRow(title, None, 0, counts) for title, counts in per_dialogue.items())
     report.by_dialogue = rows
 
-    report.by_month = [
-        (bucket.label, sum(1 for i in counted if i.day is not None and bucket.start <= i.day <= bucket.end))
-        for bucket in month_buckets(period)
-    ]
+    buckets = month_buckets(period)
+    starts = [b.start for b in buckets]
+    per_month = [0] * len(buckets)
+    for item in counted:
+        if item.day is not None:
+            n = bisect_right(starts, item.day) - 1
+            if n >= 0 and item.day <= buckets[n].end:
+                per_month[n] += 1
+    report.by_month = [(b.label, n) for b, n in zip(buckets, per_month, strict=True)]
     report.recurring = _recurring(counted)
     return report
 
