@@ -148,7 +148,20 @@ KEPT_PLUGINS: dict[str, dict[str, list[str]]] = {
 
 # Files the hooks collect outright (not as a link-time dependency), never needed by a Widgets
 # program: the software OpenGL renderer (20 MB on Windows), Qt's own translations.
-DROPPED_FILES = ["opengl32sw.dll", "PySide6/Qt/translations/*", "PySide6/translations/*"]
+DROPPED_FILES = [
+    "opengl32sw.dll",
+    "PySide6/Qt/translations/*",
+    "PySide6/translations/*",
+    # matplotlib's data the charts never use (app/export/charts.py draws DejaVu Sans, no maths
+    # text, no sample images): about 8 MB of fonts and samples.
+    "matplotlib/mpl-data/sample_data/*",
+    "matplotlib/mpl-data/fonts/afm/*",
+    "matplotlib/mpl-data/fonts/pdfcorefonts/*",
+    "matplotlib/mpl-data/fonts/ttf/STIX*",
+    "matplotlib/mpl-data/fonts/ttf/cm*",
+    "matplotlib/mpl-data/fonts/ttf/DejaVuSerif*",
+    "matplotlib/mpl-data/fonts/ttf/DejaVuSansMono*",
+]
 
 _QT_PLUGIN_DIR = re.compile(r"^PySide6/(?:Qt/)?plugins/([^/]+)/(?:lib)?([^/]+?)(?:\.so|\.dll|\.dylib)$")
 

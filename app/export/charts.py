@@ -80,7 +80,9 @@ def report_charts(report: PeriodReport) -> list[ChartData]:
 
 
 def _short(label: str, limit: int = 34) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+    # "$" would start matplotlib's maths text (and need fonts the bundle leaves out).
+    label = label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+    return label.replace("$", r"\$")
 
 
 def _draw(chart: ChartData, ax: Any) -> None:
@@ -129,7 +131,7 @@ def render_png(chart: ChartData, *, dpi: int = DPI) -> bytes:
     figure = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
-    ax.set_title(chart.title, fontsize=10, fontweight="bold", loc="left")
+    ax.set_title(_short(chart.title, 90), fontsize=10, fontweight="bold", loc="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8)

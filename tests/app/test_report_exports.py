@@ -126,3 +126,10 @@ def test_cli_report_and_export_xlsx(
     assert main(["export-xlsx", "--db", db, "--out", str(tmp_path / "so.xlsx")]) == 0
     assert main(["report", "--db", db, "--period", "2026-X", "--out", str(out)]) == 2
     assert "Kỳ báo cáo" in capsys.readouterr().err
+
+
+def test_a_dollar_sign_in_a_name_is_drawn_as_text() -> None:
+    from app.export.charts import ChartData
+
+    png = render_png(ChartData("x", "Phí $ dịch vụ", ["Thôn $1", "Thôn Đông"], {"Số ý kiến": [1, 2]}))
+    assert Image.open(io.BytesIO(png)).width == 1050

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,28 @@ def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest
     assert main(["search", "--db", path, "giấy chứng nhận", "--kind", "update"]) == 0
     printed = capsys.readouterr().out
     assert "Kết quả giải quyết" in printed and "[giấy] [chứng] [nhận]" in printed
+
+
+def test_revision_0009_indexes_what_was_typed_before(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.storage.migrate import upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0006", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (1, 'Thôn Đồng Tâm', 1, 1, '')"
+        )
+        conn.execute(
+            "INSERT INTO leader (id, full_name, title, active, position) VALUES (1, 'Đặng Thị Hoa', 'Chủ tịch', 1, 1)"
+        )
+    conn.close()
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    db = Database.open(target)
+    try:
+        with db.reading() as session:
+            assert [h.snippet for h in search_everything(session, "dong tam").hits] == ["Thôn Đồng Tâm"]
+            assert search_everything(session, "DANG thi hoa").hits[0].kind is SearchKind.PERSON
+    finally:
+        db.close()
