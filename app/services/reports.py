@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -78,6 +79,32 @@ class ReportPetition:
         return bool(self.facts.assignments)
 
 
+_STATUSES = {s.value: s for s in PetitionStatus}
+_SOURCES = {s.value: s for s in PetitionSource}
+
+
+def _day(value: object) -> date | None:
+    """A date or a timestamp as SQLite stores it (ISO text), as a date."""
+    if value is None or value == "":
+        return None
+    return date.fromisoformat(str(value)[:10])
+
+
+def _raw_rows(session: Session, stmt: Any) -> list[Any]:
+    """Rows of ``stmt`` straight from the SQLite driver: a year of petitions is tens of thousands
+    of rows, and SQLAlchemy's per-value conversions cost more than the query. Callers convert
+    the few columns they use (ISO dates, enum codes)."""
+    dialect = session.get_bind().dialect
+    compiled = stmt.compile(dialect=dialect)
+    params = compiled.construct_params()
+    values = []
+    for name in compiled.positiontup or ():
+        value = params[name]
+        processor = compiled.binds[name].type.bind_processor(dialect)
+        values.append(processor(value) if processor is not None and value is not None else value)
+    return list(session.connection().exec_driver_sql(str(compiled), tuple(values)).fetchall())
+
+
 def _period_condition(period: Period) -> ColumnElement[bool]:
     held: Select[tuple[int]] = dialogues_held_between(period.start, period.end)
     return and_(
@@ -94,7 +121,8 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
     today = today or date.today()
     near = settings.near_due_days(session)
     condition = _period_condition(period)
-    rows = session.execute(
+    rows = _raw_rows(
+        session,
         select(
             Petition.id,
             Petition.status,
@@ -113,19 +141,21 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
         .outerjoin(Field, Field.id == Petition.field_id)
         .outerjoin(Dialogue, Dialogue.id == Petition.dialogue_id)
         .where(condition)
-        .order_by(Petition.id)
-    ).all()
+        .order_by(Petition.id),
+    )
     ids = select(Petition.id).where(condition).scalar_subquery()
     assignments: dict[int, list[tuple[AssignmentFacts, str]]] = defaultdict(list)
-    for pid, deadline, finished, unit in session.execute(
+    for pid, deadline, finished, unit in _raw_rows(
+        session,
         select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Unit.name)
         .join(Unit, Unit.id == Assignment.lead_unit_id)
         .where(Assignment.petition_id.in_(ids))
-        .order_by(Assignment.id)
+        .order_by(Assignment.id),
     ):
-        assignments[pid].append((AssignmentFacts(deadline, finished), unit))
+        assignments[pid].append((AssignmentFacts(_day(deadline), _day(finished)), unit))
     updates: dict[int, list[tuple[date, date | None, PetitionStatus]]] = defaultdict(list)
-    for pid, on, reply, after in session.execute(
+    for pid, on, reply, after in _raw_rows(
+        session,
         select(
             ResolutionUpdate.petition_id,
             ResolutionUpdate.on,
@@ -133,9 +163,9 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
             ResolutionUpdate.status_after,
         )
         .where(ResolutionUpdate.petition_id.in_(ids))
-        .order_by(ResolutionUpdate.id)
+        .order_by(ResolutionUpdate.id),
     ):
-        updates[pid].append((on, reply, after))
+        updates[pid].append((_day(on) or date.min, _day(reply), _STATUSES[after]))
 
     result = []
     for (
@@ -154,20 +184,20 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
     ) in rows:
         held = assignments.get(pid, [])
         facts = PetitionFacts(
-            status=status,
+            status=_STATUSES[status],
             assignments=tuple(a for a, _u in held),
             resolved_on=resolved_on_rule(updates.get(pid, [])),
             field=fname or "",
             field_position=fpos if fname else 1_000_000,
             hamlet=hamlet or typed or "",
         )
-        day = meeting_day(started, scheduled) if title is not None else received
+        day = _day(started or scheduled) if title is not None else _day(received)
         result.append(
             ReportPetition(
                 id=pid,
                 facts=facts,
                 standing=petition_standing(facts, today, near).standing,
-                source=source,
+                source=_SOURCES[source],
                 dialogue=(title or "Hội nghị đối thoại") if title is not None else NO_DIALOGUE,
                 day=day,
                 units=tuple(dict.fromkeys(u for _a, u in held)),
