@@ -128,3 +128,18 @@ def test_report_matches_the_follow_up_statistics(report_db: Database) -> None:
         older = period_statistics(session, period.start, period.end, today=TODAY)
     assert report.overall == older.overall
     assert [(n, c) for n, c in report.by_hamlet] == older.by_hamlet
+
+
+def test_report_facts_are_the_one_orm_mapping(report_db: Database) -> None:
+    """The report reads rows straight from the driver; its facts equal petition_facts of the ORM."""
+    from sqlalchemy import select
+
+    from app.services.petitions import PETITION_LOAD, petition_facts
+    from app.storage.models import Petition
+
+    with report_db.reading() as session:
+        items = reports.period_petitions(session, parse_period("2026"), today=TODAY)
+        loaded = {p.id: p for p in session.scalars(select(Petition).options(*PETITION_LOAD)).all()}
+        assert len(items) == 12  # d0 was held in 2025
+        for item in items:
+            assert item.facts == petition_facts(loaded[item.id])
