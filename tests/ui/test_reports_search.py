@@ -83,6 +83,8 @@ def test_search_popup_finds_across_kinds_and_opens_with_enter(
     text = dialog.list.itemWidget(dialog.list.currentItem()).text()
     assert "<b style='background:#fff3b0'>Đặng</b>" in text
     assert elapsed_ms < 1000  # 60 ms debounce + the query; the bench measures the real figure
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "search.png"))
     with qtbot.waitSignal(dialog.open_requested, timeout=TIMEOUT) as opened:
         qtbot.keyClick(dialog.box, Qt.Key.Key_Return)
     assert opened.args[0].petition_id == commune.petitions["overdue"]

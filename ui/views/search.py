@@ -50,7 +50,7 @@ def hit_html(hit: SearchHit) -> str:
     where = " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
     head = f"<b>{html.escape(hit.title)}</b>"
     if where:
-        head += f" <span style='color:#6b7280'>— {html.escape(where)}</span>"
+        head += f" <span style='color:#4b5563'>— {html.escape(where)}</span>"
     text = html.escape(hit.marked("\x01", "\x02")).replace("\x01", "<b style='background:#fff3b0'>")
     return f"{head}<br>{text.replace(chr(2), '</b>')}"
 
@@ -105,6 +105,10 @@ class SearchDialog(QDialog):
         saved_row.addWidget(self.save_button)
         self.list = QListWidget()
         self.list.setAlternatingRowColors(False)
+        # A light selection: the hit is drawn by a label on top, in its own dark text.
+        self.list.setStyleSheet(
+            "QListWidget::item:selected { background: #dbeafe; border-left: 3px solid #1f3b57; }"
+        )
         self.status_line = QLabel("Gõ vài chữ, có dấu hoặc không dấu. Enter: mở; Esc: đóng.")
         layout = QVBoxLayout(self)
         layout.addWidget(self.box)
