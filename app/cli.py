@@ -247,6 +247,124 @@ def _iso_date(value: str) -> str:
     return value
 
 
+def _period(session: object, code: str, cutoff: str | None) -> object:
+    from app.domain.periods import Cutoff, PeriodError, parse_period
+    from app.errors import ValidationError
+    from app.services import reports
+
+    try:
+        if cutoff:
+            return parse_period(code, Cutoff(cutoff))
+        return reports.period_from_code(session, code)  # type: ignore[arg-type]
+    except PeriodError as exc:
+        raise ValidationError(
+            {
+                "period": f"Kỳ báo cáo «{code}» không đọc được: dùng 2026-05, 2026-Q1, 2026-H1, 2026-9M, 2026 "
+                "hoặc 2026-01-01..2026-03-31."
+            }
+        ) from exc
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The Báo cáo of a period: .docx (default), .xlsx by the file's suffix, PNG charts on request."""
+    from datetime import date
+
+    from app.services import reports
+    from app.storage.database import Database
+
+    today = date.fromisoformat(args.today) if args.today else None
+    out = Path(args.out).expanduser()
+    db = Database.open(_db_path(args))
+    try:
+        with db.reading() as session:
+            period = _period(session, args.period, args.cutoff)
+            if out.suffix.lower() == ".xlsx":
+                written = [reports.export_report_xlsx(session, period, out, today=today)]  # type: ignore[arg-type]
+            else:
+                written = [reports.export_report_docx(session, period, out, today=today)]  # type: ignore[arg-type]
+            if args.charts:
+                folder = Path(args.charts).expanduser()
+                written += reports.export_report_charts(session, period, folder, today=today)  # type: ignore[arg-type]
+    finally:
+        db.close()
+    for path in written:
+        print(f"Đã xuất «{path}».")
+    return EXIT_OK
+
+
+def cmd_export_xlsx(args: argparse.Namespace) -> int:
+    """The sổ theo dõi (every petition) or a filtered list to .xlsx."""
+    from app.domain.rules import PetitionStatus
+    from app.services import reports
+    from app.services.petitions import PetitionFilter
+    from app.storage.database import Database
+
+    flt = PetitionFilter(
+        query=args.query or "",
+        year=args.year,
+        dialogue_id=args.dialogue,
+        field_id=args.field,
+        hamlet_id=args.hamlet,
+        unit_id=args.unit,
+        statuses=tuple(PetitionStatus(s) for s in args.status or ()),
+        due=args.due,
+    )
+    name = args.name or ("Sổ theo dõi" if flt == PetitionFilter() else "Danh sách lọc")
+    out = Path(args.out).expanduser()
+    db = Database.open(_db_path(args))
+    try:
+        with db.reading() as session:
+            path = reports.export_petitions_xlsx(session, out, [(name, flt)])
+    finally:
+        db.close()
+    print(f"Đã xuất «{path}».")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search everything (the same module as the window's Ctrl+K); grouped by kind, best first."""
+    import json
+
+    from app.services.search import SearchFilter, SearchKind, search_everything
+    from app.storage.database import Database
+
+    kinds = [SearchKind(k) for k in args.kind or ()]
+    flt = SearchFilter(year=args.year)
+    db = Database.open(_db_path(args))
+    try:
+        with db.reading() as session:
+            results = search_everything(session, args.query, kinds=kinds or None, flt=flt, limit=args.limit)
+    finally:
+        db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "query": results.query,
+                    "groups": [
+                        {"kind": kind.value, "label": kind.label, "hits": [h.as_dict() for h in hits]}
+                        for kind, hits in results.groups
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return EXIT_OK
+    if not results.groups:
+        print("Không tìm thấy kết quả nào.")
+        return EXIT_OK
+    from app.domain.text import short_date
+
+    for kind, hits in results.groups:
+        print(f"== {kind.label} ({len(hits)})")
+        for hit in hits:
+            where = " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
+            print(f"  #{hit.id} {hit.title}" + (f" ({where})" if where else ""))
+            print(f"     {hit.marked()}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_option = argparse.ArgumentParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
@@ -336,6 +454,58 @@ def build_parser() -> argparse.ArgumentParser:
     template = subcommand("import-template", "ghi tệp Excel mẫu để thu thập ý kiến trước hội nghị")
     template.add_argument("file", metavar="FILE.xlsx", help="tệp .xlsx cần ghi")
     template.set_defaults(func=cmd_import_template)
+    report = subcommand("report", "Báo cáo kết quả giải quyết theo kỳ (.docx hoặc .xlsx), biểu đồ PNG")
+    report.add_argument(
+        "--period",
+        required=True,
+        metavar="KỲ",
+        help="2026-05, 2026-Q1, 2026-H1, 2026-9M, 2026 hoặc A..B (ngày ISO)",
+    )
+    report.add_argument("--out", required=True, metavar="FILE", help="tệp .docx (hoặc .xlsx) cần ghi")
+    report.add_argument("--charts", metavar="FOLDER", help="ghi thêm các biểu đồ PNG vào thư mục này")
+    report.add_argument(
+        "--cutoff", choices=["calendar", "15-14"], help="mốc chốt số liệu (mặc định: theo Cài đặt)"
+    )
+    report.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+    report.set_defaults(func=cmd_report)
+    xlsx = subcommand("export-xlsx", "xuất sổ theo dõi hoặc danh sách đã lọc ra Excel (.xlsx)")
+    xlsx.add_argument("--out", required=True, metavar="FILE.xlsx", help="tệp .xlsx cần ghi")
+    xlsx.add_argument("--query", metavar="TỪ", help="tìm theo nội dung, người nêu, thôn")
+    xlsx.add_argument("--year", type=int, help="năm")
+    xlsx.add_argument("--dialogue", type=int, metavar="N", help="mã hội nghị")
+    xlsx.add_argument("--field", type=int, metavar="N", help="mã lĩnh vực")
+    xlsx.add_argument("--hamlet", type=int, metavar="N", help="mã thôn")
+    xlsx.add_argument("--unit", type=int, metavar="N", help="mã đơn vị chủ trì")
+    xlsx.add_argument(
+        "--status", action="append", metavar="TT", help="trạng thái (new, in_progress, resolved…)"
+    )
+    xlsx.add_argument("--due", choices=["near", "overdue"], help="sắp đến hạn hoặc quá hạn")
+    xlsx.add_argument("--name", help="tên trang tính")
+    xlsx.set_defaults(func=cmd_export_xlsx)
+    finder = subcommand(
+        "search", "tìm trong mọi dữ liệu: kiến nghị, trả lời, kết quả, biên bản, kết luận, kế hoạch…"
+    )
+    finder.add_argument("query", metavar="TỪ", help="các từ cần tìm (có dấu hoặc không dấu)")
+    finder.add_argument(
+        "--kind",
+        action="append",
+        choices=[
+            "petition",
+            "answer",
+            "update",
+            "minute",
+            "conclusion",
+            "plan",
+            "dialogue",
+            "person",
+            "hamlet",
+        ],
+        help="chỉ tìm loại này (có thể lặp lại)",
+    )
+    finder.add_argument("--year", type=int, help="chỉ năm này")
+    finder.add_argument("--limit", type=int, default=10, help="số kết quả tối đa mỗi loại (mặc định 10)")
+    finder.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    finder.set_defaults(func=cmd_search)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

@@ -86,6 +86,41 @@ EXCLUDED_MODULES = [
     "PySide6.Qt3DCore",
     "PySide6.scripts",
     "shiboken6.Shiboken.scripts",
+    # matplotlib draws the Báo cáo's charts with Agg only (app/export/charts.py, no pyplot): its
+    # other backends would pull Tk, Wx, GTK or a second copy of the Qt bindings.
+    "matplotlib.tests",
+    "matplotlib.testing",
+    "matplotlib.pyplot",
+    "matplotlib.backends.backend_qt",
+    "matplotlib.backends.backend_qtagg",
+    "matplotlib.backends.backend_qtcairo",
+    "matplotlib.backends.backend_qt5",
+    "matplotlib.backends.backend_qt5agg",
+    "matplotlib.backends.backend_qt5cairo",
+    "matplotlib.backends.qt_compat",
+    "matplotlib.backends.backend_tkagg",
+    "matplotlib.backends.backend_tkcairo",
+    "matplotlib.backends._backend_tk",
+    "matplotlib.backends.backend_wx",
+    "matplotlib.backends.backend_wxagg",
+    "matplotlib.backends.backend_wxcairo",
+    "matplotlib.backends.backend_gtk3",
+    "matplotlib.backends.backend_gtk3agg",
+    "matplotlib.backends.backend_gtk3cairo",
+    "matplotlib.backends.backend_gtk4",
+    "matplotlib.backends.backend_gtk4agg",
+    "matplotlib.backends.backend_gtk4cairo",
+    "matplotlib.backends.backend_webagg",
+    "matplotlib.backends.backend_webagg_core",
+    "matplotlib.backends.backend_nbagg",
+    "matplotlib.backends.backend_macosx",
+    "matplotlib.backends.backend_cairo",
+    "matplotlib.backends.backend_pgf",
+    "numpy.f2py",
+    "numpy.distutils",
+    "numpy.testing",
+    "PIL.ImageQt",
+    "PIL.ImageTk",
 ]
 
 # Qt plugins kept, by plugin folder; file names without the platform's "lib" prefix and suffix.
@@ -113,7 +148,20 @@ KEPT_PLUGINS: dict[str, dict[str, list[str]]] = {
 
 # Files the hooks collect outright (not as a link-time dependency), never needed by a Widgets
 # program: the software OpenGL renderer (20 MB on Windows), Qt's own translations.
-DROPPED_FILES = ["opengl32sw.dll", "PySide6/Qt/translations/*", "PySide6/translations/*"]
+DROPPED_FILES = [
+    "opengl32sw.dll",
+    "PySide6/Qt/translations/*",
+    "PySide6/translations/*",
+    # matplotlib's data the charts never use (app/export/charts.py draws DejaVu Sans, no maths
+    # text, no sample images): about 8 MB of fonts and samples.
+    "matplotlib/mpl-data/sample_data/*",
+    "matplotlib/mpl-data/fonts/afm/*",
+    "matplotlib/mpl-data/fonts/pdfcorefonts/*",
+    "matplotlib/mpl-data/fonts/ttf/STIX*",
+    "matplotlib/mpl-data/fonts/ttf/cm*",
+    "matplotlib/mpl-data/fonts/ttf/DejaVuSerif*",
+    "matplotlib/mpl-data/fonts/ttf/DejaVuSansMono*",
+]
 
 _QT_PLUGIN_DIR = re.compile(r"^PySide6/(?:Qt/)?plugins/([^/]+)/(?:lib)?([^/]+?)(?:\.so|\.dll|\.dylib)$")
 

@@ -155,15 +155,9 @@ class MainWindow(QMainWindow):
             follow.open_requested.connect(self.open_petition)
             return follow
         if key == "reports":
-            from ui.views.common import NotBuiltPage
+            from ui.views.reports import ReportsPage
 
-            return NotBuiltPage(
-                "Báo cáo – thống kê",
-                "xem số liệu tổng hợp (tổng số, trả lời tại hội nghị, đúng hạn, quá hạn, chuyển cấp) theo lĩnh vực, "
-                "theo thôn, biểu đồ và xuất Báo cáo, Excel.",
-                "danh sách «Theo dõi giải quyết» cho biết các kiến nghị quá hạn; Thông báo kết luận và Báo cáo "
-                "kết quả giải quyết xuất từ màn hình «Hội nghị».",
-            )
+            return ReportsPage(context)
         if key == "catalog":
             from ui.views.catalog import CataloguePage
 
@@ -189,6 +183,12 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(keys))
             action.triggered.connect(lambda _checked=False, s=step: self.change_font_size(s))
             self.addAction(action)
+        search_action = QAction(self)
+        search_action.setShortcut(QKeySequence("Ctrl+K"))
+        search_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        search_action.triggered.connect(self.open_search)
+        self.addAction(search_action)
+        self.search_dialog: QWidget | None = None
         help_action = QAction(self)
         help_action.setShortcut(QKeySequence("F1"))
         help_action.triggered.connect(self.show_shortcuts)
@@ -247,10 +247,44 @@ class MainWindow(QMainWindow):
         return window
 
     @Slot()
+    def open_search(self) -> QWidget | None:
+        """Ctrl+K anywhere: the search popup over everything (ui/views/search.py)."""
+        from ui.views.search import SearchDialog
+
+        if self.context is None:
+            return None
+        if self.search_dialog is None:
+            dialog = SearchDialog(self.context, self)
+            dialog.open_requested.connect(self.open_search_hit)
+            self.search_dialog = dialog
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.activateWindow()
+        self.search_dialog.box.setFocus()  # type: ignore[attr-defined]
+        self.search_dialog.box.selectAll()  # type: ignore[attr-defined]
+        return self.search_dialog
+
+    @Slot(object)
+    def open_search_hit(self, hit: object) -> None:
+        """Open what a search found in its own screen."""
+        from app.services.search import SearchKind
+
+        kind = getattr(hit, "kind", None)
+        if getattr(hit, "petition_id", None) is not None:
+            self.open_petition(hit.petition_id)  # type: ignore[attr-defined]
+        elif kind is SearchKind.PLAN:
+            self.show_page("plans")
+        elif getattr(hit, "dialogue_id", None) is not None:
+            self.open_live_minutes(hit.dialogue_id)  # type: ignore[attr-defined]
+        elif kind in (SearchKind.PERSON, SearchKind.HAMLET):
+            self.show_page("catalog")
+
+    @Slot()
     def show_shortcuts(self) -> None:
         lines = [(f"Ctrl+{n}", title) for n, title in enumerate(self.NAVIGATION, start=1)]
         lines += [
             ("Ctrl + / Ctrl −", "Phóng to / thu nhỏ chữ (Ctrl+0: cỡ mặc định)"),
+            ("Ctrl+K", "Tìm kiếm trong mọi dữ liệu"),
             ("F1", "Bảng phím tắt này"),
         ]
         page = self.pages.currentWidget()

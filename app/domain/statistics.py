@@ -94,3 +94,35 @@ def resolution_statistics(
     ]
     stats.by_hamlet = sorted(hamlets_seen.items(), key=lambda kv: (kv[0] == NO_HAMLET, sort_key(kv[0])))
     return stats
+
+
+def group_counts(
+    items: Iterable[tuple[Standing, Iterable[str]]], *, last: str | None = None
+) -> list[tuple[str, StandingCounts]]:
+    """Counts per group name, a petition counted once in each group it names (two lead units: both).
+
+    Groups come in Vietnamese dictionary order, ``last`` (the "unknown" group) at the end.
+    Duplicates are left out, as in :func:`resolution_statistics`.
+    """
+    # Standings are tallied per group first and turned into counts once per group: a year of
+    # a busy commune is tens of thousands of (group, standing) pairs.
+    tally: dict[str, dict[Standing, int]] = {}
+    for value, names in items:
+        if value is Standing.DUPLICATE:
+            continue
+        for name in dict.fromkeys(names):
+            per = tally.setdefault(name, {})
+            per[value] = per.get(value, 0) + 1
+    groups = {name: counts_of(per) for name, per in tally.items()}
+    return sorted(groups.items(), key=lambda kv: (kv[0] == last, sort_key(kv[0])))
+
+
+def counts_of(tally: dict[Standing, int]) -> StandingCounts:
+    """The counts of a group from how many petitions stand each way (what ``add`` would give)."""
+    counts = StandingCounts()
+    for value, n in tally.items():
+        counts.total += n
+        if value is Standing.NEAR_DUE:
+            counts.in_progress += n
+        setattr(counts, value.value, getattr(counts, value.value) + n)
+    return counts

@@ -465,10 +465,7 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     petition.field_id = data.field_id
     petition.kind = data.kind
     petition.content = clean(data.content)
-    # The search key is NOT refreshed here: re-indexing a petition in the full-text index costs
-    # up to a quarter of a second on a large history now and then, and this runs every 250 ms
-    # while the secretary types. finish_opinion (leaving the speaker, and every opinion when the
-    # meeting ends) brings the key up to date.
+    search.refresh_petition_key(session, petition)
     entry = session.scalars(
         select(MinuteEntry).where(
             MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH

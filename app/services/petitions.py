@@ -364,6 +364,13 @@ def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = 
 # --- SQL twins of the rules (app.domain.standing) --------------------------------------------
 
 
+def petition_conditions(
+    session: Session, flt: PetitionFilter, today: date | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of ``flt`` on ``Petition`` except the text query (search joins those)."""
+    return _conditions(flt, today or date.today(), settings.near_due_days(session))
+
+
 def petition_deadline_sql() -> ScalarSelect[Any]:
     """:func:`app.domain.standing.petition_deadline` in SQL: earliest unfinished deadline."""
     return (

@@ -13,15 +13,41 @@ re-keyed at once, so a search by the new name finds them before the commit is ev
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, Select, Subquery, literal_column, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    Select,
+    Subquery,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.domain.text import search_key, search_words
-from app.storage.models import Hamlet, Petition
+from app.domain.rules import PetitionStatus
+from app.domain.text import petitioner_label, search_key, search_words, sort_key
+from app.storage.models import (
+    Answer,
+    Conclusion,
+    Dialogue,
+    Hamlet,
+    MinuteEntry,
+    Petition,
+    Plan,
+    ResolutionUpdate,
+)
 
 _QUOTE = re.compile(r'"')
 
@@ -200,3 +226,492 @@ def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[i
         {"q": expression, "n": limit},
     ).all()
     return [(int(ident), float(score)) for ident, score in rows]
+
+
+# --- search everywhere ------------------------------------------------------------------------
+# Petitions are found through petition_fts (above); everything else through ``search_fts``
+# (revision 0009), whose rowid is ``kind code * 2**32 + id`` so one kind is one rowid range.
+
+
+class SearchKind(enum.StrEnum):
+    PETITION = "petition"
+    ANSWER = "answer"
+    UPDATE = "update"
+    MINUTE = "minute"
+    CONCLUSION = "conclusion"
+    PLAN = "plan"
+    DIALOGUE = "dialogue"
+    PERSON = "person"
+    HAMLET = "hamlet"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    SearchKind.PETITION: "Ý kiến, kiến nghị",
+    SearchKind.ANSWER: "Trả lời tại hội nghị",
+    SearchKind.UPDATE: "Kết quả giải quyết",
+    SearchKind.MINUTE: "Biên bản (dòng ghi)",
+    SearchKind.CONCLUSION: "Kết luận",
+    SearchKind.PLAN: "Kế hoạch",
+    SearchKind.DIALOGUE: "Hội nghị",
+    SearchKind.PERSON: "Người (lãnh đạo, người trả lời)",
+    SearchKind.HAMLET: "Thôn, tổ dân phố",
+}
+# The code of each kind in search_fts (revision 0009 has the same numbers).
+KIND_CODES = {
+    SearchKind.ANSWER: 1,
+    SearchKind.UPDATE: 2,
+    SearchKind.MINUTE: 3,
+    SearchKind.CONCLUSION: 4,
+    SearchKind.PLAN: 5,
+    SearchKind.DIALOGUE: 6,
+    SearchKind.PERSON: 7,
+    SearchKind.HAMLET: 8,
+}
+SHIFT = 2**32
+_PETITION_LINKED = (SearchKind.ANSWER, SearchKind.UPDATE)
+_DIALOGUE_LINKED = (SearchKind.MINUTE, SearchKind.CONCLUSION, SearchKind.DIALOGUE)
+SNIPPET_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    """Filters that combine with the words; field, thôn, unit, status and due keep petition kinds only."""
+
+    year: int | None = None
+    field_id: int | None = None
+    hamlet_id: int | None = None
+    unit_id: int | None = None
+    statuses: tuple[PetitionStatus, ...] = ()
+    due: str | None = None  # "near" | "overdue"
+
+    @property
+    def petitions_only(self) -> bool:
+        return bool(
+            self.field_id is not None
+            or self.hamlet_id is not None
+            or self.unit_id is not None
+            or self.statuses
+            or self.due
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "year": self.year, "field_id": self.field_id, "hamlet_id": self.hamlet_id,
+            "unit_id": self.unit_id, "statuses": [s.value for s in self.statuses], "due": self.due,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchFilter:
+        return cls(
+            year=data.get("year"), field_id=data.get("field_id"), hamlet_id=data.get("hamlet_id"),
+            unit_id=data.get("unit_id"), statuses=tuple(PetitionStatus(s) for s in data.get("statuses") or ()),
+            due=data.get("due"),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One thing found: what it is, a piece of its text with the matching words, where it belongs."""
+
+    kind: SearchKind
+    id: int
+    title: str  # the first line: who, or the plan's number
+    snippet: str
+    marks: tuple[tuple[int, int], ...]  # (start, end) of the matching words in ``snippet``
+    score: float  # bm25, lower is better
+    dialogue_id: int | None = None
+    dialogue_title: str = ""
+    day: date | None = None
+    petition_id: int | None = None  # the petition an answer or a result belongs to
+    plan_id: int | None = None
+
+    def marked(self, start: str = "[", end: str = "]") -> str:
+        """``snippet`` with each matching word wrapped (``<b>``…``</b>`` on screen)."""
+        out, last = [], 0
+        for a, b in self.marks:
+            out += [self.snippet[last:a], start, self.snippet[a:b], end]
+            last = b
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value, "id": self.id, "title": self.title, "snippet": self.snippet,
+            "marks": [list(m) for m in self.marks], "score": round(self.score, 4),
+            "dialogue_id": self.dialogue_id, "dialogue_title": self.dialogue_title,
+            "day": self.day.isoformat() if self.day else None, "petition_id": self.petition_id,
+            "plan_id": self.plan_id,
+        }  # fmt: skip
+
+
+@dataclass
+class SearchResults:
+    query: str
+    groups: list[tuple[SearchKind, list[SearchHit]]] = field(default_factory=list)
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        return [hit for _kind, hits in self.groups for hit in hits]
+
+
+def word_marks(value: str, query: str) -> tuple[tuple[int, int], ...]:
+    """Where the words of ``query`` occur in ``value`` (folded like the index: tones, case, đ)."""
+    words = search_words(query)
+    if not words:
+        return ()
+    whole, prefix = set(words[:-1]), words[-1]
+    found = []
+    for match in re.finditer(r"\w+", value):
+        key = search_key(match.group())
+        if key in whole or key.startswith(prefix):
+            found.append((match.start(), match.end()))
+    return tuple(found)
+
+
+def snippet(value: str, query: str, length: int = SNIPPET_LENGTH) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A piece of ``value`` around its first matching word, with the marks inside it."""
+    value = " ".join((value or "").split())
+    marks = word_marks(value, query)
+    if len(value) <= length:
+        return value, marks
+    first = marks[0][0] if marks else 0
+    start = max(0, min(first - length // 3, len(value) - length))
+    if start:
+        space = value.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    piece = value[start : start + length]
+    lead = "…" if start else ""
+    tail = "…" if start + length < len(value) else ""
+    shift = len(lead) - start
+    inside = tuple((a + shift, b + shift) for a, b in marks if a >= start and b <= start + length)
+    return lead + piece + tail, inside
+
+
+_FTS = table("search_fts", column("rowid", Integer()), column("rank", Float()))
+
+
+def _ranked_in_kind(
+    session: Session, kind: SearchKind, expression: str, flt: SearchFilter, limit: int
+) -> list[tuple[int, float]]:
+    from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
+
+    code = KIND_CODES[kind]
+    ident = (_FTS.c.rowid - code * SHIFT).label("ident")
+    stmt = select(ident, _FTS.c.rank).where(
+        text("search_fts MATCH :fts_all").bindparams(fts_all=expression),
+        _FTS.c.rowid.between(code * SHIFT, (code + 1) * SHIFT - 1),
+    )
+    if kind in _PETITION_LINKED and (flt.petitions_only or flt.year is not None):
+        source = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
+        stmt = stmt.join(source, source.id == _FTS.c.rowid - code * SHIFT).join(
+            Petition, Petition.id == source.petition_id
+        )
+        pflt = PetitionFilter(
+            year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
+            statuses=flt.statuses, due=flt.due,
+        )  # fmt: skip
+        stmt = stmt.where(*petition_conditions(session, pflt))
+    elif kind in _DIALOGUE_LINKED and flt.year is not None:
+        if kind is SearchKind.DIALOGUE:
+            stmt = stmt.join(Dialogue, Dialogue.id == _FTS.c.rowid - code * SHIFT)
+        else:
+            source2 = MinuteEntry if kind is SearchKind.MINUTE else Conclusion
+            stmt = stmt.join(source2, source2.id == _FTS.c.rowid - code * SHIFT).join(
+                Dialogue, Dialogue.id == source2.dialogue_id
+            )
+        moment = meeting_moment_sql()
+        stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
+    elif kind is SearchKind.PLAN and flt.year is not None:
+        stmt = stmt.join(Plan, Plan.id == _FTS.c.rowid - code * SHIFT).where(Plan.year == flt.year)
+    rows = session.execute(stmt.order_by(_FTS.c.rank).limit(limit)).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _dialogue_context(session: Session, ids: set[int]) -> dict[int, tuple[str, date | None]]:
+    if not ids:
+        return {}
+    rows = _raw(
+        session,
+        f"SELECT id, title, coalesce(started_at, scheduled_at) FROM dialogue WHERE id IN ({', '.join('?' * len(ids))})",
+        sorted(ids),
+    )
+    return {int(i): (t or "Hội nghị đối thoại", _day(moment)) for i, t, moment in rows}
+
+
+def _petition_hits(
+    session: Session, query: str, flt: SearchFilter, limit: int, today: date | None
+) -> list[SearchHit]:
+    from app.services.petitions import PetitionFilter, petition_ids_statement
+
+    pflt = PetitionFilter(
+        query=query, year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
+        statuses=flt.statuses, due=flt.due,
+    )  # fmt: skip
+    from app.services import settings
+
+    ids = list(
+        session.scalars(
+            petition_ids_statement(
+                pflt, today=today or date.today(), near_due_days=settings.near_due_days(session)
+            ).limit(limit)
+        )
+    )
+    if not ids:
+        return []
+    rows = {
+        r[0]: r
+        for r in session.execute(
+            select(
+                Petition.id, Petition.petitioner_name, Petition.is_anonymous, Petition.hamlet_text, Hamlet.name,
+                Petition.content, Petition.dialogue_id, Petition.received_on,
+            )
+            .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
+            .where(Petition.id.in_(ids))
+        )
+    }  # fmt: skip
+    context = _dialogue_context(session, {r[6] for r in rows.values() if r[6] is not None})
+    hits = []
+    for n, pid in enumerate(ids):
+        _id, name, anonymous, typed, hamlet, content, dialogue_id, received = rows[pid]
+        dtitle, day = context.get(dialogue_id, ("", received)) if dialogue_id else ("", received)
+        hits.append(
+            _petition_hit(
+                query, pid, name, anonymous, typed, hamlet, content, dialogue_id, dtitle, day, float(n)
+            )
+        )
+    return hits
+
+
+def _day(value: object) -> date | None:
+    """A date or timestamp as the SQLite driver returns it (ISO text) or as SQLAlchemy does."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+# Raw SQL on the hot path: SQLAlchemy's statement building costs more than SQLite's search here.
+# Each returns (id, title, body, dialogue id, petition id, plan id, day) for ids IN (...).
+_DETAIL_SQL = {
+    SearchKind.ANSWER: "SELECT a.id, a.answerer_name, a.content, p.dialogue_id, a.petition_id, NULL, a.at"
+    " FROM answer a JOIN petition p ON p.id = a.petition_id WHERE a.id IN ({})",
+    SearchKind.UPDATE: "SELECT u.id, u.reply_number, trim(u.result || ' ' || u.reason), p.dialogue_id, u.petition_id,"
+    ' NULL, u."on" FROM resolution_update u JOIN petition p ON p.id = u.petition_id WHERE u.id IN ({})',
+    SearchKind.MINUTE: "SELECT id, speaker, content, dialogue_id, NULL, NULL, at FROM minute_entry WHERE id IN ({})",
+    SearchKind.CONCLUSION: "SELECT id, '', content, dialogue_id, NULL, NULL, NULL FROM conclusion WHERE id IN ({})",
+    SearchKind.PLAN: "SELECT id, CASE WHEN number IS NULL THEN 'Kế hoạch ' || symbol || ' năm ' || year"
+    " ELSE 'Kế hoạch số ' || number || '/' || symbol END, title, NULL, NULL, id, issued_on"
+    ' FROM "plan" WHERE id IN ({})',
+    SearchKind.DIALOGUE: "SELECT id, title, trim(title || ' ' || place), id, NULL, NULL,"
+    " coalesce(started_at, scheduled_at) FROM dialogue WHERE id IN ({})",
+    SearchKind.PERSON: "SELECT id, 'Lãnh đạo', CASE WHEN title <> '' THEN full_name || ', ' || title"
+    " ELSE full_name END, NULL, NULL, NULL, NULL FROM leader WHERE id IN ({})",
+    SearchKind.HAMLET: "SELECT id, 'Thôn, tổ dân phố', name, NULL, NULL, NULL, NULL FROM hamlet WHERE id IN ({})",
+}
+_DEFAULT_TITLES = {
+    SearchKind.ANSWER: "Trả lời",
+    SearchKind.UPDATE: "Kết quả giải quyết",
+    SearchKind.MINUTE: "Biên bản",
+    SearchKind.CONCLUSION: "Kết luận",
+    SearchKind.DIALOGUE: "Hội nghị đối thoại",
+}
+
+
+def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    return list(session.connection().exec_driver_sql(sql, tuple(params)).fetchall())
+
+
+def _details(
+    session: Session, kind: SearchKind, ids: list[int]
+) -> dict[int, tuple[str, str, int | None, int | None, int | None, date | None]]:
+    """(title, text, dialogue id, petition id, plan id, day) of each found row."""
+    if not ids:
+        return {}
+    sql = _DETAIL_SQL[kind].format(", ".join("?" * len(ids)))
+    out: dict[int, tuple[str, str, int | None, int | None, int | None, date | None]] = {}
+    for ident, title, body, did, pid, plan_id, day in _raw(session, sql, ids):
+        if kind is SearchKind.UPDATE:
+            title = f"Văn bản {title}" if title else ""
+        out[int(ident)] = (title or _DEFAULT_TITLES.get(kind, ""), body or "", did, pid, plan_id, _day(day))
+    return out
+
+
+def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int) -> list[tuple[int, float]]:
+    """The unfiltered search of one kind: ORDER BY rank LIMIT inside FTS5, over one rowid range."""
+    code = KIND_CODES[kind]
+    rows = _raw(
+        session,
+        "SELECT rowid - ?, rank FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        " ORDER BY rank LIMIT ?",
+        (code * SHIFT, expression, code * SHIFT, (code + 1) * SHIFT - 1, limit),
+    )
+    return [(int(i), float(r)) for i, r in rows]
+
+
+def _fast_petition_hits(session: Session, query: str, expression: str, limit: int) -> list[SearchHit]:
+    rows = _raw(
+        session,
+        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
+        " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.rank"
+        " FROM (SELECT rowid AS id, rank FROM petition_fts WHERE petition_fts MATCH ? ORDER BY rank LIMIT ?) m"
+        " JOIN petition p ON p.id = m.id LEFT JOIN hamlet h ON h.id = p.hamlet_id"
+        " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.rank LIMIT ?",
+        (expression, limit + 8, limit),  # a few spare rows for deleted petitions
+    )
+    hits = []
+    for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
+        hits.append(
+            _petition_hit(query, pid, name, anonymous, typed, hamlet, content, did,
+                          (dtitle or "Hội nghị đối thoại") if did else "", _day(moment) if did else _day(received),
+                          float(rank))
+        )  # fmt: skip
+    return hits
+
+
+def _petition_hit(
+    query: str, pid: int, name: str | None, anonymous: object, typed: str | None, hamlet: str | None,
+    content: str | None, dialogue_id: int | None, dialogue_title: str, day: date | None, score: float,
+) -> SearchHit:  # fmt: skip
+    who = petitioner_label(name or "", bool(anonymous))
+    place = hamlet or typed or ""
+    title = f"{who} – {place}" if place else who
+    piece, marks = snippet(content or "", query)
+    title_marks = word_marks(title, query)
+    if not marks and title_marks:  # found by the name or the thôn: show it in the text line
+        piece, marks = snippet(f"{title}: {content or ''}", query)
+    return SearchHit(
+        SearchKind.PETITION,
+        pid,
+        title,
+        piece,
+        marks,
+        score,
+        dialogue_id,
+        dialogue_title,
+        day,
+        petition_id=pid,
+    )
+
+
+def search_everything(
+    session: Session,
+    query: str,
+    *,
+    kinds: Sequence[SearchKind] | None = None,
+    flt: SearchFilter = SearchFilter(),
+    limit: int = 8,
+    today: date | None = None,
+) -> SearchResults:
+    """The best ``limit`` matches of each kind, ranked by bm25 inside SQLite, grouped by kind.
+
+    Tone-, case- and đ-insensitive, words in any order, the last word a prefix. Filters on field,
+    thôn, unit, status or due keep only petitions and what belongs to them (answers, results).
+    """
+    results = SearchResults(query)
+    expression = match_expression(query)
+    if expression is None:
+        return results
+    wanted = list(kinds) if kinds else list(SearchKind)
+    if flt.petitions_only:
+        wanted = [k for k in wanted if k is SearchKind.PETITION or k in _PETITION_LINKED]
+    elif flt.year is not None:
+        wanted = [k for k in wanted if k not in (SearchKind.PERSON, SearchKind.HAMLET)]
+    plain = flt == SearchFilter()
+    for kind in wanted:
+        if kind is SearchKind.PETITION:
+            if plain:
+                hits = _fast_petition_hits(session, query, expression, limit)
+            else:
+                hits = _petition_hits(session, query, flt, limit, today)
+        else:
+            if plain:
+                ranked = _fast_ranked(session, kind, expression, limit)
+            else:
+                ranked = _ranked_in_kind(session, kind, expression, flt, limit)
+            details = _details(session, kind, [i for i, _s in ranked])
+            context = _dialogue_context(session, {d[2] for d in details.values() if d[2] is not None})
+            hits = []
+            for ident, score in ranked:
+                if ident not in details:
+                    continue
+                title, body, did, pid, plan_id, day = details[ident]
+                piece, marks = snippet(body, query)
+                dtitle, dday = context.get(did, ("", None)) if did is not None else ("", None)
+                hits.append(
+                    SearchHit(kind, ident, title, piece, marks, score, did, dtitle, day or dday, pid, plan_id)
+                )
+        if hits:
+            results.groups.append((kind, hits))
+    return results
+
+
+# --- saved searches ----------------------------------------------------------------------------
+
+SAVED_SEARCHES_KEY = "saved_searches"
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    name: str  # "Kiến nghị đất đai quá hạn"
+    query: str
+    flt: SearchFilter = SearchFilter()
+    kinds: tuple[SearchKind, ...] = ()
+
+
+def saved_searches(session: Session) -> list[SavedSearch]:
+    from app.services import settings
+
+    stored = settings.get_setting(session, SAVED_SEARCHES_KEY, []) or []
+    found = []
+    for item in stored:
+        try:
+            found.append(
+                SavedSearch(
+                    str(item["name"]), str(item.get("query", "")), SearchFilter.from_dict(item.get("filter") or {}),
+                    tuple(SearchKind(k) for k in item.get("kinds") or ()),
+                )
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged entry is skipped, not fatal
+    return sorted(found, key=lambda s: sort_key(s.name))
+
+
+def save_search(session: Session, saved: SavedSearch) -> None:
+    """Save (or replace, by name) a named search: the same words and filters, run again later."""
+    from app.errors import ValidationError
+    from app.services import settings
+
+    name = " ".join(saved.name.split())
+    if not name:
+        raise ValidationError({"name": "Hãy đặt tên cho danh sách."})
+    others = [s for s in saved_searches(session) if search_key(s.name) != search_key(name)]
+    entries = [*others, SavedSearch(name, saved.query, saved.flt, saved.kinds)]
+    settings.set_setting(
+        session,
+        SAVED_SEARCHES_KEY,
+        [
+            {"name": s.name, "query": s.query, "filter": s.flt.as_dict(), "kinds": [k.value for k in s.kinds]}
+            for s in entries
+        ],
+    )
+
+
+def delete_saved_search(session: Session, name: str) -> None:
+    from app.services import settings
+
+    keep = [s for s in saved_searches(session) if search_key(s.name) != search_key(name)]
+    settings.set_setting(
+        session,
+        SAVED_SEARCHES_KEY,
+        [
+            {"name": s.name, "query": s.query, "filter": s.flt.as_dict(), "kinds": [k.value for k in s.kinds]}
+            for s in keep
+        ],
+    )

@@ -195,7 +195,8 @@ def test_public_version_against_every_petitioner_in_the_database(demo_db: Databa
             )
         ).all()
         held = session.scalars(select(Dialogue.id).where(Dialogue.started_at.is_not(None))).all()
-        assert public_replacements(session, "tb", held[0])  # the review list before export
+        busiest = max(held, key=lambda d: sum(1 for _n, _p, pd in people if pd == d))
+        assert public_replacements(session, "tb", busiest)  # the review list before export
     assert people and held
     for dialogue_id in held:
         for kind in ("tb", "bc"):

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QLabel
 
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.views.common import NotBuiltPage
 from ui.views.follow_up import DEADLINE_COLUMN as FOLLOW_UP_DEADLINE
 from ui.views.follow_up import FollowUpPage
 from ui.views.petitions import PetitionsPage
@@ -41,12 +40,14 @@ def test_navigation_has_every_part_of_the_work(qtbot, demo_context: AppContext, 
         assert window.pages.currentIndex() == row
 
 
-def test_unfinished_screens_say_so(qtbot, demo_context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reports_page_is_the_report_screen(qtbot, demo_context: AppContext, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from ui.views.reports import ReportsPage
+
     window = _window(qtbot, demo_context, tmp_path)
     window.nav.setCurrentRow(4)
     page = window.pages.currentWidget()
-    assert isinstance(page, NotBuiltPage)
-    assert "chưa có trong phiên bản hiện tại" in page.banner.label.text()
+    assert isinstance(page, ReportsPage)
+    qtbot.waitUntil(lambda: page.loaded is not None, timeout=20000)
 
 
 def test_petition_list_loads_and_searches_without_accents(

@@ -13,8 +13,8 @@ if connection is None:  # pragma: no cover - guarded for someone running plain `
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # The FTS5 index and its shadow tables are made by hand in revision 0002, not by the models.
-    return not (type_ == "table" and name is not None and name.startswith("petition_fts"))
+    # The FTS5 indexes and their shadow tables are made by hand (revisions 0002, 0009), not by the models.
+    return not (type_ == "table" and name is not None and name.startswith(("petition_fts", "search_fts")))
 
 
 context.configure(

@@ -1,0 +1,436 @@
+"""The periodic Báo cáo kết quả giải quyết: every figure of a period, computed once.
+
+The screen, the .docx, the .xlsx and the charts all call :func:`period_report` and print what it
+returns; none of them counts. Standings come from :mod:`app.domain.standing` (the one rule:
+"on time" is resolved on or before the deadline day, no deadline is never overdue, a reopened
+petition counts by its last resolution) through the counters of :mod:`app.domain.statistics`.
+
+Which petitions belong to a period: those of the dialogues held in it (meeting day from start to
+end), and those received in it outside any dialogue; the same rule as
+:func:`app.services.statistics.period_statistics`. Rows are read with plain column queries (no
+ORM objects) so a year of a busy commune counts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.periods import Cutoff, Period, month_buckets, parse_period
+from app.domain.rules import DialogueState, PetitionSource, PetitionStatus
+from app.domain.standing import AssignmentFacts, PetitionFacts, Standing, meeting_day, petition_standing
+from app.domain.standing import resolved_on as resolved_on_rule
+from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, counts_of, group_counts
+from app.domain.text import short_date, sort_key
+from app.errors import NotFoundError
+from app.export.data import OrganizationData
+from app.services import settings
+from app.services.petitions import PetitionFilter, dialogues_held_between, list_petitions
+from app.storage.models import Assignment, Dialogue, Field, Hamlet, Petition, ResolutionUpdate, Unit
+
+CUTOFF_KEY = "report_cutoff"  # Cutoff value; calendar periods until changed
+NO_UNIT = "Chưa giao đơn vị"
+NO_DIALOGUE = "Ngoài hội nghị"
+
+
+def report_cutoff(session: Session) -> Cutoff:
+    """The data cut-off of the periodic reports (Cài đặt); calendar periods by default."""
+    try:
+        return Cutoff(settings.get_setting(session, CUTOFF_KEY, Cutoff.CALENDAR.value))
+    except ValueError:
+        return Cutoff.CALENDAR
+
+
+def set_report_cutoff(session: Session, cutoff: Cutoff) -> None:
+    settings.set_setting(session, CUTOFF_KEY, Cutoff(cutoff).value)
+
+
+def period_from_code(session: Session, code: str) -> Period:
+    """``2026-H1`` and the others under the cut-off of this database."""
+    return parse_period(code, report_cutoff(session))
+
+
+# --- plain facts of the period's petitions ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportPetition:
+    """One petition of the period, as the figures need it."""
+
+    id: int
+    facts: PetitionFacts
+    standing: Standing
+    source: PetitionSource
+    dialogue: str  # the dialogue's title, else NO_DIALOGUE
+    day: date | None  # the meeting day, else the day it was received
+    units: tuple[str, ...]  # lead units of its assignments
+    informed: bool
+
+    @property
+    def assigned(self) -> bool:
+        return bool(self.facts.assignments)
+
+
+_STATUSES = {s.value: s for s in PetitionStatus}
+_SOURCES = {s.value: s for s in PetitionSource}
+
+
+def _day(value: object) -> date | None:
+    """A date or a timestamp as SQLite stores it (ISO text), as a date."""
+    if value is None or value == "":
+        return None
+    return date.fromisoformat(str(value)[:10])
+
+
+def _raw_rows(session: Session, stmt: Any) -> list[Any]:
+    """Rows of ``stmt`` straight from the SQLite driver: a year of petitions is tens of thousands
+    of rows, and SQLAlchemy's per-value conversions cost more than the query. Callers convert
+    the few columns they use (ISO dates, enum codes)."""
+    dialect = session.get_bind().dialect
+    compiled = stmt.compile(dialect=dialect)
+    params = compiled.construct_params()
+    values = []
+    for name in compiled.positiontup or ():
+        value = params[name]
+        processor = compiled.binds[name].type.bind_processor(dialect)
+        values.append(processor(value) if processor is not None and value is not None else value)
+    return list(session.connection().exec_driver_sql(str(compiled), tuple(values)).fetchall())
+
+
+def _period_condition(period: Period) -> ColumnElement[bool]:
+    held: Select[tuple[int]] = dialogues_held_between(period.start, period.end)
+    return and_(
+        Petition.deleted_at.is_(None),
+        or_(
+            Petition.dialogue_id.in_(held),
+            and_(Petition.dialogue_id.is_(None), Petition.received_on.between(period.start, period.end)),
+        ),
+    )
+
+
+def period_petitions(session: Session, period: Period, *, today: date | None = None) -> list[ReportPetition]:
+    """The petitions a period reports on, each with its standing ``today`` (the report's day)."""
+    today = today or date.today()
+    near = settings.near_due_days(session)
+    condition = _period_condition(period)
+    rows = _raw_rows(
+        session,
+        select(
+            Petition.id,
+            Petition.status,
+            Petition.source,
+            Petition.received_on,
+            Petition.informed_on,
+            Petition.hamlet_text,
+            Hamlet.name,
+            Field.name,
+            Field.position,
+            Dialogue.title,
+            Dialogue.started_at,
+            Dialogue.scheduled_at,
+        )
+        .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
+        .outerjoin(Field, Field.id == Petition.field_id)
+        .outerjoin(Dialogue, Dialogue.id == Petition.dialogue_id)
+        .where(condition)
+        .order_by(Petition.id),
+    )
+    ids = select(Petition.id).where(condition).scalar_subquery()
+    assignments: dict[int, list[tuple[AssignmentFacts, str]]] = defaultdict(list)
+    for pid, deadline, finished, unit in _raw_rows(
+        session,
+        select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Unit.name)
+        .join(Unit, Unit.id == Assignment.lead_unit_id)
+        .where(Assignment.petition_id.in_(ids))
+        .order_by(Assignment.id),
+    ):
+        assignments[pid].append((AssignmentFacts(_day(deadline), _day(finished)), unit))
+    updates: dict[int, list[tuple[date, date | None, PetitionStatus]]] = defaultdict(list)
+    for pid, on, reply, after in _raw_rows(
+        session,
+        select(
+            ResolutionUpdate.petition_id,
+            ResolutionUpdate.on,
+            ResolutionUpdate.reply_date,
+            ResolutionUpdate.status_after,
+        )
+        .where(ResolutionUpdate.petition_id.in_(ids))
+        .order_by(ResolutionUpdate.id),
+    ):
+        updates[pid].append((_day(on) or date.min, _day(reply), _STATUSES[after]))
+
+    result = []
+    for (
+        pid,
+        status,
+        source,
+        received,
+        informed,
+        typed,
+        hamlet,
+        fname,
+        fpos,
+        title,
+        started,
+        scheduled,
+    ) in rows:
+        held = assignments.get(pid, [])
+        facts = PetitionFacts(
+            status=_STATUSES[status],
+            assignments=tuple(a for a, _u in held),
+            resolved_on=resolved_on_rule(updates.get(pid, [])),
+            field=fname or "",
+            field_position=fpos if fname else 1_000_000,
+            hamlet=hamlet or typed or "",
+        )
+        day = _day(started or scheduled) if title is not None else _day(received)
+        result.append(
+            ReportPetition(
+                id=pid,
+                facts=facts,
+                standing=petition_standing(facts, today, near).standing,
+                source=_SOURCES[source],
+                dialogue=(title or "Hội nghị đối thoại") if title is not None else NO_DIALOGUE,
+                day=day,
+                units=tuple(dict.fromkeys(u for _a, u in held)),
+                informed=informed is not None,
+            )
+        )
+    return result
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class DialogueRow:
+    title: str
+    day: date | None
+    citizens: int
+    counts: StandingCounts
+
+
+@dataclass
+class PeriodReport:
+    """Everything the Báo cáo of a period prints: figures, tables and the series of the charts."""
+
+    period: Period
+    today: date
+    dialogues_held: int = 0
+    participants: int = 0  # everybody counted at the dialogues
+    citizens: int = 0  # of whom citizens
+    raised: int = 0  # opinions (duplicates left out)
+    collected_before: int = 0
+    at_meeting: int = 0
+    assigned: int = 0
+    informed: int = 0
+    overall: StandingCounts = field(default_factory=StandingCounts)
+    by_field: list[tuple[str, StandingCounts]] = field(default_factory=list)
+    by_hamlet: list[tuple[str, StandingCounts]] = field(default_factory=list)
+    by_unit: list[tuple[str, StandingCounts]] = field(default_factory=list)
+    by_dialogue: list[DialogueRow] = field(default_factory=list)
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+    recurring: list[tuple[str, int]] = field(default_factory=list)  # "Đất đai – Thôn Đông", dialogues
+
+    def figures(self) -> list[Figure]:
+        """The headline figures in the order the screen, the .docx and the .xlsx print them."""
+        c = self.overall
+        values = [
+            ("dialogues_held", "Số hội nghị đối thoại đã tổ chức", self.dialogues_held),
+            ("participants", "Số người tham dự", self.participants),
+            ("citizens", "Trong đó công dân", self.citizens),
+            ("raised", "Ý kiến, kiến nghị tiếp nhận", self.raised),
+            ("collected_before", "Thu thập trước hội nghị", self.collected_before),
+            ("at_meeting", "Nêu tại hội nghị", self.at_meeting),
+            ("answered", "Trả lời ngay tại hội nghị", c.answered),
+            ("assigned", "Giao đơn vị giải quyết", self.assigned),
+            ("resolved_on_time", "Đã giải quyết đúng hạn", c.resolved_on_time),
+            ("resolved_late", "Đã giải quyết nhưng quá hạn", c.resolved_late),
+            ("in_time", "Đang giải quyết, còn trong hạn", c.in_progress + c.pending),
+            ("overdue", "Quá hạn, chưa giải quyết", c.overdue),
+            ("forwarded", "Chuyển cấp có thẩm quyền", c.forwarded),
+            ("out_of_competence", "Không thuộc thẩm quyền", c.out_of_competence),
+            ("informed", "Đã thông báo kết quả cho công dân", self.informed),
+        ]
+        return [Figure(k, label, v) for k, label, v in values]
+
+    def figure(self, key: str) -> int:
+        for item in self.figures():
+            if item.key == key:
+                return item.value
+        raise KeyError(key)
+
+    @property
+    def title(self) -> str:
+        return f"Báo cáo kết quả giải quyết ý kiến, kiến nghị {self.period.label}"
+
+    @property
+    def as_of_text(self) -> str:
+        return f"Số liệu {self.period.range_text}; tình trạng tính đến ngày {short_date(self.today)}."
+
+
+def _held_dialogues(session: Session, period: Period) -> list[tuple[int, str, date | None, int, int]]:
+    rows = session.execute(
+        select(
+            Dialogue.id,
+            Dialogue.title,
+            Dialogue.started_at,
+            Dialogue.scheduled_at,
+            Dialogue.citizens_count,
+            Dialogue.leaders_count + Dialogue.units_count + Dialogue.hamlet_heads_count,
+        ).where(
+            Dialogue.id.in_(dialogues_held_between(period.start, period.end)),
+            Dialogue.state != DialogueState.PLANNED,
+        )
+    ).all()
+    return [
+        (ident, title or "Hội nghị đối thoại", meeting_day(started, scheduled), citizens or 0, others or 0)
+        for ident, title, started, scheduled, citizens, others in rows
+    ]
+
+
+def _recurring(items: Sequence[ReportPetition]) -> list[tuple[str, int]]:
+    """Matters raised again: the same field in the same thôn at two or more dialogues."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        if item.dialogue == NO_DIALOGUE or not item.facts.field or not item.facts.hamlet:
+            continue
+        seen[f"{item.facts.field} – {item.facts.hamlet}"].add(item.dialogue)
+    repeated = [(name, len(where)) for name, where in seen.items() if len(where) >= 2]
+    return sorted(repeated, key=lambda kv: (-kv[1], sort_key(kv[0])))[:10]
+
+
+def period_report(session: Session, period: Period, *, today: date | None = None) -> PeriodReport:
+    """Every figure of the Báo cáo of ``period``, with standings as of ``today``."""
+    today = today or date.today()
+    items = period_petitions(session, period, today=today)
+    counted = [i for i in items if i.standing is not Standing.DUPLICATE]
+    report = PeriodReport(period, today)
+    dialogues = _held_dialogues(session, period)
+    report.dialogues_held = len(dialogues)
+    report.citizens = sum(d[3] for d in dialogues)
+    report.participants = report.citizens + sum(d[4] for d in dialogues)
+    report.raised = len(counted)
+    report.at_meeting = sum(1 for i in counted if i.source is PetitionSource.AT_MEETING)
+    report.collected_before = report.raised - report.at_meeting
+    report.assigned = sum(1 for i in counted if i.assigned)
+    report.informed = sum(1 for i in counted if i.informed)
+    overall: dict[Standing, int] = {}
+    for item in counted:
+        overall[item.standing] = overall.get(item.standing, 0) + 1
+    report.overall = counts_of(overall)
+
+    positions = {i.facts.field: i.facts.field_position for i in counted if i.facts.field}
+    by_field = group_counts(((i.standing, (i.facts.field or NO_FIELD,)) for i in counted), last=NO_FIELD)
+    report.by_field = sorted(by_field, key=lambda kv: (positions.get(kv[0], 2_000_000), sort_key(kv[0])))
+    report.by_hamlet = group_counts(
+        ((i.standing, (i.facts.hamlet or NO_HAMLET,)) for i in counted), last=NO_HAMLET
+    )
+    report.by_unit = group_counts(((i.standing, i.units or (NO_UNIT,)) for i in counted), last=NO_UNIT)
+
+    per_dialogue = dict(group_counts(((i.standing, (i.dialogue,)) for i in counted), last=NO_DIALOGUE))
+    rows = [
+        DialogueRow(title, day, citizens, per_dialogue.pop(title, StandingCounts()))
+        for _id, title, day, citizens, _others in sorted(dialogues, key=lambda d: (d[2] or date.min, d[0]))
+    ]
+    if NO_DIALOGUE in per_dialogue:
+        rows.append(DialogueRow(NO_DIALOGUE, None, 0, per_dialogue.pop(NO_DIALOGUE)))
+    # Petitions of a dialogue still planned (held on paper only) keep their own row.
+    rows.extend(DialogueRow(title, None, 0, counts) for title, counts in per_dialogue.items())
+    report.by_dialogue = rows
+
+    buckets = month_buckets(period)
+    starts = [b.start for b in buckets]
+    per_month = [0] * len(buckets)
+    for item in counted:
+        if item.day is not None:
+            n = bisect_right(starts, item.day) - 1
+            if n >= 0 and item.day <= buckets[n].end:
+                per_month[n] += 1
+    report.by_month = [(b.label, n) for b, n in zip(buckets, per_month, strict=True)]
+    report.recurring = _recurring(counted)
+    return report
+
+
+def status_series(groups: Sequence[tuple[str, StandingCounts]]) -> dict[str, list[int]]:
+    """On time / late / in time / overdue per group: the stacked bars of "status by unit"."""
+    return {
+        "Đúng hạn": [c.resolved_on_time for _n, c in groups],
+        "Quá hạn đã giải quyết": [c.resolved_late for _n, c in groups],
+        "Đang giải quyết": [c.in_progress + c.pending for _n, c in groups],
+        "Quá hạn": [c.overdue for _n, c in groups],
+    }
+
+
+# --- exports: the Word report, the .xlsx, the PNG charts -------------------------------------
+
+
+def _organization(session: Session) -> OrganizationData:
+    from app.services.documents import organization_data
+    from app.storage.models import Organization
+
+    info = settings.current_organization(session)
+    org = session.get(Organization, info.id) if info else session.scalars(select(Organization)).first()
+    if org is None:
+        raise NotFoundError("cơ quan", 0)
+    return organization_data(org)
+
+
+def export_report_docx(
+    session: Session, period: Period, target: Path, *, today: date | None = None, number: int | None = None
+) -> Path:
+    """The Báo cáo kết quả giải quyết of ``period`` as .docx, with its tables and charts."""
+    from app.export.period_report import PeriodIssue, write_period_report
+
+    report = period_report(session, period, today=today)
+    return write_period_report(report, _organization(session), target, PeriodIssue(number=number))
+
+
+def export_report_xlsx(session: Session, period: Period, target: Path, *, today: date | None = None) -> Path:
+    """The same figures and tables as the .docx, one sheet per table."""
+    from app.export.period_report import report_sheets
+    from app.export.xlsx import write_workbook
+
+    return write_workbook(report_sheets(period_report(session, period, today=today)), target)
+
+
+def export_report_charts(
+    session: Session, period: Period, folder: Path, *, today: date | None = None
+) -> list[Path]:
+    """The charts of the period as PNG files (for pasting elsewhere)."""
+    from app.export.charts import report_charts, write_pngs
+
+    return write_pngs(report_charts(period_report(session, period, today=today)), folder)
+
+
+def export_petitions_xlsx(
+    session: Session,
+    target: Path,
+    views: Sequence[tuple[str, PetitionFilter]] = (("Sổ theo dõi", PetitionFilter()),),
+    *,
+    today: date | None = None,
+) -> Path:
+    """Petition lists to .xlsx, one sheet per (name, filter); the default is the whole sổ theo dõi."""
+    from app.export.period_report import petition_sheet
+    from app.export.xlsx import write_workbook
+
+    sheets = [
+        petition_sheet(name, list_petitions(session, flt, sort="dialogue_date", today=today))
+        for name, flt in views
+    ]
+    return write_workbook(sheets, target)

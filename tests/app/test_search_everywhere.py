@@ -1,0 +1,190 @@
+"""Search across kinds: tone-, case- and đ-insensitive, any order, prefix, ranked, grouped, kept right by triggers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.domain.rules import AnswerOutcome, MinuteKind, PetitionStatus
+from app.services import petitions
+from app.services.search import (
+    SavedSearch,
+    SearchFilter,
+    SearchKind,
+    delete_saved_search,
+    save_search,
+    saved_searches,
+    search_everything,
+    snippet,
+)
+from app.storage.database import Database
+from app.storage.models import Answer, Conclusion, Hamlet, MinuteEntry, Plan
+from tests.app.report_samples import ReportCommune, build_report_commune
+
+
+@pytest.fixture
+def commune(db: Database) -> tuple[Database, ReportCommune]:
+    with db.transaction() as session:
+        c = build_report_commune(session)
+        p = c.petitions
+        petitions.add_answer(
+            session,
+            p["in_time"],
+            content="Xã sẽ khảo sát tuyến mương nội đồng trong quý II.",
+            outcome=AnswerOutcome.ASSIGNED,
+        )
+        petitions.record_update(
+            session, p["on_time"], on=date(2026, 4, 15), result="Đã cấp giấy chứng nhận cho hộ ông Cường.",
+            status_after=PetitionStatus.RESOLVED, reply_number="12/BC-ĐCXD",
+        )  # fmt: skip
+        session.add_all(
+            [
+                MinuteEntry(dialogue_id=c.dialogues["d1"], position=90, at=datetime(2026, 3, 5, 9, 10),
+                            kind=MinuteKind.NOTE, speaker="Chủ tọa", content="Đề nghị giữ trật tự hội trường"),
+                Conclusion(dialogue_id=c.dialogues["d1"], position=1, content="Giao Công an xã xử lý lấn chiếm vỉa hè"),
+                Plan(organization_id=c.commune.org_id, year=2026, number=5, symbol="KH-UBND",
+                     title="Kế hoạch tổ chức đối thoại với Nhân dân năm 2026"),
+            ]
+        )  # fmt: skip
+    return db, c
+
+
+def _kinds(results: object) -> list[SearchKind]:
+    return [k for k, _h in results.groups]  # type: ignore[attr-defined]
+
+
+def test_without_tones_in_any_order_and_as_a_prefix(commune: tuple[Database, ReportCommune]) -> None:
+    db, c = commune
+    with db.reading() as session:
+        found = search_everything(session, "dat thua ranh gioi")
+        assert found.groups[0][0] is SearchKind.PETITION
+        assert found.groups[0][1][0].id == c.petitions["reopened"]
+        assert search_everything(session, "Đặng Văn Đức").hits[0].id == c.petitions["overdue"]
+        assert search_everything(session, "DANG VAN duc").hits[0].id == c.petitions["overdue"]
+        assert (
+            search_everything(session, "dang van du").hits[0].id == c.petitions["overdue"]
+        )  # prefix while typing
+        answer = search_everything(session, "mương khảo sát", kinds=[SearchKind.ANSWER]).hits
+        assert [(h.kind, h.petition_id) for h in answer] == [(SearchKind.ANSWER, c.petitions["in_time"])]
+        update = search_everything(session, "giay chung nhan ong cuong", kinds=[SearchKind.UPDATE]).hits[0]
+        assert update.petition_id == c.petitions["on_time"] and update.title == "Văn bản 12/BC-ĐCXD"
+        assert update.day == date(2026, 4, 15) and update.dialogue_title.startswith("Hội nghị đối thoại")
+        minute = search_everything(session, "trat tu hoi truong").groups
+        assert SearchKind.MINUTE in [k for k, _h in minute]
+        assert (
+            search_everything(session, "lan chiem via he", kinds=[SearchKind.CONCLUSION]).hits[0].dialogue_id
+            == c.dialogues["d1"]
+        )
+        plan = search_everything(session, "ke hoach doi thoai 2026", kinds=[SearchKind.PLAN]).hits[0]
+        assert plan.title == "Kế hoạch số 5/KH-UBND" and plan.plan_id == plan.id
+        person = search_everything(session, "tran thi binh").groups
+        assert (SearchKind.PERSON, "Trần Thị Bình, Phó Chủ tịch UBND xã") in [
+            (k, h[0].snippet) for k, h in person
+        ]
+        hamlet = search_everything(session, "thon tay", kinds=[SearchKind.HAMLET]).hits
+        assert [h.snippet for h in hamlet] == ["Thôn Tây"]
+
+
+def test_matching_words_are_marked_with_their_tones(commune: tuple[Database, ReportCommune]) -> None:
+    db, _c = commune
+    with db.reading() as session:
+        hit = search_everything(session, "dat thua", kinds=[SearchKind.PETITION]).hits[0]
+    assert hit.marked() == "Tranh chấp ranh giới [thửa] [đất]"
+    text, marks = snippet("x " * 200 + "đường làng", "duong")
+    assert text.startswith("…") and text[marks[0][0] : marks[0][1]] == "đường"
+
+
+def test_every_change_keeps_the_index_right(commune: tuple[Database, ReportCommune]) -> None:
+    db, c = commune
+    with db.transaction() as session:
+        answer = session.query(Answer).filter_by(petition_id=c.petitions["in_time"]).one()
+        answer.content = "Xã sẽ nạo vét kênh tưới"
+        minute = session.query(MinuteEntry).filter_by(position=90).one()
+        minute.deleted_at = datetime(2026, 3, 5, 10)
+        hamlet = session.get(Hamlet, c.commune.hamlets["tay"])
+        assert hamlet is not None
+        hamlet.name = "Thôn Bắc Sơn"
+        # Inside the same transaction the new words are found already.
+        assert search_everything(session, "kenh tuoi", kinds=[SearchKind.ANSWER]).hits
+    with db.reading() as session:
+        assert not search_everything(session, "khao sat", kinds=[SearchKind.ANSWER]).hits
+        assert not search_everything(session, "trat tu hoi truong", kinds=[SearchKind.MINUTE]).hits
+        assert [h.snippet for h in search_everything(session, "bac son", kinds=[SearchKind.HAMLET]).hits] == [
+            "Thôn Bắc Sơn"
+        ]
+        assert not search_everything(session, "thon tay", kinds=[SearchKind.HAMLET]).hits
+
+
+def test_filters_combine_with_the_words_and_searches_can_be_saved(
+    commune: tuple[Database, ReportCommune],
+) -> None:
+    db, c = commune
+    overdue_land = SearchFilter(field_id=c.commune.fields["gt"], due="overdue")
+    with db.reading() as session:
+        found = search_everything(session, "lan chiem", flt=overdue_land)
+        assert _kinds(found) == [SearchKind.PETITION]
+        assert [h.id for h in found.hits] == [c.petitions["overdue"]]
+        assert not search_everything(session, "lan chiem", flt=SearchFilter(year=2025)).hits
+        assert (
+            search_everything(session, "dat o xen ket", flt=SearchFilter(year=2025)).hits[0].id
+            == c.petitions["d0_pending"]
+        )
+    with db.transaction() as session:
+        save_search(session, SavedSearch("Lấn chiếm quá hạn", "lan chiem", overdue_land))
+        save_search(
+            session, SavedSearch("Kiến nghị đất đai", "dat", SearchFilter(field_id=c.commune.fields["dat"]))
+        )
+        save_search(
+            session, SavedSearch("lấn chiếm quá hạn", "lan chiem via he", overdue_land)
+        )  # replaces by name
+    with db.reading() as session:
+        saved = saved_searches(session)
+        assert [s.name for s in saved] == ["Kiến nghị đất đai", "lấn chiếm quá hạn"]
+        assert saved[1].flt == overdue_land and saved[1].query == "lan chiem via he"
+    with db.transaction() as session:
+        delete_saved_search(session, "Kiến nghị đất đai")
+    with db.reading() as session:
+        assert [s.name for s in saved_searches(session)] == ["lấn chiếm quá hạn"]
+
+
+def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest.CaptureFixture[str]) -> None:
+    db, c = commune
+    path = str(db.path)
+    db.close()
+    assert main(["search", "--db", path, "dang van duc", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (
+        out["groups"][0]["kind"] == "petition" and out["groups"][0]["hits"][0]["id"] == c.petitions["overdue"]
+    )
+    assert main(["search", "--db", path, "giấy chứng nhận", "--kind", "update"]) == 0
+    printed = capsys.readouterr().out
+    assert "Kết quả giải quyết" in printed and "[giấy] [chứng] [nhận]" in printed
+
+
+def test_revision_0009_indexes_what_was_typed_before(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.storage.migrate import upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0006", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (1, 'Thôn Đồng Tâm', 1, 1, '')"
+        )
+        conn.execute(
+            "INSERT INTO leader (id, full_name, title, active, position) VALUES (1, 'Đặng Thị Hoa', 'Chủ tịch', 1, 1)"
+        )
+    conn.close()
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    db = Database.open(target)
+    try:
+        with db.reading() as session:
+            assert [h.snippet for h in search_everything(session, "dong tam").hits] == ["Thôn Đồng Tâm"]
+            assert search_everything(session, "DANG thi hoa").hits[0].kind is SearchKind.PERSON
+    finally:
+        db.close()

@@ -1,0 +1,105 @@
+"""The Báo cáo – thống kê screen and the Ctrl+K search popup, driven as a secretary would."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.domain.periods import PeriodKind, make_period
+from app.services import reports
+from app.services.search import SearchKind
+from app.storage.database import Database
+from tests.app.report_samples import ReportCommune, build_report_commune
+from ui.context import AppContext
+from ui.views.reports import ReportsPage
+from ui.views.search import SearchDialog
+
+TIMEOUT = 20000
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+@pytest.fixture
+def commune(db: Database) -> ReportCommune:
+    with db.transaction() as session:
+        return build_report_commune(session)
+
+
+def test_report_screen_shows_the_service_figures_and_charts(
+    qtbot: QtBot, commune: ReportCommune, context: AppContext
+) -> None:
+    page = ReportsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1366, 900)
+    page.show()
+    page.year.setValue(2026)
+    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.HALF))
+    qtbot.waitUntil(
+        lambda: page.loaded is not None and page.loaded.report.period.year == 2026, timeout=TIMEOUT
+    )
+    with context.db.reading() as session:
+        expected = reports.period_report(session, make_period(PeriodKind.HALF, 2026))
+    shown = [
+        (page.figures.index(r, 0).data(), int(page.figures.index(r, 1).data()))
+        for r in range(page.figures.rowCount())
+    ]
+    assert shown == [(f.label, f.value) for f in expected.figures()]
+    assert [page.by_unit.index(r, 0).data() for r in range(page.by_unit.rowCount())] == [
+        n for n, _c in expected.by_unit
+    ]
+    qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
+    assert all(not label.pixmap().isNull() for label in page.chart_labels.values())
+    assert "6 tháng đầu năm 2026" in page.range_label.text()
+    # The 15th-to-14th cut-off, chosen on the screen, is saved and moves the period.
+    page.cutoff.setCurrentIndex(1)
+    qtbot.waitUntil(
+        lambda: page.loaded is not None and page.loaded.report.period.start.day == 15, timeout=TIMEOUT
+    )
+    with context.db.reading() as session:
+        assert reports.report_cutoff(session).value == "15-14"
+    assert "15/12/2025" in page.range_label.text()
+    qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.grab().save(str(SHOTS / "reports.png"))
+
+
+def test_search_popup_finds_across_kinds_and_opens_with_enter(
+    qtbot: QtBot, commune: ReportCommune, context: AppContext
+) -> None:
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.field.count() > 1, timeout=TIMEOUT)
+    with qtbot.waitSignal(dialog.results_shown, timeout=TIMEOUT):
+        qtbot.keyClicks(dialog.box, "dang van du")
+        typed = time.perf_counter()
+    elapsed_ms = (time.perf_counter() - typed) * 1000
+    assert dialog.results is not None and dialog.results.groups[0][0] is SearchKind.PETITION
+    hit = dialog.current_hit()
+    assert hit is not None and hit.id == commune.petitions["overdue"]
+    text = dialog.list.itemWidget(dialog.list.currentItem()).text()
+    assert "<b style='background:#fff3b0'>Đặng</b>" in text
+    assert elapsed_ms < 1000  # 60 ms debounce + the query; the bench measures the real figure
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "search.png"))
+    with qtbot.waitSignal(dialog.open_requested, timeout=TIMEOUT) as opened:
+        qtbot.keyClick(dialog.box, Qt.Key.Key_Return)
+    assert opened.args[0].petition_id == commune.petitions["overdue"]
+    # A filter narrows the same words; the search is saved under a name and comes back.
+    dialog.status.setCurrentIndex(dialog.status.findData("overdue"))
+    qtbot.waitUntil(lambda: dialog.results is not None and dialog.results.groups and all(
+        k is SearchKind.PETITION or k in (SearchKind.ANSWER, SearchKind.UPDATE) for k, _h in dialog.results.groups
+    ), timeout=TIMEOUT)  # fmt: skip
+    dialog.save_as("Kiến nghị quá hạn của ông Đức")
+    qtbot.waitUntil(lambda: dialog.saved.count() == 2, timeout=TIMEOUT)
+    dialog.box.clear()
+    dialog.status.setCurrentIndex(0)
+    dialog.saved.setCurrentIndex(1)
+    dialog.saved.activated.emit(1)
+    qtbot.waitUntil(
+        lambda: dialog.box.text() == "dang van du" and dialog.status.currentData() == "overdue",
+        timeout=TIMEOUT,
+    )

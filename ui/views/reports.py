@@ -1,0 +1,371 @@
+"""Báo cáo – thống kê: pick a period, see every figure, the tables and the charts, export them.
+
+Everything shown comes from one read: :func:`app.services.reports.period_report` (the figures,
+the same the .docx and the .xlsx print) and :func:`app.export.charts.render_png` (the same PNG
+the Word report embeds). The screen counts nothing itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.domain.periods import Cutoff, Period, PeriodKind, make_period, range_period
+from app.domain.statistics import StandingCounts
+from app.domain.text import short_date
+from app.export.charts import render_png, report_charts
+from app.services import reports
+from app.services.reports import DialogueRow, Figure, PeriodReport
+from app.storage.changes import Changes
+from ui.context import AppContext
+from ui.models.table import Column, RowTableModel
+from ui.operations import watch
+from ui.views.common import make_table_view
+from ui.widgets import page_title
+
+WATCHED = (
+    "petition",
+    "answer",
+    "assignment",
+    "resolution_update",
+    "dialogue",
+    "field",
+    "unit",
+    "hamlet",
+    "setting",
+)
+
+KINDS = (
+    (PeriodKind.MONTH, "Tháng"),
+    (PeriodKind.QUARTER, "Quý I (3 tháng)"),
+    (PeriodKind.HALF, "6 tháng"),
+    (PeriodKind.NINE, "9 tháng"),
+    (PeriodKind.YEAR, "Năm"),
+    (PeriodKind.RANGE, "Khoảng ngày…"),
+)
+CUTOFFS = (
+    (Cutoff.CALENDAR, "Theo tháng dương lịch"),
+    (Cutoff.DAY_15, "Từ ngày 15 tháng trước đến ngày 14 (NĐ 09/2019)"),
+)
+
+FIGURE_COLUMNS: list[Column[Figure]] = [
+    Column("Chỉ tiêu", lambda f: f.label),
+    Column("Số lượng", lambda f: str(f.value), align_right=True),
+]
+
+Group = tuple[str, StandingCounts]
+
+
+def _group_columns(first: str) -> list[Column[Group]]:
+    return [
+        Column(first, lambda g: g[0]),
+        Column("Tổng số", lambda g: str(g[1].total), align_right=True),
+        Column("Trả lời tại HN", lambda g: str(g[1].answered), align_right=True),
+        Column("Đúng hạn", lambda g: str(g[1].resolved_on_time), align_right=True),
+        Column("Giải quyết quá hạn", lambda g: str(g[1].resolved_late), align_right=True),
+        Column("Đang giải quyết", lambda g: str(g[1].in_progress + g[1].pending), align_right=True),
+        Column(
+            "Quá hạn",
+            lambda g: str(g[1].overdue),
+            align_right=True,
+            tone=lambda g: "danger" if g[1].overdue else None,
+        ),
+        Column(
+            "Chuyển cấp, khác",
+            lambda g: str(g[1].forwarded + g[1].out_of_competence + g[1].withdrawn),
+            align_right=True,
+        ),
+    ]
+
+
+DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
+    Column("Hội nghị", lambda r: r.title),
+    Column("Ngày", lambda r: short_date(r.day)),
+    Column("Công dân dự", lambda r: str(r.citizens), align_right=True),
+    Column("Số ý kiến", lambda r: str(r.counts.total), align_right=True),
+    Column("Đã giải quyết", lambda r: str(r.counts.resolved), align_right=True),
+    Column("Quá hạn", lambda r: str(r.counts.overdue), align_right=True),
+]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    report: PeriodReport
+    cutoff: Cutoff
+
+
+def load_report(session: Session, period: Period | None, kind: PeriodKind, year: int, month: int) -> Loaded:
+    """The figures of one period (on the database thread); the charts follow in a second step."""
+    cutoff = reports.report_cutoff(session)
+    if period is None:
+        period = make_period(kind, year, month, cutoff)
+    return Loaded(reports.period_report(session, period), cutoff)
+
+
+def draw_charts(report: PeriodReport) -> list[tuple[str, bytes]]:
+    """The chart PNGs of a report already counted: (key, PNG), the same bytes as in the .docx."""
+    return [(c.key, render_png(c)) for c in report_charts(report)]
+
+
+class ReportsPage(QWidget):
+    """The Báo cáo – thống kê screen."""
+
+    SHORTCUTS = (("F5", "Tính lại số liệu"),)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.loaded: Loaded | None = None
+        self.charts_ready = False
+        today = date.today()
+
+        self.kind = QComboBox()
+        for kind, label in KINDS:
+            self.kind.addItem(label, kind)
+        self.kind.setCurrentIndex(2)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.month = QSpinBox()
+        self.month.setRange(1, 12)
+        self.month.setPrefix("tháng ")
+        self.month.setValue(today.month)
+        self.start = QDateEdit(QDate(today.year, 1, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.cutoff = QComboBox()
+        for cutoff, label in CUTOFFS:
+            self.cutoff.addItem(label, cutoff)
+        self.cutoff.setToolTip("Mốc chốt số liệu của báo cáo định kỳ (lưu trong Cài đặt của tệp dữ liệu)")
+        self.range_label = QLabel("")
+        self.range_label.setObjectName("periodRange")
+
+        self.export_docx = QPushButton("Xuất Báo cáo (Word)…")
+        self.export_xlsx = QPushButton("Xuất số liệu (Excel)…")
+        self.export_png = QPushButton("Lưu biểu đồ (PNG)…")
+        self.export_book = QPushButton("Xuất sổ theo dõi (Excel)…")
+
+        bar = QHBoxLayout()
+        for widget in (
+            QLabel("Kỳ báo cáo:"),
+            self.kind,
+            self.month,
+            self.year,
+            self.start,
+            QLabel("–"),
+            self.end,
+        ):
+            bar.addWidget(widget)
+        bar.addWidget(QLabel("Chốt số liệu:"))
+        bar.addWidget(self.cutoff)
+        bar.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.range_label, 1)
+        for button in (self.export_docx, self.export_xlsx, self.export_png, self.export_book):
+            actions.addWidget(button)
+
+        self.figures = RowTableModel(FIGURE_COLUMNS, None, context.ops, parent=self)
+        self.figure_view = make_table_view(self.figures, self)
+        self.figure_view.setMinimumWidth(400)
+        self.figure_view.verticalHeader().hide()
+        self.figure_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.by_field = RowTableModel(_group_columns("Lĩnh vực"), None, context.ops, parent=self)
+        self.by_hamlet = RowTableModel(_group_columns("Thôn, tổ dân phố"), None, context.ops, parent=self)
+        self.by_unit = RowTableModel(_group_columns("Đơn vị chủ trì"), None, context.ops, parent=self)
+        self.by_dialogue = RowTableModel(DIALOGUE_COLUMNS, None, context.ops, parent=self)
+        self.tabs = QTabWidget()
+        for model, title in (
+            (self.by_field, "Theo lĩnh vực"),
+            (self.by_hamlet, "Theo thôn"),
+            (self.by_unit, "Theo đơn vị"),
+            (self.by_dialogue, "Theo hội nghị"),
+        ):
+            view = make_table_view(model, self)
+            view.horizontalHeader().setStretchLastSection(False)
+            self.tabs.addTab(view, title)
+
+        self.chart_labels: dict[str, QLabel] = {}
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        for n, key in enumerate(("linh-vuc", "don-vi", "theo-thang", "lap-lai")):
+            label = QLabel("Đang vẽ biểu đồ…")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setMinimumSize(420, 220)
+            self.chart_labels[key] = label
+            grid.addWidget(label, n // 2, n % 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(charts)
+
+        top = QHBoxLayout()
+        top.addWidget(self.figure_view)
+        top.addWidget(self.tabs, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Báo cáo – thống kê"))
+        layout.addLayout(bar)
+        layout.addLayout(actions)
+        layout.addLayout(top, 2)
+        layout.addWidget(scroll, 3)
+
+        self._sync_inputs()
+        self.kind.currentIndexChanged.connect(self._period_changed)
+        for spin in (self.year, self.month):
+            spin.valueChanged.connect(self._period_changed)
+        for edit in (self.start, self.end):
+            edit.dateChanged.connect(self._period_changed)
+        self.cutoff.currentIndexChanged.connect(self._cutoff_chosen)
+        self.export_docx.clicked.connect(self._export_docx)
+        self.export_xlsx.clicked.connect(self._export_xlsx)
+        self.export_png.clicked.connect(self._export_png)
+        self.export_book.clicked.connect(self._export_book)
+        watch(context.ops, self, WATCHED, self._data_changed, skip_own=False)
+        self.refresh()
+
+    # --- period -----------------------------------------------------------------------------
+    def _sync_inputs(self) -> None:
+        kind = self.kind.currentData()
+        self.month.setVisible(kind is PeriodKind.MONTH)
+        self.year.setVisible(kind is not PeriodKind.RANGE)
+        for edit in (self.start, self.end):
+            edit.setVisible(kind is PeriodKind.RANGE)
+
+    def chosen_range(self) -> Period | None:
+        """The range typed in, or None for a named period (its dates follow the cut-off)."""
+        if self.kind.currentData() is not PeriodKind.RANGE:
+            return None
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        return range_period(min(start, end), max(start, end))  # type: ignore[arg-type]
+
+    @Slot()
+    def _period_changed(self) -> None:
+        self._sync_inputs()
+        self.refresh()
+
+    @Slot()
+    def _cutoff_chosen(self) -> None:
+        cutoff = self.cutoff.currentData()
+        if self.loaded is not None and cutoff is self.loaded.cutoff:
+            return
+        self._context.ops.write(lambda s: reports.set_report_cutoff(s, cutoff), parent=self)
+
+    def refresh(self) -> None:
+        period, kind = self.chosen_range(), self.kind.currentData()
+        year, month = self.year.value(), self.month.value()
+        self._context.ops.read(
+            lambda s: load_report(s, period, kind, year, month), on_done=self._loaded, owner=self
+        )
+
+    def _data_changed(self, _changes: Changes) -> None:
+        self.refresh()
+
+    def keyPressEvent(self, event):  # type: ignore[no-untyped-def]
+        if event.key() == Qt.Key.Key_F5:
+            self.refresh()
+            return
+        super().keyPressEvent(event)
+
+    # --- showing ----------------------------------------------------------------------------
+    def _loaded(self, loaded: Loaded) -> None:
+        self.loaded = loaded
+        self.charts_ready = False
+        report = loaded.report
+        self.cutoff.blockSignals(True)
+        self.cutoff.setCurrentIndex(self.cutoff.findData(loaded.cutoff))
+        self.cutoff.blockSignals(False)
+        self.range_label.setText(
+            f"<b>{report.period.label[:1].upper()}{report.period.label[1:]}</b>: {report.as_of_text}"
+        )
+        self.figures.set_rows(report.figures())
+        self.by_field.set_rows(report.by_field)
+        self.by_hamlet.set_rows(report.by_hamlet)
+        self.by_unit.set_rows(report.by_unit)
+        self.by_dialogue.set_rows(report.by_dialogue)
+        self.figure_view.resizeColumnsToContents()
+        self.figure_view.resizeRowsToContents()
+        self.figure_view.setColumnWidth(0, self.figure_view.viewport().width() - 75)
+        self.figure_view.setColumnWidth(1, 70)
+        for index in range(self.tabs.count()):
+            self.tabs.widget(index).resizeColumnsToContents()  # type: ignore[attr-defined]
+        # The figures are on screen; the pictures (about 0.1 s each) are drawn off the GUI thread.
+        self._context.tasks.run(
+            lambda: draw_charts(report),
+            on_success=lambda charts, r=report: self._charts_drawn(r, charts),
+            owner=self,
+        )
+
+    def _charts_drawn(self, report: PeriodReport, charts: list[tuple[str, bytes]]) -> None:
+        if self.loaded is None or self.loaded.report is not report:
+            return  # a newer period is being shown
+        self.charts_ready = True
+        for key, png in charts:
+            pixmap = QPixmap()
+            pixmap.loadFromData(png, "PNG")
+            label = self.chart_labels[key]
+            shown = pixmap.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation)
+            label.setPixmap(shown)
+            label.setMinimumSize(shown.size())
+
+    # --- exports ------------------------------------------------------------------------------
+    def _period(self) -> Period | None:
+        return self.loaded.report.period if self.loaded else None
+
+    def _save_name(self, title: str, suggestion: str, pattern: str) -> Path | None:
+        name, _filter = QFileDialog.getSaveFileName(self, title, suggestion, pattern)
+        return Path(name) if name else None
+
+    def _done(self, path: object) -> None:
+        shown = path[0].parent if isinstance(path, list) and path else path
+        self.window().statusBar().showMessage(f"Đã xuất «{shown}».", 8000)  # type: ignore[attr-defined]
+
+    def _export(self, op, target: Path) -> None:  # type: ignore[no-untyped-def]
+        self._context.ops.read(op, on_done=self._done, label=f"Đang xuất «{target.name}»…", parent=self)
+
+    @Slot()
+    def _export_docx(self) -> None:
+        period = self._period()
+        target = period and self._save_name("Xuất Báo cáo", f"BC-{period.code}.docx", "Word (*.docx)")
+        if period and target:
+            self._export(lambda s: reports.export_report_docx(s, period, target), target)
+
+    @Slot()
+    def _export_xlsx(self) -> None:
+        period = self._period()
+        target = period and self._save_name("Xuất số liệu", f"So-lieu-{period.code}.xlsx", "Excel (*.xlsx)")
+        if period and target:
+            self._export(lambda s: reports.export_report_xlsx(s, period, target), target)
+
+    @Slot()
+    def _export_png(self) -> None:
+        period = self._period()
+        if period is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Lưu biểu đồ vào thư mục")
+        if folder:
+            self._export(lambda s: reports.export_report_charts(s, period, Path(folder)), Path(folder))
+
+    @Slot()
+    def _export_book(self) -> None:
+        target = self._save_name("Xuất sổ theo dõi", "So-theo-doi.xlsx", "Excel (*.xlsx)")
+        if target:
+            self._export(lambda s: reports.export_petitions_xlsx(s, target), target)

@@ -1,0 +1,266 @@
+"""Ctrl+K: one search box over everything, results grouped by kind with the matching words in bold.
+
+The words go to :func:`app.services.search.search_everything` through the operations layer
+(debounced: the first results are on screen well within 100 ms of the last key); Enter or a
+double click asks the main window to open the item in its screen (``open_requested``).
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.domain.rules import PetitionStatus
+from app.domain.text import short_date, upper_first
+from app.services import catalog
+from app.services.search import (
+    SavedSearch,
+    SearchFilter,
+    SearchHit,
+    SearchResults,
+    save_search,
+    saved_searches,
+    search_everything,
+)
+from ui.context import AppContext
+from ui.views.common import debounce
+from ui.widgets import NfcLineEdit
+
+DEBOUNCE_MS = 60
+HIT_ROLE = Qt.ItemDataRole.UserRole + 5
+
+
+def hit_html(hit: SearchHit) -> str:
+    """The two lines of a hit: what and where, then the text with the matching words in bold."""
+    where = " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
+    head = f"<b>{html.escape(hit.title)}</b>"
+    if where:
+        head += f" <span style='color:#4b5563'>— {html.escape(where)}</span>"
+    text = html.escape(hit.marked("\x01", "\x02")).replace("\x01", "<b style='background:#fff3b0'>")
+    return f"{head}<br>{text.replace(chr(2), '</b>')}"
+
+
+def load_options(session: Session) -> dict[str, list[tuple[int, str]]]:
+    return {
+        "field": [(e.id, e.name) for e in catalog.list_entries(session, "field")],
+        "hamlet": [(e.id, e.name) for e in catalog.list_entries(session, "hamlet")],
+        "unit": [(e.id, e.name) for e in catalog.list_entries(session, "unit")],
+        "saved": [(n, s.name) for n, s in enumerate(saved_searches(session))],
+    }
+
+
+class SearchDialog(QDialog):
+    """The search popup."""
+
+    open_requested = Signal(object)  # SearchHit
+    results_shown = Signal(int)  # how many hits are on screen
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._saved: list[SavedSearch] = []
+        self.results: SearchResults | None = None
+        self.setWindowTitle("Tìm kiếm")
+        self.resize(820, 560)
+        self.box = NfcLineEdit()
+        self.box.setPlaceholderText(
+            "Tìm kiến nghị, trả lời, kết quả, biên bản, kết luận, kế hoạch, người, thôn…"
+        )
+        self.box.setClearButtonEnabled(True)
+        self.year = QComboBox()
+        self.year.addItem("Mọi năm", None)
+        for year in range(2030, 2014, -1):
+            self.year.addItem(str(year), year)
+        self.field = QComboBox()
+        self.hamlet = QComboBox()
+        self.unit = QComboBox()
+        self.status = QComboBox()
+        self.status.addItem("Mọi tình trạng", None)
+        self.status.addItem("Quá hạn", "overdue")
+        for status in PetitionStatus:
+            self.status.addItem(upper_first(status.label), status)
+        self.saved = QComboBox()
+        self.save_button = QPushButton("Lưu danh sách…")
+        filters = QHBoxLayout()
+        for widget in (self.year, self.field, self.hamlet, self.unit, self.status):
+            filters.addWidget(widget)
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(QLabel("Danh sách đã lưu:"))
+        saved_row.addWidget(self.saved, 1)
+        saved_row.addWidget(self.save_button)
+        self.list = QListWidget()
+        self.list.setAlternatingRowColors(False)
+        # A light selection: the hit is drawn by a label on top, in its own dark text.
+        self.list.setStyleSheet(
+            "QListWidget::item:selected { background: #dbeafe; border-left: 3px solid #1f3b57; }"
+        )
+        self.status_line = QLabel("Gõ vài chữ, có dấu hoặc không dấu. Enter: mở; Esc: đóng.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addLayout(filters)
+        layout.addLayout(saved_row)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.status_line)
+
+        self._timer = debounce(self, DEBOUNCE_MS, self.run_search)
+        self.box.textChanged.connect(self._schedule)
+        for combo in (self.year, self.field, self.hamlet, self.unit, self.status):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.saved.activated.connect(self._use_saved)
+        self.save_button.clicked.connect(self._save)
+        self.list.itemActivated.connect(self._activate)
+        self._load_options()
+
+    def _load_options(self) -> None:
+        self._context.ops.read(load_options, on_done=self._options_loaded, owner=self)
+
+    def _options_loaded(self, options: dict[str, list[tuple[int, str]]]) -> None:
+        for combo, key, everything in (
+            (self.field, "field", "Mọi lĩnh vực"),
+            (self.hamlet, "hamlet", "Mọi thôn, tổ"),
+            (self.unit, "unit", "Mọi đơn vị"),
+        ):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(everything, None)
+            for ident, name in options[key]:
+                combo.addItem(name, ident)
+            combo.setCurrentIndex(max(0, combo.findData(keep)))
+            combo.blockSignals(False)
+        self._context.ops.read(saved_searches, on_done=self._saved_loaded, owner=self)
+
+    def _saved_loaded(self, saved: list[SavedSearch]) -> None:
+        self._saved = saved
+        self.saved.clear()
+        self.saved.addItem("—", None)
+        for n, item in enumerate(saved):
+            self.saved.addItem(item.name, n)
+
+    # --- searching ------------------------------------------------------------------------------
+    def current_filter(self) -> SearchFilter:
+        status = self.status.currentData()
+        return SearchFilter(
+            year=self.year.currentData(),
+            field_id=self.field.currentData(),
+            hamlet_id=self.hamlet.currentData(),
+            unit_id=self.unit.currentData(),
+            statuses=(status,) if isinstance(status, PetitionStatus) else (),
+            due="overdue" if status == "overdue" else None,
+        )
+
+    @Slot()
+    def _schedule(self, *_args: object) -> None:
+        self._timer.start()
+
+    @Slot()
+    def run_search(self) -> None:
+        query, flt = self.box.text(), self.current_filter()
+        self._context.ops.read(
+            lambda s: search_everything(s, query, flt=flt, limit=8), on_done=self._show, owner=self
+        )
+
+    def _show(self, results: SearchResults) -> None:
+        if results.query != self.box.text():
+            return  # typing went on: a newer search is coming
+        self.results = results
+        self.list.clear()
+        first: QListWidgetItem | None = None
+        for kind, hits in results.groups:
+            header = QListWidgetItem(f"{kind.label} ({len(hits)})")
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            header.setForeground(Qt.GlobalColor.darkBlue)
+            self.list.addItem(header)
+            for hit in hits:
+                item = QListWidgetItem()
+                item.setData(HIT_ROLE, hit)
+                label = QLabel(hit_html(hit))
+                label.setTextFormat(Qt.TextFormat.RichText)
+                label.setWordWrap(True)
+                label.setContentsMargins(14, 3, 6, 3)
+                item.setSizeHint(label.sizeHint())
+                self.list.addItem(item)
+                self.list.setItemWidget(item, label)
+                first = first or item
+        if first is not None:
+            self.list.setCurrentItem(first)
+        count = len(results.hits)
+        if results.query.strip():
+            self.status_line.setText(f"{count} kết quả." if count else "Không tìm thấy kết quả nào.")
+        self.results_shown.emit(count)
+
+    def current_hit(self) -> SearchHit | None:
+        item = self.list.currentItem()
+        return item.data(HIT_ROLE) if item is not None else None
+
+    @Slot(QListWidgetItem)
+    def _activate(self, item: QListWidgetItem) -> None:
+        hit = item.data(HIT_ROLE)
+        if hit is not None:
+            self.open_requested.emit(hit)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.box.hasFocus():
+            self.list.setFocus()
+            self.list.keyPressEvent(event)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            hit = self.current_hit()
+            if hit is not None:
+                self.open_requested.emit(hit)
+            return
+        super().keyPressEvent(event)
+
+    # --- saved lists ------------------------------------------------------------------------------
+    @Slot(int)
+    def _use_saved(self, index: int) -> None:
+        number = self.saved.itemData(index)
+        if number is None:
+            return
+        saved = self._saved[number]
+        flt = saved.flt
+        for combo, value in (
+            (self.year, flt.year),
+            (self.field, flt.field_id),
+            (self.hamlet, flt.hamlet_id),
+            (self.unit, flt.unit_id),
+            (self.status, "overdue" if flt.due == "overdue" else (flt.statuses[0] if flt.statuses else None)),
+        ):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+        self.box.setText(saved.query)
+        self.run_search()
+
+    @Slot()
+    def _save(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, "Lưu danh sách", "Tên danh sách (ví dụ «Kiến nghị đất đai quá hạn»):"
+        )
+        if ok and name.strip():
+            self.save_as(name)
+
+    def save_as(self, name: str) -> None:
+        saved = SavedSearch(name, self.box.text(), self.current_filter())
+        self._context.ops.write(
+            lambda s: save_search(s, saved), parent=self, on_done=lambda _r: self._load_options()
+        )
