@@ -175,6 +175,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Không tìm thấy tệp dữ liệu «{path}».", file=sys.stderr)
         return EXIT_PROBLEM
     source = Path(args.file).expanduser()
+    from app.storage.lock import try_lock
+
+    lock = None if args.dry_run else try_lock(path)  # a preview only reads
+    if lock is None and not args.dry_run:
+        from app.storage.lock import DatabaseInUseError
+
+        raise DatabaseInUseError(path)
     db = Database.open(path)
     try:
         if args.dry_run:
@@ -201,6 +208,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     finally:
         db.close()
+        if lock is not None:
+            lock.release()
 
 
 def cmd_import_template(args: argparse.Namespace) -> int:

@@ -155,6 +155,28 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
             return None
 
 
+def _start_weekly_check(tasks: TaskManager, db_path: Path, window: QWidget) -> None:
+    """The full integrity_check once a week, in the background; a problem is said at once."""
+    from app.services.maintenance import weekly_check
+
+    def done(report: object) -> None:
+        lines = getattr(report, "lines", None)
+        if report is not None and lines is not None and not getattr(report, "ok", True):
+            QMessageBox.warning(
+                window,
+                APP_NAME,
+                "Kiểm tra định kỳ phát hiện tệp dữ liệu có vấn đề:\n\n"
+                + "\n".join(lines())
+                + "\n\nHãy sao lưu ngay ra USB (Cài đặt → Sao lưu, khôi phục) và liên hệ cán bộ kỹ thuật.",
+            )
+
+    tasks.run(
+        lambda: weekly_check(db_path),
+        on_success=done,
+        on_failure=lambda exc: log.warning("weekly check: %s", exc),
+    )
+
+
 def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     setup_logging()
     app = make_application()
@@ -206,6 +228,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             return 0
 
     window.attach(context)
+    _start_weekly_check(tasks, db.path, window)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.

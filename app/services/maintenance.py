@@ -7,6 +7,7 @@ import platform
 import sqlite3
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -249,3 +250,40 @@ def close_after_window(db: Database) -> None:
     except Exception as exc:
         log.warning("backup on exit failed: %s", type(exc).__name__)
     db.close()
+
+
+INTEGRITY_EVERY_DAYS = 7
+
+
+def _integrity_stamp(db_path: Path) -> Path:
+    import hashlib
+
+    digest = hashlib.sha1(str(db_path.expanduser().resolve()).encode("utf-8")).hexdigest()[:12]
+    return paths.state_dir() / f"integrity-{digest}.txt"
+
+
+def weekly_check(db_path: Path, *, today: date | None = None) -> CheckReport | None:
+    """The full integrity_check once a week (read-only); the report when it was run, else None.
+
+    The date of the last check is kept in the state folder; a folder that cannot be written only
+    means the check runs again next time.
+    """
+    import contextlib
+    import logging
+
+    day = today or date.today()
+    stamp = _integrity_stamp(db_path)
+    with contextlib.suppress(OSError, ValueError):
+        last = date.fromisoformat(stamp.read_text(encoding="utf-8").strip())
+        if (day - last).days < INTEGRITY_EVERY_DAYS:
+            return None
+    report = check_database(db_path)
+    log = logging.getLogger(__name__)
+    if report.ok:
+        log.info("weekly integrity check ok")
+    else:
+        log.error("weekly integrity check found problems: %s", report.integrity[:200] or report.problem)
+    with contextlib.suppress(OSError):
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(day.isoformat(), encoding="utf-8")
+    return report

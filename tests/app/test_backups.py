@@ -140,3 +140,22 @@ def test_rotation_counts_are_a_setting_with_a_vietnamese_refusal(db) -> None:  #
     with pytest.raises(ValidationError) as caught, db.transaction() as session:
         maintenance.set_backup_keep(session, daily=0, weekly=2, monthly=6)
     assert "từ 1 đến 366" in caught.value.user_message
+
+
+def test_the_full_integrity_check_runs_once_a_week_and_reports_damage(tmp_path: Path) -> None:
+    from datetime import date
+
+    from app.services.maintenance import weekly_check
+    from tests.damage import DAMAGES
+
+    good = _good(tmp_path / "good.sqlite", petitions=2)
+    first = weekly_check(good, today=date(2026, 3, 2))
+    assert first is not None and first.ok
+    assert weekly_check(good, today=date(2026, 3, 8)) is None
+    assert weekly_check(good, today=date(2026, 3, 9)) is not None
+    broken = tmp_path / "broken.sqlite"
+    DAMAGES["garbled-pages"](broken)
+    before = broken.read_bytes()
+    report = weekly_check(broken, today=date(2026, 3, 2))
+    assert report is not None and not report.ok
+    assert broken.read_bytes() == before
