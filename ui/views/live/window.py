@@ -291,7 +291,9 @@ class LiveMinutesWindow(QMainWindow):
         self.secretary = NfcLineEdit()
         self.secretary.setObjectName("secretary")
         self.secretary.setPlaceholderText("Họ tên, chức vụ người ghi biên bản")
-        form.addRow("Thư ký", self.secretary)
+        # Label above the field: the name and chức vụ need the sidebar's whole width.
+        form.addRow(QLabel("Thư ký (người ghi biên bản)"))
+        form.addRow(self.secretary)
         # Suggestions from Lãnh đạo and Đơn vị: a pick adds one line "Họ tên – chức vụ".
         self.attendee_pick = NfcLineEdit()
         self.attendee_pick.setPlaceholderText("Gõ tên lãnh đạo, đơn vị… Enter: thêm đại biểu")
