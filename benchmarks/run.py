@@ -279,6 +279,10 @@ def startup_in_child(db_path: str, runs: str, work_folder: str) -> list[Figure]:
 # --- the petition list service (old and new signatures) ----------------------------------------
 
 
+class UnsupportedHere(Exception):
+    """A figure the version of the program being measured cannot produce (an older checkout)."""
+
+
 def list_page(
     session: Any, *, sort: str = "default", descending: bool = False, today: date, **filters: Any
 ) -> list[Any]:
@@ -286,7 +290,7 @@ def list_page(
 
     New contract: ``list_petitions(session, PetitionFilter(...), sort=…, descending=…, limit=…)``.
     The older one knows only query, dialogue and statuses (and ``open_first`` for the follow-up).
-    Raises NotImplementedError for what the running version cannot do.
+    Raises UnsupportedHere for what the running version cannot do.
     """
     from app.services import petitions
 
@@ -297,14 +301,14 @@ def list_page(
             known = set(inspect.signature(petitions.PetitionFilter).parameters)
         unknown = set(filters) - known
         if unknown:
-            raise NotImplementedError(", ".join(sorted(unknown)))
+            raise UnsupportedHere(", ".join(sorted(unknown)))
         flt = petitions.PetitionFilter(**filters)
         return petitions.list_petitions(
             session, flt, sort=sort, descending=descending, offset=0, limit=PAGE, today=today
         )  # type: ignore[call-arg]
     unknown = set(filters) - {"query", "dialogue_id", "statuses"}
     if unknown or descending or sort not in ("default", "deadline"):
-        raise NotImplementedError(", ".join(sorted(unknown)) or f"sort {sort}{' desc' if descending else ''}")
+        raise UnsupportedHere(", ".join(sorted(unknown)) or f"sort {sort}{' desc' if descending else ''}")
     return petitions.list_petitions(
         session,
         query=filters.get("query", ""),
@@ -387,7 +391,7 @@ def list_figures(db: Any, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
 
             try:
                 ours, floors = interleaved(call, floor, repeat)
-            except NotImplementedError as exc:
+            except UnsupportedHere as exc:
                 note = f"not in this version: {exc}"
                 continue
             except Exception as exc:  # one broken call must not hide the other figures
