@@ -624,6 +624,28 @@ def test_windows_open_inside_the_free_area_of_the_screen(qtbot, demo_context: Ap
     live.close()
 
 
+def test_ctrl_n_right_after_enter_keeps_the_keys_for_the_next_speaker(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    window = live
+    _start(qtbot, window)
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị làm rãnh")
+    window.activateWindow()
+    QApplication.processEvents()
+    content = window.opinion_editor.content
+    QTest.keyClick(content, Qt.Key.Key_Return)  # done: the answer comes next…
+    # …but Ctrl+N comes before the answer form does (no event delivered in between).
+    QTest.keyClick(content, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    _wait_idle(qtbot, demo_context)
+    window.activateWindow()
+    QApplication.processEvents()
+    assert window.editors.currentWidget() is window.opinion_editor
+    assert window.opinion_editor.name.text() == ""
+    assert window.focusWidget() is window.opinion_editor.name
+
+
 def test_f9_changes_the_form_of_address_and_the_document_follows(
     qtbot, live: LiveMinutesWindow, demo_context: AppContext
 ) -> None:  # type: ignore[no-untyped-def]

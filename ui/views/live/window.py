@@ -661,10 +661,18 @@ class LiveMinutesWindow(QMainWindow):
     def _opinion_finished(self) -> None:
         draft = self.opinion_editor.draft
         # Queued behind the opinion's last autosave on the one database thread, so its id is known.
-        self.context.ops.read(lambda _session: draft.petition_id, on_done=self._answer_petition, owner=self)
+        self.context.ops.read(
+            lambda _session: draft.petition_id,
+            on_done=lambda petition_id: self._answer_petition(petition_id, draft),
+            owner=self,
+        )
 
-    def _answer_petition(self, petition_id: int | None) -> None:
+    def _answer_petition(self, petition_id: int | None, draft: object = None) -> None:
         if petition_id is None:
+            return
+        if draft is not None and self.opinion_editor.draft is not draft:
+            # Ctrl+N came before the answer form did: the next speaker is being typed, and the
+            # answer form must not take the keys away from them.
             return
         summary = (
             self.opinion_editor._speaker_line() + ": " + clean(self.opinion_editor.content.text_nfc())[:120]
