@@ -1056,8 +1056,10 @@ def build(content: DocumentBlocks) -> DocxDocument:
     return document
 
 
-def save_atomic(document: DocxDocument, target: Path) -> Path:
-    """Write to a temporary name in the same folder, then replace: never a half-written file."""
+def save_atomic(document: Any, target: Path, *, opened_in: str = "Word") -> Path:
+    """Write ``document`` (anything with ``save(path)``: a .docx, an openpyxl workbook) to a
+    temporary name in the same folder, then replace: never a half-written file. ``opened_in``
+    names the program that may be holding the file open, for the message."""
     target = Path(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
@@ -1068,7 +1070,7 @@ def save_atomic(document: DocxDocument, target: Path) -> Path:
             tmp.unlink()
         raise ExportError(
             f"cannot write {target}: {exc}",
-            f"Không ghi được tệp «{target.name}». Nếu tệp đang mở trong Word, hãy đóng lại rồi xuất lại.",
+            f"Không ghi được tệp «{target.name}». Nếu tệp đang mở trong {opened_in}, hãy đóng lại rồi xuất lại.",
         ) from exc
     except OSError as exc:
         with contextlib.suppress(OSError):

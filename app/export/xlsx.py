@@ -6,15 +6,12 @@ and writes to a temporary name in the target folder, then renames (never a half-
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from app.export.errors import ExportError
+from app.export.layout import save_atomic
 
 DATE_FORMAT = "dd/mm/yyyy"  # Vietnamese day-first dates; Excel keeps them real dates
 HEADER_FILL = "DCE6F1"
@@ -101,16 +98,4 @@ def write_workbook(sheets: Sequence[Sheet], target: Path) -> Path:
         _fill_sheet(workbook.create_sheet(sheet_name(sheet.name, taken)), sheet)
     if not sheets:
         workbook.create_sheet("Trang 1")
-    handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ExportError(
-            f"cannot write {target}: {exc}",
-            f"Không ghi được tệp «{target.name}». Nếu tệp đang mở trong Excel, hãy đóng lại rồi xuất lại.",
-        ) from exc
-    return target
+    return save_atomic(workbook, target, opened_in="Excel")

@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import os
 import re
 import uuid
 import zipfile
@@ -48,8 +47,7 @@ from app.export.blocks import DocumentBlocks
 from app.export.data import IssueData, OrganizationData
 from app.export.documents import build_assignment_slip, build_reminder_letter
 from app.export.documents.common import person_phrase
-from app.export.errors import ExportError
-from app.export.layout import render
+from app.export.layout import render, save_atomic
 from app.export.unit_data import UnitDocumentData, UnitItemData
 from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
@@ -232,28 +230,8 @@ def _marker_signature(secret: str, marker: dict[str, str]) -> str:
 
 
 def _save_workbook(book: Any, target: Path) -> Path:
-    """Write to a temporary name beside ``target``, then rename: never half a file."""
-    target = Path(target)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        book.save(str(tmp))
-        os.replace(tmp, target)
-    except PermissionError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise ExportError(
-            f"cannot write {target}: {exc}",
-            f"Không ghi được tệp «{target.name}». Nếu tệp đang mở trong Excel, hãy đóng lại rồi xuất lại.",
-        ) from exc
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise ExportError(
-            f"cannot write {target}: {exc}",
-            f"Không ghi được tệp «{target.name}» vào thư mục «{target.parent}». "
-            "Hãy kiểm tra thư mục còn chỗ trống và cho phép ghi.",
-        ) from exc
-    return target
+    """Temp name, then rename (the one atomic writer of the exports)."""
+    return save_atomic(book, target, opened_in="Excel")
 
 
 def _lines_needed(cells: dict[str, object], column: _Col) -> int:
