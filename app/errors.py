@@ -102,6 +102,7 @@ class DatabaseDamagedError(StorageError):
         )
         self.path = path
         self.finding = finding
+        self.advice = advice
         self.backup = backup
 
 

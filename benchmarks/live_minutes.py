@@ -122,15 +122,24 @@ def commit_times(db: Database, dialogue_id: int, samples: int) -> list[float]:
 def interleaved_commit_times(
     db: Database, db_path: Path, dialogue_id: int, samples: int
 ) -> tuple[list[float], list[float]]:
-    """(autosave commits, floor commits), one of each in turn so both meet the same disk."""
+    """(autosave commits, floor commits), one of each in turn so both meet the same disk.
+
+    Paced as the live screen commits: the Autosaver writes at most every AUTOSAVE_IDLE_MS to
+    AUTOSAVE_MAX_MS while the secretary types, and she pauses now and then (a sentence ends, the
+    next speaker stands up). The database's upkeep (index merges, checkpoints) uses those pauses,
+    so back-to-back commits, which the program never makes, would measure something else.
+    """
     petition_id = start_opinion(db, dialogue_id)
     conn = floor_connection(db_path)
+    rng = random.Random(11)
     text, times, floors = "", [], []
     try:
         for n in range(samples):
             text += WORDS[n % len(WORDS)][0]
             times.append(autosave_commit(db, petition_id, text))
             floors.append(floor_commit(conn, n))
+            typing = rng.uniform(AUTOSAVE_IDLE_MS, AUTOSAVE_MAX_MS) / 1000
+            time.sleep(rng.uniform(0.5, 2.0) if rng.random() < 0.08 else typing)
     finally:
         close_floor(conn)
     return times, floors

@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_ID, APP_NAME, __version__, paths
-from app.errors import AppError
+from app.errors import AppError, DatabaseDamagedError
 from app.log import setup_logging
 from ui.i18n import install_translator
 
@@ -78,8 +80,7 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     aside under a dated name only if the user agrees). Nothing from a bad file reaches a
     traceback on screen.
     """
-    from app.errors import DatabaseDamagedError, DatabaseMissingError
-    from app.storage import backups
+    from app.errors import DatabaseMissingError
     from ui.tasks import run_and_wait
 
     label = "Đang mở dữ liệu (sao lưu và nâng cấp nếu cần)…"
@@ -108,37 +109,8 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
             create = True
         except DatabaseDamagedError as exc:
             log.error("database refused as damaged: %s", exc)
-            backup = exc.backup
-            if not isinstance(backup, backups.BackupInfo):
-                QMessageBox.critical(window, APP_NAME, exc.user_message)
+            if not offer_restore(tasks, target, window, exc):
                 return None
-            answer = QMessageBox.question(
-                window,
-                APP_NAME,
-                f"{exc.user_message}\n\nKhôi phục bản sao lưu này ngay bây giờ? Tệp hỏng sẽ được "
-                "đổi tên (thêm «-hong» và ngày giờ) và giữ lại trong cùng thư mục.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return None
-            try:
-                report = run_and_wait(
-                    tasks,
-                    lambda chosen=backup.path: backups.restore_backup(target, chosen, damaged=True),
-                    label="Đang khôi phục bản sao lưu…",
-                    parent=window,
-                )
-            except AppError as failure:
-                log.error("restore failed: %s", failure)
-                QMessageBox.critical(window, APP_NAME, failure.user_message)
-                return None
-            QMessageBox.information(
-                window,
-                APP_NAME,
-                f"Đã khôi phục dữ liệu từ {backup.phrase()}. Tệp hỏng được giữ lại với tên "
-                f"«{report.set_aside.name if report.set_aside else ''}».",
-            )
         except AppError as exc:
             log.error("cannot open database: %s", exc)
             QMessageBox.critical(window, APP_NAME, exc.user_message)
@@ -155,11 +127,103 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
             return None
 
 
-def _start_weekly_check(tasks: TaskManager, db_path: Path, window: QWidget) -> None:
-    """The full integrity_check once a week, in the background; a problem is said at once."""
+def offer_restore(tasks: TaskManager, target: Path, window: QWidget, exc: DatabaseDamagedError) -> bool:
+    """Say what is damaged and, with the user's consent, restore the newest good backup.
+
+    True when the backup was restored (the damaged file is set aside under a dated name).
+    """
+    from app.storage import backups
+    from ui.tasks import run_and_wait
+
+    backup = exc.backup
+    if not isinstance(backup, backups.BackupInfo):
+        QMessageBox.critical(window, APP_NAME, exc.user_message)
+        return False
+    answer = QMessageBox.question(
+        window,
+        APP_NAME,
+        f"{exc.user_message}\n\nKhôi phục bản sao lưu này ngay bây giờ? Tệp hỏng sẽ được "
+        "đổi tên (thêm «-hong» và ngày giờ) và giữ lại trong cùng thư mục.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        report = run_and_wait(
+            tasks,
+            lambda chosen=backup.path: backups.restore_backup(target, chosen, damaged=True),
+            label="Đang khôi phục bản sao lưu…",
+            parent=window,
+        )
+    except AppError as failure:
+        log.error("restore failed: %s", failure)
+        QMessageBox.critical(window, APP_NAME, failure.user_message)
+        return False
+    QMessageBox.information(
+        window,
+        APP_NAME,
+        f"Đã khôi phục dữ liệu từ {backup.phrase()}. Tệp hỏng được giữ lại với tên "
+        f"«{report.set_aside.name if report.set_aside else ''}».",
+    )
+    return True
+
+
+class _Relay(QObject):
+    """Brings a result from a plain background thread to the GUI thread."""
+
+    delivered = Signal(object)
+
+
+def in_background(parent: QObject, work: Callable[[], object], on_result: Callable[[object], None]) -> None:
+    """Run ``work`` on its own thread (not the database worker, which the screens' reads use)
+    and hand its result to ``on_result`` on the GUI thread."""
+    relay = _Relay(parent)
+    relay.delivered.connect(on_result, Qt.ConnectionType.QueuedConnection)
+
+    def run() -> None:
+        try:
+            result = work()
+        except Exception as exc:  # delivered like a result: the receiver logs it
+            result = exc
+        relay.delivered.emit(result)
+
+    threading.Thread(target=run, name="background-check", daemon=True).start()
+
+
+def watch_background_check(
+    db: Database, tasks: TaskManager, window: QWidget, on_damaged: Callable[[], None]
+) -> None:
+    """A large file is checked while the first screens read it (app.storage.database.Verification):
+    if it fails, the user is told as at start, offered the backup, and ``on_damaged`` runs (the
+    program closes: nothing was written to the file)."""
+    verification = db.verification
+    if verification is None:
+        return
+
+    def verdict(error: object) -> None:
+        if not isinstance(error, DatabaseDamagedError):
+            return
+        log.error("background quick_check failed: %s", error.finding)
+        if offer_restore(tasks, db.path, window, error):
+            QMessageBox.information(window, APP_NAME, "Hãy mở lại chương trình để dùng dữ liệu đã khôi phục.")
+        on_damaged()
+
+    in_background(window, lambda: None if verification.passed() else verification.error, verdict)
+
+
+def _start_weekly_check(db_path: Path, window: QWidget) -> None:
+    """The full integrity_check once a week, in the background; a problem is said at once.
+
+    Its own thread: on a large file it reads for seconds, and the screens' reads must not queue
+    behind it on the database worker.
+    """
     from app.services.maintenance import weekly_check
 
     def done(report: object) -> None:
+        if isinstance(report, Exception):
+            log.warning("weekly check: %s", type(report).__name__)
+            return
         lines = getattr(report, "lines", None)
         if report is not None and lines is not None and not getattr(report, "ok", True):
             QMessageBox.warning(
@@ -170,11 +234,7 @@ def _start_weekly_check(tasks: TaskManager, db_path: Path, window: QWidget) -> N
                 + "\n\nHãy sao lưu ngay ra USB (Cài đặt → Sao lưu, khôi phục) và liên hệ cán bộ kỹ thuật.",
             )
 
-    tasks.run(
-        lambda: weekly_check(db_path),
-        on_success=done,
-        on_failure=lambda exc: log.warning("weekly check: %s", exc),
-    )
+    in_background(window, lambda: weekly_check(db_path), done)
 
 
 def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
@@ -228,7 +288,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             return 0
 
     window.attach(context)
-    _start_weekly_check(tasks, db.path, window)
+    watch_background_check(db, tasks, window, on_damaged=app.quit)
+    _start_weekly_check(db.path, window)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.

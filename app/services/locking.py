@@ -165,9 +165,13 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
         for obj, action, changes in touched:
             for dialogue_id in _dialogue_id_of(session, obj):
                 if dialogue_id not in checked:
-                    ensure_unlocked(session, dialogue_id)
-                    dialogue = session.get(Dialogue, dialogue_id)
-                    checked[dialogue_id] = dialogue is not None and dialogue.unlocked_at is not None
+                    # One query per dialogue and flush: locked? and unlocked once (history on)?
+                    state = session.execute(
+                        select(Dialogue.locked_at, Dialogue.unlocked_at).where(Dialogue.id == dialogue_id)
+                    ).first()
+                    if state is not None and state.locked_at is not None:
+                        raise LockedError(dialogue_id)
+                    checked[dialogue_id] = state is not None and state.unlocked_at is not None
                 if checked[dialogue_id]:
                     audit.record(
                         session,

@@ -6,6 +6,7 @@ import logging
 import platform
 import sqlite3
 import sys
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -219,12 +220,28 @@ def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) 
 def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
     """What the window does before its first screen: open (backup, migrate), the routine copy
     (at most one a day), and settle exports a kill interrupted. A failed routine backup or a
-    read-only file is logged and the program still opens."""
-    from app.services.numbering import settle_exports
-    from app.storage import backups
+    read-only file is logged and the program still opens.
+
+    On a large file the quick_check, the routine copy and the settling run in the background
+    (:func:`after_open`) while the first screen reads; writes wait for the quick_check.
+    """
     from app.storage.database import Database
 
-    db = Database.open(db_path, create=create)
+    db = Database.open(db_path, create=create, check_in_background=True)
+    if db.verification is None:
+        after_open(db)
+    else:
+        threading.Thread(target=after_open, args=(db,), name="after-open", daemon=True).start()
+    return db
+
+
+def after_open(db: Database) -> None:
+    """The routine copy and the settling of interrupted exports, once the file passed its check."""
+    from app.services.numbering import settle_exports
+    from app.storage import backups
+
+    if db.verification is not None and not db.verification.passed():
+        return  # the window tells the user; a damaged file is neither copied nor written
     try:
         with db.reading() as session:
             keep = backup_keep(session)
@@ -235,7 +252,6 @@ def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
         db.write(settle_exports)
     except Exception as exc:  # a read-only file still opens; nothing to settle then
         log.warning("settling exports failed: %s", type(exc).__name__)
-    return db
 
 
 def close_after_window(db: Database) -> None:
@@ -243,6 +259,9 @@ def close_after_window(db: Database) -> None:
     from app.storage import backups
 
     try:
+        if db.verification is not None and not db.verification.passed():
+            db.close()
+            return  # a damaged file is not copied over the good backups
         with db.reading() as session:
             keep = backup_keep(session)
         db.close()

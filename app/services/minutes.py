@@ -459,18 +459,21 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     if petition is None:
         raise NotFoundError("ý kiến", petition_id)
     hamlet_name = clean(data.hamlet)
+    hamlet = _resolve_hamlet(session, hamlet_name)  # read before changing anything: no autoflush
     petition.petitioner_name = clean(data.petitioner_name)
     petition.is_anonymous = data.is_anonymous or not petition.petitioner_name
-    petition.hamlet_id, petition.hamlet_text = _resolve_hamlet(session, hamlet_name)
+    petition.hamlet_id, petition.hamlet_text = hamlet
     petition.field_id = data.field_id
     petition.kind = data.kind
     petition.content = clean(data.content)
     search.refresh_petition_key(session, petition)
-    entry = session.scalars(
-        select(MinuteEntry).where(
-            MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
-        )
-    ).first()
+    # One flush at commit for both rows (an autoflush here would run the guards twice).
+    with session.no_autoflush:
+        entry = session.scalars(
+            select(MinuteEntry).where(
+                MinuteEntry.petition_id == petition_id, MinuteEntry.kind == MinuteKind.SPEECH
+            )
+        ).first()
     if entry is not None:
         entry.speaker = _speaker_label(petition.petitioner_name, hamlet_name)
         entry.content = petition.content

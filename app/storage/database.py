@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabase
 from app.storage.engine import WRITE_OPTION, check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
 from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
+from app.storage.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,13 +53,17 @@ def damaged(db_path: Path, finding: str) -> DatabaseDamagedError:
     return DatabaseDamagedError(db_path, finding, advice, backup)
 
 
-def verify_readable(probe: FileProbe) -> None:
-    """Refuse, without writing, an SQLite file that is inconsistent or fails ``quick_check``."""
+def verify_consistent(probe: FileProbe) -> None:
+    """Refuse a file whose -wal was lost while its -shm remains (cheap: no page is read)."""
     if wal_missing(probe.path):
         raise damaged(
             probe.path,
             "thiếu tệp nhật ghi «-wal» đi kèm (chỉ còn tệp «-shm»), những thay đổi gần nhất có thể đã mất",
         )
+
+
+def verify_pages(probe: FileProbe) -> None:
+    """Refuse, without writing, an SQLite file that fails ``quick_check`` (reads every page)."""
     from app.storage.backups import quick_check
 
     try:
@@ -72,17 +78,86 @@ def verify_readable(probe: FileProbe) -> None:
         raise damaged(probe.path, f"kiểm tra nhanh (quick_check) báo lỗi: {verdict[:300]}")
 
 
+def verify_readable(probe: FileProbe) -> None:
+    """Refuse, without writing, an SQLite file that is inconsistent or fails ``quick_check``."""
+    verify_consistent(probe)
+    verify_pages(probe)
+
+
+# quick_check reads the whole file: ~0.1 s for a year of one commune, 1 s or more (several on an
+# old disk) for a 20-year history of 100 000 petitions (~470 MB). Past this size it runs beside
+# the first screens instead of before them; every write waits for its verdict.
+BACKGROUND_CHECK_BYTES = 64 * 2**20
+
+
+class Verification:
+    """``quick_check`` of a file already open for reading; writes wait for the verdict.
+
+    Reading screens may show what the file holds meanwhile; nothing is written to it before it
+    passed, so a damaged file is still never written. A failure is kept and raised by
+    :meth:`wait` to every writer (and told to the user by the window).
+    """
+
+    def __init__(self, probe: FileProbe) -> None:
+        self.done = threading.Event()
+        self.error: DatabaseDamagedError | None = None
+        self._thread = threading.Thread(target=self._run, args=(probe,), name="quick-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, probe: FileProbe) -> None:
+        try:
+            verify_pages(probe)
+        except DatabaseDamagedError as exc:
+            self.error = exc
+        except Exception as exc:  # an unreadable file is damaged too, never a crash of the thread
+            self.error = damaged(probe.path, f"lỗi đọc tệp ({type(exc).__name__})")
+        finally:
+            self.done.set()
+
+    def passed(self) -> bool:
+        """Block until the verdict; True when the file is sound."""
+        self.done.wait()
+        return self.error is None
+
+    def wait(self) -> None:
+        """Block until the verdict; raise the refusal when the file failed."""
+        if not self.passed():
+            assert self.error is not None
+            raise DatabaseDamagedError(
+                self.error.path, self.error.finding, self.error.advice, self.error.backup
+            )
+
+
+def _up_to_date(db_path: Path) -> bool:
+    from app.storage.migrate import schema_status
+
+    try:
+        return schema_status(db_path).up_to_date
+    except Exception:  # the synchronous path then says precisely what is wrong
+        return False
+
+
 class Database:
     """The handle the services and the UI share: ``with db.transaction() as session: …``."""
 
-    def __init__(self, path: Path, engine: Engine, migration: MigrationReport | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        migration: MigrationReport | None = None,
+        verification: Verification | None = None,
+    ) -> None:
         self.path = path
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
         self.migration = migration
+        self.verification = verification
+        self.upkeep = Upkeep(path, engine, ready=verification.passed if verification else None)
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, create: bool = False) -> Database:
+    def open(
+        cls, path: Path | str | None = None, *, create: bool = False, check_in_background: bool = False
+    ) -> Database:
         """Open and migrate the database at ``path``, or the default one.
 
         Only three things create a database: the default file on first run (``path`` None; its
@@ -106,17 +181,27 @@ class Database:
             raise EmptyDatabaseError(db_path)
         if probe.kind is FileKind.NOT_SQLITE:
             raise NotADatabaseError(db_path)
+        verification = None
         if probe.kind is FileKind.SQLITE:
-            verify_readable(probe)
+            verify_consistent(probe)
+            if check_in_background and probe.size > BACKGROUND_CHECK_BYTES and _up_to_date(db_path):
+                verification = Verification(probe)  # no migration to run: nothing writes first
+            else:
+                verify_pages(probe)
         try:
             report = upgrade_database(db_path)
         except sqlite3.DatabaseError as exc:
             raise damaged(db_path, f"lỗi đọc tệp ({exc})") from exc
-        return cls(db_path, make_engine(db_path), report)
+        return cls(db_path, make_engine(db_path), report, verification)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``)."""
+        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``).
+
+        While a large file's quick_check still runs, this waits for it (and refuses a damaged file).
+        """
+        if self.verification is not None:
+            self.verification.wait()
         with self.sessions.begin() as session:
             session.connection(execution_options={WRITE_OPTION: True})
             yield session
@@ -147,4 +232,5 @@ class Database:
             yield session
 
     def close(self) -> None:
+        self.upkeep.stop()
         self.engine.dispose()

@@ -91,3 +91,37 @@ def test_restore_offered_and_done_only_with_consent(
     aside = [p for p in tmp_path.iterdir() if "-hong-" in p.name]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged_bytes
     assert any("Đã khôi phục" in text for text in said)
+
+
+def test_a_large_file_found_damaged_after_the_window_opened_is_told_and_closes(
+    qtbot,
+    tmp_path: Path,
+    shown: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from app.storage import database
+    from tests.damage import PAGE
+    from ui.main import watch_background_check
+
+    monkeypatch.setattr(database, "BACKGROUND_CHECK_BYTES", 0)  # checked beside the first screen
+    target = _good(tmp_path / "data.sqlite", petitions=2000)
+    data = bytearray(target.read_bytes())
+    pages = len(data) // PAGE
+    for page in range(pages - 6, pages - 2):
+        data[page * PAGE : (page + 1) * PAGE] = bytes((i * 37 + page) % 256 for i in range(PAGE))
+    target.write_bytes(bytes(data))
+    before = snapshot(target)
+    window = QWidget()
+    qtbot.addWidget(window)
+    tasks = TaskManager()
+    db = open_database(tasks, target, window)
+    assert db is not None, "a large file opens before its check is over"
+    closed: list[bool] = []
+    try:
+        watch_background_check(db, tasks, window, on_damaged=lambda: closed.append(True))
+        qtbot.waitUntil(lambda: bool(closed), timeout=15000)
+    finally:
+        tasks.wait(10000)
+        db.close()
+    assert any(kind == "critical" and "bị hỏng" in text for kind, text in shown), shown
+    assert snapshot(target) == before

@@ -1,0 +1,152 @@
+"""Index merges and WAL checkpoints off the writers' path.
+
+Two kinds of housekeeping used to run inside an ordinary COMMIT and made the live minutes'
+autosave stall on a 100 000-petition file:
+
+- **FTS5 merges.** Each commit that changes a search key adds a small segment to the full-text
+  index; FTS5 merges them inline, and on a large index every ~15th autosave paid 70–280 ms for
+  it. The indexes here are set to never merge inline (``automerge=0``; ``crisismerge`` is only a
+  high safety bound) and this thread merges in small steps (``'merge', 16``: ~8 ms each, in its
+  own short write transaction) once a burst of writes pauses, or at least every few seconds
+  while the secretary keeps typing.
+- **WAL checkpoints.** The program's connections never checkpoint (``wal_autocheckpoint=0``);
+  this thread copies the log into the file with a PASSIVE checkpoint, which blocks nobody.
+
+Durability is unchanged: a commit is in the WAL on disk (``synchronous=FULL``) whatever this
+thread does. A failure here is logged and never fatal: the next start, or SQLite itself when
+the last connection closes, catches up.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+log = logging.getLogger(__name__)
+
+IDLE_SECONDS = 0.4  # writes paused this long: tidy up now
+BUSY_SECONDS = 20.0  # writes never pause: tidy up at least this often
+MERGE_PAGES = 16  # one merge step: short enough that an autosave waiting for it hardly notices
+MERGE_STEPS = 32  # at most this many steps per wake-up (the rest at the next one)
+STEP_PAUSE = 0.1  # quiet this long after a step: take the next one
+CRISIS_MERGE = 128  # segments on one level before FTS5 merges inline anyway
+
+# The full-text indexes of app.services.search (revisions 0002 and 0009).
+FTS_TABLES = ("petition_fts", "search_fts")
+
+
+def fts_tables(connection: sqlite3.Connection) -> list[str]:
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [name for name in FTS_TABLES if name in names and f"{name}_config" in names]
+
+
+def configure_merging(connection: sqlite3.Connection) -> None:
+    """No inline merges (idempotent; written only when the stored setting differs)."""
+    for name in fts_tables(connection):
+        stored = dict(connection.execute(f"SELECT k, v FROM {name}_config").fetchall())
+        wanted = {"automerge": 0, "crisismerge": CRISIS_MERGE}
+        for key, value in wanted.items():
+            if stored.get(key) != value:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    connection.execute(f"INSERT INTO {name}({name}, rank) VALUES (?, ?)", (key, value))
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+
+
+def merge_step(connection: sqlite3.Connection) -> bool:
+    """One small merge of each index; True if it wrote anything (more may be left)."""
+    wrote = False
+    for name in fts_tables(connection):
+        before = connection.total_changes
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.execute(f"INSERT INTO {name}({name}, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        wrote = wrote or connection.total_changes != before
+    return wrote
+
+
+class Upkeep:
+    """One thread per open database that merges the indexes and checkpoints the WAL."""
+
+    def __init__(self, path: Path, engine: Engine, *, ready: Callable[[], bool] | None = None) -> None:
+        self._path = path
+        self._ready = ready  # blocks until the file may be written; False: never touch it
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self.rounds = 0  # completed tidy-ups (tests read it)
+        self.idle = threading.Event()  # set when nothing is left to do
+        self.idle.set()
+        event.listen(engine, "connect", self._on_connect)
+        event.listen(engine, "commit", self._on_commit)
+        self._thread = threading.Thread(target=self._run, name="db-upkeep", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+    def _on_commit(self, _conn: Any) -> None:
+        self.idle.clear()
+        self._wake.set()
+
+    def _run(self) -> None:
+        connection: sqlite3.Connection | None = None
+        try:
+            if self._ready is not None and not self._ready():
+                return  # a damaged file: nothing is written to it, housekeeping included
+            connection = sqlite3.connect(self._path, timeout=5, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA synchronous=FULL")
+            configure_merging(connection)
+            self._wake.set()  # merge what an earlier run left
+            while not self._stop.is_set():
+                self._wake.wait()
+                self._wait_for_pause()
+                if self._stop.is_set():
+                    break
+                self._tidy(connection)
+        except sqlite3.Error:
+            log.warning("database upkeep stopped", exc_info=True)
+        finally:
+            self.idle.set()
+            if connection is not None:
+                connection.close()
+
+    def _wait_for_pause(self) -> None:
+        deadline = time.monotonic() + BUSY_SECONDS
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            self._wake.clear()
+            if not self._wake.wait(IDLE_SECONDS):
+                return
+
+    def _tidy(self, connection: sqlite3.Connection) -> None:
+        # One step, then more only while nobody writes: a writer waiting on SQLite's busy handler
+        # sleeps in growing steps and could miss short gaps between ours, so never hold on.
+        for _ in range(MERGE_STEPS):
+            if self._stop.is_set() or not merge_step(connection):
+                break
+            if self._wake.wait(STEP_PAUSE):
+                break  # a commit came: wait for the next pause
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        self.rounds += 1
+        if not self._wake.is_set():
+            self.idle.set()
+
+    def stop(self) -> None:
+        """End the thread (the last connection's close checkpoints what is left)."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=10)

@@ -1,0 +1,84 @@
+"""Index merges and WAL checkpoints happen beside the writers, never inside an autosave's COMMIT."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from sqlalchemy import select, text
+
+from app.services import dialogues, minutes, petitions, search, settings
+from app.storage import upkeep
+from app.storage.database import Database
+from app.storage.models import Petition
+
+
+def _typed_opinion(db: Database, words: list[str]) -> int:
+    with db.transaction() as session:
+        org = settings.current_organization(session)
+        assert org is not None
+        dialogue_id = dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org.id, title="Hội nghị thử", scheduled_at=datetime.now()
+            ),
+        )
+        minutes.start_dialogue(session, dialogue_id)
+        petition_id, _entry = minutes.record_opinion(
+            session, dialogue_id, minutes.OpinionInput(petitioner_name="Bà Lò Thị Mai")
+        )
+    typed = ""
+    for word in words:  # one autosave per word, as the live screen commits while she types
+        typed = f"{typed} {word}".strip()
+        with db.transaction() as session:
+            minutes.update_opinion(
+                session, petition_id, minutes.OpinionInput(petitioner_name="Bà Lò Thị Mai", content=typed)
+            )
+    return petition_id
+
+
+def test_the_programs_connections_never_checkpoint_or_merge_inline(demo_db: Database) -> None:
+    with demo_db.reading() as session:
+        assert session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 0
+    assert demo_db.upkeep.idle.wait(10)
+    raw = sqlite3.connect(demo_db.path)
+    try:
+        for table in upkeep.FTS_TABLES:
+            config = dict(raw.execute(f"SELECT k, v FROM {table}_config").fetchall())
+            assert config["automerge"] == 0
+            assert config["crisismerge"] == upkeep.CRISIS_MERGE
+    finally:
+        raw.close()
+
+
+def test_upkeep_merges_and_checkpoints_after_typing_pauses_and_search_stays_right(
+    demo_db: Database,
+) -> None:
+    words = "mương thoát nước thôn Nà Pồng bị tắc nhiều năm đề nghị nạo vét".split()
+    petition_id = _typed_opinion(demo_db, words)
+    assert demo_db.upkeep.idle.wait(10), "the upkeep finished after the typing paused"
+    assert demo_db.upkeep.rounds >= 1
+    raw = sqlite3.connect(demo_db.path)
+    try:
+        # Every committed page is back in the file: nothing left in the log to copy.
+        busy, log_pages, done = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        assert busy == 0 and log_pages == done
+        # The merges left one segment level short enough that no crisis merge is due.
+        assert raw.execute("SELECT count(*) FROM petition_fts_data").fetchone()[0] > 0
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        raw.execute("INSERT INTO petition_fts(petition_fts, rank) VALUES ('integrity-check', 0)")
+    finally:
+        raw.close()
+    with demo_db.reading() as session:
+        found = petitions.list_petitions(session, petitions.PetitionFilter(query="nao vet na pong"), limit=5)
+        assert [row.id for row in found] == [petition_id]
+        key = session.scalar(select(Petition.search_key).where(Petition.id == petition_id))
+        assert key == search.petition_search_key("Bà Lò Thị Mai", "", " ".join(words))
+
+
+def test_close_stops_the_upkeep_thread(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = Database.open(tmp_path / "x.sqlite", create=True)
+    thread = db.upkeep._thread
+    assert thread.is_alive()
+    db.close()
+    assert not thread.is_alive()
