@@ -346,3 +346,26 @@ def test_plans_sort_by_title_in_vietnamese_order(db: Database) -> None:
         by_title = [p.title for p in plans.list_plans(session, sort="title")]
         assert by_title == ["An toàn", "Ấp chiến lược", "Dân vận khéo", "Đối thoại quý I"]
         assert [p.title for p in plans.list_plans(session, sort="title", descending=True)] == by_title[::-1]
+
+
+def test_list_rows_read_with_plain_queries_equal_the_rows_of_loaded_petitions(demo_db: Database) -> None:
+    """The lists' column queries and the ORM path give the same row for every demo petition."""
+    from app.services.petitions import PETITION_LOAD, petition_row, petition_rows
+
+    today = date(2026, 11, 20)
+    with demo_db.reading() as session:
+        loaded = session.scalars(
+            select(Petition)
+            .where(Petition.deleted_at.is_(None))
+            .options(*PETITION_LOAD)
+            .order_by(Petition.id)
+        ).all()
+        assert len(loaded) > 20
+        near = settings.near_due_days(session)
+        expected = [petition_row(p, today, near) for p in loaded]
+        ids = [p.id for p in reversed(loaded)]  # the order asked for is kept
+        got = petition_rows(session, ids, today=today)
+    assert got == list(reversed(expected))
+    # The demo has the cases that matter: assignments, answers, resolved ones and overdue ones.
+    assert any(row.lead_unit for row in got) and any(row.answers for row in got)
+    assert len({row.standing for row in got}) >= 3

@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor
 from sqlalchemy.orm import Session
 
@@ -86,6 +94,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._sort = "default"
         self._descending = False
         self.sort_column = -1
+        # Reloads asked for in one go (a screen setting its order, then its filters) run once:
+        # every request would otherwise queue its own query on the one database thread.
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(lambda: self._request(0))
 
     # --- loading ----------------------------------------------------------------------
     def set_loader(self, loader: Loader[Row]) -> None:
@@ -100,11 +114,13 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._rows = []
         self._more = False
         self.endResetModel()
-        self._request(0)
+        self._loading = True
+        self._pending.start()
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Show ``rows`` as they are (already read and sorted by a service)."""
         self._generation += 1
+        self._pending.stop()
         self.beginResetModel()
         self._rows = list(rows)
         self._more = False
@@ -198,23 +214,36 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Called for every cell and role at each paint and column fit: plain int comparisons.
         if not index.isValid():
+            return None
+        role = int(role)
+        if role not in _ROLES:
             return None
         row = self._rows[index.row()]
         column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return column.text(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else column.text(row)
-        if role == ROW_ROLE:
-            return row
-        if role == Qt.ItemDataRole.ForegroundRole and column.tone:
+        if role == _ALIGNMENT:
+            return _RIGHT if column.align_right else _LEFT
+        if role == _FOREGROUND:
+            if column.tone is None:
+                return None
             tone = column.tone(row)
-            return QBrush(TONES[tone]) if tone else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = Qt.AlignmentFlag.AlignRight if column.align_right else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        return None
+            return _BRUSHES[tone] if tone else None
+        if role == _TOOLTIP:
+            return column.tooltip(row) if column.tooltip else column.text(row)
+        return row  # ROW_ROLE
+
+
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ALIGNMENT, int(ROW_ROLE)})
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_BRUSHES = {tone: QBrush(color) for tone, color in TONES.items()}
 
 
 class RowsById(RowTableModel[Any]):

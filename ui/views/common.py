@@ -44,6 +44,9 @@ def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> QTab
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
+    # Fitting a column measures its first 60 rows (more than a screen holds), not Qt's default
+    # 1 000: a page of 200 rows is then fitted in a few ms instead of ~250 ms.
+    header.setResizeContentsPrecision(60)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     return view
