@@ -53,6 +53,7 @@ from app.storage.models import (
     Petition,
     ResolutionUpdate,
     assignment_support,
+    refresh_derived,
 )
 from benchmarks import words
 
@@ -844,6 +845,10 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                 rows = _dialogue_rows(ids, hamlet_names, dialogue_id, d, next_ids, user)
                 session.flush()
                 rows.write(session)
+                # What the flush hook does for the services' writes (models.refresh_derived).
+                refresh_derived(
+                    session.connection(), f"SELECT id FROM petition WHERE dialogue_id = {dialogue_id}"
+                )
                 if d.held:
                     _close_meeting(session, dialogue_id, d)
         if progress:

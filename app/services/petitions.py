@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain.rules import (
@@ -491,18 +491,13 @@ def petition_conditions(
     return _conditions(flt, today or date.today(), settings.near_due_days(session))
 
 
-def petition_deadline_sql() -> ScalarSelect[Any]:
-    """:func:`app.domain.standing.petition_deadline` in SQL: earliest unfinished deadline."""
-    return (
-        select(func.min(Assignment.deadline))
-        .where(
-            Assignment.petition_id == Petition.id,
-            Assignment.finished_on.is_(None),
-            Assignment.deadline.is_not(None),
-        )
-        .correlate(Petition)
-        .scalar_subquery()
-    )
+def petition_deadline_sql() -> ColumnElement[Any]:
+    """:func:`app.domain.standing.petition_deadline` in SQL: earliest unfinished deadline.
+
+    The petition row carries it (``Petition.due_on``, refreshed in the same flush as any change
+    to its assignments: ``app.storage.models.refresh_derived``), so filters and sorts use its index.
+    """
+    return Petition.due_on
 
 
 def meeting_moment_sql() -> ColumnElement[Any]:
@@ -579,12 +574,7 @@ def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[Co
             conditions.append(deadline < today)
         else:
             end = date.fromordinal(today.toordinal() + near_due_days)
-            # The few petitions with an unfinished part due in the window come off the deadline
-            # index; the deadline rule then keeps those with nothing overdue before it.
-            due_soon = select(Assignment.petition_id).where(
-                Assignment.finished_on.is_(None), Assignment.deadline.between(today, end)
-            )
-            conditions += [Petition.id.in_(due_soon), deadline.between(today, end)]
+            conditions.append(deadline.between(today, end))
     return conditions
 
 
@@ -604,20 +594,12 @@ def _sort_keys(stmt: Select[Any], sort: str, descending: bool) -> tuple[Select[A
         order = {status.value: n for n, status in enumerate(PetitionStatus)}
         return stmt, [case(order, value=Petition.status, else_=len(order))], []
     if sort == "deadline":
-        # One evaluation of the deadline per row; no deadline sorts last in either direction.
-        last = date.min if descending else date.max
-        return stmt, [func.coalesce(petition_deadline_sql(), last)], []
+        # Only the petitions with a deadline (list_petitions pages the rest after them, by id).
+        return stmt.where(Petition.due_on.is_not(None)), [Petition.due_on], []
+    if sort == "no_deadline":
+        return stmt.where(Petition.due_on.is_(None)), [], []
     if sort == "lead_unit":
-        latest_unit = (
-            select(Assignment.lead_unit_id)
-            .where(Assignment.petition_id == Petition.id)
-            .order_by(Assignment.id.desc())
-            .limit(1)
-            .correlate(Petition)
-            .scalar_subquery()
-        )
-        lead = select(Unit.sort_key).where(Unit.id == latest_unit).correlate(Petition).scalar_subquery()
-        return stmt, [func.coalesce(lead, "")], []
+        return stmt, [Petition.lead_unit_sort], []  # "" (no assignment) first, as before
     if sort == "dialogue_date":
         stmt = stmt.outerjoin(Dialogue, Petition.dialogue_id == Dialogue.id)
         moment = func.coalesce(meeting_moment_sql(), Petition.received_on)
@@ -685,14 +667,37 @@ def list_petitions(
     today = today or date.today()
     near = settings.near_due_days(session)
     ranked = sort == "default" and search.rankable(session, flt.query)
-    stmt = petition_ids_statement(
-        flt, sort=sort, descending=descending, today=today, near_due_days=near, ranked=ranked
-    )
-    if offset:
-        stmt = stmt.offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    ids: list[int] = list(session.scalars(stmt))
+
+    def page(order: str, start: int, size: int | None) -> list[int]:
+        stmt = petition_ids_statement(
+            flt, sort=order, descending=descending, today=today, near_due_days=near, ranked=ranked
+        )
+        if start:
+            stmt = stmt.offset(start)
+        if size is not None:
+            stmt = stmt.limit(size)
+        return list(session.scalars(stmt))
+
+    if sort != "deadline":
+        return petition_rows(session, page(sort, offset, limit), today=today)
+    # By deadline: those with one in order off the index, then those without (by id), in either
+    # direction; the count of the first part is needed only for a page past its end.
+    ids = page("deadline", offset, limit)
+    if limit is None or len(ids) < limit:
+        with_deadline = (
+            offset + len(ids)
+            if ids or not offset
+            else session.scalar(
+                select(func.count()).select_from(
+                    petition_ids_statement(flt, sort="deadline", today=today, near_due_days=near)
+                    .order_by(None)
+                    .subquery()
+                )
+            )
+            or 0
+        )
+        rest = None if limit is None else limit - len(ids)
+        ids += page("no_deadline", max(0, offset - with_deadline), rest)
     return petition_rows(session, ids, today=today)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Session as SessionClass
 
 from app.domain.rules import (
     AnswerOutcome,
@@ -304,6 +305,10 @@ class Petition(TimestampMixin, Base):
         # instead of the wide petition rows (deleted_at is checked by every list).
         Index("ix_petition_hamlet_deleted", "hamlet_id", "deleted_at"),
         Index("ix_petition_field_deleted", "field_id", "deleted_at"),
+        # The sorts by deadline and by lead unit (and the due filters) read these in order and
+        # stop at the page's end instead of computing and sorting a value for every petition.
+        Index("ix_petition_due", "due_on", "id"),
+        Index("ix_petition_lead_unit_sort", "lead_unit_sort", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
@@ -337,6 +342,11 @@ class Petition(TimestampMixin, Base):
     # The citizen was told the outcome (a petition is not finished for them until then).
     informed_on: Mapped[date | None] = mapped_column(Date)
     informed_how: Mapped[str] = mapped_column(String(16), default="", server_default="")  # InformMethod
+    # Derived from the assignments in the same flush (refresh_derived below): the petition's
+    # deadline (app.domain.standing.petition_deadline: the earliest unfinished one) and the sort key
+    # of its latest assignment's lead unit ("" for none). Never set by hand.
+    due_on: Mapped[date | None] = mapped_column(Date)
+    lead_unit_sort: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     dialogue: Mapped[Dialogue | None] = relationship(back_populates="petitions")
     hamlet: Mapped[Hamlet | None] = relationship()
@@ -517,3 +527,104 @@ for _model, _listener in (
 ):
     event.listen(_model, "before_insert", _listener)
     event.listen(_model, "before_update", _listener)
+
+
+# --- columns derived from the assignments --------------------------------------------------------
+# A petition's deadline and lead unit live in its assignments; the lists sort and filter on them for
+# 100 000 petitions, so the petition row carries them, refreshed after every flush that touches an
+# assignment (or renames a unit) by one UPDATE in the same transaction: no write path can skip it.
+
+DUE_ON_SQL = (
+    "(SELECT min(a.deadline) FROM assignment a WHERE a.petition_id = petition.id"
+    " AND a.finished_on IS NULL AND a.deadline IS NOT NULL)"
+)
+LEAD_UNIT_SORT_SQL = (
+    "coalesce((SELECT u.sort_key FROM assignment a JOIN unit u ON u.id = a.lead_unit_id"
+    " WHERE a.petition_id = petition.id ORDER BY a.id DESC LIMIT 1), '')"
+)
+
+
+def refresh_derived(connection: Any, petition_ids: Any) -> None:
+    """Recompute ``due_on`` and ``lead_unit_sort`` of these petitions (an iterable of ids, or
+    a SQL subquery text selecting them)."""
+    from sqlalchemy import text as sql
+
+    if isinstance(petition_ids, str):
+        where = f"id IN ({petition_ids})"
+        params: dict[str, Any] = {}
+    else:
+        ids = sorted({int(i) for i in petition_ids if i is not None})
+        if not ids:
+            return
+        where = "id IN (" + ", ".join(str(i) for i in ids) + ")"  # ints only: safe to inline
+        params = {}
+    connection.execute(
+        sql(
+            f"UPDATE petition SET due_on = {DUE_ON_SQL}, lead_unit_sort = {LEAD_UNIT_SORT_SQL} WHERE {where}"
+        ),
+        params,
+    )
+
+
+def _remember_derived(session: Any, _context: Any, _instances: Any) -> None:
+    """Before a flush: which assignments change (their petition ids are known only after it)."""
+    from sqlalchemy import inspect as inspect_state
+
+    assignments, petitions, units = session.info.setdefault("derived_pending", ([], set(), set()))
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Assignment):
+            assignments.append(obj)
+            history = inspect_state(obj).attrs.petition_id.history
+            petitions.update(value for value in (*history.deleted, *history.unchanged) if value is not None)
+        elif isinstance(obj, Unit) and obj.id is not None and obj in session.dirty:
+            units.add(obj.id)  # a rename: its sort key changes during this flush
+
+
+def _refresh_after_flush(session: Any, _context: Any) -> None:
+    from sqlalchemy import select as select_rows
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    pending = session.info.pop("derived_pending", None)
+    if not pending:
+        return
+    assignments, petitions, units = pending
+    petitions.update(obj.petition_id for obj in assignments if obj.petition_id is not None)
+    if not petitions and not units:
+        return
+    connection = session.connection()
+    if petitions:
+        refresh_derived(connection, petitions)
+    for unit_id in sorted(units):
+        refresh_derived(connection, f"SELECT petition_id FROM assignment WHERE lead_unit_id = {int(unit_id)}")
+    # Petitions loaded in this session take the new values (and never write old ones back).
+    loaded = [
+        obj
+        for obj in list(session.identity_map.values())
+        if isinstance(obj, Petition) and (units or obj.id in petitions)
+    ]
+    if loaded:
+        fresh = {
+            ident: (due, lead)
+            for ident, due, lead in connection.execute(
+                select_rows(Petition.id, Petition.due_on, Petition.lead_unit_sort).where(
+                    Petition.id.in_([obj.id for obj in loaded])
+                )
+            )
+        }
+        for obj in loaded:
+            if obj.id in fresh:
+                set_committed_value(obj, "due_on", fresh[obj.id][0])
+                set_committed_value(obj, "lead_unit_sort", fresh[obj.id][1])
+
+
+def _forget_derived(session: Any, *_args: Any) -> None:
+    session.info.pop("derived_pending", None)
+
+
+def listen_for_derived_columns(session_class: Any) -> None:
+    event.listen(session_class, "before_flush", _remember_derived)
+    event.listen(session_class, "after_flush", _refresh_after_flush)
+    event.listen(session_class, "after_rollback", _forget_derived)
+
+
+listen_for_derived_columns(SessionClass)

@@ -52,9 +52,8 @@ def test_a_damaged_large_file_is_refused_at_the_first_write_and_left_byte_identi
     try:
         assert db.verification is not None
         assert not db.verification.passed()
-        with pytest.raises(DatabaseDamagedError) as refused:
-            with db.transaction() as session:
-                session.add(Petition(content="x", search_key="x"))
+        with pytest.raises(DatabaseDamagedError) as refused, db.transaction() as session:
+            session.add(Petition(content="x", search_key="x"))
         assert "quick_check" in refused.value.finding
         assert "bị hỏng" in refused.value.user_message
     finally:

@@ -369,3 +369,82 @@ def test_list_rows_read_with_plain_queries_equal_the_rows_of_loaded_petitions(de
     # The demo has the cases that matter: assignments, answers, resolved ones and overdue ones.
     assert any(row.lead_unit for row in got) and any(row.answers for row in got)
     assert len({row.standing for row in got}) >= 3
+
+
+def test_the_stored_deadline_and_lead_unit_follow_every_change_of_the_assignments(demo_db: Database) -> None:
+    from app.domain.standing import AssignmentFacts, petition_deadline
+    from app.domain.text import collation_key
+    from app.services import followup
+    from app.storage.models import Assignment, Unit
+
+    def stored_equals_the_rule() -> None:
+        with demo_db.reading() as session:
+            for petition in session.scalars(select(Petition)):
+                parts = sorted(petition.assignments, key=lambda a: a.id)
+                assert petition.due_on == petition_deadline(
+                    [AssignmentFacts(a.deadline, a.finished_on) for a in parts]
+                ), petition.id
+                assert petition.lead_unit_sort == (parts[-1].lead_unit.sort_key if parts else ""), petition.id
+
+    stored_equals_the_rule()
+    with demo_db.reading() as session:
+        open_one = session.scalars(
+            select(Petition).where(Petition.status == PetitionStatus.NEW, Petition.deleted_at.is_(None))
+        ).first()
+        assert open_one is not None
+        units = session.scalars(select(Unit).order_by(Unit.id)).all()
+        first, second = units[0].id, units[1].id
+    with demo_db.transaction() as session:
+        followup.reassign(
+            session, open_one.id, lead_unit_id=first, deadline=date(2026, 12, 20), task="Kiểm tra"
+        )
+    stored_equals_the_rule()
+    with demo_db.transaction() as session:
+        followup.extend_deadline(session, open_one.id, deadline=date(2027, 1, 15), reason="Chờ kinh phí")
+    stored_equals_the_rule()
+    with demo_db.transaction() as session:
+        followup.reassign(
+            session, open_one.id, lead_unit_id=second, deadline=date(2027, 2, 1), task="Giao lại"
+        )
+    stored_equals_the_rule()
+    with demo_db.transaction() as session:  # a unit renamed: its petitions sort under the new name
+        unit = session.get(Unit, second)
+        assert unit is not None
+        unit.name = "Ăn uống thử đổi tên"
+    stored_equals_the_rule()
+    with demo_db.reading() as session:
+        assert session.get(Petition, open_one.id).lead_unit_sort == collation_key("Ăn uống thử đổi tên")  # type: ignore[union-attr]
+    with demo_db.transaction() as session:  # the last unfinished part finished: no deadline runs
+        for assignment in session.scalars(select(Assignment).where(Assignment.petition_id == open_one.id)):
+            assignment.finished_on = date(2026, 12, 1)
+    stored_equals_the_rule()
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_by_deadline_cross_from_dated_to_undated_petitions_in_order(
+    demo_db: Database, descending: bool
+) -> None:
+    from app.domain.standing import AssignmentFacts, petition_deadline
+
+    with demo_db.reading() as session:
+        everyone = session.scalars(select(Petition).where(Petition.deleted_at.is_(None))).all()
+        deadlines = {
+            p.id: petition_deadline([AssignmentFacts(a.deadline, a.finished_on) for a in p.assignments])
+            for p in everyone
+        }
+        dated = sorted(
+            (i for i in deadlines if deadlines[i]), key=lambda i: (deadlines[i], i), reverse=descending
+        )
+        undated = sorted((i for i in deadlines if not deadlines[i]), reverse=descending)
+        assert dated and undated, "the demo has both kinds"
+        pages: list[int] = []
+        offset = 0
+        while True:
+            rows = petitions.list_petitions(
+                session, PetitionFilter(), sort="deadline", descending=descending, offset=offset, limit=7
+            )
+            pages += [row.id for row in rows]
+            offset += 7
+            if len(rows) < 7:
+                break
+    assert pages == dated + undated  # no deadline last in either direction, no overlap, no gap

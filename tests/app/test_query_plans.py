@@ -48,6 +48,10 @@ def _full_scans(plan: list[str], table: str = "petition") -> list[str]:
         (PetitionFilter(statuses=(PetitionStatus.ANSWERED,)), "default", False),
         (PetitionFilter(statuses=(PetitionStatus.RESOLVED,)), "default", True),
         (PetitionFilter(dialogue_id=1), "default", False),
+        (PetitionFilter(), "deadline", False),
+        (PetitionFilter(), "deadline", True),
+        (PetitionFilter(), "lead_unit", False),
+        (PetitionFilter(), "lead_unit", True),
     ],
 )
 def test_list_pages_come_straight_off_an_index(
