@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app.domain.rules import (
     OUTCOME_STATUS,
@@ -491,7 +491,7 @@ def petition_conditions(
     return _conditions(flt, today or date.today(), settings.near_due_days(session))
 
 
-def petition_deadline_sql() -> ColumnElement[Any]:
+def petition_deadline_sql() -> InstrumentedAttribute[date | None]:
     """:func:`app.domain.standing.petition_deadline` in SQL: earliest unfinished deadline.
 
     The petition row carries it (``Petition.due_on``, refreshed in the same flush as any change
