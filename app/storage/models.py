@@ -309,6 +309,17 @@ class Petition(TimestampMixin, Base):
         # stop at the page's end instead of computing and sorting a value for every petition.
         Index("ix_petition_due", "due_on", "id"),
         Index("ix_petition_lead_unit_sort", "lead_unit_sort", "id"),
+        # The live window's known speakers walk the newest petitions: read from this narrow index,
+        # not the wide rows (minutes.known_speakers).
+        Index(
+            "ix_petition_speakers",
+            "id",
+            "deleted_at",
+            "petitioner_name",
+            "hamlet_id",
+            "hamlet_text",
+            "petitioner_sort",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))

@@ -5,7 +5,8 @@ Revises: 0009
 Create Date: 2026-12-02
 
 Sorting 100 000 petitions by deadline or by lead unit computed both for every petition from its
-assignments, then sorted them all (185–240 ms a page). The petition row now carries them,
+assignments, then sorted them all (185–240 ms a page). The live window's known speakers get a
+narrow covering index too. The petition row now carries them,
 refreshed in the same flush as any change to its assignments (``app.storage.models``
 ``refresh_derived``), with an index each, so a page is read in order and stops at its end.
 
@@ -40,9 +41,15 @@ def upgrade() -> None:
     op.execute(_FILL)
     op.create_index("ix_petition_due", "petition", ["due_on", "id"])
     op.create_index("ix_petition_lead_unit_sort", "petition", ["lead_unit_sort", "id"])
+    op.create_index(
+        "ix_petition_speakers",
+        "petition",
+        ["id", "deleted_at", "petitioner_name", "hamlet_id", "hamlet_text", "petitioner_sort"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_petition_speakers", table_name="petition")
     op.drop_index("ix_petition_lead_unit_sort", table_name="petition")
     op.drop_index("ix_petition_due", table_name="petition")
     with op.batch_alter_table("petition") as batch:
