@@ -188,3 +188,68 @@ def test_revision_0009_indexes_what_was_typed_before(tmp_path: Path) -> None:
             assert search_everything(session, "DANG thi hoa").hits[0].kind is SearchKind.PERSON
     finally:
         db.close()
+
+
+def test_revision_0015_keeps_what_was_indexed_and_goes_back(tmp_path: Path) -> None:
+    """0009's single index becomes one per kind (prefix indexes too); downgrading restores 0009's."""
+    import sqlite3
+
+    from alembic import command
+
+    from app.storage.engine import make_engine
+    from app.storage.migrate import alembic_config, upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0009", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (1, 'Thôn Đồng Tâm', 1, 1, '')"
+        )
+        conn.execute(
+            "INSERT INTO leader (id, full_name, title, active, position) VALUES (1, 'Nguyễn Thị Hoa', 'Chủ tịch', 1, 1)"
+        )
+    conn.close()
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%USING fts5%'")}
+        assert (
+            "search_fts" not in tables
+            and {"search_fts_hamlet", "search_fts_person", "petition_fts"} <= tables
+        )
+        assert all("prefix='1 2 3 4 5 6'" in sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql LIKE '%USING fts5%'"
+        ))  # fmt: skip
+        # Typed after the upgrade: the triggers index it; a deleted minute line is not found.
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (2, 'Tổ dân phố Nguyễn Trãi', 1, 2, '')"
+        )
+    conn.close()
+    db = Database.open(target)
+    try:
+        with db.reading() as session:
+            assert [h.snippet for h in search_everything(session, "dong tam").hits] == ["Thôn Đồng Tâm"]
+            assert [h.kind for h in search_everything(session, "nguy").hits] == [
+                SearchKind.PERSON,
+                SearchKind.HAMLET,
+            ]
+            assert search_everything(session, "NGUYEN thi h").hits[0].snippet == "Nguyễn Thị Hoa, Chủ tịch"
+    finally:
+        db.close()
+    config = alembic_config()
+    engine = make_engine(target, foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0009")
+    finally:
+        engine.dispose()
+    with sqlite3.connect(target) as conn:
+        hamlets = conn.execute(
+            "SELECT rowid - 8 * 4294967296 FROM search_fts WHERE search_fts MATCH 'nguyen trai'"
+        ).fetchall()
+        assert hamlets == [(2,)]
+        left = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'search_fts_hamlet%'"
+        ).fetchone()
+        assert left == (0,)
+    conn.close()
