@@ -131,7 +131,14 @@ class ReportsPage(QWidget):
 
     SHORTCUTS = (("F5", "Tính lại số liệu"),)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        kind: PeriodKind = PeriodKind.HALF,
+        year: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self.loaded: Loaded | None = None
@@ -139,12 +146,12 @@ class ReportsPage(QWidget):
         today = date.today()
 
         self.kind = QComboBox()
-        for kind, label in KINDS:
-            self.kind.addItem(label, kind)
-        self.kind.setCurrentIndex(2)
+        for period_kind, label in KINDS:
+            self.kind.addItem(label, period_kind)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
+        self.year.setValue(year or today.year)
         self.month = QSpinBox()
         self.month.setRange(1, 12)
         self.month.setPrefix("tháng ")
