@@ -391,12 +391,16 @@ def window_figures(qt: Any, repeat: int) -> list[Any]:
     ]
 
 
+FIRST_ROW_CHARTS = 2  # the charts a 1366 × 768 window shows without scrolling
+
+
 def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[Any]:
     """The Báo cáo – thống kê screen opened for a year: figures on screen, then the four charts.
 
     The real ReportsPage, offscreen, built for the year, shown, and waited for: its figures and
     tables (one read, app.services.reports.period_report), then its charts (drawn off the GUI
-    thread). The floor, interleaved: a bare SELECT of the year's petition rows.
+    thread, one after the other in their order on screen): the first row, in view without
+    scrolling, then all four. The floor, interleaved: a bare SELECT of the year's petition rows.
     """
     from app.domain.periods import PeriodKind
     from benchmarks.run import Figure
@@ -412,6 +416,7 @@ def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[
         ).fetchall()
 
     figures_on: list[float] = []
+    first_on: list[float] = []
     charts_on: list[float] = []
     floors: list[float] = []
     raised = 0
@@ -424,6 +429,9 @@ def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[
             _wait(qt, lambda page=page: page.loaded is not None)
             page.repaint()
             numbers = time.perf_counter() - start
+            _wait(qt, lambda page=page: page.charts_shown >= FIRST_ROW_CHARTS)
+            page.repaint()
+            first_row = time.perf_counter() - start
             _wait(qt, lambda page=page: page.charts_ready)
             page.repaint()
             pictures = time.perf_counter() - start
@@ -437,6 +445,7 @@ def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[
             bare = time.perf_counter() - start
             if n:  # the first run imports matplotlib and warms the page cache
                 figures_on.append(numbers)
+                first_on.append(first_row)
                 charts_on.append(pictures)
                 floors.append(bare)
     finally:
@@ -449,7 +458,13 @@ def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[
             "–",
         ),
         Figure(
-            f"report screen {year}: figures and charts on screen",
+            f"report screen {year}: figures and the first {FIRST_ROW_CHARTS} charts (those in view)",
+            statistics.median(first_on),
+            statistics.median(floors),
+            "–",
+        ),
+        Figure(
+            f"report screen {year}: figures and all charts on screen",
             statistics.median(charts_on),
             statistics.median(floors),
             "≤ 500 ms",
