@@ -15,7 +15,7 @@ from app.services.search import SearchKind
 from app.storage.database import Database
 from tests.app.report_samples import ReportCommune, build_report_commune
 from ui.context import AppContext
-from ui.views.reports import ReportsPage
+from ui.views.reports import CHART_WIDTH, ReportsPage
 from ui.views.search import HTML_ROLE, SearchDialog
 
 TIMEOUT = 20000
@@ -52,6 +52,8 @@ def test_report_screen_shows_the_service_figures_and_charts(
     ]
     qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
     assert all(not label.pixmap().isNull() for label in page.chart_labels.values())
+    # Drawn at the size shown (the .docx picture at the screen's resolution), not scaled down.
+    assert {label.pixmap().width() for label in page.chart_labels.values()} == {CHART_WIDTH}
     assert "6 tháng đầu năm 2026" in page.range_label.text()
     # The 15th-to-14th cut-off, chosen on the screen, is saved and moves the period.
     page.cutoff.setCurrentIndex(1)
