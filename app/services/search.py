@@ -3,8 +3,8 @@
 This module is the one seam between the product and its full-text engine. On SQLite it owns the
 FTS5 table ``petition_fts`` (revision 0002: external content over ``petition.search_key``, kept
 in step by triggers; prefix indexes since 0015), the tables ``search_fts_<kind>`` of everything
-else a user searches for (0009, one per kind since 0015) and ``petition.search_key`` (folded: no tones, đ→d, lower case, so "Đặng"
-and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
+else a user searches for (0009, one per kind since 0015) and ``petition.search_key`` (folded: no
+tones, đ→d, lower case, so "Đặng" and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
 ``tsvector`` (or ``pg_trgm``) column: callers never write MATCH themselves.
 
 Every change that affects a key refreshes it **in the same transaction** as the change: creating

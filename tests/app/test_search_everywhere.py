@@ -151,6 +151,43 @@ def test_filters_combine_with_the_words_and_searches_can_be_saved(
         assert [s.name for s in saved_searches(session)] == ["lấn chiếm quá hạn"]
 
 
+def test_minute_lines_newest_first_petitions_by_relevance(commune: tuple[Database, ReportCommune]) -> None:
+    """Dated records (minute lines, answers, results) come newest first; petitions by bm25."""
+    db, c = commune
+    with db.transaction() as session:
+        lines = [
+            MinuteEntry(dialogue_id=c.dialogues["d1"], position=100 + n, at=datetime(2026, 3, 5, 10, n),
+                        kind=MinuteKind.NOTE, speaker="Thư ký", content=f"Tiếng ồn karaoke lần {n}")
+            for n in range(3)
+        ]  # fmt: skip
+        session.add_all(lines)
+        session.flush()
+        ids = [line.id for line in lines]
+        short = petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                dialogue_id=c.dialogues["d1"], content="Karaoke ồn ào", petitioner_name="Lò Văn Sáu"
+            ),
+        )
+        petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                dialogue_id=c.dialogues["d1"],
+                content="Đề nghị xã xem xét nhiều việc: đường làng, kênh mương, điện, nước và cả karaoke",
+                petitioner_name="Lò Thị Bảy",
+            ),
+        )
+    with db.reading() as session:
+        minute = search_everything(session, "karaoke", kinds=[SearchKind.MINUTE]).hits
+        assert [h.id for h in minute] == ids[::-1]
+        found = search_everything(session, "karaoke", kinds=[SearchKind.PETITION]).hits
+        assert found[0].id == short  # the newer but longer one ranks below: bm25, not time
+        filtered = search_everything(
+            session, "karaoke", kinds=[SearchKind.MINUTE], flt=SearchFilter(year=2026)
+        )
+        assert [h.id for h in filtered.hits] == ids[::-1]
+
+
 def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest.CaptureFixture[str]) -> None:
     db, c = commune
     path = str(db.path)
