@@ -848,6 +848,9 @@ def _read_results(session: Session, path: Path, book: Any) -> ResultsPreview:
     for candidate in book.worksheets:
         if candidate.title == MARKER_SHEET or candidate.sheet_state != "visible":
             continue
+        # Read every row the file holds, whatever size its header claims (some programs write a
+        # wrong one, and a read-only sheet would trust it).
+        candidate.reset_dimensions()
         located = _header_map(candidate)
         if located is not None:
             sheet = candidate
