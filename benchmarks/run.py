@@ -783,7 +783,18 @@ def section(title: str, failures: list[str], figures: list[Figure], name: str) -
     print(f"    done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
-SECTIONS = ("start", "lists", "search", "pages", "live", "autosave", "export")
+SECTIONS = (
+    "start",
+    "lists",
+    "search",
+    "everywhere",
+    "pages",
+    "reports",
+    "followup",
+    "live",
+    "autosave",
+    "export",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -836,11 +847,30 @@ def main(argv: list[str] | None = None) -> int:
             if "search" in wanted:
                 with section("search", failures, figures, "search"):
                     figures += search_figures(db, db_path, args.repeat)
+            if "everywhere" in wanted:
+                with section("search everywhere", failures, figures, "search everywhere"):
+                    from benchmarks import search_reports
+
+                    figures += search_reports.everywhere_figures(db, db_path, args.repeat)
             qt: Qt | None = None
             if "pages" in wanted:
                 with section("Qt pages", failures, figures, "pages"):
                     qt = Qt(db)
                     figures += page_figures(qt, db_path, p, args.repeat)
+            if "reports" in wanted:
+                with section("search window and report screen", failures, figures, "reports"):
+                    from benchmarks import search_reports
+
+                    qt = qt or Qt(db)
+                    figures += search_reports.window_figures(qt, args.repeat)
+                    figures += search_reports.report_page_figures(qt, db_path, p.last_year - 1, args.repeat)
+            if "followup" in wanted:
+                with section("theo dõi: filters and results import", failures, figures, "followup"):
+                    from benchmarks import followup_bench
+
+                    qt = qt or Qt(db)
+                    figures += followup_bench.filter_figures(qt, db_path, p, args.repeat)
+                    figures += followup_bench.import_figures(db, db_path, work, args.repeat)
             if "live" in wanted:
                 with section("live window", failures, figures, "live window"):
                     qt = qt or Qt(db)

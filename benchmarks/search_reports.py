@@ -27,6 +27,7 @@ import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,7 +38,13 @@ from app.domain.periods import PeriodKind, make_period  # noqa: E402
 from app.domain.text import search_key  # noqa: E402
 from app.export.charts import render_png, report_charts  # noqa: E402
 from app.services.reports import period_report  # noqa: E402
-from app.services.search import match_expression, petition_search_key, search_everything  # noqa: E402
+from app.services.search import (  # noqa: E402
+    SearchKind,
+    fts_table,
+    match_expression,
+    petition_search_key,
+    search_everything,
+)
 from app.storage.database import Database  # noqa: E402
 from ui.views.reports import draw_charts, load_report  # noqa: E402
 
@@ -175,8 +182,9 @@ def build_history(db_path: Path, petitions: int, *, first_year: int = 2017, last
         [(d, p, at, k, s, c) for d, p, at, k, s, c in lines],
     )
     conn.commit()
-    conn.execute("INSERT INTO petition_fts(petition_fts) VALUES('optimize')")
-    conn.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+    for kind in SearchKind:
+        name = fts_table(kind)
+        conn.execute(f"INSERT INTO {name}({name}) VALUES('optimize')")
     conn.commit()
     conn.close()
 
@@ -240,6 +248,229 @@ def measure(
     finally:
         db.close()
     return figures
+
+
+# --- the figures of benchmarks/run.py (sections "everywhere" and "reports") ----------------------
+
+
+def everywhere_figures(db: Any, db_path: Path, repeat: int) -> list[Any]:
+    """search_everything over the 50 queries beside a bare MATCH … LIMIT 8 on each kind's table.
+
+    The floor is the least SQLite can do for the same answer: the first 8 rowids of each of the
+    nine FTS5 tables, no ranking, nothing joined; runs of the two interleaved per query.
+    """
+    from benchmarks.run import Figure, interleaved
+
+    tables = [fts_table(kind) for kind in SearchKind]
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    ours: list[float] = []
+    floors: list[float] = []
+    try:
+        with db.reading() as session:
+            search_everything(session, "khởi động")  # the first query opens the tables
+            for query in QUERIES:
+                expression = match_expression(query)
+
+                def call(q: str = query) -> object:
+                    return search_everything(session, q, limit=8)
+
+                def floor(e: str | None = expression) -> object:
+                    return [
+                        conn.execute(f"SELECT rowid FROM {t} WHERE {t} MATCH ? LIMIT 8", (e,)).fetchall()
+                        for t in tables
+                    ]
+
+                a, b = interleaved(call, floor, max(2, repeat // 2))
+                ours += a
+                floors += b
+    finally:
+        conn.close()
+    return [
+        Figure(
+            f"search everywhere p50 ({len(QUERIES)} queries, 9 kinds × 8)",
+            statistics.median(ours),
+            statistics.median(floors),
+            "–",
+        ),
+        Figure(
+            f"search everywhere p95 ({len(QUERIES)} queries, 9 kinds × 8)",
+            percentile(ours, 0.95),
+            percentile(floors, 0.95),
+            "≤ 30 ms",
+            limit=0.030,
+        ),
+    ]
+
+
+def _wait(qt: Any, done: Any, timeout: float = 20.0) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.perf_counter() + timeout
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not show its results")
+        loop = QEventLoop()
+        QTimer.singleShot(1, loop.quit)
+        loop.exec()
+
+
+# What is typed into Ctrl+K: the text before the last key, and the last key.
+WINDOW_QUERIES = ("dat dai", "Nguyễn Thị H", "giấy chứng nhận", "thon dong", "kenh muong", "bồi thường")
+
+
+def window_figures(qt: Any, repeat: int) -> list[Any]:
+    """Ctrl+K on screen: from the last key to the first results drawn, the debounce included.
+
+    The real SearchDialog, offscreen: the text but its last letter is set (untimed), the last
+    letter typed, then the clock runs until the results are in the list and painted. The floor,
+    interleaved: the same debounce on a bare QTimer, then a bare QListWidget filled with as many
+    plain lines and painted.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QListWidget
+
+    from benchmarks.run import Figure
+    from ui.views.search import DEBOUNCE_MS, SearchDialog
+
+    dialog = SearchDialog(qt.context)
+    dialog.resize(820, 560)
+    dialog.show()
+    qt.settle()
+    shown: list[int] = []
+    dialog.results_shown.connect(shown.append)
+    bare = QListWidget()
+    bare.resize(820, 480)
+    bare.show()
+
+    def idle() -> bool:
+        return not dialog._timer.isActive() and not qt.tasks.busy
+
+    ours: list[float] = []
+    floors: list[float] = []
+    try:
+        for query in WINDOW_QUERIES:
+            for n in range(repeat + 1):
+                dialog.box.setText(query[:-1])
+                _wait(qt, idle)
+                qt.settle()
+                shown.clear()
+                start = time.perf_counter()
+                dialog.box.insert(query[-1])  # the last key: the debounce starts again
+                _wait(
+                    qt,
+                    lambda q=query: bool(shown) and dialog.results is not None and dialog.results.query == q,
+                )
+                dialog.list.repaint()
+                elapsed = time.perf_counter() - start
+                count = shown[-1]
+                fired: list[bool] = []
+                start = time.perf_counter()
+                QTimer.singleShot(DEBOUNCE_MS, lambda fired=fired: fired.append(True))
+                _wait(qt, lambda fired=fired: bool(fired))
+                bare.clear()
+                bare.addItems([f"{query} {i}" for i in range(count)])
+                bare.repaint()
+                floor = time.perf_counter() - start
+                if n:
+                    ours.append(elapsed)
+                    floors.append(floor)
+    finally:
+        dialog.close()
+        dialog.deleteLater()
+        bare.close()
+        bare.deleteLater()
+        qt.app.processEvents()
+    return [
+        Figure(
+            f"search window: results on screen after the last key (p95, debounce {DEBOUNCE_MS} ms)",
+            percentile(ours, 0.95),
+            percentile(floors, 0.95),
+            "≤ 100 ms",
+            limit=0.100,
+        )
+    ]
+
+
+FIRST_ROW_CHARTS = 2  # the charts a 1366 × 768 window shows without scrolling
+
+
+def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[Any]:
+    """The Báo cáo – thống kê screen opened for a year: figures on screen, then the four charts.
+
+    The real ReportsPage, offscreen, built for the year, shown, and waited for: its figures and
+    tables (one read, app.services.reports.period_report), then its charts (drawn off the GUI
+    thread, one after the other in their order on screen): the first row, in view without
+    scrolling, then all four. The floor, interleaved: a bare SELECT of the year's petition rows.
+    """
+    from app.domain.periods import PeriodKind
+    from benchmarks.run import Figure
+    from ui.views.reports import ReportsPage
+
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+    def floor() -> object:
+        return conn.execute(
+            "SELECT p.id, p.status, p.field_id, p.hamlet_id FROM petition p JOIN dialogue d ON d.id = p.dialogue_id"
+            " WHERE coalesce(d.started_at, d.scheduled_at) BETWEEN ? AND ?",
+            (f"{year}-01-01", f"{year}-12-31 23:59:59"),
+        ).fetchall()
+
+    figures_on: list[float] = []
+    first_on: list[float] = []
+    charts_on: list[float] = []
+    floors: list[float] = []
+    raised = 0
+    try:
+        for n in range(repeat + 1):
+            start = time.perf_counter()
+            page = ReportsPage(qt.context, kind=PeriodKind.YEAR, year=year)
+            page.resize(1366, 768)
+            page.show()
+            _wait(qt, lambda page=page: page.loaded is not None)
+            page.repaint()
+            numbers = time.perf_counter() - start
+            _wait(qt, lambda page=page: page.charts_shown >= FIRST_ROW_CHARTS)
+            page.repaint()
+            first_row = time.perf_counter() - start
+            _wait(qt, lambda page=page: page.charts_ready)
+            page.repaint()
+            pictures = time.perf_counter() - start
+            raised = page.loaded.report.raised if page.loaded else 0
+            qt.settle()
+            page.close()
+            page.deleteLater()
+            qt.app.processEvents()
+            start = time.perf_counter()
+            floor()
+            bare = time.perf_counter() - start
+            if n:  # the first run imports matplotlib and warms the page cache
+                figures_on.append(numbers)
+                first_on.append(first_row)
+                charts_on.append(pictures)
+                floors.append(bare)
+    finally:
+        conn.close()
+    return [
+        Figure(
+            f"report screen {year}: figures on screen ({raised} petitions)",
+            statistics.median(figures_on),
+            statistics.median(floors),
+            "–",
+        ),
+        Figure(
+            f"report screen {year}: figures and the first {FIRST_ROW_CHARTS} charts (those in view)",
+            statistics.median(first_on),
+            statistics.median(floors),
+            "–",
+        ),
+        Figure(
+            f"report screen {year}: figures and all charts on screen",
+            statistics.median(charts_on),
+            statistics.median(floors),
+            "≤ 500 ms",
+            limit=0.500,
+        ),
+    ]
 
 
 def print_figures(figures: dict[str, float], label: str) -> None:

@@ -110,8 +110,11 @@ def group_counts(
     for value, names in items:
         if value is Standing.DUPLICATE:
             continue
-        for name in dict.fromkeys(names):
-            per = tally.setdefault(name, {})
+        # Most petitions name one group: no need to drop repeats then.
+        for name in names if isinstance(names, tuple) and len(names) == 1 else dict.fromkeys(names):
+            per = tally.get(name)
+            if per is None:
+                per = tally[name] = {}
             per[value] = per.get(value, 0) + 1
     groups = {name: counts_of(per) for name, per in tally.items()}
     return sorted(groups.items(), key=lambda kv: (kv[0] == last, sort_key(kv[0])))

@@ -131,7 +131,12 @@ def render_png(chart: ChartData, *, dpi: int = DPI) -> bytes:
     figure = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(figure)
     ax = figure.add_subplot()
-    ax.set_title(_short(chart.title, 90), fontsize=10, fontweight="bold", loc="left")
+    # A title placed at the top and axis-label positions given: matplotlib would otherwise measure
+    # every tick label at each draw to place a title and labels these charts do not have (a
+    # quarter of the drawing time). The top has no ticks, so the place is the same.
+    ax.set_title(_short(chart.title, 90), fontsize=10, fontweight="bold", loc="left", y=1.0)
+    ax.xaxis.set_label_coords(0.5, -0.1)
+    ax.yaxis.set_label_coords(-0.1, 0.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.tick_params(labelsize=8)

@@ -607,8 +607,11 @@ def record_results(session: Session, results: Sequence[ResultInput]) -> list[int
             )  # fmt: skip
             steps.append((petition, update, before))
         session.flush()
-        for petition, update, before in steps:
-            _audit_result(session, petition, update, before)
+        # One flush for every audit entry: each entry reads the display name, and a read would
+        # otherwise flush the entries added so far, once per row.
+        with session.no_autoflush:
+            for petition, update, before in steps:
+                _audit_result(session, petition, update, before)
         session.flush()
     return [update.id for _p, update, _b in steps]
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,11 @@ def _day(value: object) -> date | None:
     """A date or a timestamp as SQLite stores it (ISO text), as a date."""
     if value is None or value == "":
         return None
-    return date.fromisoformat(str(value)[:10])
+    return _iso_day(str(value)[:10])
+
+
+# A year of petitions names a few hundred distinct days: parse each once.
+_iso_day = lru_cache(maxsize=1 << 14)(date.fromisoformat)
 
 
 def _raw_rows(session: Session, stmt: Any) -> list[Any]:
@@ -167,6 +172,9 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
     ):
         updates[pid].append((_day(on) or date.min, _day(reply), _STATUSES[after]))
 
+    # The standing depends only on the status, the assignments and the resolution day: petitions
+    # alike in those share it (the rule itself is petition_standing's, computed once per kind).
+    standings: dict[tuple[object, ...], Standing] = {}
     result = []
     for (
         pid,
@@ -192,11 +200,15 @@ def period_petitions(session: Session, period: Period, *, today: date | None = N
             hamlet=hamlet or typed or "",
         )
         day = _day(started or scheduled) if title is not None else _day(received)
+        alike = (facts.status, facts.assignments, facts.resolved_on)
+        standing = standings.get(alike)
+        if standing is None:
+            standing = standings[alike] = petition_standing(facts, today, near).standing
         result.append(
             ReportPetition(
                 id=pid,
                 facts=facts,
-                standing=petition_standing(facts, today, near).standing,
+                standing=standing,
                 source=_SOURCES[source],
                 dialogue=(title or "Hội nghị đối thoại") if title is not None else NO_DIALOGUE,
                 day=day,

@@ -2,8 +2,9 @@
 
 This module is the one seam between the product and its full-text engine. On SQLite it owns the
 FTS5 table ``petition_fts`` (revision 0002: external content over ``petition.search_key``, kept
-in step by triggers) and ``petition.search_key`` (folded: no tones, đ→d, lower case, so "Đặng"
-and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
+in step by triggers; prefix indexes since 0015), the tables ``search_fts_<kind>`` of everything
+else a user searches for (0009, one per kind since 0015) and ``petition.search_key`` (folded: no
+tones, đ→d, lower case, so "Đặng" and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
 ``tsvector`` (or ``pg_trgm``) column: callers never write MATCH themselves.
 
 Every change that affects a key refreshes it **in the same transaction** as the change: creating
@@ -14,6 +15,7 @@ re-keyed at once, so a search by the new name finds them before the commit is ev
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -229,8 +231,16 @@ def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[i
 
 
 # --- search everywhere ------------------------------------------------------------------------
-# Petitions are found through petition_fts (above); everything else through ``search_fts``
-# (revision 0009), whose rowid is ``kind code * 2**32 + id`` so one kind is one rowid range.
+# Petitions are found through petition_fts (above); every other kind through its own table
+# ``search_fts_<kind>`` (revision 0015), rowid = the row's id. Each kind is searched apart, with
+# a LIMIT inside FTS5 (a search costs what it returns, not what it matches):
+#
+# - petitions and the small kinds: the newest RANK_CANDIDATES matches, ranked by bm25 inside
+#   SQLite. FTS5 walks a word's rows newest first and stops at the LIMIT; bm25 is computed for
+#   those rows only, never for the tens of thousands that "thôn đông" matches;
+# - answers, results and minute lines (a hundred thousand rows each): newest first. bm25 counts
+#   every word over its whole table before it scores a row (10–30 ms per kind on a large
+#   history), and these are dated records that read best in time order anyway.
 
 
 class SearchKind(enum.StrEnum):
@@ -260,18 +270,15 @@ KIND_LABELS = {
     SearchKind.PERSON: "Người (lãnh đạo, người trả lời)",
     SearchKind.HAMLET: "Thôn, tổ dân phố",
 }
-# The code of each kind in search_fts (revision 0009 has the same numbers).
-KIND_CODES = {
-    SearchKind.ANSWER: 1,
-    SearchKind.UPDATE: 2,
-    SearchKind.MINUTE: 3,
-    SearchKind.CONCLUSION: 4,
-    SearchKind.PLAN: 5,
-    SearchKind.DIALOGUE: 6,
-    SearchKind.PERSON: 7,
-    SearchKind.HAMLET: 8,
-}
-SHIFT = 2**32
+RANK_CANDIDATES = 300  # the newest matches of a kind that bm25 ranks
+NEWEST_FIRST = frozenset({SearchKind.ANSWER, SearchKind.UPDATE, SearchKind.MINUTE})
+
+
+def fts_table(kind: SearchKind) -> str:
+    """The FTS5 table of a kind (revision 0015)."""
+    return "petition_fts" if kind is SearchKind.PETITION else f"search_fts_{kind.value}"
+
+
 _PETITION_LINKED = (SearchKind.ANSWER, SearchKind.UPDATE)
 _DIALOGUE_LINKED = (SearchKind.MINUTE, SearchKind.CONCLUSION, SearchKind.DIALOGUE)
 SNIPPET_LENGTH = 160
@@ -358,6 +365,11 @@ class SearchResults:
         return [hit for _kind, hits in self.groups for hit in hits]
 
 
+_WORD = re.compile(r"\w+")
+# A commune's texts use a few thousand distinct words: fold each once, not once per hit shown.
+_word_key = functools.lru_cache(maxsize=1 << 15)(search_key)
+
+
 def word_marks(value: str, query: str) -> tuple[tuple[int, int], ...]:
     """Where the words of ``query`` occur in ``value`` (folded like the index: tones, case, đ)."""
     words = search_words(query)
@@ -365,8 +377,8 @@ def word_marks(value: str, query: str) -> tuple[tuple[int, int], ...]:
         return ()
     whole, prefix = set(words[:-1]), words[-1]
     found = []
-    for match in re.finditer(r"\w+", value):
-        key = search_key(match.group())
+    for match in _WORD.finditer(value):
+        key = _word_key(match.group())
         if key in whole or key.startswith(prefix):
             found.append((match.start(), match.end()))
     return tuple(found)
@@ -391,25 +403,19 @@ def snippet(value: str, query: str, length: int = SNIPPET_LENGTH) -> tuple[str, 
     return lead + piece + tail, inside
 
 
-_FTS = table("search_fts", column("rowid", Integer()), column("rank", Float()))
-
-
 def _ranked_in_kind(
     session: Session, kind: SearchKind, expression: str, flt: SearchFilter, limit: int
 ) -> list[tuple[int, float]]:
+    """The filtered search of one kind: the same LIMITs inside SQLite, the filter joined in."""
     from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
 
-    code = KIND_CODES[kind]
-    ident = (_FTS.c.rowid - code * SHIFT).label("ident")
-    stmt = select(ident, _FTS.c.rank).where(
-        text("search_fts MATCH :fts_all").bindparams(fts_all=expression),
-        _FTS.c.rowid.between(code * SHIFT, (code + 1) * SHIFT - 1),
-    )
+    name = fts_table(kind)
+    fts = table(name, column("rowid", Integer()))
+    ident = fts.c.rowid.label("ident")
+    stmt = select(ident).where(text(f"{name} MATCH :fts_all").bindparams(fts_all=expression))
     if kind in _PETITION_LINKED and (flt.petitions_only or flt.year is not None):
         source = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
-        stmt = stmt.join(source, source.id == _FTS.c.rowid - code * SHIFT).join(
-            Petition, Petition.id == source.petition_id
-        )
+        stmt = stmt.join(source, source.id == fts.c.rowid).join(Petition, Petition.id == source.petition_id)
         pflt = PetitionFilter(
             year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
             statuses=flt.statuses, due=flt.due,
@@ -417,17 +423,23 @@ def _ranked_in_kind(
         stmt = stmt.where(*petition_conditions(session, pflt))
     elif kind in _DIALOGUE_LINKED and flt.year is not None:
         if kind is SearchKind.DIALOGUE:
-            stmt = stmt.join(Dialogue, Dialogue.id == _FTS.c.rowid - code * SHIFT)
+            stmt = stmt.join(Dialogue, Dialogue.id == fts.c.rowid)
         else:
             source2 = MinuteEntry if kind is SearchKind.MINUTE else Conclusion
-            stmt = stmt.join(source2, source2.id == _FTS.c.rowid - code * SHIFT).join(
+            stmt = stmt.join(source2, source2.id == fts.c.rowid).join(
                 Dialogue, Dialogue.id == source2.dialogue_id
             )
         moment = meeting_moment_sql()
         stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
     elif kind is SearchKind.PLAN and flt.year is not None:
-        stmt = stmt.join(Plan, Plan.id == _FTS.c.rowid - code * SHIFT).where(Plan.year == flt.year)
-    rows = session.execute(stmt.order_by(_FTS.c.rank).limit(limit)).all()
+        stmt = stmt.join(Plan, Plan.id == fts.c.rowid).where(Plan.year == flt.year)
+    newest = stmt.order_by(fts.c.rowid.desc())
+    if kind in NEWEST_FIRST:
+        ids = session.scalars(newest.limit(limit)).all()
+        return [(int(i), float(n)) for n, i in enumerate(ids)]
+    candidates = newest.add_columns(literal_column(f"bm25({name})", Float()).label("score"))
+    inner = candidates.limit(RANK_CANDIDATES).subquery("candidates")
+    rows = session.execute(select(inner.c.ident, inner.c.score).order_by(inner.c.score).limit(limit)).all()
     return [(int(i), float(r)) for i, r in rows]
 
 
@@ -544,13 +556,20 @@ def _details(
 
 
 def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int) -> list[tuple[int, float]]:
-    """The unfiltered search of one kind: ORDER BY rank LIMIT inside FTS5, over one rowid range."""
-    code = KIND_CODES[kind]
+    """The unfiltered search of one kind, LIMIT inside FTS5 (see the note above SearchKind)."""
+    name = fts_table(kind)
+    if kind in NEWEST_FIRST:
+        rows = _raw(
+            session,
+            f"SELECT rowid FROM {name} WHERE {name} MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (expression, limit),
+        )
+        return [(int(i), float(n)) for n, (i,) in enumerate(rows)]
     rows = _raw(
         session,
-        "SELECT rowid - ?, rank FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
-        " ORDER BY rank LIMIT ?",
-        (code * SHIFT, expression, code * SHIFT, (code + 1) * SHIFT - 1, limit),
+        f"SELECT id, score FROM (SELECT rowid AS id, bm25({name}) AS score FROM {name} WHERE {name} MATCH ?"
+        " ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+        (expression, RANK_CANDIDATES, limit),
     )
     return [(int(i), float(r)) for i, r in rows]
 
@@ -559,11 +578,12 @@ def _fast_petition_hits(session: Session, query: str, expression: str, limit: in
     rows = _raw(
         session,
         "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
-        " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.rank"
-        " FROM (SELECT rowid AS id, rank FROM petition_fts WHERE petition_fts MATCH ? ORDER BY rank LIMIT ?) m"
+        " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.score"
+        " FROM (SELECT id, score FROM (SELECT rowid AS id, bm25(petition_fts) AS score FROM petition_fts"
+        " WHERE petition_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?) m"
         " JOIN petition p ON p.id = m.id LEFT JOIN hamlet h ON h.id = p.hamlet_id"
-        " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.rank LIMIT ?",
-        (expression, limit + 8, limit),  # a few spare rows for deleted petitions
+        " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.score LIMIT ?",
+        (expression, RANK_CANDIDATES, limit + 8, limit),  # a few spare rows for deleted petitions
     )
     hits = []
     for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
@@ -609,7 +629,10 @@ def search_everything(
     limit: int = 8,
     today: date | None = None,
 ) -> SearchResults:
-    """The best ``limit`` matches of each kind, ranked by bm25 inside SQLite, grouped by kind.
+    """The best ``limit`` matches of each kind, grouped by kind, ranked inside SQLite.
+
+    Petitions and the small kinds: bm25 over the newest RANK_CANDIDATES matches; answers,
+    results and minute lines: newest first (the note above :class:`SearchKind` says why).
 
     Tone-, case- and đ-insensitive, words in any order, the last word a prefix. Filters on field,
     thôn, unit, status or due keep only petitions and what belongs to them (answers, results).

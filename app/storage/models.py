@@ -29,6 +29,7 @@ from sqlalchemy import (
     event,
     false,
     func,
+    inspect,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
@@ -513,7 +514,13 @@ class AuditEvent(Base):
 # insert, edit and rename alike; migration 0003 fills them for older rows with the same functions.
 
 
+_PETITION_KEYED = ("petitioner_name", "is_anonymous", "content")
+
+
 def _petition_keys(_mapper: Mapper[Any], _connection: Any, target: Petition) -> None:
+    state = inspect(target)
+    if state.persistent and not any(state.attrs[name].history.has_changes() for name in _PETITION_KEYED):
+        return  # a status or result changed, not the words the keys come from (bulk results)
     target.petitioner_sort = person_collation_key(
         petitioner_label(target.petitioner_name or "", bool(target.is_anonymous))
     )

@@ -151,6 +151,43 @@ def test_filters_combine_with_the_words_and_searches_can_be_saved(
         assert [s.name for s in saved_searches(session)] == ["lấn chiếm quá hạn"]
 
 
+def test_minute_lines_newest_first_petitions_by_relevance(commune: tuple[Database, ReportCommune]) -> None:
+    """Dated records (minute lines, answers, results) come newest first; petitions by bm25."""
+    db, c = commune
+    with db.transaction() as session:
+        lines = [
+            MinuteEntry(dialogue_id=c.dialogues["d1"], position=100 + n, at=datetime(2026, 3, 5, 10, n),
+                        kind=MinuteKind.NOTE, speaker="Thư ký", content=f"Tiếng ồn karaoke lần {n}")
+            for n in range(3)
+        ]  # fmt: skip
+        session.add_all(lines)
+        session.flush()
+        ids = [line.id for line in lines]
+        short = petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                dialogue_id=c.dialogues["d1"], content="Karaoke ồn ào", petitioner_name="Lò Văn Sáu"
+            ),
+        )
+        petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                dialogue_id=c.dialogues["d1"],
+                content="Đề nghị xã xem xét nhiều việc: đường làng, kênh mương, điện, nước và cả karaoke",
+                petitioner_name="Lò Thị Bảy",
+            ),
+        )
+    with db.reading() as session:
+        minute = search_everything(session, "karaoke", kinds=[SearchKind.MINUTE]).hits
+        assert [h.id for h in minute] == ids[::-1]
+        found = search_everything(session, "karaoke", kinds=[SearchKind.PETITION]).hits
+        assert found[0].id == short  # the newer but longer one ranks below: bm25, not time
+        filtered = search_everything(
+            session, "karaoke", kinds=[SearchKind.MINUTE], flt=SearchFilter(year=2026)
+        )
+        assert [h.id for h in filtered.hits] == ids[::-1]
+
+
 def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest.CaptureFixture[str]) -> None:
     db, c = commune
     path = str(db.path)
@@ -188,3 +225,68 @@ def test_revision_0009_indexes_what_was_typed_before(tmp_path: Path) -> None:
             assert search_everything(session, "DANG thi hoa").hits[0].kind is SearchKind.PERSON
     finally:
         db.close()
+
+
+def test_revision_0015_keeps_what_was_indexed_and_goes_back(tmp_path: Path) -> None:
+    """0009's single index becomes one per kind (prefix indexes too); downgrading restores 0009's."""
+    import sqlite3
+
+    from alembic import command
+
+    from app.storage.engine import make_engine
+    from app.storage.migrate import alembic_config, upgrade_database
+
+    target = tmp_path / "old.sqlite"
+    upgrade_database(target, target="0009", backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (1, 'Thôn Đồng Tâm', 1, 1, '')"
+        )
+        conn.execute(
+            "INSERT INTO leader (id, full_name, title, active, position) VALUES (1, 'Nguyễn Thị Hoa', 'Chủ tịch', 1, 1)"
+        )
+    conn.close()
+    upgrade_database(target, backup_dir=tmp_path / "backups")
+    with sqlite3.connect(target) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE '%USING fts5%'")}
+        assert (
+            "search_fts" not in tables
+            and {"search_fts_hamlet", "search_fts_person", "petition_fts"} <= tables
+        )
+        assert all("prefix='1 2 3 4 5 6'" in sql for (sql,) in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql LIKE '%USING fts5%'"
+        ))  # fmt: skip
+        # Typed after the upgrade: the triggers index it; a deleted minute line is not found.
+        conn.execute(
+            "INSERT INTO hamlet (id, name, active, position, sort_key) VALUES (2, 'Tổ dân phố Nguyễn Trãi', 1, 2, '')"
+        )
+    conn.close()
+    db = Database.open(target)
+    try:
+        with db.reading() as session:
+            assert [h.snippet for h in search_everything(session, "dong tam").hits] == ["Thôn Đồng Tâm"]
+            assert [h.kind for h in search_everything(session, "nguy").hits] == [
+                SearchKind.PERSON,
+                SearchKind.HAMLET,
+            ]
+            assert search_everything(session, "NGUYEN thi h").hits[0].snippet == "Nguyễn Thị Hoa, Chủ tịch"
+    finally:
+        db.close()
+    config = alembic_config()
+    engine = make_engine(target, foreign_keys=False)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0009")
+    finally:
+        engine.dispose()
+    with sqlite3.connect(target) as conn:
+        hamlets = conn.execute(
+            "SELECT rowid - 8 * 4294967296 FROM search_fts WHERE search_fts MATCH 'nguyen trai'"
+        ).fetchall()
+        assert hamlets == [(2,)]
+        left = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE 'search_fts_hamlet%'"
+        ).fetchone()
+        assert left == (0,)
+    conn.close()

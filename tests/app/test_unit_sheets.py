@@ -572,3 +572,31 @@ def test_unit_file_names(db: Database, commune: Commune) -> None:
             unit_sheets.unit_file_name(s, commune.units["ca"], "reminder", today=TODAY)
             == "CV-don-doc-cong-an-xa-2026-11-21.docx"
         )
+
+
+def test_a_sheet_with_a_wrong_size_in_its_header_is_read_whole(
+    db: Database, commune: Commune, items: dict[str, int], tmp_path: Path
+) -> None:
+    """Some programs save a sheet claiming to hold only A1; every filled row is still read."""
+    import re
+    import zipfile
+
+    path = _export(db, commune, tmp_path / "ket-qua.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Kết quả"]
+    rows = _rows_by_id(sheet)
+    last = rows[items["far"]]  # the last row of the sheet
+    sheet.cell(last, COL["result"]).value = "Đã nạo vét xong"
+    sheet.cell(last, COL["completed"]).value = "15/11/2026"
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    returned = tmp_path / "wrong-size.xlsx"
+    with zipfile.ZipFile(filled) as source, zipfile.ZipFile(returned, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data, changed = re.subn(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+                assert changed == 1
+            out.writestr(entry, data)
+    preview = _read(db, returned)
+    assert [(r.petition_id, r.row, r.applicable) for r in preview.rows] == [(items["far"], last, True)]

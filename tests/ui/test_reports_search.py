@@ -15,8 +15,8 @@ from app.services.search import SearchKind
 from app.storage.database import Database
 from tests.app.report_samples import ReportCommune, build_report_commune
 from ui.context import AppContext
-from ui.views.reports import ReportsPage
-from ui.views.search import SearchDialog
+from ui.views.reports import CHART_WIDTH, ReportsPage
+from ui.views.search import HTML_ROLE, SearchDialog
 
 TIMEOUT = 20000
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
@@ -52,6 +52,8 @@ def test_report_screen_shows_the_service_figures_and_charts(
     ]
     qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
     assert all(not label.pixmap().isNull() for label in page.chart_labels.values())
+    # Drawn at the size shown (the .docx picture at the screen's resolution), not scaled down.
+    assert {label.pixmap().width() for label in page.chart_labels.values()} == {CHART_WIDTH}
     assert "6 tháng đầu năm 2026" in page.range_label.text()
     # The 15th-to-14th cut-off, chosen on the screen, is saved and moves the period.
     page.cutoff.setCurrentIndex(1)
@@ -80,7 +82,7 @@ def test_search_popup_finds_across_kinds_and_opens_with_enter(
     assert dialog.results is not None and dialog.results.groups[0][0] is SearchKind.PETITION
     hit = dialog.current_hit()
     assert hit is not None and hit.id == commune.petitions["overdue"]
-    text = dialog.list.itemWidget(dialog.list.currentItem()).text()
+    text = dialog.list.currentItem().data(HTML_ROLE)  # what the hit delegate draws
     assert "<b style='background:#fff3b0'>Đặng</b>" in text
     assert elapsed_ms < 1000  # 60 ms debounce + the query; the bench measures the real figure
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from app.domain.periods import Cutoff, Period, PeriodKind, make_period, range_period
 from app.domain.statistics import StandingCounts
 from app.domain.text import short_date
-from app.export.charts import render_png, report_charts
+from app.export.charts import SIZE_INCHES, render_png, report_charts
 from app.services import reports
 from app.services.reports import DialogueRow, Figure, PeriodReport
 from app.storage.changes import Changes
@@ -121,9 +121,17 @@ def load_report(session: Session, period: Period | None, kind: PeriodKind, year:
     return Loaded(reports.period_report(session, period), cutoff)
 
 
-def draw_charts(report: PeriodReport) -> list[tuple[str, bytes]]:
-    """The chart PNGs of a report already counted: (key, PNG), the same bytes as in the .docx."""
-    return [(c.key, render_png(c)) for c in report_charts(report)]
+CHART_WIDTH = 560  # pixels a chart takes on screen
+SCREEN_DPI = round(CHART_WIDTH / SIZE_INCHES[0])  # the .docx picture drawn at the screen's size
+
+
+def draw_charts(report: PeriodReport, *, dpi: int = SCREEN_DPI) -> list[tuple[str, bytes]]:
+    """The chart PNGs of a report already counted: (key, PNG), the .docx picture at ``dpi``.
+
+    The screen gets the same figure (size in inches, layout, colours) drawn at its own size, which
+    is cheaper than drawing the .docx resolution and scaling it down.
+    """
+    return [(c.key, render_png(c, dpi=dpi)) for c in report_charts(report)]
 
 
 class ReportsPage(QWidget):
@@ -131,20 +139,28 @@ class ReportsPage(QWidget):
 
     SHORTCUTS = (("F5", "Tính lại số liệu"),)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        kind: PeriodKind = PeriodKind.HALF,
+        year: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self.loaded: Loaded | None = None
-        self.charts_ready = False
+        self.charts_ready = False  # every chart of the period shown
+        self.charts_shown = 0
         today = date.today()
 
         self.kind = QComboBox()
-        for kind, label in KINDS:
-            self.kind.addItem(label, kind)
-        self.kind.setCurrentIndex(2)
+        for period_kind, label in KINDS:
+            self.kind.addItem(label, period_kind)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
-        self.year.setValue(today.year)
+        self.year.setValue(year or today.year)
         self.month = QSpinBox()
         self.month.setRange(1, 12)
         self.month.setPrefix("tháng ")
@@ -307,24 +323,34 @@ class ReportsPage(QWidget):
         self.figure_view.setColumnWidth(1, 70)
         for index in range(self.tabs.count()):
             self.tabs.widget(index).resizeColumnsToContents()  # type: ignore[attr-defined]
-        # The figures are on screen; the pictures (about 0.1 s each) are drawn off the GUI thread.
-        self._context.tasks.run(
-            lambda: draw_charts(report),
-            on_success=lambda charts, r=report: self._charts_drawn(r, charts),
-            owner=self,
-        )
+        # The figures are on screen; the pictures are drawn off the GUI thread, one task each,
+        # in their order on screen, each shown as soon as it is drawn.
+        charts = report_charts(report)
+        count = len(charts)
+        self.charts_shown = 0
+        for chart in charts:
+            self._context.tasks.run(
+                lambda c=chart: (c.key, render_png(c, dpi=SCREEN_DPI)),
+                on_success=lambda drawn, r=report: self._chart_drawn(r, drawn, count),
+                owner=self,
+            )
 
-    def _charts_drawn(self, report: PeriodReport, charts: list[tuple[str, bytes]]) -> None:
+    def _chart_drawn(self, report: PeriodReport, drawn: tuple[str, bytes], count: int) -> None:
         if self.loaded is None or self.loaded.report is not report:
             return  # a newer period is being shown
-        self.charts_ready = True
-        for key, png in charts:
-            pixmap = QPixmap()
-            pixmap.loadFromData(png, "PNG")
-            label = self.chart_labels[key]
-            shown = pixmap.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation)
-            label.setPixmap(shown)
-            label.setMinimumSize(shown.size())
+        key, png = drawn
+        pixmap = QPixmap()
+        pixmap.loadFromData(png, "PNG")
+        label = self.chart_labels[key]
+        shown = (
+            pixmap
+            if pixmap.width() == CHART_WIDTH
+            else pixmap.scaledToWidth(CHART_WIDTH, Qt.TransformationMode.SmoothTransformation)
+        )
+        label.setPixmap(shown)
+        label.setMinimumSize(shown.size())
+        self.charts_shown += 1
+        self.charts_ready = self.charts_shown == count
 
     # --- exports ------------------------------------------------------------------------------
     def _period(self) -> Period | None:
