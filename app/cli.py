@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,10 +75,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
         return EXIT_PROBLEM
     folder = Path(args.to).expanduser() if args.to else None
+    from app.services.maintenance import note_file_event
+    from app.storage.lock import database_lock
+
     made = backups.make_backup(path, folder, "manual", commune_in_name=folder is not None)
     if folder is None:
         backups.rotate()
     print(f"Đã sao lưu vào «{made}».")
+    # An open window keeps the file (its lock): the copy is made all the same, only not noted.
+    with contextlib.suppress(AppError), database_lock(path):
+        note_file_event(path, "backup", file=made.name, folder=str(made.parent))
     return EXIT_OK
 
 
@@ -88,8 +95,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     path = _db_path(args)
     source = Path(args.file).expanduser()
+    from app.services.maintenance import note_file_event
+
     with database_lock(path):
         report = backups.restore_backup(path, source)
+        note_file_event(path, "restore_backup", file=source.name)
     print(f"Đã khôi phục «{path}» từ «{source}».")
     if report.safety_copy:
         print(f"Tệp dữ liệu trước khi khôi phục được sao lưu tại «{report.safety_copy}».")

@@ -180,6 +180,8 @@ def move_entry(session: Session, catalogue: CatalogueName, entry_id: int, offset
         row = cast(CatalogueRow | None, session.get(model, ident))
         assert row is not None
         row.position = position
+    if target != index:
+        audit.record(session, "update", catalogue, entry_id, position=[index + 1, target + 1])
 
 
 def _get(session: Session, catalogue: CatalogueName, entry_id: int) -> Unit | Hamlet | Field:

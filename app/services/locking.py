@@ -4,7 +4,8 @@ The one guard is :func:`ensure_unlocked`. Services call it first (so the refusal
 work), and a ``before_flush`` hook calls it for every row of a dialogue's content that a unit of
 work is about to write: opinions, minute lines, answers, attendance, conclusions, the dialogue
 itself. So no service and no screen can go round it, «Mở lại để ghi tiếp» included. After an
-unlock every change is written to the Nhật ký with who, when and old → new.
+unlock, and from the end of the meeting on, every change is written to the Nhật ký with who, when
+and old → new.
 
 The follow-up after the meeting (assignments, results, a petition's status) is not part of the
 minutes and stays open.
@@ -132,6 +133,27 @@ def _changed_columns(obj: Any) -> dict[str, tuple[Any, Any]]:
     return changes
 
 
+_STATE_COLUMNS = frozenset({"state", "started_at", "ended_at"})
+
+
+def _was_closed(dialogue: Dialogue) -> bool:
+    """The meeting had ended before this unit of work (its minutes are then final: every change is
+    in the Nhật ký even before the lock). While it runs the secretary types the minutes; those
+    keystrokes are the minutes themselves, not edits of them."""
+    history = inspect(dialogue).attrs.state.history
+    before = history.deleted[0] if history.deleted else dialogue.state
+    return bool(before == DialogueState.CLOSED)
+
+
+def _filled_columns(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: state.dict.get(attr.key)
+        for attr in state.mapper.column_attrs
+        if attr.key not in {"id", "created_at", "updated_at"} and state.dict.get(attr.key) is not None
+    }
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -167,17 +189,28 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
                 if dialogue_id not in checked:
                     ensure_unlocked(session, dialogue_id)
                     dialogue = session.get(Dialogue, dialogue_id)
-                    checked[dialogue_id] = dialogue is not None and dialogue.unlocked_at is not None
-                if checked[dialogue_id]:
-                    audit.record(
-                        session,
-                        action,
-                        type(obj).__tablename__,
-                        obj.id,
-                        dialogue_id=dialogue_id,
-                        after_unlock=True,
-                        changes={k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+                    checked[dialogue_id] = dialogue is not None and (
+                        dialogue.unlocked_at is not None or _was_closed(dialogue)
                     )
+                if not checked[dialogue_id]:
+                    continue
+                if isinstance(obj, Dialogue):
+                    # Ending and reopening are lines of their own ("end", "reopen").
+                    changes = {k: v for k, v in changes.items() if k not in _STATE_COLUMNS}
+                    if not changes:
+                        continue
+                if action == "create":
+                    changes = {k: (None, v) for k, v in _filled_columns(obj).items()}
+                dialogue = session.get(Dialogue, dialogue_id)
+                audit.record(
+                    session,
+                    action,
+                    type(obj).__tablename__,
+                    obj.id,
+                    dialogue_id=dialogue_id,
+                    after_unlock=dialogue is not None and dialogue.unlocked_at is not None,
+                    changes={k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+                )
 
 
 event.listen(Session, "before_flush", _guard_flush)
