@@ -200,7 +200,6 @@ def backup_keep(session: Session) -> dict[str, int]:
 
 def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) -> dict[str, int]:
     from app.errors import ValidationError
-    from app.services import audit
     from app.services.settings import set_setting
     from app.storage.backups import KEEP_SETTING
 
@@ -210,10 +209,31 @@ def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) 
     }
     if problems:
         raise ValidationError(problems)
-    old = backup_keep(session)
-    set_setting(session, KEEP_SETTING, values)
-    audit.record(session, "settings", "setting", None, key=KEEP_SETTING, old=old, new=values)
+    set_setting(session, KEEP_SETTING, values)  # audited there, old → new
     return values
+
+
+def note_file_event(db_path: Path, action: str, **details: object) -> bool:
+    """A line of the Nhật ký for what happened to the file itself (a backup, a restore), written
+    by a command that did not open the database: only into a file at the current schema that
+    can be written (a backup of an older or read-only file is still made, just not noted)."""
+    from app.services import audit
+    from app.storage.database import Database
+    from app.storage.migrate import schema_status
+
+    try:
+        status = schema_status(db_path)
+        if not status.up_to_date or status.empty:
+            return False
+        db = Database.open(db_path)
+        try:
+            db.write(lambda session: audit.record(session, action, "database", None, **details))
+        finally:
+            db.close()
+    except Exception as exc:  # the copy is made; a line the file cannot take is only logged
+        log.warning("no Nhật ký line for %s: %s", action, type(exc).__name__)
+        return False
+    return True
 
 
 def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
@@ -231,9 +251,11 @@ def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
         backups.backup_if_due(db.path, keep=keep)
     except AppError as exc:
         log.warning("routine backup failed: %s", exc)
+    if db.read_only:
+        return db  # read, never written: nothing to settle
     try:
         db.write(settle_exports)
-    except Exception as exc:  # a read-only file still opens; nothing to settle then
+    except Exception as exc:  # a file that fails to write still opens; nothing settled then
         log.warning("settling exports failed: %s", type(exc).__name__)
     return db
 
