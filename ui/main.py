@@ -246,6 +246,11 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             return 0
 
     window.attach(context)
+    from app.services.maintenance import data_folder_problem
+
+    folder_problem = data_folder_problem()
+    if folder_problem:
+        window.show_notice(folder_problem)
     _start_weekly_check(tasks, db.path, window)
     crashed = _mark_running()
     if running is not None:
@@ -264,6 +269,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     from app.services.maintenance import close_after_window
 
     close_after_window(db)
-    _running_flag().unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a data folder that cannot be written never had it
+        _running_flag().unlink(missing_ok=True)
     lock.release()
     return code

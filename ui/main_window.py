@@ -135,6 +135,13 @@ class MainWindow(QMainWindow):
         else:
             self.nav.setCurrentRow(row)
 
+    def show_notice(self, text: str) -> None:
+        """A lasting line above the pages (a data folder that cannot be written); after the
+        read-only banner when both apply."""
+        shown = self.read_only_banner.text() if self.read_only_banner.isVisible() else ""
+        self.read_only_banner.setText(f"{shown}<br>{text}" if shown else text)
+        self.read_only_banner.show()
+
     @Slot(int)
     def _show_page(self, row: int) -> None:
         if row < 0:

@@ -213,6 +213,39 @@ def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) 
     return values
 
 
+def data_folder_problem() -> str:
+    """Why the data folder cannot take backups, logs and window state ("" when it can).
+
+    Tried for real (a folder made, a small file written and removed) rather than by permission
+    bits: a read-only share, a path through a file, a full disk all show the same way.
+    """
+    import os
+    import uuid
+
+    from app.storage.engine import MIN_FREE_BYTES, free_bytes
+
+    folder = paths.data_dir()
+    try:
+        for sub in (paths.backups_dir(), paths.state_dir(), paths.logs_dir()):
+            sub.mkdir(parents=True, exist_ok=True)
+            probe = sub / f".probe-{uuid.uuid4().hex[:8]}"
+            probe.write_bytes(b"ok")
+            os.unlink(probe)
+    except OSError as exc:
+        log.warning("data folder not writable: %s", type(exc).__name__)
+        return (
+            f"Không ghi được vào thư mục dữ liệu «{folder}»: bản sao lưu tự động và nhật ký lỗi sẽ "
+            "không được lưu. Hãy kiểm tra quyền ghi của thư mục (hoặc chọn thư mục khác qua biến "
+            "DOITHOAI_HOME / chế độ portable) rồi mở lại chương trình."
+        )
+    if free_bytes(folder) < MIN_FREE_BYTES:
+        return (
+            f"Ổ đĩa chứa thư mục dữ liệu «{folder}» đã đầy: bản sao lưu tự động sẽ không được tạo. "
+            "Hãy xóa bớt tệp không cần hoặc dọn Thùng rác."
+        )
+    return ""
+
+
 def note_file_event(db_path: Path, action: str, **details: object) -> bool:
     """A line of the Nhật ký for what happened to the file itself (a backup, a restore), written
     by a command that did not open the database: only into a file at the current schema that

@@ -66,3 +66,33 @@ def test_window_on_a_read_only_file_shows_the_banner_and_the_lists(
 
 def test_the_real_check_is_used_when_nothing_stands_in(tmp_path: Path) -> None:
     assert engine_module.writable(tmp_path)
+
+
+def test_a_data_folder_that_cannot_be_written_with_a_writable_db(
+    qtbot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """DOITHOAI_HOME under a plain file: every mkdir and write there fails (for root too)."""
+    import ui.main
+    from ui.main_window import MainWindow as Window
+
+    target = _demo(tmp_path / "data.sqlite")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("một tệp, không phải thư mục", encoding="utf-8")
+    monkeypatch.setenv("DOITHOAI_HOME", str(blocker / "home"))
+    notices: list[str] = []
+    shots: list[Path] = []
+    real_notice = Window.show_notice
+
+    def notice(self: Window, text: str) -> None:
+        real_notice(self, text)
+        notices.append(text)
+        shot = tmp_path / "data-folder-notice.png"
+        self.grab().save(str(shot))
+        shots.append(shot)
+
+    monkeypatch.setattr(Window, "show_notice", notice)
+    assert ui.main.run(target, quit_after_show=True) == 0  # no crash at start or at exit
+    assert notices and "Không ghi được vào thư mục dữ liệu" in notices[0] and "sao lưu" in notices[0]
+    assert shots[0].is_file()
