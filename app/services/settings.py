@@ -376,6 +376,10 @@ def _check_dates(values: Iterable[object], key: str) -> list[date]:
     for value in values:
         if not isinstance(value, date):
             raise ValidationError({key: f"«{value}» không phải là một ngày."})
+        if not 1900 <= value.year <= 2200:  # the range every stored date keeps (text_guard.YEARS)
+            raise ValidationError(
+                {key: f"Năm {value.year} nằm ngoài khoảng cho phép (năm 1900 đến 2200). Hãy nhập lại."}
+            )
         days.add(value)
     return sorted(days)
 
