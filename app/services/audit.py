@@ -103,7 +103,7 @@ def plain(value: Any) -> Any:
     """A column value as the Nhật ký keeps it (JSON): dates as ISO text, enums by value."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if value is None or isinstance(value, str | int | float | bool):
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
         return value
     enum_value = getattr(value, "value", None)
     return enum_value if isinstance(enum_value, str | int) else str(value)

@@ -237,7 +237,7 @@ def update_leader(
     if not clean(full_name) or not clean(title):
         raise ValidationError({"full_name": "Họ tên và chức vụ không được để trống."})
     row.full_name, row.title, row.active = clean(full_name), clean(title), active
-    audit.record(session, "update", "leader", row.id, full_name=row.full_name)
+    audit.record_edit(session, row, "leader")
     return LeaderEntry(row.id, row.full_name, row.title, row.active)
 
 

@@ -211,7 +211,7 @@ def update_organization(session: Session, org_id: int, data: OrganizationInput) 
     org.signing_authority = clean(data.signing_authority) or None
     org.signer_name = clean(data.signer_name)
     org.signer_title = clean(data.signer_title).upper()
-    audit.record(session, "update", "organization", org.id, name=org.name)
+    audit.record_edit(session, org, "organization")  # old → new of what changed
     return organization_info(org)
 
 

@@ -183,3 +183,47 @@ def test_backup_and_restore_from_the_command_line_are_in_the_log(tmp_path: Path,
     assert restored.returncode == 0, restored.stderr
     restore_lines = [details for action, details in _audit_rows(target) if action == "restore_backup"]
     assert len(restore_lines) == 1 and copy.name in restore_lines[0]
+
+
+def test_edits_of_the_body_a_plan_a_dialogue_and_a_leader_keep_old_and_new(demo_db: Database) -> None:
+    import dataclasses
+
+    from app.services import dialogues, plans
+    from app.storage.models import Dialogue, Leader, Plan
+
+    with demo_db.reading() as session:
+        plan_id = session.scalars(select(Plan.id)).first()
+        dialogue_id = session.scalars(select(Dialogue.id).where(Dialogue.state != "closed")).first()
+        leader = session.scalars(select(Leader)).first()
+        assert plan_id and dialogue_id and leader
+        plan_input = plans.get_plan(session, plan_id).to_input()
+        dialogue_input = dialogues.dialogue_detail(session, dialogue_id).to_input()
+        org = settings.current_organization(session)
+        assert org is not None
+    with demo_db.transaction() as session:
+        plans.update_plan(session, plan_id, dataclasses.replace(plan_input, title="Kế hoạch đã sửa"))
+        plans.update_plan(
+            session, plan_id, dataclasses.replace(plan_input, title="Kế hoạch đã sửa")
+        )  # autosave again
+        dialogues.update_dialogue(
+            session, dialogue_id, dataclasses.replace(dialogue_input, place="Nhà văn hóa thôn Đông")
+        )
+        catalog.update_leader(session, leader.id, full_name=leader.full_name, title="Phó Chủ tịch UBND xã")
+        settings.update_organization(
+            session,
+            org.id,
+            settings.OrganizationInput(
+                org.name, "Tân Sơn", org.issuer_code, org.signer_name, org.signer_title
+            ),
+        )
+    plan_lines = _events(demo_db, action="update", entity="plan")
+    assert len(plan_lines) == 1 and plan_lines[0].details["changes"]["title"] == [
+        plan_input.title,
+        "Kế hoạch đã sửa",
+    ]
+    place = _events(demo_db, action="update", entity="dialogue")[-1].details["changes"]["place"]
+    assert place == [dialogue_input.place, "Nhà văn hóa thôn Đông"]
+    title = _events(demo_db, action="update", entity="leader")[-1].details["changes"]["title"]
+    assert title == [leader.title, "Phó Chủ tịch UBND xã"]
+    body = _events(demo_db, action="update", entity="organization")[-1].details["changes"]
+    assert body["place_name"] == [org.place_name, "Tân Sơn"]
