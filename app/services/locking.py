@@ -136,10 +136,29 @@ def _changed_columns(obj: Any) -> dict[str, tuple[Any, Any]]:
 _STATE_COLUMNS = frozenset({"state", "started_at", "ended_at"})
 
 
-def _was_closed(dialogue: Dialogue) -> bool:
+_OPENED_HERE = "dialogues_not_closed_before"  # in session.info: made or still open in this unit of work
+
+
+def _note_open_dialogues(session: Session) -> None:
+    """Remember the dialogues this unit of work made, or found not yet closed: a flush forgets."""
+    seen: set[Dialogue] = session.info.setdefault(_OPENED_HERE, set())
+    for obj in session.new:
+        if isinstance(obj, Dialogue):
+            seen.add(obj)
+    for obj in session.dirty:
+        if isinstance(obj, Dialogue):
+            history = inspect(obj).attrs.state.history
+            if history.deleted and history.deleted[0] != DialogueState.CLOSED:
+                seen.add(obj)
+
+
+def _was_closed(session: Session, dialogue: Dialogue) -> bool:
     """The meeting had ended before this unit of work (its minutes are then final: every change is
     in the Nhật ký even before the lock). While it runs the secretary types the minutes; those
-    keystrokes are the minutes themselves, not edits of them."""
+    keystrokes are the minutes themselves, not edits of them. A meeting made already held in one
+    go (the demo, an import) is not edited either."""
+    if dialogue in session.info.get(_OPENED_HERE, set()):
+        return False
     history = inspect(dialogue).attrs.state.history
     before = history.deleted[0] if history.deleted else dialogue.state
     return bool(before == DialogueState.CLOSED)
@@ -163,6 +182,7 @@ def _plain(value: Any) -> Any:
 
 
 def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _note_open_dialogues(session)
     touched: list[tuple[Any, str, dict[str, tuple[Any, Any]]]] = []
     for obj in list(session.new):
         if isinstance(obj, _CONTENT_TYPES) and not isinstance(obj, Dialogue):
@@ -190,7 +210,7 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
                     ensure_unlocked(session, dialogue_id)
                     dialogue = session.get(Dialogue, dialogue_id)
                     checked[dialogue_id] = dialogue is not None and (
-                        dialogue.unlocked_at is not None or _was_closed(dialogue)
+                        dialogue.unlocked_at is not None or _was_closed(session, dialogue)
                     )
                 if not checked[dialogue_id]:
                     continue

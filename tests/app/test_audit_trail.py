@@ -227,3 +227,9 @@ def test_edits_of_the_body_a_plan_a_dialogue_and_a_leader_keep_old_and_new(demo_
     assert title == [leader.title, "Phó Chủ tịch UBND xã"]
     body = _events(demo_db, action="update", entity="organization")[-1].details["changes"]
     assert body["place_name"] == [org.place_name, "Tân Sơn"]
+
+
+def test_a_closed_meeting_made_in_one_go_is_not_a_list_of_edits(demo_db: Database) -> None:
+    """The demo (or an import) creates meetings already held: their rows are not after-the-fact edits."""
+    hook_lines = [e for e in _events(demo_db) if "after_unlock" in (e.details or {})]
+    assert hook_lines == []
