@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from app import APP_NAME, __version__
 from app.errors import AppError
@@ -74,22 +76,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"Tệp dữ liệu «{path}» không tồn tại hoặc không phải tệp dữ liệu.", file=sys.stderr)
         return EXIT_PROBLEM
     folder = Path(args.to).expanduser() if args.to else None
+    from app.services.maintenance import note_file_event
+    from app.storage.lock import database_lock
+
     made = backups.make_backup(path, folder, "manual", commune_in_name=folder is not None)
     if folder is None:
         backups.rotate()
     print(f"Đã sao lưu vào «{made}».")
+    # An open window keeps the file (its lock): the copy is made all the same, only not noted.
+    with contextlib.suppress(AppError), database_lock(path):
+        note_file_event(path, "backup", file=made.name, folder=str(made.parent))
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the data file by a backup; the current file is backed up first."""
+    from app.services.maintenance import note_file_event
     from app.storage import backups
     from app.storage.lock import database_lock
 
     path = _db_path(args)
     source = Path(args.file).expanduser()
+    if not args.db:  # a new PC: the data folder may not exist yet
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+
     with database_lock(path):
         report = backups.restore_backup(path, source)
+        note_file_event(path, "restore_backup", file=source.name)
     print(f"Đã khôi phục «{path}» từ «{source}».")
     if report.safety_copy:
         print(f"Tệp dữ liệu trước khi khôi phục được sao lưu tại «{report.safety_copy}».")
@@ -374,14 +388,40 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# argparse's own complaints, in the words a commune office reads (the rest of its text is ours).
+_ARGPARSE_VI = (
+    (r"the following arguments are required: (.*)", r"thiếu tham số bắt buộc: \1"),
+    (r"unrecognized arguments: (.*)", r"không hiểu các tham số: \1"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"giá trị không hợp lệ \1 (chọn một trong: \2)"),
+    (r"invalid (\w+) value: (.*)", r"«\2» không phải là giá trị đúng kiểu"),
+    (r"expected one argument", "cần một giá trị ngay sau tham số này"),
+    (r"expected at least one argument", "cần ít nhất một giá trị"),
+    (r"not allowed with argument (.*)", r"không dùng cùng với \1"),
+    (r"ambiguous option: (.*?) could match (.*)", r"tham số \1 không rõ, có thể là \2"),
+    (r"^argument (\S+): ", r"tham số \1: "),
+)
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """An ArgumentParser whose refusals are Vietnamese (exit 2, never a traceback)."""
+
+    def error(self, message: str) -> NoReturn:
+        import re
+
+        for pattern, replacement in _ARGPARSE_VI:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: lỗi: {message}\nGõ «{self.prog} --help» để xem cách dùng.\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    db_option = argparse.ArgumentParser(add_help=False)
+    db_option = VietnameseParser(add_help=False)
     db_option.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     db_option.add_argument(
         "--db", metavar="PATH", help="tệp dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)"
     )
 
-    parser = argparse.ArgumentParser(
+    parser = VietnameseParser(
         prog="doithoai",
         description=f"{APP_NAME}: kế hoạch, biên bản, kết luận và theo dõi giải quyết kiến nghị. "
         "Không có lệnh con thì mở cửa sổ chương trình.",
@@ -400,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="tự kiểm tra bản cài đặt trong thư mục tạm (không cần màn hình) rồi thoát; mã thoát 0 = tốt",
     )
     parser.set_defaults(func=cmd_gui)
-    sub = parser.add_subparsers(title="lệnh con", metavar="LỆNH")
+    sub = parser.add_subparsers(title="lệnh con", metavar="LỆNH", parser_class=VietnameseParser)
 
     def subcommand(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[db_option], add_help=False, help=help_text)

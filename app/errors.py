@@ -106,6 +106,19 @@ class DatabaseDamagedError(StorageError):
         self.backup = backup
 
 
+class ReadOnlyDatabaseError(StorageError):
+    """The database was opened read-only (a read-only file or folder, a full disk): no write."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(
+            f"database {path} is open read-only: {reason}",
+            f"Không ghi được: dữ liệu đang mở ở chế độ chỉ đọc vì {reason}. Bạn vẫn xem, tìm và in "
+            "được mọi thứ; để sửa hay thêm, hãy khắc phục điều trên rồi mở lại chương trình.",
+        )
+        self.path = path
+        self.reason = reason
+
+
 class LockedError(AppError):
     """The dialogue's minutes are locked (chốt biên bản): nothing of it may change until unlocked."""
 

@@ -64,7 +64,7 @@ class Figure:
     target: str  # what the issue asks, in words
     factor: float | None = None  # met when value ≤ factor × floor
     limit: float | None = None  # met when value ≤ limit (seconds or bytes)
-    unit: str = "ms"  # ms | s | MiB
+    unit: str = "ms"  # ms | s | MiB | n (a count)
     note: str = ""
     crashed: bool = False  # part of it raised: the note says what
 
@@ -93,6 +93,8 @@ def shown(value: float | None, unit: str) -> str:
         return f"{value / MIB:.0f} MiB"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "n":  # a count (problems found after crash kills)
+        return f"{value:.0f}"
     return f"{value * 1000:.1f} ms"
 
 
@@ -732,6 +734,52 @@ def export_figures() -> list[Figure]:
     ]
 
 
+def crash_figures(live: int, per_kind: int, parallel: int) -> list[Figure]:
+    """SIGKILLs on the real paths (benchmarks/crash.py): typing lost, and problems after kills
+    during exports with a number, backups, restores and migrations (0 is the target)."""
+    from benchmarks import crash
+    from tests import safetykit
+    from tests.crashkit import LOSS_LIMIT
+    from tests.crashkit import summary as live_summary
+
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="doithoai-crash-") as tmp:
+        results = crash.live_kills(Path(tmp) / "live", live, parallel)
+        if results:
+            print(f"    {live_summary(results)}", flush=True)
+            whole = all(r.integrity == "ok" and not r.missing_commits for r in results)
+            figures.append(
+                Figure(
+                    f"power cut: live window ({len(results)} SIGKILLs), typing lost worst",
+                    max(r.lost_seconds for r in results),
+                    None,
+                    f"≤ {LOSS_LIMIT:g} s, integrity ok, every commit kept",
+                    limit=LOSS_LIMIT if whole else -1.0,  # a broken file or a lost commit: never met
+                    unit="s",
+                    note="" if whole else "integrity failure or a reported commit missing",
+                )
+            )
+        verdicts = crash.safety_kills(Path(tmp) / "safety", per_kind)
+    for line in safetykit.summary(verdicts).splitlines():
+        print(f"    {line}", flush=True)
+    for kind in ("export", "backup", "restore", "migration"):
+        mine = [v for v in verdicts if v.kind == kind]
+        if mine:
+            problems = [p for v in mine for p in v.problems]
+            figures.append(
+                Figure(
+                    f"SIGKILL during {kind} ({len(mine)} kills): problems",
+                    float(len(problems)),
+                    None,
+                    "0 (integrity, steps kept, no number twice, no incomplete file)",
+                    limit=0,
+                    unit="n",
+                    note=problems[0][:100] if problems else "",
+                )
+            )
+    return figures
+
+
 def bundle_figures(runs: int) -> list[Figure]:
     return in_child("bundle", str(runs))
 
@@ -794,6 +842,7 @@ SECTIONS = (
     "live",
     "autosave",
     "export",
+    "crash",
 )
 
 
@@ -815,6 +864,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
     parser.add_argument("--starts", type=int, default=5, help="program starts for the start-up figures")
     parser.add_argument("--samples", type=int, default=300, help="autosave commits")
+    parser.add_argument("--kills", type=int, default=200, help="SIGKILLs of the live window (crash)")
+    parser.add_argument(
+        "--kills-per-kind",
+        type=int,
+        default=50,
+        help="SIGKILLs during each of export, backup, restore, migration",
+    )
     parser.add_argument(
         "--only",
         nargs="+",
@@ -885,6 +941,9 @@ def main(argv: list[str] | None = None) -> int:
         if "export" in wanted:
             with section("exports", failures, figures, "export"):
                 figures += export_figures()
+        if "crash" in wanted:
+            with section("crash kills (subprocesses)", failures, figures, "crash"):
+                figures += crash_figures(args.kills, args.kills_per_kind, parallel=2)
         if args.bundle:
             with section("bundle", failures, figures, "bundle"):
                 figures += bundle_figures(args.starts)

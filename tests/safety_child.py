@@ -1,7 +1,8 @@
-"""A child process killed by tests/app/test_crash_safety.py: exports, backups or restores in a loop.
+"""A child process killed by tests/app/test_crash_safety.py: exports, backups or restores in a loop,
+or one migration.
 
 Prints ``ready`` once open, then one line per finished step (``E <number> <file>``,
-``B <file>``, ``R <n>``) flushed before the next step starts.
+``B <file>``, ``R <n>``, ``M done``) flushed before the next step starts.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def main() -> int:
         while True:
             made = backups.make_backup(db_path, work, "auto")
             print(f"B {made.name}", flush=True)
+    elif mode == "migrate":
+        # Open an old-schema file as the program does at start: backup, then upgrade; killed at
+        # any moment of it. ``M`` once the database is open at the new schema.
+        print("ready", flush=True)
+        Database.open(db_path).close()
+        print("M done", flush=True)
     elif mode == "restore":
         source = work / "source.sqlite"
         print("ready", flush=True)

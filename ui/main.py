@@ -160,6 +160,15 @@ def offer_restore(tasks: TaskManager, target: Path, window: QWidget, exc: Databa
         log.error("restore failed: %s", failure)
         QMessageBox.critical(window, APP_NAME, failure.user_message)
         return False
+    from app.services.maintenance import note_file_event
+
+    restored_from = backup.path.name
+    run_and_wait(
+        tasks,
+        lambda name=restored_from: note_file_event(target, "restore_backup", file=name, damaged=True),
+        label="Đang ghi nhật ký…",
+        parent=window,
+    )
     QMessageBox.information(
         window,
         APP_NAME,
@@ -262,6 +271,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     # Wall-clock marks let benchmarks/bundle.py measure from outside when the window appeared.
     log.info("main window on screen at %.4f", time.time())
 
+    from app.errors import ReadOnlyDatabaseError
     from app.services import settings as settings_service
     from app.services.minutes import running_dialogue
     from ui.context import AppContext
@@ -278,6 +288,14 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         return settings_service.is_configured(session), running_dialogue(session)
 
     configured, running = context.ops.read_and_wait(first_look)
+    if db.read_only:
+        running = None  # the live minutes write with every key: not on a file that cannot be written
+        window.statusBar().showMessage(f"Dữ liệu (chỉ đọc): {db.path}")
+    if not configured and db.read_only:
+        QMessageBox.warning(window, APP_NAME, ReadOnlyDatabaseError(db.path, db.read_only).user_message)
+        tasks.wait()
+        db.close()
+        return 1
     if not configured:
         from ui.views.setup_dialog import SetupDialog
 
@@ -289,6 +307,11 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
 
     window.attach(context)
     watch_background_check(db, tasks, window, on_damaged=app.quit)
+    from app.services.maintenance import data_folder_problem
+
+    folder_problem = data_folder_problem()
+    if folder_problem:
+        window.show_notice(folder_problem)
     _start_weekly_check(db.path, window)
     crashed = _mark_running()
     if running is not None:
@@ -307,6 +330,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     from app.services.maintenance import close_after_window
 
     close_after_window(db)
-    _running_flag().unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a data folder that cannot be written never had it
+        _running_flag().unlink(missing_ok=True)
     lock.release()
     return code

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +26,14 @@ if TYPE_CHECKING:  # the pages and the database layer load after the window is o
     from ui.views.live.window import LiveMinutesWindow
 
 MIN_FONT_PT, MAX_FONT_PT = 8.0, 22.0
+
+
+def read_only_banner_text(reason: str) -> str:
+    """The banner of a database opened read-only: what still works, why, and what to do."""
+    return (
+        "<b>Chế độ chỉ đọc.</b> Bạn vẫn xem, tìm kiếm và xem trước văn bản được, nhưng không thể "
+        f"thêm, sửa hay xóa, vì {reason}. Sau đó hãy đóng và mở lại chương trình."
+    )
 
 
 class MainWindow(QMainWindow):
@@ -78,7 +87,21 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(waiting)
         self.nav.currentRowChanged.connect(self._show_page)
         layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        # Shown when the data can only be read: why, and what to do (ui.main, Database.read_only).
+        self.read_only_banner = QLabel()
+        self.read_only_banner.setObjectName("read_only_banner")
+        self.read_only_banner.setWordWrap(True)
+        self.read_only_banner.setStyleSheet(
+            "QLabel#read_only_banner { background: #fff4ce; color: #5c3b00; padding: 8px 12px;"
+            " border-bottom: 1px solid #e0c36c; }"
+        )
+        self.read_only_banner.hide()
+        right.addWidget(self.read_only_banner)
+        right.addWidget(self.pages, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
 
         self.busy_label = QLabel("")
@@ -99,6 +122,10 @@ class MainWindow(QMainWindow):
         # with it keeps the program's name there once.
         self.setWindowTitle(f"{context.db.path.name} – {APP_NAME}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
+        if context.db.read_only:
+            self.setWindowTitle(f"{context.db.path.name} (chỉ đọc) – {APP_NAME}")
+            self.read_only_banner.setText(read_only_banner_text(context.db.read_only))
+            self.read_only_banner.show()
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
@@ -107,6 +134,13 @@ class MainWindow(QMainWindow):
             self._show_page(row)
         else:
             self.nav.setCurrentRow(row)
+
+    def show_notice(self, text: str) -> None:
+        """A lasting line above the pages (a data folder that cannot be written); after the
+        read-only banner when both apply."""
+        shown = self.read_only_banner.text() if self.read_only_banner.isVisible() else ""
+        self.read_only_banner.setText(f"{shown}<br>{text}" if shown else text)
+        self.read_only_banner.show()
 
     @Slot(int)
     def _show_page(self, row: int) -> None:

@@ -49,22 +49,37 @@ def current_user() -> str:
         return ""
 
 
+def display_name_key(user: str | None = None) -> str:
+    """The setting holding the display name of ``user`` (the OS login; the current one by default).
+
+    Kept per login: two officials sharing one data file each appear under their own name.
+    """
+    login = current_user() if user is None else user
+    return f"{DISPLAY_NAME_KEY}:{login[:40]}" if login else DISPLAY_NAME_KEY
+
+
 def display_name(session: Session) -> str:
-    row = session.get(Setting, DISPLAY_NAME_KEY)
-    value = row.value if row is not None else None
-    return value if isinstance(value, str) else ""
+    """The name this login chose (first start or Cài đặt); "" when none was chosen."""
+    for key in (display_name_key(), DISPLAY_NAME_KEY):  # the second: one name for everybody, older files
+        row = session.get(Setting, key)
+        value = row.value if row is not None else None
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
-def set_display_name(session: Session, name: str) -> None:
-    """The name shown in the Nhật ký beside the computer's login (chosen in Cài đặt)."""
+def set_display_name(session: Session, name: str) -> str:
+    """The name shown in the Nhật ký beside the computer's login (first start, Cài đặt).
+
+    Audited by :func:`~app.services.settings.set_setting` (old → new); returns the stored name.
+    """
     from app.services.settings import set_setting
 
-    value = clean(name)
+    value = clean(name)  # the text guard refuses what no file can keep, in JSON values too
     if len(value) > 100:
         raise ValidationError({"display_name": "Tên hiển thị dài quá 100 ký tự."})
-    old = display_name(session)
-    set_setting(session, DISPLAY_NAME_KEY, value)
-    record(session, "settings", "setting", None, key=DISPLAY_NAME_KEY, changed=old != value)
+    set_setting(session, display_name_key(), value)
+    return value
 
 
 def record(session: Session, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
@@ -78,6 +93,47 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, **
             details=details,
         )
     )
+
+
+# Columns that change with every write and say nothing a reader of the Nhật ký needs.
+_NOISE_COLUMNS = frozenset({"updated_at", "created_at", "search_key", "sort_key"})
+
+
+def plain(value: Any) -> Any:
+    """A column value as the Nhật ký keeps it (JSON): dates as ISO text, enums by value."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool | list | dict):
+        return value
+    enum_value = getattr(value, "value", None)
+    return enum_value if isinstance(enum_value, str | int) else str(value)
+
+
+def column_changes(obj: Any) -> dict[str, list[Any]]:
+    """Column → [old, new] for what a unit of work changed on ``obj`` (not yet flushed)."""
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in _NOISE_COLUMNS:
+            continue
+        history = state.attrs[attr.key].history
+        if history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if plain(old) != plain(new):
+                changes[attr.key] = [plain(old), plain(new)]
+    return changes
+
+
+def record_edit(session: Session, obj: Any, entity: str, **details: Any) -> bool:
+    """An edit of ``obj`` with old → new of every column it changed; nothing when nothing changed."""
+    changes = column_changes(obj)
+    if not changes:
+        return False
+    record(session, "update", entity, getattr(obj, "id", None), changes=changes, **details)
+    return True
 
 
 @dataclass(frozen=True)

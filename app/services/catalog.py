@@ -180,6 +180,8 @@ def move_entry(session: Session, catalogue: CatalogueName, entry_id: int, offset
         row = cast(CatalogueRow | None, session.get(model, ident))
         assert row is not None
         row.position = position
+    if target != index:
+        audit.record(session, "update", catalogue, entry_id, position=[index + 1, target + 1])
 
 
 def _get(session: Session, catalogue: CatalogueName, entry_id: int) -> Unit | Hamlet | Field:
@@ -235,7 +237,7 @@ def update_leader(
     if not clean(full_name) or not clean(title):
         raise ValidationError({"full_name": "Họ tên và chức vụ không được để trống."})
     row.full_name, row.title, row.active = clean(full_name), clean(title), active
-    audit.record(session, "update", "leader", row.id, full_name=row.full_name)
+    audit.record_edit(session, row, "leader")
     return LeaderEntry(row.id, row.full_name, row.title, row.active)
 
 

@@ -394,18 +394,19 @@ def update_dialogue(session: Session, dialogue_id: int, data: DialogueInput) -> 
     if problems:
         raise ValidationError(problems)
     row = get_dialogue(session, dialogue_id)
-    row.title = clean(data.title)
-    row.scheduled_at = data.scheduled_at
-    row.quarter = data.quarter
-    row.place = clean(data.place)
-    row.audience = clean(data.audience)
-    row.participants = clean(data.participants)
-    row.content = clean(data.content)
-    row.chair_id = data.chair_id
-    row.secretary_name = clean(data.secretary_name)
-    row.collect_deadline = data.collect_deadline
-    row.co_chairs = [leader for ident in data.co_chair_ids if (leader := session.get(Leader, ident))]
-    audit.record(session, "update", "dialogue", row.id, title=row.title)
+    with session.no_autoflush:  # a flush in between would forget what changed (the Nhật ký's old → new)
+        row.title = clean(data.title)
+        row.scheduled_at = data.scheduled_at
+        row.quarter = data.quarter
+        row.place = clean(data.place)
+        row.audience = clean(data.audience)
+        row.participants = clean(data.participants)
+        row.content = clean(data.content)
+        row.chair_id = data.chair_id
+        row.secretary_name = clean(data.secretary_name)
+        row.collect_deadline = data.collect_deadline
+        row.co_chairs = [leader for ident in data.co_chair_ids if (leader := session.get(Leader, ident))]
+        audit.record_edit(session, row, "dialogue")
 
 
 def deletion_blocker(session: Session, dialogue: Dialogue) -> str | None:

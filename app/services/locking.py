@@ -4,7 +4,8 @@ The one guard is :func:`ensure_unlocked`. Services call it first (so the refusal
 work), and a ``before_flush`` hook calls it for every row of a dialogue's content that a unit of
 work is about to write: opinions, minute lines, answers, attendance, conclusions, the dialogue
 itself. So no service and no screen can go round it, «Mở lại để ghi tiếp» included. After an
-unlock every change is written to the Nhật ký with who, when and old → new.
+unlock, and from the end of the meeting on, every change is written to the Nhật ký with who, when
+and old → new.
 
 The follow-up after the meeting (assignments, results, a petition's status) is not part of the
 minutes and stays open.
@@ -132,6 +133,46 @@ def _changed_columns(obj: Any) -> dict[str, tuple[Any, Any]]:
     return changes
 
 
+_STATE_COLUMNS = frozenset({"state", "started_at", "ended_at"})
+
+
+_OPENED_HERE = "dialogues_not_closed_before"  # in session.info: made or still open in this unit of work
+
+
+def _note_open_dialogues(session: Session) -> None:
+    """Remember the dialogues this unit of work made, or found not yet closed: a flush forgets."""
+    seen: set[Dialogue] = session.info.setdefault(_OPENED_HERE, set())
+    for obj in session.new:
+        if isinstance(obj, Dialogue):
+            seen.add(obj)
+    for obj in session.dirty:
+        if isinstance(obj, Dialogue):
+            history = inspect(obj).attrs.state.history
+            if history.deleted and history.deleted[0] != DialogueState.CLOSED:
+                seen.add(obj)
+
+
+def _was_closed(session: Session, dialogue: Dialogue) -> bool:
+    """The meeting had ended before this unit of work (its minutes are then final: every change is
+    in the Nhật ký even before the lock). While it runs the secretary types the minutes; those
+    keystrokes are the minutes themselves, not edits of them. A meeting made already held in one
+    go (the demo, an import) is not edited either."""
+    if dialogue in session.info.get(_OPENED_HERE, set()):
+        return False
+    history = inspect(dialogue).attrs.state.history
+    before = history.deleted[0] if history.deleted else dialogue.state
+    return bool(before == DialogueState.CLOSED)
+
+
+def _filled_columns(obj: Any) -> dict[str, Any]:
+    state = inspect(obj)
+    return {
+        attr.key: state.dict.get(attr.key)
+        for attr in state.mapper.column_attrs
+        if attr.key not in {"id", "created_at", "updated_at"} and state.dict.get(attr.key) is not None
+    }
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -141,6 +182,7 @@ def _plain(value: Any) -> Any:
 
 
 def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _note_open_dialogues(session)
     touched: list[tuple[Any, str, dict[str, tuple[Any, Any]]]] = []
     for obj in list(session.new):
         if isinstance(obj, _CONTENT_TYPES) and not isinstance(obj, Dialogue):
@@ -165,23 +207,30 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
         for obj, action, changes in touched:
             for dialogue_id in _dialogue_id_of(session, obj):
                 if dialogue_id not in checked:
-                    # One query per dialogue and flush: locked? and unlocked once (history on)?
-                    state = session.execute(
-                        select(Dialogue.locked_at, Dialogue.unlocked_at).where(Dialogue.id == dialogue_id)
-                    ).first()
-                    if state is not None and state.locked_at is not None:
-                        raise LockedError(dialogue_id)
-                    checked[dialogue_id] = state is not None and state.unlocked_at is not None
-                if checked[dialogue_id]:
-                    audit.record(
-                        session,
-                        action,
-                        type(obj).__tablename__,
-                        obj.id,
-                        dialogue_id=dialogue_id,
-                        after_unlock=True,
-                        changes={k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+                    ensure_unlocked(session, dialogue_id)
+                    dialogue = session.get(Dialogue, dialogue_id)
+                    checked[dialogue_id] = dialogue is not None and (
+                        dialogue.unlocked_at is not None or _was_closed(session, dialogue)
                     )
+                if not checked[dialogue_id]:
+                    continue
+                if isinstance(obj, Dialogue):
+                    # Ending and reopening are lines of their own ("end", "reopen").
+                    changes = {k: v for k, v in changes.items() if k not in _STATE_COLUMNS}
+                    if not changes:
+                        continue
+                if action == "create":
+                    changes = {k: (None, v) for k, v in _filled_columns(obj).items()}
+                dialogue = session.get(Dialogue, dialogue_id)
+                audit.record(
+                    session,
+                    action,
+                    type(obj).__tablename__,
+                    obj.id,
+                    dialogue_id=dialogue_id,
+                    after_unlock=dialogue is not None and dialogue.unlocked_at is not None,
+                    changes={k: [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+                )
 
 
 event.listen(Session, "before_flush", _guard_flush)

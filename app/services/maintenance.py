@@ -201,7 +201,6 @@ def backup_keep(session: Session) -> dict[str, int]:
 
 def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) -> dict[str, int]:
     from app.errors import ValidationError
-    from app.services import audit
     from app.services.settings import set_setting
     from app.storage.backups import KEEP_SETTING
 
@@ -211,10 +210,64 @@ def set_backup_keep(session: Session, *, daily: int, weekly: int, monthly: int) 
     }
     if problems:
         raise ValidationError(problems)
-    old = backup_keep(session)
-    set_setting(session, KEEP_SETTING, values)
-    audit.record(session, "settings", "setting", None, key=KEEP_SETTING, old=old, new=values)
+    set_setting(session, KEEP_SETTING, values)  # audited there, old → new
     return values
+
+
+def data_folder_problem() -> str:
+    """Why the data folder cannot take backups, logs and window state ("" when it can).
+
+    Tried for real (a folder made, a small file written and removed) rather than by permission
+    bits: a read-only share, a path through a file, a full disk all show the same way.
+    """
+    import os
+    import uuid
+
+    from app.storage.engine import MIN_FREE_BYTES, free_bytes
+
+    folder = paths.data_dir()
+    try:
+        for sub in (paths.backups_dir(), paths.state_dir(), paths.logs_dir()):
+            sub.mkdir(parents=True, exist_ok=True)
+            probe = sub / f".probe-{uuid.uuid4().hex[:8]}"
+            probe.write_bytes(b"ok")
+            os.unlink(probe)
+    except OSError as exc:
+        log.warning("data folder not writable: %s", type(exc).__name__)
+        return (
+            f"Không ghi được vào thư mục dữ liệu «{folder}»: bản sao lưu tự động và nhật ký lỗi sẽ "
+            "không được lưu. Hãy kiểm tra quyền ghi của thư mục (hoặc chọn thư mục khác qua biến "
+            "DOITHOAI_HOME / chế độ portable) rồi mở lại chương trình."
+        )
+    if free_bytes(folder) < MIN_FREE_BYTES:
+        return (
+            f"Ổ đĩa chứa thư mục dữ liệu «{folder}» đã đầy: bản sao lưu tự động sẽ không được tạo. "
+            "Hãy xóa bớt tệp không cần hoặc dọn Thùng rác."
+        )
+    return ""
+
+
+def note_file_event(db_path: Path, action: str, **details: object) -> bool:
+    """A line of the Nhật ký for what happened to the file itself (a backup, a restore), written
+    by a command that did not open the database: only into a file at the current schema that
+    can be written (a backup of an older or read-only file is still made, just not noted)."""
+    from app.services import audit
+    from app.storage.database import Database
+    from app.storage.migrate import schema_status
+
+    try:
+        status = schema_status(db_path)
+        if not status.up_to_date or status.empty:
+            return False
+        db = Database.open(db_path)
+        try:
+            db.write(lambda session: audit.record(session, action, "database", None, **details))
+        finally:
+            db.close()
+    except Exception as exc:  # the copy is made; a line the file cannot take is only logged
+        log.warning("no Nhật ký line for %s: %s", action, type(exc).__name__)
+        return False
+    return True
 
 
 def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
@@ -248,9 +301,11 @@ def after_open(db: Database) -> None:
         backups.backup_if_due(db.path, keep=keep)
     except AppError as exc:
         log.warning("routine backup failed: %s", exc)
+    if db.read_only:
+        return  # read, never written: nothing to settle
     try:
         db.write(settle_exports)
-    except Exception as exc:  # a read-only file still opens; nothing to settle then
+    except Exception as exc:  # a file that fails to write still opens; nothing settled then
         log.warning("settling exports failed: %s", type(exc).__name__)
 
 

@@ -158,7 +158,7 @@ def start_dialogue(session: Session, dialogue_id: int, now: datetime | None = No
         dialogue.state = DialogueState.IN_PROGRESS
         dialogue.started_at = now or datetime.now().replace(microsecond=0)
         audit.record(session, "start", "dialogue", dialogue.id)
-    settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
+    settings.store_state(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
 
 
 def end_dialogue(
@@ -196,7 +196,7 @@ def end_dialogue(
         )
     dialogue.state = DialogueState.CLOSED
     dialogue.ended_at = when
-    settings.set_setting(session, LIVE_SESSION_KEY, None)
+    settings.store_state(session, LIVE_SESSION_KEY, None)
     audit.record(session, "end", "dialogue", dialogue.id, conclusions=len(items))
 
 
@@ -219,7 +219,7 @@ def reopen_dialogue(session: Session, dialogue_id: int) -> None:
     if dialogue.state == DialogueState.CLOSED:
         dialogue.state = DialogueState.IN_PROGRESS
         dialogue.ended_at = None
-        settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
+        settings.store_state(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
         audit.record(session, "reopen", "dialogue", dialogue.id)
 
 
@@ -255,14 +255,14 @@ def mark_open_draft(session: Session, dialogue_id: int, kind: str, item_id: int)
     """
     state = {"dialogue_id": dialogue_id, "draft": {"kind": kind, "id": item_id}}
     if settings.get_setting(session, LIVE_SESSION_KEY) != state:
-        settings.set_setting(session, LIVE_SESSION_KEY, state)
+        settings.store_state(session, LIVE_SESSION_KEY, state)
 
 
 def clear_open_draft(session: Session, kind: str, item_id: int) -> None:
     """The item is finished: a crash from now on reopens no editor."""
     state = settings.get_setting(session, LIVE_SESSION_KEY)
     if isinstance(state, dict) and state.get("draft") == {"kind": kind, "id": item_id}:
-        settings.set_setting(session, LIVE_SESSION_KEY, {"dialogue_id": state.get("dialogue_id")})
+        settings.store_state(session, LIVE_SESSION_KEY, {"dialogue_id": state.get("dialogue_id")})
 
 
 def open_draft(session: Session, dialogue_id: int) -> OpenDraft | None:
@@ -536,10 +536,13 @@ def untick_collected(session: Session, petition_id: int) -> None:
     petition = session.get(Petition, petition_id)
     if petition is None:
         raise NotFoundError("ý kiến", petition_id)
+    was_raised = petition.raised_at_meeting
     petition.raised_at_meeting = False
     for entry in session.scalars(select(MinuteEntry).where(MinuteEntry.petition_id == petition_id)):
         if entry.kind == MinuteKind.SPEECH:
             entry.deleted_at = datetime.now()
+    if was_raised:
+        audit.record(session, "update", "petition", petition.id, raised_at_meeting=False)
 
 
 # --- answers ---------------------------------------------------------------------------------

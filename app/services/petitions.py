@@ -159,8 +159,8 @@ def update_petition(session: Session, petition_id: int, data: PetitionInput) -> 
         row.hamlet_text = ""
     row.field_id = data.field_id
     row.content = clean(data.content)
+    audit.record_edit(session, row, "petition")  # before the key refresh: only what the user changed
     search.refresh_petition_key(session, row)
-    audit.record(session, "update", "petition", row.id)
 
 
 def add_answer(

@@ -273,12 +273,13 @@ def update_plan(session: Session, plan_id: int, data: PlanInput) -> PlanRow:
         )
     if problems:
         raise ValidationError(problems)
-    _apply(session, plan, data, plan.organization)
-    plan.signing_authority = clean(data.signing_authority)
-    plan.signer_title = clean(data.signer_title)
-    plan.signer_name = clean(data.signer_name)
+    with session.no_autoflush:  # a flush in between would forget what changed (the Nhật ký's old → new)
+        _apply(session, plan, data, plan.organization)
+        plan.signing_authority = clean(data.signing_authority)
+        plan.signer_title = clean(data.signer_title)
+        plan.signer_name = clean(data.signer_name)
+        audit.record_edit(session, plan, "plan")
     session.flush()
-    audit.record(session, "update", "plan", plan.id, title=plan.title)
     return _row(plan, len(plan.dialogues))
 
 

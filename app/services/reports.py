@@ -55,8 +55,20 @@ def set_report_cutoff(session: Session, cutoff: Cutoff) -> None:
 
 
 def period_from_code(session: Session, code: str) -> Period:
-    """``2026-H1`` and the others under the cut-off of this database."""
-    return parse_period(code, report_cutoff(session))
+    """``2026-H1`` and the others under the cut-off of this database; a code that does not read
+    is a ValidationError saying which forms do."""
+    from app.domain.periods import PeriodError
+    from app.errors import ValidationError
+
+    try:
+        return parse_period(code, report_cutoff(session))
+    except PeriodError as exc:
+        raise ValidationError(
+            {
+                "period": f"Kỳ báo cáo «{code[:40]}» không đọc được: dùng 2026-05, 2026-Q1, 2026-H1, "
+                "2026-9M, 2026 hoặc 2026-01-01..2026-03-31."
+            }
+        ) from exc
 
 
 # --- plain facts of the period's petitions ---------------------------------------------------

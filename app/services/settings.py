@@ -52,7 +52,40 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
     return row.value
 
 
+# Keys the program keeps for itself, not settings a user chose: where the live minutes were (saved
+# with every autosave), the id of this database. Changing them is not a line of the Nhật ký.
+STATE_KEYS = frozenset({"live_session", "database_uid"})
+
+
 def set_setting(session: Session, key: str, value: Any) -> None:
+    """Store a setting; every change of a user's setting is in the Nhật ký with old → new.
+
+    An unchanged value writes nothing. Program state (:data:`STATE_KEYS`) goes through
+    :func:`store_state` instead and is not audited.
+    """
+    old = _stored(session, key)
+    if old is not _ABSENT and old == value:
+        return
+    _write(session, key, value)
+    if key not in STATE_KEYS:
+        audit.record(
+            session, "settings", "setting", None, key=key, old=None if old is _ABSENT else old, new=value
+        )
+
+
+def store_state(session: Session, key: str, value: Any) -> None:
+    """Program state kept in the settings table (:data:`STATE_KEYS`): never audited."""
+    if key not in STATE_KEYS:
+        raise ValueError(f"{key} is a user setting; use set_setting")
+    _write(session, key, value)
+
+
+def _stored(session: Session, key: str) -> Any:
+    row = session.get(Setting, key)
+    return _ABSENT if row is None else row.value
+
+
+def _write(session: Session, key: str, value: Any) -> None:
     session.info.get(_PREFETCHED, {}).pop(key, None)
     row = session.get(Setting, key)
     if row is None:
@@ -76,7 +109,6 @@ def set_near_due_days(session: Session, days: int) -> None:
     low, high = NEAR_DUE_LIMITS
     validate_positive_setting(NEAR_DUE_DAYS, days, low, high)
     set_setting(session, NEAR_DUE_DAYS, int(days))
-    audit.record(session, "update", "setting", None, key=NEAR_DUE_DAYS, value=int(days))
 
 
 @dataclass(frozen=True)
@@ -179,7 +211,7 @@ def update_organization(session: Session, org_id: int, data: OrganizationInput) 
     org.signing_authority = clean(data.signing_authority) or None
     org.signer_name = clean(data.signer_name)
     org.signer_title = clean(data.signer_title).upper()
-    audit.record(session, "update", "organization", org.id, name=org.name)
+    audit.record_edit(session, org, "organization")  # old → new of what changed
     return organization_info(org)
 
 
@@ -272,7 +304,6 @@ def set_default_deadline_rule(session: Session, mode: str, days: int) -> Deadlin
     rule = validate_deadline_rule(mode, days, key="default_deadline")
     set_setting(session, DEADLINE_MODE_KEY, rule.mode)
     set_setting(session, DEADLINE_DAYS_KEY, rule.days)
-    audit.record(session, "update", "setting", None, key="default_deadline", mode=rule.mode, days=rule.days)
     return rule
 
 
@@ -307,16 +338,6 @@ def set_field_deadline_rule(
         session,
         FIELD_DEADLINES_KEY,
         {str(ident): {"mode": r.mode, "days": r.days} for ident, r in sorted(rules.items())},
-    )
-    audit.record(
-        session,
-        "update",
-        "setting",
-        None,
-        key=FIELD_DEADLINES_KEY,
-        field_id=field_id,
-        mode=rule.mode if rule else None,
-        days=rule.days if rule else None,
     )
     return rule
 
@@ -355,6 +376,10 @@ def _check_dates(values: Iterable[object], key: str) -> list[date]:
     for value in values:
         if not isinstance(value, date):
             raise ValidationError({key: f"«{value}» không phải là một ngày."})
+        if not 1900 <= value.year <= 2200:  # the range every stored date keeps (text_guard.YEARS)
+            raise ValidationError(
+                {key: f"Năm {value.year} nằm ngoài khoảng cho phép (năm 1900 đến 2200). Hãy nhập lại."}
+            )
         days.add(value)
     return sorted(days)
 
@@ -369,7 +394,6 @@ def set_local_days_off(session: Session, days: Iterable[date]) -> list[date]:
             }
         )
     set_setting(session, LOCAL_DAYS_OFF_KEY, [day.isoformat() for day in chosen])
-    audit.record(session, "update", "setting", None, key=LOCAL_DAYS_OFF_KEY, count=len(chosen))
     return chosen
 
 
@@ -392,7 +416,6 @@ def set_compensating_work_days(session: Session, days: Iterable[date]) -> list[d
             }
         )
     set_setting(session, COMPENSATING_WORK_DAYS_KEY, [day.isoformat() for day in chosen])
-    audit.record(session, "update", "setting", None, key=COMPENSATING_WORK_DAYS_KEY, count=len(chosen))
     return chosen
 
 

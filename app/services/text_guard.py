@@ -37,6 +37,28 @@ def _check_value(table: str, key: str, value: Any) -> None:
         raise TextInputError({key: "Con số quá lớn. Hãy nhập lại một số hợp lý."})
 
 
+def _checked_text(table: str, key: str, value: str) -> str:
+    if value.isascii() and value.isprintable():
+        return value
+    try:
+        return checked(value)
+    except TextRefused as exc:
+        log.warning("text refused in %s.%s", table, key)
+        raise TextInputError({key: f"Nội dung {exc.what}."}) from None
+
+
+def _checked_json(table: str, key: str, value: Any) -> Any:
+    """A JSON value (settings, Nhật ký details) with every string in it checked and NFC."""
+    if isinstance(value, str):
+        return _checked_text(table, key, value)
+    if isinstance(value, dict):
+        return {_checked_json(table, key, k): _checked_json(table, key, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_checked_json(table, key, item) for item in value]
+    _check_value(table, key, value)
+    return value
+
+
 def _check_row(obj: Any, only_changed: bool) -> None:
     state = inspect(obj)
     table = state.mapper.local_table.name
@@ -45,16 +67,15 @@ def _check_row(obj: Any, only_changed: bool) -> None:
         value = state.dict.get(key)
         if only_changed and not state.attrs[key].history.has_changes():
             continue
+        if isinstance(value, dict | list):
+            normal_json = _checked_json(table, key, value)
+            if normal_json != value:
+                setattr(obj, key, normal_json)
+            continue
         if not isinstance(value, str):
             _check_value(table, key, value)
             continue
-        if value.isascii() and value.isprintable():
-            continue
-        try:
-            normal = checked(value)
-        except TextRefused as exc:
-            log.warning("text refused in %s.%s", table, key)
-            raise TextInputError({key: f"Nội dung {exc.what}."}) from None
+        normal = _checked_text(table, key, value)
         if normal != value:
             setattr(obj, key, normal)
 

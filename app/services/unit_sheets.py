@@ -100,7 +100,7 @@ def _database_uid(session: Session, *, create: bool) -> str | None:
     if not create:
         return None
     value = uuid.uuid4().hex
-    settings.set_setting(session, DATABASE_UID, value)
+    settings.store_state(session, DATABASE_UID, value)
     session.flush()
     return value
 

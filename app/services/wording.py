@@ -14,6 +14,7 @@ from app.domain import text
 from app.domain.text import AddressForm
 from app.errors import NotFoundError
 from app.export.documents.common import propose_summary
+from app.services import audit
 from app.storage.models import Dialogue, Petition
 
 # F9 in the live minutes walks through these, starting from the suggestion.
@@ -48,6 +49,7 @@ def set_address_form(session: Session, petition_id: int, form: AddressForm | str
     """Store the form of address (``None``: back to the suggestion); returns the form now printed."""
     petition = _petition(session, petition_id)
     petition.address_form = AddressForm(form).value if form else None
+    audit.record_edit(session, petition, "petition")
     session.flush()
     return address_form_of(petition)
 
@@ -68,7 +70,9 @@ def proposed_summary(session: Session, petition_id: int) -> str:
 
 def set_summary(session: Session, petition_id: int, summary: str) -> None:
     """Store the edited summary (empty: the proposal from the text is used again)."""
-    _petition(session, petition_id).summary = text.clean(summary)
+    petition = _petition(session, petition_id)
+    petition.summary = text.clean(summary)
+    audit.record_edit(session, petition, "petition")
     session.flush()
 
 
@@ -86,4 +90,5 @@ def set_assessment(session: Session, dialogue_id: int, assessment: str) -> None:
     if dialogue is None:
         raise NotFoundError("hội nghị", dialogue_id)
     dialogue.assessment = text.nfc(assessment).strip()
+    audit.record_edit(session, dialogue, "dialogue")
     session.flush()

@@ -135,6 +135,19 @@ def _target_name(db_path: Path, dest_dir: Path, label: str, now: datetime, commu
     return dest
 
 
+def _source_uri(db_path: Path) -> str:
+    """How a backup reads its source: ``mode=ro``; for a file nobody can write (opened read-only
+    by the program too) also without making a ``-wal``/``-shm`` beside it."""
+    from app.storage.engine import read_only_reason
+    from app.storage.probe import read_only_uri
+
+    if read_only_reason(db_path):
+        probe = probe_file(db_path)
+        if probe.kind is FileKind.SQLITE:
+            return read_only_uri(db_path, wal=probe.wal)
+    return f"{db_path.resolve().as_uri()}?mode=ro"
+
+
 def make_backup(
     db_path: Path,
     dest_dir: Path | None = None,
@@ -159,7 +172,7 @@ def make_backup(
     part = dest.with_name(f".{dest.name}{PART}")
     verdict = ""
     try:
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        source = sqlite3.connect(_source_uri(db_path), uri=True)
         try:
             target = sqlite3.connect(part)
             try:

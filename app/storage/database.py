@@ -17,10 +17,30 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
-from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
-from app.storage.engine import WRITE_OPTION, check_db_location, make_engine, make_session_factory
-from app.storage.migrate import MigrationReport, upgrade_database
-from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
+from app.errors import (
+    DatabaseDamagedError,
+    DatabaseMissingError,
+    EmptyDatabaseError,
+    NotADatabaseError,
+    ReadOnlyDatabaseError,
+    StorageError,
+)
+from app.storage.engine import (
+    WRITE_OPTION,
+    check_db_location,
+    make_engine,
+    make_session_factory,
+    read_only_reason,
+)
+from app.storage.migrate import MigrationReport, schema_status, upgrade_database
+from app.storage.probe import (
+    FileKind,
+    FileProbe,
+    probe_file,
+    read_only_connection,
+    read_only_uri,
+    wal_missing,
+)
 from app.storage.upkeep import Upkeep
 
 log = logging.getLogger(__name__)
@@ -129,8 +149,6 @@ class Verification:
 
 
 def _up_to_date(db_path: Path) -> bool:
-    from app.storage.migrate import schema_status
-
     try:
         return schema_status(db_path).up_to_date
     except Exception:  # the synchronous path then says precisely what is wrong
@@ -146,13 +164,21 @@ class Database:
         engine: Engine,
         migration: MigrationReport | None = None,
         verification: Verification | None = None,
+        *,
+        read_only: str = "",
     ) -> None:
         self.path = path
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
         self.migration = migration
+        # Why the file can only be read, in Vietnamese ("" when it can be written): every write
+        # is refused with ReadOnlyDatabaseError and the window says why in a banner.
+        self.read_only = read_only
         self.verification = verification
-        self.upkeep = Upkeep(path, engine, ready=verification.passed if verification else None)
+        # Index merges and checkpoints write: never on a read-only file, after a large file's check.
+        self.upkeep: Upkeep | None = (
+            None if read_only else Upkeep(path, engine, ready=verification.passed if verification else None)
+        )
 
     @classmethod
     def open(
@@ -184,15 +210,50 @@ class Database:
         verification = None
         if probe.kind is FileKind.SQLITE:
             verify_consistent(probe)
-            if check_in_background and probe.size > BACKGROUND_CHECK_BYTES and _up_to_date(db_path):
+            reason = read_only_reason(db_path)
+            if (
+                check_in_background
+                and not reason
+                and probe.size > BACKGROUND_CHECK_BYTES
+                and _up_to_date(db_path)
+            ):
                 verification = Verification(probe)  # no migration to run: nothing writes first
             else:
                 verify_pages(probe)
+            if reason:
+                return cls.open_read_only(probe, reason)
         try:
             report = upgrade_database(db_path)
         except sqlite3.DatabaseError as exc:
             raise damaged(db_path, f"lỗi đọc tệp ({exc})") from exc
         return cls(db_path, make_engine(db_path), report, verification)
+
+    @classmethod
+    def open_read_only(cls, probe: FileProbe, reason: str) -> Database:
+        """A file that cannot be written, opened through SQLite's ``mode=ro``: read, never changed.
+
+        It must be at this program's schema (an upgrade is a write); ``reason`` says why it is
+        read-only and what to do.
+        """
+        db_path = probe.path
+        status = schema_status(db_path)
+        if status.too_new or not status.up_to_date or status.current is None:
+            # upgrade_database's own refusals (too new, not ours) word these best; it writes
+            # nothing before them, and an older schema needs an upgrade that cannot be written.
+            if status.too_new or (status.current is None and not status.empty):
+                upgrade_database(db_path)
+            raise StorageError(
+                f"{db_path} needs an upgrade but is read-only: {reason}",
+                f"Tệp dữ liệu «{db_path}» cần được nâng cấp cho phiên bản này nhưng không ghi được vì "
+                f"{reason}.",
+            )
+        log.warning("database %s opened read-only", db_path.name)
+        engine = make_engine(db_path, read_only_uri=read_only_uri(db_path, wal=probe.wal))
+        return cls(db_path, engine, MigrationReport(status.current, status.head, None), read_only=reason)
+
+    def refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyDatabaseError(self.path, self.read_only)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -200,6 +261,7 @@ class Database:
 
         While a large file's quick_check still runs, this waits for it (and refuses a damaged file).
         """
+        self.refuse_if_read_only()
         if self.verification is not None:
             self.verification.wait()
         with self.sessions.begin() as session:
@@ -212,6 +274,7 @@ class Database:
         Each attempt already waits ``BUSY_TIMEOUT_MS`` for the lock; only "database is locked"
         and "busy" are retried (the unit of work was rolled back, so re-running it is safe).
         """
+        self.refuse_if_read_only()
         delay = 0.05
         for attempt in range(1, attempts + 1):
             try:
@@ -232,5 +295,6 @@ class Database:
             yield session
 
     def close(self) -> None:
-        self.upkeep.stop()
+        if self.upkeep is not None:
+            self.upkeep.stop()
         self.engine.dispose()

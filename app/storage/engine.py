@@ -70,8 +70,59 @@ def network_share(path: Path, mounts: str | None = None) -> str:
     return kind if kind in NETWORK_FILESYSTEMS else ""
 
 
+# Below this much free space a write would fail half-way (the -wal grows first): open read-only.
+MIN_FREE_BYTES = 4 * 1024 * 1024
+
+
+def writable(path: Path) -> bool:
+    """The current user may write ``path`` (a file or a folder); one place, so tests can stand in
+    for a read-only disk even when they run as root (who may write everything)."""
+    return os.access(path, os.W_OK)
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space for this user on the disk of ``folder`` (a huge number when it cannot be read)."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 2**62
+
+
+def read_only_reason(db_path: Path) -> str:
+    """Why an existing database can only be read ("" when it can be written), in Vietnamese.
+
+    SQLite writes the file itself and, in WAL mode, a ``-wal`` and ``-shm`` beside it: a file
+    marked read-only, a folder where those cannot be made, or a disk too full for them all mean
+    the program opens the file to read only (lists, search, previews) and refuses every write.
+    """
+    folder = db_path.parent
+    if not writable(db_path):
+        return (
+            f"tệp «{db_path.name}» chỉ cho phép đọc (thuộc tính Read-only hoặc thiếu quyền ghi). "
+            "Hãy bỏ thuộc tính chỉ đọc của tệp (chuột phải → Properties), hoặc chép tệp sang thư mục "
+            "của bạn"
+        )
+    if not writable(folder):
+        return (
+            f"thư mục «{folder}» chỉ cho phép đọc (chương trình cần tạo tệp phụ «-wal» bên cạnh tệp dữ "
+            "liệu). Hãy chép tệp dữ liệu sang một thư mục có quyền ghi, ví dụ Tài liệu (Documents)"
+        )
+    if free_bytes(folder) < MIN_FREE_BYTES:
+        return (
+            f"ổ đĩa chứa «{folder}» đã đầy (còn dưới {MIN_FREE_BYTES // (1024 * 1024)} MB). Hãy xóa bớt "
+            "tệp không cần hoặc dọn Thùng rác để giải phóng dung lượng"
+        )
+    return ""
+
+
 def check_db_location(db_path: Path) -> None:
-    """Raise a StorageError a user can act on if ``db_path`` cannot hold a database."""
+    """Raise a StorageError a user can act on if ``db_path`` cannot hold a database.
+
+    A file that exists but cannot be written is not refused here: it opens read-only
+    (:func:`read_only_reason`).
+    """
     folder = db_path.parent
     share = network_share(db_path)
     if share:
@@ -87,17 +138,11 @@ def check_db_location(db_path: Path) -> None:
                 f"{db_path} is a directory",
                 f"Đường dẫn «{db_path}» là một thư mục, không phải tệp dữ liệu. Hãy chọn một tệp .sqlite.",
             )
-        if not os.access(db_path, os.R_OK | os.W_OK):
+        if not os.access(db_path, os.R_OK):
             raise StorageError(
-                f"{db_path} is not readable and writable",
-                f"Không thể đọc/ghi tệp dữ liệu «{db_path}». Hãy kiểm tra quyền truy cập "
+                f"{db_path} is not readable",
+                f"Không đọc được tệp dữ liệu «{db_path}» (thiếu quyền đọc). Hãy kiểm tra quyền truy cập "
                 "hoặc chép tệp sang thư mục của bạn.",
-            )
-        if not os.access(folder, os.W_OK):
-            raise StorageError(
-                f"folder {folder} is read-only",
-                f"Thư mục «{folder}» chỉ cho phép đọc, chương trình không thể ghi dữ liệu vào đó. "
-                "Hãy chép tệp dữ liệu sang một thư mục có quyền ghi.",
             )
         return
     if not folder.exists():
@@ -105,7 +150,7 @@ def check_db_location(db_path: Path) -> None:
             f"folder {folder} does not exist",
             f"Thư mục «{folder}» không tồn tại. Hãy tạo thư mục hoặc chọn đường dẫn khác.",
         )
-    if not os.access(folder, os.W_OK):
+    if not writable(folder):
         raise StorageError(
             f"folder {folder} is read-only",
             f"Thư mục «{folder}» chỉ cho phép đọc, không thể tạo tệp dữ liệu trong đó. "
@@ -113,14 +158,21 @@ def check_db_location(db_path: Path) -> None:
         )
 
 
-def make_engine(db_path: Path, *, foreign_keys: bool = True, **kwargs: Any) -> Engine:
+def make_engine(
+    db_path: Path, *, foreign_keys: bool = True, read_only_uri: str | None = None, **kwargs: Any
+) -> Engine:
     """An engine on ``db_path`` with the PRAGMAs in force on every connection.
 
     ``foreign_keys=False`` is only for migrations: SQLite cannot switch the PRAGMA inside a
     transaction, and batch table rebuilds must run with it off (checked afterwards instead).
+    ``read_only_uri`` (from :func:`app.storage.probe.read_only_uri`) opens every connection
+    through SQLite's ``mode=ro``: SQLite itself refuses any write, whoever runs the program.
     """
     # hide_parameters: a logged traceback names the statement, never a citizen's name or phone.
     kwargs.setdefault("hide_parameters", True)
+    if read_only_uri is not None:
+        uri = read_only_uri
+        kwargs.setdefault("creator", lambda: sqlite3.connect(uri, uri=True, check_same_thread=False))
     engine = create_engine(f"sqlite:///{db_path}", **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -128,6 +180,13 @@ def make_engine(db_path: Path, *, foreign_keys: bool = True, **kwargs: Any) -> E
         dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN
         cursor = dbapi_connection.cursor()
         try:
+            if read_only_uri is not None:
+                # journal_mode and synchronous are the writer's business; query_only is a second
+                # lock on the door.
+                for pragma in ("PRAGMA foreign_keys=ON", f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"):
+                    cursor.execute(pragma)
+                cursor.execute("PRAGMA query_only=ON")
+                return
             for pragma in PRAGMAS:
                 if pragma == "PRAGMA foreign_keys=ON" and not foreign_keys:
                     cursor.execute("PRAGMA foreign_keys=OFF")

@@ -101,3 +101,45 @@ def test_rotation_counts_are_edited_in_the_tab(qtbot, demo_context: AppContext) 
     with demo_context.db.reading() as session:
         assert maintenance.backup_keep(session)["monthly"] == 24
     demo_context.ops.wait()
+
+
+def test_restore_from_a_file_on_a_usb_stick(
+    qtbot,
+    demo_context: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    on_stick = backups.make_backup(demo_context.db.path, usb, "manual", commune_in_name=True)
+    not_a_backup = usb / "ghi-chu.sqlite"
+    not_a_backup.write_text("không phải dữ liệu", encoding="utf-8")
+    before = _petitions(demo_context)
+    with demo_context.db.transaction() as session:
+        from sqlalchemy import update
+
+        from app.storage.models import Petition
+
+        session.execute(update(Petition).values(content=""))
+    tab = BackupsTab(demo_context)
+    qtbot.addWidget(tab)
+    tab.show()
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(not_a_backup), ""))
+    tab.restore_file_button.click()
+    assert "không phải bản sao lưu" in tab.status.text() and _petitions(demo_context) == 0
+
+    def yes(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(on_stick), ""))
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    with qtbot.waitSignal(tab.restored, timeout=10000):
+        tab.restore_file_button.click()
+    assert asked and on_stick.name in asked[0] and f"{before} ý kiến" in asked[0]
+    assert _petitions(demo_context) == before
+    tab.grab().save(str(tmp_path / "backups-tab.png"))
+    demo_context.ops.wait()

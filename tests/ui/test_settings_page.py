@@ -134,3 +134,25 @@ def test_deadline_rules_are_saved_as_they_are_chosen(qtbot, context: AppContext)
         rule = settings.field_deadline_rules(session)[first_field]
         assert (rule.mode, rule.days) == ("calendar", 45)
         assert settings.local_days_off(session) == [date(2026, 3, 10)]
+
+
+def test_the_display_name_is_edited_in_settings_and_audited(
+    qtbot, demo_context: AppContext, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.services import audit
+    from app.storage.models import AuditEvent
+
+    page = _page(qtbot, demo_context)
+    page.tabs.setCurrentWidget(page.defaults)
+    form = page.defaults
+    qtbot.waitUntil(lambda: form.speaker_seconds.value() > 0, timeout=10000)
+    form.display_name.setFocus()
+    type_text(form.display_name, "Trần Văn Hùng")
+    qtbot.keyClick(form.display_name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.status.text() == "Đã lưu.", timeout=10000)
+    page.grab().save(str(tmp_path / "settings-name.png"))
+    with demo_context.db.reading() as session:
+        assert audit.display_name(session) == "Trần Văn Hùng"
+        line = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert line is not None and line.action == "settings"
+        assert line.details["new"] == "Trần Văn Hùng" and line.actor == "Trần Văn Hùng"

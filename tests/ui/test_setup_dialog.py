@@ -90,3 +90,21 @@ def test_standard_buttons_speak_vietnamese(qtbot, context: AppContext) -> None: 
     qtbot.addWidget(box)
     texts = sorted(button.text().replace("&", "") for button in box.buttons())
     assert texts == ["Hủy", "Đồng ý"]
+
+
+def test_the_name_chosen_at_first_start_signs_the_log(qtbot, context: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.services import audit
+    from app.storage.models import AuditEvent
+
+    dialog = SetupDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog, name="Ủy ban nhân dân xã Tân Sơn", place_name="Tân Sơn", signer_name="Lê Thị Hằng")
+    type_text(dialog.display_name, "Nguyễn Thị Lan – văn phòng")
+    dialog.grab().save(str(tmp_path / "setup.png"))
+    with qtbot.waitSignal(dialog.organization_saved, timeout=10000):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    with context.db.reading() as session:
+        assert audit.display_name(session) == "Nguyễn Thị Lan – văn phòng"
+        created = session.scalars(select(AuditEvent).where(AuditEvent.entity == "organization")).one()
+        assert created.actor == "Nguyễn Thị Lan – văn phòng" and created.user == audit.current_user()

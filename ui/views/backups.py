@@ -89,9 +89,12 @@ class BackupsTab(QWidget):
         self.backup_button.clicked.connect(self.choose_and_back_up)
         self.restore_button = QPushButton("Khôi phục bản đã chọn…")
         self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button = QPushButton("Khôi phục từ tệp khác…")
+        self.restore_file_button.setToolTip("Một bản sao lưu trên USB hoặc chép từ máy cũ (.sqlite)")
+        self.restore_file_button.clicked.connect(self.choose_and_restore)
         self.reload_button = QPushButton("Làm mới danh sách")
         self.reload_button.clicked.connect(self.reload)
-        for button in (self.backup_button, self.restore_button, self.reload_button):
+        for button in (self.backup_button, self.restore_button, self.restore_file_button, self.reload_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -210,6 +213,31 @@ class BackupsTab(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.restore(info.path)
+
+    @Slot()
+    def choose_and_restore(self) -> None:
+        """A backup from elsewhere (a USB stick, the old PC): checked, then restored like the others."""
+        name, _filter = QFileDialog.getOpenFileName(
+            self, "Chọn bản sao lưu để khôi phục", str(Path.home()), "Tệp dữ liệu (*.sqlite);;Mọi tệp (*)"
+        )
+        if not name:
+            return
+        summary = backups.summary_of(Path(name))
+        if summary is None:
+            self.status.setText(
+                f"Tệp «{Path(name).name}» không phải bản sao lưu đọc được; hãy chọn tệp khác."
+            )
+            return
+        answer = QMessageBox.question(
+            self,
+            APP_NAME,
+            f"Khôi phục dữ liệu từ «{Path(name).name}» ({summary.phrase()})?\n\nDữ liệu hiện tại sẽ được "
+            "sao lưu trước, rồi được thay bằng bản này.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.restore(Path(name))
 
     def restore(self, backup: Path) -> None:
         db = self._context.db

@@ -27,7 +27,7 @@ from app import paths
 from app.domain.text import nfc
 from app.export import templates
 from app.export.templates import TemplateInfo
-from app.services import settings
+from app.services import audit, settings
 from app.services.maintenance import info_lines
 from ui.autosave import Autosaver
 from ui.context import AppContext
@@ -277,7 +277,8 @@ class TemplateEditor(QWidget):
 
 
 class DefaultsForm(QWidget):
-    """The near-due threshold and the speaker timer (deadlines: ``deadline_settings``)."""
+    """The near-due threshold, the speaker timer (deadlines: ``deadline_settings``) and the name
+    this login signs the Nhật ký with."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -293,17 +294,33 @@ class DefaultsForm(QWidget):
         self.near_due_days.setToolTip("Kiến nghị còn từ chừng này ngày trở xuống được tô vàng «sắp đến hạn»")
         layout.addRow("Báo «sắp đến hạn» khi còn", self.near_due_days)
         layout.addRow("Thời gian cho mỗi người phát biểu", self.speaker_seconds)
+        self.display_name = NfcLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.display_name.setMaxLength(100)
+        self.display_name.setPlaceholderText("Ví dụ: Nguyễn Thị Lan – văn phòng")
+        self.display_name.setToolTip(
+            f"Ghi trong Nhật ký bên cạnh tên đăng nhập máy tính («{audit.current_user()}»)"
+        )
+        layout.addRow("Tên của bạn (ghi trong Nhật ký)", self.display_name)
         self.status = QLabel()
         layout.addRow(self.status)
 
-        def load(session: Session) -> tuple[int, int]:
-            return int(settings.get_setting(session, "speaker_seconds")), settings.near_due_days(session)
+        def load(session: Session) -> tuple[int, int, str]:
+            return (
+                int(settings.get_setting(session, "speaker_seconds")),
+                settings.near_due_days(session),
+                audit.display_name(session),
+            )
 
         context.ops.read(load, on_done=self._loaded, owner=self)
 
-    def _loaded(self, values: tuple[int, int]) -> None:
+    def _loaded(self, values: tuple[int, int, str]) -> None:
         self.speaker_seconds.setValue(values[0])
         self.near_due_days.setValue(values[1])
+        self.display_name.setText(values[2])
+        self.display_name.editingFinished.connect(
+            lambda: self._save(lambda s: audit.set_display_name(s, self.display_name.text_nfc()))
+        )
         # Connected after loading so showing the values does not save them back.
         self.speaker_seconds.valueChanged.connect(
             lambda v: self._save(lambda s: settings.set_setting(s, "speaker_seconds", v))
@@ -312,7 +329,7 @@ class DefaultsForm(QWidget):
             lambda v: self._save(lambda s: settings.set_near_due_days(s, v))
         )
 
-    def _save(self, work: Callable[[Session], None]) -> None:
+    def _save(self, work: Callable[[Session], object]) -> None:
         self._context.ops.write(
             work,
             on_done=lambda _r: self.status.setText("Đã lưu."),
@@ -335,7 +352,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.templates, "Mẫu câu chữ văn bản")
         self.deadlines = DeadlineSettingsForm(context)
         self.tabs.addTab(self.deadlines, "Cách tính thời hạn")
-        self.tabs.addTab(self.defaults, "Sắp đến hạn, đồng hồ")
+        self.tabs.addTab(self.defaults, "Sắp đến hạn, đồng hồ, tên")
         self.tabs.addTab(self._data_tab(context), "Dữ liệu, phiên bản")
         from ui.views.backups import BackupsTab
 

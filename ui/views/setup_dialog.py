@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.services import catalog, demo, settings
+from app.services import audit, catalog, demo, settings
 from app.services.settings import OrganizationInput
 from ui.context import AppContext
 from ui.tasks import user_message
@@ -65,6 +65,12 @@ class SetupDialog(QDialog):
             edit.textEdited.connect(lambda _text, k=key: self._clear_error(k))
         self.edits["issuer_code"].setText("UBND")
         self.edits["signer_title"].setText("Chủ tịch")
+        # Who writes: kept beside the computer's login in every line of the Nhật ký.
+        self.display_name = NfcLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.display_name.setMaxLength(100)
+        self.display_name.setPlaceholderText("Ví dụ: Nguyễn Thị Lan – văn phòng")
+        form.addRow("Tên của bạn (ghi trong Nhật ký)", self.display_name)
         layout.addLayout(form)
 
         self.demo_check = QCheckBox("Tạo dữ liệu mẫu (kế hoạch, hội nghị, ý kiến mẫu để dùng thử)")
@@ -107,8 +113,11 @@ class SetupDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         with_demo = self.demo_check.isChecked()
+        who = self.display_name.text_nfc()
 
         def work(session: Session) -> int:
+            if who.strip():
+                audit.set_display_name(session, who)  # first: the lines below carry the name
             catalog.ensure_defaults(session)
             if with_demo:
                 demo.build_demo(session)
