@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
 
     from app.storage.database import Database
     from app.storage.lock import DatabaseLock
+    from ui.context import AppContext
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,17 @@ def _mark_running() -> bool:
     return crashed
 
 
-def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> Database | None:
+def open_database(
+    tasks: TaskManager, db_path: Path | None, window: QWidget, *, sample: bool = False
+) -> Database | None:
     """Open (backup, migrate) off the GUI thread, with progress; None when the user gives up.
 
     A named file that is missing or empty is never created silently: the user is asked whether
     to create a new data file there. A damaged file is never written: the message says what
     happened and, when a verified backup exists, offers to restore it (the damaged file is set
     aside under a dated name only if the user agrees). Nothing from a bad file reaches a
-    traceback on screen.
+    traceback on screen. The sample file (``sample``) is opened as it is: no routine backup, so
+    no copy of the demo ever sits among the user's backups.
     """
     from app.errors import DatabaseDamagedError, DatabaseMissingError
     from app.storage import backups
@@ -89,6 +93,10 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     def open_and_back_up(create: bool) -> Database:
         from app.services.maintenance import open_for_window
 
+        if sample:
+            from app.storage.database import Database
+
+            return Database.open(target)
         return open_for_window(db_path, create=create)
 
     while True:
@@ -212,7 +220,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     if db is None:
         tasks.wait()
         return 1
-    context = AppContext(db=db, tasks=tasks)
+    context = AppContext(db=db, tasks=tasks, lock=lock)
 
     def first_look(session: Session) -> tuple[bool, int | None]:
         return settings_service.is_configured(session), running_dialogue(session)
@@ -226,8 +234,13 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             tasks.wait()
             db.close()
             return 0
+        wants_demo = dialog.wants_demo
+    else:
+        wants_demo = False
 
     window.attach(context)
+    if wants_demo:  # her own file stays as set up; the demo opens from its own sample file
+        window.show_demo(rebuild=True)
     _start_weekly_check(tasks, db.path, window)
     crashed = _mark_running()
     if running is not None:
@@ -242,10 +255,23 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         context.tasks.wait()
         QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
-    context.tasks.wait()
+    tasks.wait()
+    # The window may have switched files (the sample and back): close the one it shows now.
+    current = window.context or context
+    close_context(current)
+    _running_flag().unlink(missing_ok=True)
+    lock.release()  # no-op when a switch already released it
+    return code
+
+
+def close_context(context: AppContext) -> None:
+    """Close a database the window showed and free its lock; her own file gets its exit copy."""
     from app.services.maintenance import close_after_window
 
-    close_after_window(db)
-    _running_flag().unlink(missing_ok=True)
-    lock.release()
-    return code
+    context.tasks.wait()
+    if context.demo:
+        context.db.close()
+    else:
+        close_after_window(context.db)
+    if context.lock is not None:
+        context.lock.release()

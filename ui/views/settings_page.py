@@ -322,6 +322,8 @@ class DefaultsForm(QWidget):
 
 
 class SettingsPage(QWidget):
+    demo_requested = Signal()  # «Tạo dữ liệu mẫu»: the main window builds and shows the sample file
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -366,6 +368,25 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         inner.addLayout(buttons)
         data_layout.addWidget(box)
+        sample = QGroupBox("Dữ liệu mẫu")
+        sample_layout = QVBoxLayout(sample)
+        note = QLabel(
+            "Dữ liệu mẫu (một xã mẫu với kế hoạch, hội nghị, ý kiến đã trả lời) nằm trong tệp riêng "
+            f"«{paths.DEMO_FILE_NAME}», không trộn vào dữ liệu của xã. Khi xem mẫu, cửa sổ có dải báo "
+            "và nút «Về dữ liệu của tôi»."
+        )
+        note.setWordWrap(True)
+        sample_layout.addWidget(note)
+        self.demo_button = QPushButton("Tạo dữ liệu mẫu và xem thử")
+        self.demo_button.clicked.connect(self.demo_requested)
+        if context.demo:
+            self.demo_button.setEnabled(False)
+            self.demo_button.setText("Đang xem dữ liệu mẫu")
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(self.demo_button)
+        sample_row.addStretch(1)
+        sample_layout.addLayout(sample_row)
+        data_layout.addWidget(sample)
         data_layout.addStretch(1)
         return tab
 
