@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QLocale, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -40,6 +40,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = paths.resource_path("icons", "doithoai.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    # Vietnamese month and day names in every calendar, Monday first, "1.234,5" numbers; the date
+    # fields still set dd/MM/yyyy themselves (the locale's short format is d/M/yy).
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app._vi_translator = install_translator(app)  # type: ignore[attr-defined]  # keep it alive
     return app
 
