@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -321,14 +321,19 @@ class MainWindow(QMainWindow):
     def _make_demo_banner(self) -> QFrame:
         self.demo_banner = QFrame()
         self.demo_banner.setObjectName("demoBanner")
-        self.demo_banner.setStyleSheet(
-            "QFrame#demoBanner { background: #fff3c4; border-bottom: 1px solid #d9b84a; }"
-            "QFrame#demoBanner QLabel { color: #5a4500; font-weight: 600; }"
-        )
+        # Colours by palette, not a style sheet: a style sheet would stop the label's font from
+        # following Ctrl +/− (style-sheet widgets keep the font they were polished with).
+        palette = self.demo_banner.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#fff3c4"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#5a4500"))
+        self.demo_banner.setPalette(palette)
+        self.demo_banner.setAutoFillBackground(True)
+        self.demo_banner.setFrameShape(QFrame.Shape.StyledPanel)
         row = QHBoxLayout(self.demo_banner)
         row.setContentsMargins(12, 6, 12, 6)
+        # Bold by markup, not by a font: the size keeps following Ctrl +/− like every label.
         self.demo_label = QLabel(
-            "Đang xem dữ liệu mẫu – một xã mẫu để dùng thử; dữ liệu của xã không bị thay đổi."
+            "<b>Đang xem dữ liệu mẫu</b> – một xã mẫu để dùng thử; dữ liệu của xã không bị thay đổi."
         )
         self.demo_label.setWordWrap(True)
         self.back_button = QPushButton("Về dữ liệu của tôi")

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,7 +45,7 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
-from ui.views.common import make_table_view
+from ui.views.common import ColumnFit, make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
@@ -72,7 +71,13 @@ def _opinion_tone(row: OpinionRow) -> str | None:
 
 
 OPINION_COLUMNS: list[Column[OpinionRow]] = [
-    Column("Người nêu", lambda r: f"{r.petitioner} ({r.hamlet})" if r.hamlet else r.petitioner),
+    Column(
+        "Người nêu",
+        lambda r: f"{r.petitioner} ({r.hamlet})" if r.hamlet else r.petitioner,
+        tooltip=lambda r: (
+            f"{r.petitioner} ({r.hamlet}): {r.content}" if r.hamlet else f"{r.petitioner}: {r.content}"
+        ),
+    ),
     Column("Trả lời", lambda r: f"{r.answers} lần" if r.answers else "chưa", tone=_opinion_tone),
     Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
 ]
@@ -353,13 +358,26 @@ class LiveMinutesWindow(QMainWindow):
         )
         self.opinions_view = make_table_view(self.opinions_model, self)
         self.opinions_view.doubleClicked.connect(lambda _i: self.answer_selected())
-        self.opinions_model.loaded.connect(lambda _n: self._fit(self.opinions_view, [170, 60]))
+        # The side list is narrow (and narrower at 150 %): the content takes what is left, elided;
+        # when there is too little left it steps aside and the speaker's name takes the room
+        # (the name's tooltip carries the content).
+        self.opinions_fit = ColumnFit(
+            self.opinions_view,
+            2,
+            caps={0: 190, 1: 70},
+            give_way=(0,),
+            drop=(2,),
+            stretch_min=110,
+            min_width=110,
+        )
         self.collected_model: RowTableModel[OpinionRow] = RowTableModel(
             COLLECTED_COLUMNS, None, self.context.ops, parent=self
         )
         self.collected_view = make_table_view(self.collected_model, self)
         self.collected_view.doubleClicked.connect(lambda _i: self.tick_selected())
-        self.collected_model.loaded.connect(lambda _n: self._fit(self.collected_view, [170]))
+        self.collected_fit = ColumnFit(
+            self.collected_view, 1, caps={0: 190}, give_way=(0,), drop=(1,), stretch_min=110, min_width=110
+        )
         collected_page = QWidget()
         collected_layout = QVBoxLayout(collected_page)
         collected_layout.setContentsMargins(0, 0, 0, 0)
@@ -367,6 +385,9 @@ class LiveMinutesWindow(QMainWindow):
         self.tick_button = QPushButton("Nêu tại hội nghị (Ctrl+T)")
         self.tick_button.clicked.connect(self.tick_selected)
         collected_layout.addWidget(self.tick_button)
+        # A narrow side (150 %) elides the tab titles rather than hiding one behind arrows.
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setUsesScrollButtons(False)
         self.tabs.addTab(self.opinions_view, "Tại hội nghị")
         self.tabs.addTab(collected_page, "Thu thập trước")
         layout.addWidget(self.tabs, 2)
@@ -380,11 +401,6 @@ class LiveMinutesWindow(QMainWindow):
         self.similar.hide()
         layout.addWidget(self.similar, 1)
         return right
-
-    @staticmethod
-    def _fit(view: QTableView, widths: list[int]) -> None:
-        for column, width in enumerate(widths):
-            view.setColumnWidth(column, width)
 
     # --- wiring --------------------------------------------------------------------------
     def _connect_editors(self) -> None:
