@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
             window = LiveMinutesWindow(
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
+            window.petition_opener = self.open_petition
             fit_to_screen(window, QSize(1366, 768))
             self.live_windows[dialogue_id] = window
         window.show()
