@@ -123,6 +123,7 @@ def test_settings_button_rebuilds_the_sample_and_never_writes_her_file(
     assert demo_counts["Petition"] >= 20
     shown = window.show_page("settings")
     assert not shown.demo_button.isEnabled()  # type: ignore[attr-defined]
+    assert not shown.backups.isEnabled()  # type: ignore[attr-defined]  # her backups stay hers
     assert window.show_own_data()
     assert window.context is not None and _counts(window.context.db) == own
     window.close()

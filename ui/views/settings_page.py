@@ -395,6 +395,10 @@ class SettingsPage(QWidget):
 
         self.backups = BackupsTab(context)
         self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
+        if context.demo:
+            # Her backups are listed there: none may be restored onto (or made from) the sample.
+            self.backups.setEnabled(False)
+            self.backups.setToolTip("Đang xem dữ liệu mẫu: hãy về dữ liệu của tôi để sao lưu, khôi phục.")
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
