@@ -106,8 +106,11 @@ class MainWindow(QMainWindow):
         if context is not None:
             self.attach(context)
 
-    def attach(self, context: AppContext) -> None:
-        """The database is open: show where it is and build the page the user left open."""
+    def attach(self, context: AppContext, *, page: int | None = None) -> None:
+        """The database is open: show where it is and build the page the user left open.
+
+        ``page``: the page to show (switching files keeps the one in front), else the saved one.
+        """
         self.context = context
         if not context.demo:
             self.own_db_path = context.db.path
@@ -120,7 +123,7 @@ class MainWindow(QMainWindow):
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
-        row = int(self._settings.value("page", 1))  # Hội nghị by default
+        row = page if page is not None else int(self._settings.value("page", 1))  # Hội nghị by default
         if self.nav.currentRow() == row:
             self._show_page(row)
         else:
@@ -421,13 +424,14 @@ class MainWindow(QMainWindow):
             if lock is not self._own_lock:
                 lock.release()
             return False
+        in_front = self.nav.currentRow()
         self._detach()
         if not old.demo:
             self._own_lock, old.lock = old.lock, None
         elif own:
             self._own_lock = None
         close_context(old)
-        self.attach(AppContext(db=db, tasks=old.tasks, lock=lock, demo=demo))
+        self.attach(AppContext(db=db, tasks=old.tasks, lock=lock, demo=demo), page=max(in_front, 0))
         return True
 
     def _detach(self) -> None:

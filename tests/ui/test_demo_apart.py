@@ -119,6 +119,7 @@ def test_settings_button_rebuilds_the_sample_and_never_writes_her_file(
     page = window.show_page("settings")
     qtbot.mouseClick(page.demo_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     assert window.context is not None and window.context.demo
+    assert window.nav.currentRow() == window.PAGE_KEYS.index("settings")  # the page in front stays
     demo_counts = _counts(window.context.db)
     assert demo_counts["Petition"] >= 20
     shown = window.show_page("settings")
