@@ -84,6 +84,8 @@ class ColumnFit(QObject):
         self._give_way, self._drop, self._keep = tuple(give_way), tuple(drop), frozenset(keep)
         self._stretch_min, self._min_width = stretch_min, min_width
         self._natural: dict[int, int] = {}
+        self._measured_rows = -1
+        self._applied: tuple[int, tuple[int, ...], dict[int, int]] | None = None
         # A paged list measures its first page only: widths do not jump while it scrolls.
         self._measure_once = measure_once
         view.horizontalHeader().setStretchLastSection(False)
@@ -100,11 +102,15 @@ class ColumnFit(QObject):
     def refit(self, *_args: object) -> None:
         """Measure the contents again (new rows), then share the width."""
         view, header = self._view, self._view.horizontalHeader()
-        if self._measure_once and self._natural:
+        rows = view.model().rowCount()
+        # Measuring walks the rows on the GUI thread: only when rows came or went (a list reloaded
+        # after every autosave keeps its widths), and a paged list only once.
+        if self._natural and (self._measure_once or rows == self._measured_rows):
             self.apply()
             return
-        if view.model().rowCount() == 0 and self._measure_once:
+        if rows == 0 and self._measure_once:
             return
+        self._measured_rows = rows
         for column in self._drop:
             view.setColumnHidden(column, False)
         columns = [c for c in range(header.count()) if not view.isColumnHidden(c)]
@@ -114,6 +120,7 @@ class ColumnFit(QObject):
         self._natural = {
             c: min(view.columnWidth(c), self._caps.get(c, 10_000)) for c in columns if c != self._stretch
         }
+        self._applied = None  # resizeColumnsToContents changed every width: set them again
         self.apply()
 
     def _shared(self, available: int, hidden: Sequence[int]) -> tuple[dict[int, int], int]:
@@ -147,6 +154,10 @@ class ColumnFit(QObject):
                 c: w if c in self._keep else max(min(w, self._min_width), int(w * factor))
                 for c, w in widths.items()
             }
+        applied = (available, tuple(hidden), widths)
+        if applied == self._applied:
+            return  # nothing changed: no relayout of the view
+        self._applied = applied
         for column in self._drop:
             self._view.setColumnHidden(column, column in hidden)
         header = self._view.horizontalHeader()
