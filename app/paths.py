@@ -15,6 +15,7 @@ from app import APP_ID
 
 ENV_HOME = "DOITHOAI_HOME"
 DB_FILE_NAME = "doithoai.sqlite"
+DEMO_FILE_NAME = "du-lieu-mau.sqlite"
 
 
 def _frozen_dir() -> Path | None:
@@ -38,6 +39,11 @@ def data_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / DB_FILE_NAME
+
+
+def demo_db_path() -> Path:
+    """The sample file «Tạo dữ liệu mẫu» fills: the demo commune never enters the user's database."""
+    return data_dir() / DEMO_FILE_NAME
 
 
 def backups_dir() -> Path:

@@ -7,14 +7,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QSettings, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -25,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app import paths
 from app.domain.rules import DocumentKind
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.tasks import user_message
 
@@ -142,27 +141,17 @@ class ExportDoneDialog(QDialog):
 
 def last_folder() -> Path:
     """Where file dialogs open: the folder of the last export, else Documents."""
-    settings = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
-    stored = settings.value("export_folder")
-    if stored and Path(str(stored)).is_dir():
-        return Path(str(stored))
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
+    return file_dialogs.start_folder(file_dialogs.EXPORT_FOLDER)
 
 
 def _remember_folder(folder: Path) -> None:
-    settings = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat)
-    settings.setValue("export_folder", str(folder))
+    file_dialogs.remember_folder(folder, file_dialogs.EXPORT_FOLDER)
 
 
 def ask_save_path(parent: QWidget | None, suggested_name: str) -> Path | None:
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, "Lưu văn bản Word", str(last_folder() / suggested_name), "Văn bản Word (*.docx)"
+    return file_dialogs.ask_save_file(
+        parent, "Lưu văn bản Word", suggested_name, "Văn bản Word (*.docx)", suffix=".docx"
     )
-    if not chosen:
-        return None
-    path = Path(chosen)
-    return path if path.suffix.lower() == ".docx" else path.with_suffix(".docx")
 
 
 class WordExporter(QObject):

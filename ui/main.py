@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
 
     from app.storage.database import Database
     from app.storage.lock import DatabaseLock
+    from ui.context import AppContext
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     icon = paths.resource_path("icons", "doithoai.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
+    # Vietnamese month and day names in every calendar, Monday first, "1.234,5" numbers; the date
+    # fields still set dd/MM/yyyy themselves (the locale's short format is d/M/yy).
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app._vi_translator = install_translator(app)  # type: ignore[attr-defined]  # keep it alive
     return app
 
@@ -71,14 +75,17 @@ def _mark_running() -> bool:
     return crashed
 
 
-def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> Database | None:
+def open_database(
+    tasks: TaskManager, db_path: Path | None, window: QWidget, *, sample: bool = False
+) -> Database | None:
     """Open (backup, migrate) off the GUI thread, with progress; None when the user gives up.
 
     A named file that is missing or empty is never created silently: the user is asked whether
     to create a new data file there. A damaged file is never written: the message says what
     happened and, when a verified backup exists, offers to restore it (the damaged file is set
     aside under a dated name only if the user agrees). Nothing from a bad file reaches a
-    traceback on screen.
+    traceback on screen. The sample file (``sample``) is opened as it is: no routine backup, so
+    no copy of the demo ever sits among the user's backups.
     """
     from app.errors import DatabaseMissingError
     from ui.tasks import run_and_wait
@@ -90,6 +97,10 @@ def open_database(tasks: TaskManager, db_path: Path | None, window: QWidget) -> 
     def open_and_back_up(create: bool) -> Database:
         from app.services.maintenance import open_for_window
 
+        if sample:
+            from app.storage.database import Database
+
+            return Database.open(target)
         return open_for_window(db_path, create=create)
 
     while True:
@@ -282,7 +293,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     if db is None:
         tasks.wait()
         return 1
-    context = AppContext(db=db, tasks=tasks)
+    context = AppContext(db=db, tasks=tasks, lock=lock)
 
     def first_look(session: Session) -> tuple[bool, int | None]:
         return settings_service.is_configured(session), running_dialogue(session)
@@ -304,6 +315,9 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
             tasks.wait()
             db.close()
             return 0
+        wants_demo = dialog.wants_demo
+    else:
+        wants_demo = False
 
     window.attach(context)
     watch_background_check(db, tasks, window, on_damaged=app.quit)
@@ -312,6 +326,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     folder_problem = data_folder_problem()
     if folder_problem:
         window.show_notice(folder_problem)
+    if wants_demo:  # her own file stays as set up; the demo opens from its own sample file
+        window.show_demo(rebuild=True)
     _start_weekly_check(db.path, window)
     crashed = _mark_running()
     if running is not None:
@@ -326,11 +342,24 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         context.tasks.wait()
         QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
-    context.tasks.wait()
-    from app.services.maintenance import close_after_window
-
-    close_after_window(db)
+    tasks.wait()
+    # The window may have switched files (the sample and back): close the one it shows now.
+    current = window.context or context
+    close_context(current)
     with contextlib.suppress(OSError):  # a data folder that cannot be written never had it
         _running_flag().unlink(missing_ok=True)
-    lock.release()
+    lock.release()  # no-op when a switch already released it
     return code
+
+
+def close_context(context: AppContext) -> None:
+    """Close a database the window showed and free its lock; her own file gets its exit copy."""
+    from app.services.maintenance import close_after_window
+
+    context.tasks.wait()
+    if context.demo:
+        context.db.close()
+    else:
+        close_after_window(context.db)
+    if context.lock is not None:
+        context.lock.release()

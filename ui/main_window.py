@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,6 +25,7 @@ from app import APP_NAME, __version__
 from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
+    from app.storage.lock import DatabaseLock
     from ui.context import AppContext
     from ui.views.live.window import LiveMinutesWindow
 
@@ -62,12 +66,21 @@ class MainWindow(QMainWindow):
         self.live_windows: dict[int, LiveMinutesWindow] = {}
         self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
+        # Her own database: where «Về dữ liệu của tôi» leads back from the sample file.
+        self.own_db_path: Path | None = None
+        # Her file's lock stays held while the sample is shown: no second window takes her data.
+        self._own_lock: DatabaseLock | None = None
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(QSize(760, 440))  # 1366×768 at 150 % leaves about 910×485
 
         central = QWidget()
-        layout = QHBoxLayout(central)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._make_demo_banner())
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(layout, 1)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(210)
@@ -115,12 +128,19 @@ class MainWindow(QMainWindow):
         if context is not None:
             self.attach(context)
 
-    def attach(self, context: AppContext) -> None:
-        """The database is open: show where it is and build the page the user left open."""
+    def attach(self, context: AppContext, *, page: int | None = None) -> None:
+        """The database is open: show where it is and build the page the user left open.
+
+        ``page``: the page to show (switching files keeps the one in front), else the saved one.
+        """
         self.context = context
+        if not context.demo:
+            self.own_db_path = context.db.path
+        self.demo_banner.setVisible(context.demo)
         # Qt adds the application's display name to a title that does not end with it: ending
         # with it keeps the program's name there once.
-        self.setWindowTitle(f"{context.db.path.name} – {APP_NAME}")
+        shown = "Dữ liệu mẫu" if context.demo else context.db.path.name
+        self.setWindowTitle(f"{shown} – {APP_NAME}")
         self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
         if context.db.read_only:
             self.setWindowTitle(f"{context.db.path.name} (chỉ đọc) – {APP_NAME}")
@@ -129,7 +149,7 @@ class MainWindow(QMainWindow):
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
-        row = int(self._settings.value("page", 1))  # Hội nghị by default
+        row = page if page is not None else int(self._settings.value("page", 1))  # Hội nghị by default
         if self.nav.currentRow() == row:
             self._show_page(row)
         else:
@@ -199,7 +219,9 @@ class MainWindow(QMainWindow):
         if key == "settings":
             from ui.views.settings_page import SettingsPage
 
-            return SettingsPage(context)
+            settings_page = SettingsPage(context)
+            settings_page.demo_requested.connect(self._demo_requested)
+            return settings_page
         if key == "audit":
             from ui.views.audit_log import AuditLogPage
 
@@ -258,6 +280,7 @@ class MainWindow(QMainWindow):
             window = LiveMinutesWindow(
                 self.context, dialogue_id, recovered=recovered, ui_settings=self._settings
             )
+            window.petition_opener = self.open_petition
             fit_to_screen(window, QSize(1366, 768))
             self.live_windows[dialogue_id] = window
         window.show()
@@ -329,6 +352,145 @@ class MainWindow(QMainWindow):
             rows += f"<tr><td colspan=2><br><b>Màn hình {title}</b></td></tr>"
             rows += "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in page_keys)
         QMessageBox.information(self, "Phím tắt", f"<table>{rows}</table>")
+
+    # --- the sample file and back ------------------------------------------------------------
+
+    def _make_demo_banner(self) -> QFrame:
+        self.demo_banner = QFrame()
+        self.demo_banner.setObjectName("demoBanner")
+        # Colours by palette, not a style sheet: a style sheet would stop the label's font from
+        # following Ctrl +/− (style-sheet widgets keep the font they were polished with).
+        palette = self.demo_banner.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("#fff3c4"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#5a4500"))
+        self.demo_banner.setPalette(palette)
+        self.demo_banner.setAutoFillBackground(True)
+        self.demo_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        row = QHBoxLayout(self.demo_banner)
+        row.setContentsMargins(12, 6, 12, 6)
+        # Bold by markup, not by a font: the size keeps following Ctrl +/− like every label.
+        self.demo_label = QLabel(
+            "<b>Đang xem dữ liệu mẫu</b> – một xã mẫu để dùng thử; dữ liệu của xã không bị thay đổi."
+        )
+        self.demo_label.setWordWrap(True)
+        self.back_button = QPushButton("Về dữ liệu của tôi")
+        self.back_button.setObjectName("backToOwnData")
+        self.back_button.clicked.connect(self.show_own_data)
+        row.addWidget(self.demo_label, 1)
+        row.addWidget(self.back_button)
+        self.demo_banner.hide()
+        return self.demo_banner
+
+    @Slot()
+    def _demo_requested(self) -> None:
+        self.show_demo(rebuild=True)
+
+    def show_demo(self, *, rebuild: bool = False) -> bool:
+        """Show the sample file (made afresh when ``rebuild`` or missing); her file is untouched."""
+        from app import paths
+
+        return self.switch_database(paths.demo_db_path(), demo=True, rebuild=rebuild)
+
+    @Slot()
+    def show_own_data(self) -> bool:
+        """«Về dữ liệu của tôi»: back to the database she works in."""
+        if self.own_db_path is None:
+            return False
+        return self.switch_database(self.own_db_path, demo=False)
+
+    def switch_database(self, path: Path, *, demo: bool, rebuild: bool = False) -> bool:
+        """Show another database file in this window; False (nothing changed) when it cannot.
+
+        Every open record window closes first and every pending autosave is written; the new file
+        is locked and opened before the old one is let go, so a failure leaves the window as it was.
+        """
+        from ui.autosave import Autosaver
+        from ui.context import AppContext
+        from ui.main import close_context, instance_lock, open_database
+        from ui.tasks import run_and_wait
+
+        old = self.context
+        assert old is not None
+        if old.db.path.resolve() == path.resolve() and not rebuild:
+            return True
+        for live in list(self.live_windows.values()):
+            live.close()
+        if any(live.isVisible() for live in self.live_windows.values()):
+            return False  # a live window still open: its dialogue is being minuted
+        for window in list(self.petition_windows.values()):
+            window.close()
+        if self.search_dialog is not None:
+            self.search_dialog.close()
+        for saver in self.findChildren(Autosaver):
+            saver.flush()
+        old.tasks.wait()
+        if old.db.path.resolve() == path.resolve():
+            # Rebuilding the sample being shown: let it go first (nothing of hers is open).
+            if not self.show_own_data():
+                return False
+            old = self.context
+            assert old is not None
+        own = self.own_db_path is not None and path.resolve() == self.own_db_path.resolve()
+        lock = self._own_lock if own and self._own_lock is not None else instance_lock(path)
+        if lock is None:
+            QMessageBox.information(
+                self,
+                APP_NAME,
+                f"Tệp «{path}» đang mở ở một cửa sổ khác của chương trình. Hãy dùng cửa sổ đó.",
+            )
+            return False
+        if demo and (rebuild or not path.exists()):
+            from app.services.demo import create_demo_file
+
+            try:
+                run_and_wait(
+                    old.tasks, lambda: create_demo_file(path), label="Đang tạo dữ liệu mẫu…", parent=self
+                )
+            except Exception as exc:
+                from ui.tasks import user_message
+
+                lock.release()  # the sample's own lock, never hers
+                self.show_error(user_message(exc))
+                return False
+        db = open_database(old.tasks, path, self, sample=demo)
+        if db is None:
+            if lock is not self._own_lock:
+                lock.release()
+            return False
+        in_front = self.nav.currentRow()
+        self._detach()
+        if not old.demo:
+            self._own_lock, old.lock = old.lock, None
+        elif own:
+            self._own_lock = None
+        close_context(old)
+        self.attach(AppContext(db=db, tasks=old.tasks, lock=lock, demo=demo), page=max(in_front, 0))
+        return True
+
+    def _detach(self) -> None:
+        """Drop every page and window built over the current database (they hold its context)."""
+        context = self.context
+        assert context is not None
+        context.tasks.busy_changed.disconnect(self._busy_changed)
+        context.tasks.task_failed.disconnect(self.show_error)
+        for row in sorted(self._built):
+            page = self.pages.widget(row)
+            waiting = QLabel("Đang mở dữ liệu…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.pages.insertWidget(row, waiting)
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        self._built.clear()
+        self.dialogues_page = None
+        for window in [*self.live_windows.values(), *self.petition_windows.values()]:
+            window.deleteLater()
+        self.live_windows.clear()
+        self.petition_windows.clear()
+        if self.search_dialog is not None:
+            self.search_dialog.deleteLater()
+            self.search_dialog = None
+        context.ops.deleteLater()
+        self.context = None
 
     @Slot(bool)
     def _busy_changed(self, busy: bool) -> None:

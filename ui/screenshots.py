@@ -1,24 +1,58 @@
 """Save screenshots of the main screens from the running program (for the README and reviews).
 
-``python -m ui.screenshots OUTDIR`` builds demo data in a temporary folder, opens the main window
-offscreen at 1366×768 (the common office laptop) and saves one PNG per page.
+``python -m ui.screenshots OUTDIR [--scale 1.5] [--screen 1366x728]`` builds demo data in a
+temporary folder, opens the main window offscreen filling the screen's available area (a 1366×768
+laptop minus a taskbar by default) at the given display scaling, and saves one PNG per page and one
+of the live minutes. It prints each table that would need a horizontal scrollbar.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-PAGES = {0: "ke-hoach", 1: "hoi-nghi", 2: "y-kien", 3: "theo-doi", 6: "cai-dat"}
+PAGES = {
+    0: "ke-hoach",
+    1: "hoi-nghi",
+    2: "y-kien",
+    3: "theo-doi",
+    4: "bao-cao",
+    5: "danh-muc",
+    6: "cai-dat",
+    7: "nhat-ky",
+}
+
+
+def scrolled_tables(widget):  # type: ignore[no-untyped-def]
+    """The visible tables under ``widget`` whose columns do not fit (a horizontal scrollbar)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    return [
+        view
+        for view in widget.findChildren(QAbstractItemView)
+        if view.isVisible() and view.horizontalScrollBar().maximum() > 0
+    ]
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "screenshots").resolve()
+    parser = argparse.ArgumentParser(prog="ui.screenshots")
+    parser.add_argument("out", nargs="?", default="screenshots")
+    parser.add_argument("--scale", type=float, default=1.0, help="display scaling: 1.25, 1.5")
+    parser.add_argument("--screen", default="1366x728", help="available screen area in pixels")
+    args = parser.parse_args(argv)
+    out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["DOITHOAI_HOME"] = tempfile.mkdtemp(prefix="doithoai-shots-")
+    if args.scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
+    width, height = (int(n) for n in args.screen.split("x"))
+    # Window sizes are in device-independent pixels: the screen holds fewer of them when scaled.
+    size = (round(width / args.scale), round(height / args.scale))
+    suffix = "" if args.scale == 1.0 else f"-{round(args.scale * 100)}"
 
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -34,7 +68,7 @@ def main(argv: list[str]) -> int:
     context = AppContext(db, TaskManager(app))
     context.ops.write_and_wait(build_demo)
     window = MainWindow(ui_settings(), context)
-    window.resize(1366, 768)
+    window.resize(*size)
     window.show()
     for row, name in PAGES.items():
         window.nav.setCurrentRow(row)
@@ -42,18 +76,25 @@ def main(argv: list[str]) -> int:
         loop = QEventLoop()
         QTimer.singleShot(300, loop.quit)
         loop.exec()
-        target = out / f"{name}.png"
+        target = out / f"{name}{suffix}.png"
         window.grab().save(str(target))
         print(target)
-    target = out / "bien-ban-truc-tiep.png"
-    live_window(context).grab().save(str(target))
+        for view in scrolled_tables(window.pages.currentWidget()):
+            print(f"  horizontal scrollbar: {name} {type(view).__name__} {view.objectName()}")
+    live = live_window(context, size)
+    target = out / f"bien-ban-truc-tiep{suffix}.png"
+    live.grab().save(str(target))
     print(target)
+    for view in scrolled_tables(live):
+        print(f"  horizontal scrollbar: live {type(view).__name__} {view.objectName()}")
+    live.close()
     window.close()
+    context.tasks.wait()
     db.close()
     return 0
 
 
-def live_window(context):  # type: ignore[no-untyped-def]
+def live_window(context, size=(1366, 728)):  # type: ignore[no-untyped-def]
     """The live minutes mid-meeting: three opinions answered, a fourth being typed."""
     from datetime import datetime, timedelta
 
@@ -137,7 +178,7 @@ def live_window(context):  # type: ignore[no-untyped-def]
 
     dialogue_id = context.ops.write_and_wait(hold)
     window = LiveMinutesWindow(context, dialogue_id)
-    window.resize(1366, 768)
+    window.resize(*size)
     window.show()
     loop = QEventLoop()
     QTimer.singleShot(600, loop.quit)

@@ -6,9 +6,12 @@ items due soon and a dialogue still to come.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import (
     AnswerOutcome,
     DialogueState,
+    DocumentKind,
     MinuteKind,
     PetitionKind,
     PetitionSource,
@@ -26,7 +30,7 @@ from app.paths import resource_path
 from app.services import catalog, minutes, petitions, settings
 from app.services.dialogues import DialogueInput, create_dialogue
 from app.services.plans import PlanInput, create_plan
-from app.storage.models import Conclusion, Dialogue, MinuteEntry, Organization, Plan
+from app.storage.models import Conclusion, Dialogue, IssuedDocument, MinuteEntry, Organization, Plan
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ def build_demo(session: Session, today: date | None = None) -> DemoSummary:
             # document shows a dialogue closed with nothing in it.
             seed_dialogue = session.get(Dialogue, seed_dialogue_id)
             assert seed_dialogue is not None
-            _close_seed_dialogue(session, seed_dialogue, seed["year"])
+            _close_seed_dialogue(session, seed_dialogue, seed["year"], spec.get("opinions", []))
             dialogue_count += 1
 
     # This year's plan of the commune, with one held and one planned dialogue.
@@ -213,14 +217,46 @@ def build_demo(session: Session, today: date | None = None) -> DemoSummary:
     )
 
 
+def create_demo_file(path: Path, today: date | None = None) -> DemoSummary:
+    """A fresh sample file at ``path``, replacing an older one; the user's database is not touched.
+
+    Built under a temporary name and moved into place whole, so a kill half-way leaves either the
+    old sample or none. The caller holds the file's lock (the sample is never open elsewhere).
+    """
+    from app.storage.database import Database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(path.name + ".tao-moi")
+    for leftover in (building, *_journals(building)):
+        leftover.unlink(missing_ok=True)
+    db = Database.open(building, create=True)
+    try:
+        with db.transaction() as session:
+            summary = build_demo(session, today)
+    finally:
+        db.close()
+    # A journal left by a crash of the old sample would be replayed into the new file.
+    for stale in _journals(path):
+        with contextlib.suppress(FileNotFoundError):
+            stale.unlink()
+    os.replace(building, path)
+    return summary
+
+
+def _journals(path: Path) -> tuple[Path, ...]:
+    return tuple(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))
+
+
 SEED_CONCLUSIONS = (
     "Giao các cơ quan, đơn vị liên quan giải quyết các ý kiến, kiến nghị theo thẩm quyền.",
     "Văn phòng theo dõi, đôn đốc, tổng hợp kết quả giải quyết, báo cáo Chủ tịch.",
 )
 
 
-def _close_seed_dialogue(session: Session, dialogue: Dialogue, year: int) -> None:
-    """An earlier year's dialogue as held: start and end, opening, the chair's conclusions."""
+def _close_seed_dialogue(
+    session: Session, dialogue: Dialogue, year: int, opinions: list[dict[str, str]]
+) -> None:
+    """An earlier year's dialogue as held: opening, the opinions with their answers, conclusions."""
     start = dialogue.scheduled_at or datetime(year, 3 * (dialogue.quarter or 4) - 1, 15, 8, 0)
     dialogue.started_at = start
     dialogue.ended_at = start + timedelta(hours=2, minutes=30)
@@ -235,11 +271,59 @@ def _close_seed_dialogue(session: Session, dialogue: Dialogue, year: int) -> Non
         content="Tuyên bố lý do, giới thiệu đại biểu và chương trình hội nghị",
         at=start,
     )
+    clock = start
+    for spec in opinions:
+        clock += timedelta(minutes=10)
+        petition_id = petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                content=spec["content"],
+                petitioner_name=spec["name"],
+                source=PetitionSource.AT_MEETING,
+                dialogue_id=dialogue.id,
+                received_on=start.date(),
+            ),
+        )
+        minutes.add_entry(
+            session,
+            dialogue.id,
+            MinuteKind.SPEECH,
+            speaker=spec["name"],
+            content=spec["content"],
+            at=clock,
+            petition_id=petition_id,
+        )
+        clock += timedelta(minutes=5)
+        petitions.add_answer(
+            session, petition_id, content=spec["answer"], outcome=AnswerOutcome.ANSWERED, at=clock
+        )
+        minutes.add_entry(
+            session,
+            dialogue.id,
+            MinuteKind.ANSWER,
+            speaker=speaker,
+            content=spec["answer"],
+            at=clock,
+            petition_id=petition_id,
+        )
     for position, text in enumerate(SEED_CONCLUSIONS, start=1):
         session.add(Conclusion(dialogue_id=dialogue.id, position=position, content=text))
         minutes.add_entry(
             session, dialogue.id, MinuteKind.CONCLUSION, speaker=speaker, content=text, at=dialogue.ended_at
         )
+    # Years ago its Thông báo kết luận went out: no list shows it hundreds of days overdue.
+    org = session.get(Organization, dialogue.organization_id)
+    session.add(
+        IssuedDocument(
+            organization_id=dialogue.organization_id,
+            kind=DocumentKind.CONCLUSION_NOTICE,
+            year=start.year,
+            number=1,
+            symbol=f"TB-{org.issuer_code if org else 'UBND'}",
+            issued_on=start.date() + timedelta(days=5),
+            dialogue_id=dialogue.id,
+        )
+    )
 
 
 def _hold_dialogue(

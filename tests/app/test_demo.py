@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from app.domain.rules import DialogueState, PetitionStatus
@@ -96,9 +98,46 @@ def test_every_held_demo_dialogue_is_complete_and_listed_at_its_real_start(demo_
             assert dialogue.started_at and dialogue.ended_at, dialogue.title
             assert MinuteKind.OPENING in kinds and MinuteKind.CONCLUSION in kinds, dialogue.title
             assert len(dialogue.conclusions) == kinds.count(MinuteKind.CONCLUSION) >= 1, dialogue.title
+            # Opinions and their answers, each answered opinion also in the minutes.
+            speeches = [e for e in dialogue.entries if e.kind == MinuteKind.SPEECH]
+            assert speeches and all(e.petition_id for e in speeches), dialogue.title
+            answered = {e.petition_id for e in dialogue.entries if e.kind == MinuteKind.ANSWER}
+            assert answered == {e.petition_id for e in speeches}, dialogue.title
+            for petition in dialogue.petitions:
+                assert petition.answers, (dialogue.title, petition.content)
         rows = list_dialogues(session)
     for row in rows:
         if row.state == DialogueState.CLOSED:
             assert row.started_at is not None
             assert row.when_text == f"{row.started_at:%H:%M} {short_date(row.started_at.date())}"
             assert not row.when_text.startswith("Quý")
+
+
+def test_the_demo_file_is_its_own_file_and_replaces_an_older_sample(tmp_path: Path, db: Database) -> None:
+
+    from app.services.demo import create_demo_file
+    from app.storage.models import Organization, Petition
+
+    own_before = db.path.read_bytes()
+    sample = tmp_path / "du-lieu-mau.sqlite"
+    first = create_demo_file(sample, today=TODAY)
+    again = create_demo_file(sample, today=TODAY)  # «Tạo dữ liệu mẫu» twice: one fresh sample
+    assert first == again and first.petitions >= 20
+    opened = Database.open(sample)
+    try:
+        with opened.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Petition)) == first.petitions
+    finally:
+        opened.close()
+    assert not list(tmp_path.glob("*.tao-moi*"))
+    assert db.path.read_bytes() == own_before
+    with db.reading() as session:
+        assert session.scalar(select(func.count()).select_from(Organization)) == 0
+
+
+def test_the_seeds_dialogues_had_their_conclusion_notice(demo_db: Database) -> None:
+    with demo_db.reading() as session:
+        rows = dialogues.list_dialogues(session, today=TODAY)
+    old = [row for row in rows if row.started_at and row.started_at.year < TODAY.year]
+    assert len(old) == 2
+    assert all(row.notice_text == "" for row in old), [row.notice_text for row in old]

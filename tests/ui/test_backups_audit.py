@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.services import audit
 from app.storage import backups
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.views.audit_log import AuditLogPage
 from ui.views.backups import BackupsTab
@@ -109,7 +110,6 @@ def test_restore_from_a_file_on_a_usb_stick(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from PySide6.QtWidgets import QFileDialog
 
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -127,7 +127,7 @@ def test_restore_from_a_file_on_a_usb_stick(
     qtbot.addWidget(tab)
     tab.show()
     asked: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(not_a_backup), ""))
+    monkeypatch.setattr(file_dialogs, "ask_open_file", lambda *_a, **_k: not_a_backup)
     tab.restore_file_button.click()
     assert "không phải bản sao lưu" in tab.status.text() and _petitions(demo_context) == 0
 
@@ -135,7 +135,7 @@ def test_restore_from_a_file_on_a_usb_stick(
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(on_stick), ""))
+    monkeypatch.setattr(file_dialogs, "ask_open_file", lambda *_a, **_k: on_stick)
     monkeypatch.setattr(QMessageBox, "question", yes)
     with qtbot.waitSignal(tab.restored, timeout=10000):
         tab.restore_file_button.click()

@@ -186,3 +186,35 @@ def test_f1_lists_global_keys_and_those_of_the_screen_in_front(
     window.nav.setCurrentRow(5)
     window.show_shortcuts()
     assert "Màn hình Danh mục" in shown[-1] and "Ngừng sử dụng" in shown[-1]
+
+
+def test_dialogue_list_shows_the_real_start_once_held(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from app.domain.rules import DialogueState
+    from app.services import dialogues, minutes
+    from ui.views.dialogues import DialoguesPage
+
+    with demo_context.db.reading() as session:
+        planned = next(
+            r
+            for r in dialogues.list_dialogues(session)
+            if r.state == DialogueState.PLANNED and r.scheduled_at
+        )
+    assert planned.scheduled_at is not None
+    page = DialoguesPage(demo_context)
+    qtbot.addWidget(page)
+    page.show()
+
+    def row_text() -> str:
+        rows = [page.model.row_at(r) for r in range(page.model.rowCount())]
+        return next((page.model.index(n, 0).data() for n, r in enumerate(rows) if r.id == planned.id), "")
+
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10000)
+    assert (
+        row_text()
+        == f"{planned.scheduled_at:%H:%M} {planned.scheduled_at.day}/{planned.scheduled_at.month}/{planned.scheduled_at.year}"
+    )
+    late = planned.scheduled_at + timedelta(minutes=23)  # the meeting began 23 minutes late
+    demo_context.ops.write_and_wait(lambda s: minutes.start_dialogue(s, planned.id, now=late))
+    qtbot.waitUntil(lambda: row_text().startswith(f"{late:%H:%M} "), timeout=10000)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from docx import Document
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from sqlalchemy import select
 
 from app import paths
@@ -77,6 +78,41 @@ def test_template_with_unknown_field_is_refused_and_named(qtbot, demo_context: A
     qtbot.waitUntil(lambda: editor.error.isVisible(), timeout=10000)
     assert "ten_chu_tich_sai" in editor.error.text()
     assert not templates.user_path("tb_ket_thuc").exists()
+
+
+def test_template_is_on_disk_after_the_autosave_interval_without_any_key(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from app.domain.rules import AUTOSAVE_IDLE_MS
+
+    page = _page(qtbot, demo_context)
+    editor = page.templates
+    page.tabs.setCurrentWidget(editor)
+    assert not [b for b in editor.findChildren(QPushButton) if "Lưu" in b.text()]  # no lone save button
+    keys = [editor.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(editor.list.count())]
+    editor.list.setCurrentRow(keys.index("tb_ket_thuc"))
+    editor.editor.setFocus()
+    editor.editor.moveCursor(QTextCursor.MoveOperation.End)
+    type_text(editor.editor, " Đề nghị thôn niêm yết")
+    target = templates.user_path("tb_ket_thuc")
+    assert not target.exists()
+    qtbot.wait(AUTOSAVE_IDLE_MS * 4)  # no key, no click
+    qtbot.waitUntil(lambda: target.exists() and not editor.saver.pending, timeout=5000)
+    assert target.read_text(encoding="utf-8").rstrip().endswith("Đề nghị thôn niêm yết")
+    assert editor.status.text().startswith("Đã lưu mẫu")
+    # Typing goes on where it was: the save did not reload the editor under the cursor.
+    qtbot.waitUntil(lambda: editor.list.currentItem().text().startswith("●"), timeout=5000)
+    type_text(editor.editor, " công khai.")
+    assert editor.editor.toPlainText().endswith("Đề nghị thôn niêm yết công khai.")
+    # Leaving for another template saves at once, into the template being typed.
+    editor.list.setCurrentRow(keys.index("tb_ket_thuc") - 1 if keys.index("tb_ket_thuc") else 1)
+    qtbot.waitUntil(lambda: not editor.saver.pending and not demo_context.tasks.busy, timeout=5000)
+    assert target.read_text(encoding="utf-8").rstrip().endswith("niêm yết công khai.")
+    editor.list.setCurrentRow(keys.index("tb_ket_thuc"))
+    editor.reset()
+    qtbot.waitUntil(lambda: not target.exists(), timeout=10000)
 
 
 def test_edited_template_reaches_the_exported_document(

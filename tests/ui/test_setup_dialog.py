@@ -65,7 +65,7 @@ def test_setup_saves_organisation_nfc_with_defaults_and_chair(qtbot, context: Ap
         assert session.scalar(select(func.count()).select_from(Petition)) == 0
 
 
-def test_setup_with_demo_data(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
+def test_setup_with_demo_data_keeps_her_file_free_of_the_demo(qtbot, context: AppContext) -> None:  # type: ignore[no-untyped-def]
     dialog = SetupDialog(context)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -79,8 +79,10 @@ def test_setup_with_demo_data(qtbot, context: AppContext) -> None:  # type: igno
     qtbot.mouseClick(dialog.demo_check, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(dialog.organization_saved, timeout=10000):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    assert dialog.wants_demo  # the main window opens the sample file (tests/ui/test_demo_apart.py)
     with context.db.reading() as session:
-        assert session.scalar(select(func.count()).select_from(Petition)) >= 20
+        assert session.scalar(select(func.count()).select_from(Petition)) == 0
+        assert session.scalar(select(func.count()).select_from(Organization)) == 1
         current = settings.current_organization(session)
         assert current is not None and current.signer_name == "Trần Quốc Hưng"
 

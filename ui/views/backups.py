@@ -11,7 +11,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,6 +27,7 @@ from app.domain.text import short_date
 from app.services import audit, maintenance
 from app.storage import backups
 from app.storage.changes import Changes
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.tasks import user_message
 
@@ -169,9 +169,11 @@ class BackupsTab(QWidget):
 
     @Slot()
     def choose_and_back_up(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục nhận bản sao lưu")
+        folder = file_dialogs.ask_folder(
+            self, "Chọn thư mục nhận bản sao lưu", key=file_dialogs.BACKUP_FOLDER
+        )
         if folder:
-            self.back_up_to(Path(folder))
+            self.back_up_to(folder)
 
     def back_up_to(self, folder: Path) -> None:
         db_path = self._context.db.path
@@ -217,11 +219,15 @@ class BackupsTab(QWidget):
     @Slot()
     def choose_and_restore(self) -> None:
         """A backup from elsewhere (a USB stick, the old PC): checked, then restored like the others."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Chọn bản sao lưu để khôi phục", str(Path.home()), "Tệp dữ liệu (*.sqlite);;Mọi tệp (*)"
+        chosen = file_dialogs.ask_open_file(
+            self,
+            "Chọn bản sao lưu để khôi phục",
+            "Tệp dữ liệu (*.sqlite);;Mọi tệp (*)",
+            key=file_dialogs.BACKUP_FOLDER,
         )
-        if not name:
+        if chosen is None:
             return
+        name = str(chosen)
         summary = backups.summary_of(Path(name))
         if summary is None:
             self.status.setText(

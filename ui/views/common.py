@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from ui.models.table import RowTableModel
@@ -50,6 +52,129 @@ def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> QTab
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
     return view
+
+
+STRETCH_FLOOR = 140  # the narrowest the text column of a list may become
+
+
+class ColumnFit(QObject):
+    """Columns as wide as their contents (each under its cap); one text column takes the rest.
+
+    Never wider than the view, so no horizontal scrollbar at 125–150 % scaling: when the contents
+    need more room than the view has, the columns in ``give_way`` narrow first, in that order, down
+    to ``min_width`` (their text is elided, the tooltip keeps it whole); if that is not enough the
+    columns in ``drop`` are hidden, in that order (the row's tooltip should carry what they said);
+    last, all but those in ``keep`` narrow in proportion. Refitted when the rows are loaded and whenever the view
+    changes width.
+    """
+
+    def __init__(
+        self,
+        view: QTableView,
+        stretch: int,
+        *,
+        caps: dict[int, int] | None = None,
+        give_way: Sequence[int] = (),
+        drop: Sequence[int] = (),
+        keep: Sequence[int] = (),
+        stretch_min: int = 160,
+        min_width: int = 56,
+        measure_once: bool = False,
+    ) -> None:
+        super().__init__(view)
+        self._view, self._stretch = view, stretch
+        self._caps = caps or {}
+        self._give_way, self._drop, self._keep = tuple(give_way), tuple(drop), frozenset(keep)
+        self._stretch_min, self._min_width = stretch_min, min_width
+        self._natural: dict[int, int] = {}
+        self._measured_rows = -1
+        self._applied: tuple[int, tuple[int, ...], dict[int, int]] | None = None
+        # A paged list measures its first page only: widths do not jump while it scrolls.
+        self._measure_once = measure_once
+        view.horizontalHeader().setStretchLastSection(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        loaded = getattr(model, "loaded", None)
+        if loaded is not None:
+            loaded.connect(self.refit)
+        else:
+            model.modelReset.connect(self.refit)
+
+    def refit(self, *_args: object) -> None:
+        """Measure the contents again (new rows), then share the width."""
+        view, header = self._view, self._view.horizontalHeader()
+        rows = view.model().rowCount()
+        # Measuring walks the rows on the GUI thread: only when rows came or went (a list reloaded
+        # after every autosave keeps its widths), and a paged list only once.
+        if self._natural and (self._measure_once or rows == self._measured_rows):
+            self.apply()
+            return
+        if rows == 0 and self._measure_once:
+            return
+        self._measured_rows = rows
+        for column in self._drop:
+            view.setColumnHidden(column, False)
+        columns = [c for c in range(header.count()) if not view.isColumnHidden(c)]
+        for column in columns:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        view.resizeColumnsToContents()
+        self._natural = {
+            c: min(view.columnWidth(c), self._caps.get(c, 10_000)) for c in columns if c != self._stretch
+        }
+        self._applied = None  # resizeColumnsToContents changed every width: set them again
+        self.apply()
+
+    def _shared(self, available: int, hidden: Sequence[int]) -> tuple[dict[int, int], int]:
+        widths = {c: w for c, w in self._natural.items() if c not in hidden}
+        reserve = 0 if self._stretch in hidden else self._stretch_min
+        deficit = sum(widths.values()) + reserve - available
+        for column in self._give_way:
+            if deficit <= 0:
+                break
+            if column in widths:
+                take = min(deficit, max(0, widths[column] - self._min_width))
+                widths[column] -= take
+                deficit -= take
+        return widths, deficit
+
+    def apply(self) -> None:
+        available = self._view.viewport().width()
+        if available <= 0 or not self._natural:
+            return
+        for count in range(len(self._drop) + 1):
+            hidden = self._drop[:count]
+            widths, deficit = self._shared(available, hidden)
+            if deficit <= 0:
+                break
+        if deficit > 0:  # the text column gives up part of its reserve, down to a readable width
+            deficit -= min(deficit, max(0, self._stretch_min - min(self._stretch_min, STRETCH_FLOOR)))
+        if deficit > 0:  # the columns not kept whole narrow in proportion
+            total = sum(w for c, w in widths.items() if c not in self._keep)
+            factor = max(0.0, (total - deficit) / total) if total else 1.0
+            widths = {
+                c: w if c in self._keep else max(min(w, self._min_width), int(w * factor))
+                for c, w in widths.items()
+            }
+        applied = (available, tuple(hidden), widths)
+        if applied == self._applied:
+            return  # nothing changed: no relayout of the view
+        self._applied = applied
+        for column in self._drop:
+            self._view.setColumnHidden(column, column in hidden)
+        header = self._view.horizontalHeader()
+        # The text column itself may step aside: then the first column left takes the room.
+        stretch = self._stretch if self._stretch not in hidden else min(widths, default=self._stretch)
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self._view.setColumnWidth(column, width)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.apply()
+        return False
 
 
 class CountLabel(QLabel):

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -23,16 +22,22 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, Page, RowTableModel
 from ui.operations import watch
-from ui.views.common import CountLabel, make_table_view
+from ui.views.common import ColumnFit, CountLabel, make_table_view
 from ui.views.sheets import OpinionImporter
 from ui.widgets import Banner, page_title
 
 DIALOGUE_KINDS = ("dialogue", "petition", "issued_document", "leader", "plan")
 
 
+def _title_tip(row: DialogueRow) -> str:
+    """The whole title, with the place and the chair (their columns give way on a narrow screen)."""
+    lines = [row.title, row.place, f"Chủ trì: {row.chair}" if row.chair else ""]
+    return "\n".join(line for line in lines if line)
+
+
 DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
     Column("Thời gian", lambda r: r.when_text, sort="date"),
-    Column("Hội nghị", lambda r: r.title, sort="title"),
+    Column("Hội nghị", lambda r: r.title, sort="title", tooltip=lambda r: _title_tip(r)),
     Column("Địa điểm", lambda r: r.place),
     Column("Chủ trì", lambda r: r.chair),
     Column("Ý kiến", lambda r: str(r.petitions), align_right=True),
@@ -111,7 +116,18 @@ class DialoguesPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
-        self.model.loaded.connect(self._fit_columns)
+        # The title takes what is left; "Lưu ý" is read whole. When the window is narrow (150 %),
+        # place and chair narrow first, then step aside (the title's tooltip still names them).
+        self.columns = ColumnFit(
+            self.view,
+            1,
+            caps={2: 170, 3: 150},
+            give_way=(2, 3),
+            drop=(2, 3),
+            keep=(0, 6),
+            stretch_min=240,
+            min_width=90,
+        )
         # A dialogue scheduled in a plan, a petition answered live, a notice exported (the 7-day
         # warning clears): the list follows, whichever screen did it.
         watch(context.ops, self, DIALOGUE_KINDS, lambda _changes: self.model.reload(), skip_own=False)
@@ -139,13 +155,3 @@ class DialoguesPage(QWidget):
         row = self.selected_row()
         if row is not None:
             self.exporter.export(kind, row.id)
-
-    def _fit_columns(self, _count: int) -> None:
-        # "Lưu ý" is read whole; the title takes the width that is left (elided, with a tooltip
-        # of its own), so a maximised window never needs a horizontal scrollbar.
-        header = self.view.horizontalHeader()
-        header.setStretchLastSection(False)
-        self.view.resizeColumnsToContents()
-        for column, cap in ((2, 170), (3, 150)):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -44,7 +44,7 @@ from ui.context import AppContext
 from ui.models.table import Column, Loader, Page, RowTableModel
 from ui.operations import watch
 from ui.tasks import user_message
-from ui.views.common import CountLabel, debounce, make_table_view
+from ui.views.common import ColumnFit, CountLabel, debounce, make_table_view
 from ui.views.sheets import RepeatedDialog, UnitRoundTrip
 from ui.widgets import FieldError, NfcLineEdit, page_title
 
@@ -244,7 +244,19 @@ class FollowUpPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
-        self.model.loaded.connect(self._fit_columns)
+        # The dates with their "quá hạn 31 ngày" whole, the content the rest; on a narrow screen
+        # field and meeting day narrow, then step aside, before a scrollbar would appear.
+        self.columns = ColumnFit(
+            self.view,
+            CONTENT_COLUMN,
+            caps=self.WIDTHS,
+            give_way=(6, 7, 3, 0, 1),
+            drop=(6, 7, 1),
+            keep=(4,),
+            stretch_min=240,
+            min_width=90,
+            measure_once=True,
+        )
         watch(context.ops, self, WATCHED, self._data_changed, skip_own=False)
         self.load_options()
         self.refresh()
@@ -301,15 +313,6 @@ class FollowUpPage(QWidget):
 
     # Widths that fit 1366 px: the dates with their "quá hạn 31 ngày" whole, the content the rest.
     WIDTHS = {0: 140, 1: 100, 3: 150, 4: 195, 5: 110, 6: 110, 7: 80}
-
-    def _fit_columns(self, _count: int) -> None:
-        if self.model.rowCount() and not getattr(self, "_fitted", False):
-            self._fitted = True
-            for column, width in self.WIDTHS.items():
-                self.view.resizeColumnToContents(column)
-                self.view.setColumnWidth(column, min(self.view.columnWidth(column), width))
-            rest = self.view.viewport().width() - sum(self.view.columnWidth(c) for c in self.WIDTHS)
-            self.view.setColumnWidth(CONTENT_COLUMN, max(220, rest - 4))
 
     def _round_trip_done(self, text: str) -> None:
         self.message.show_message(None)

@@ -17,7 +17,6 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -39,6 +38,7 @@ from app.services import followup, petitions, wording
 from app.services.followup import PetitionDetail
 from app.services.petitions import PetitionFilter
 from app.storage.changes import Changes
+from ui import file_dialogs
 from ui.autosave import Autosaver
 from ui.context import AppContext
 from ui.models.table import TONES
@@ -411,11 +411,9 @@ class ResultDialog(BulkDialog):
 
     def _pick(self) -> None:
         # Documents (or the folder of the last export), never the working directory.
-        from ui.export_dialog import last_folder
-
-        chosen, _filter = QFileDialog.getOpenFileName(self, "Chọn tệp đính kèm", str(last_folder()))
+        chosen = file_dialogs.ask_open_file(self, "Chọn tệp đính kèm")
         if chosen:
-            self.attachment = Path(chosen)
+            self.attachment = chosen
             self.attachment_label.setText(self.attachment.name)
 
     def collect(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from app.storage.changes import Changes
 from ui.context import AppContext
 from ui.models.table import Column, Loader, Page, RowTableModel
 from ui.operations import watch
-from ui.views.common import CountLabel, debounce, make_table_view
+from ui.views.common import ColumnFit, CountLabel, debounce, make_table_view
 from ui.widgets import NfcLineEdit, page_title
 
 # Tables whose changes can alter a row of these lists.
@@ -94,7 +94,19 @@ class PetitionsPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
-        self.model.loaded.connect(self._fit_columns)
+        # Short columns to their text (capped), the content gets what is left; on a narrow
+        # screen (150 %) field and unit narrow, then step aside, before a scrollbar would appear.
+        self.columns = ColumnFit(
+            self.view,
+            CONTENT_COLUMN,
+            caps=dict.fromkeys(range(len(PETITION_COLUMNS)), 200),
+            give_way=(6, 5, 0, 1),
+            drop=(6, 5),
+            keep=(4,),
+            stretch_min=240,
+            min_width=90,
+            measure_once=True,
+        )
         watch(context.ops, self, PETITION_KINDS, self._data_changed, skip_own=False)
         self.refresh()
 
@@ -123,12 +135,3 @@ class PetitionsPage(QWidget):
     def _data_changed(self, _changes: Changes) -> None:
         # Another screen answered, assigned or renamed something shown here.
         self.model.reload()
-
-    def _fit_columns(self, _count: int) -> None:
-        if self.model.rowCount() and not getattr(self, "_fitted", False):
-            self._fitted = True
-            # Fit 1366 px: short columns to their text (capped), the content gets what is left.
-            for column in range(self.model.columnCount()):
-                self.view.resizeColumnToContents(column)
-                self.view.setColumnWidth(column, min(self.view.columnWidth(column), 200))
-            self.view.setColumnWidth(CONTENT_COLUMN, 330)

@@ -10,13 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from app.export.errors import DuplicateNumberError
 from app.services import plans
 from app.services.plans import PlanDetail, PlanRow
 from app.storage.changes import Changes
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.models.table import Column, Page, RowsById
 from ui.operations import watch
@@ -489,16 +489,18 @@ class PlansPage(QWidget):
 
     def ask_save_path(self, suggested: Path) -> Path | None:
         """The Save As dialog (tests replace this)."""
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Xuất Kế hoạch ra tệp Word", str(suggested), "Tài liệu Word (*.docx)"
+        return file_dialogs.ask_save_file(
+            self,
+            "Xuất Kế hoạch ra tệp Word",
+            suggested.name,
+            "Tài liệu Word (*.docx)",
+            folder=suggested.parent,
         )
-        return Path(chosen) if chosen else None
 
     def _default_dir(self) -> Path:
         if self.last_dir is not None:
             return self.last_dir
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents) if documents else Path.home()
+        return file_dialogs.start_folder(file_dialogs.EXPORT_FOLDER)
 
     def _choose_file(self, detail: PlanDetail) -> None:
         out = self.ask_save_path(self._default_dir() / plans.default_file_name(detail))

@@ -16,7 +16,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -36,6 +35,7 @@ from app.export.charts import SIZE_INCHES, render_png, report_charts
 from app.services import reports
 from app.services.reports import DialogueRow, Figure, PeriodReport
 from app.storage.changes import Changes
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
@@ -357,8 +357,8 @@ class ReportsPage(QWidget):
         return self.loaded.report.period if self.loaded else None
 
     def _save_name(self, title: str, suggestion: str, pattern: str) -> Path | None:
-        name, _filter = QFileDialog.getSaveFileName(self, title, suggestion, pattern)
-        return Path(name) if name else None
+        suffix = Path(suggestion).suffix
+        return file_dialogs.ask_save_file(self, title, suggestion, pattern, suffix=suffix)
 
     def _done(self, path: object) -> None:
         shown = path[0].parent if isinstance(path, list) and path else path
@@ -386,7 +386,7 @@ class ReportsPage(QWidget):
         period = self._period()
         if period is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Lưu biểu đồ vào thư mục")
+        folder = file_dialogs.ask_folder(self, "Lưu biểu đồ vào thư mục")
         if folder:
             self._export(lambda s: reports.export_report_charts(s, period, Path(folder)), Path(folder))
 

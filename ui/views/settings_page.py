@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app import paths
 from app.domain.text import nfc
 from app.export import templates
+from app.export.errors import TemplateError
 from app.export.templates import TemplateInfo
 from app.services import audit, settings
 from app.services.maintenance import info_lines
@@ -166,7 +167,10 @@ class OrganizationForm(QWidget):
 
 
 class TemplateEditor(QWidget):
-    """Mẫu câu chữ: the sentences offices change; a wrong {trường} is named and nothing is saved."""
+    """Mẫu câu chữ: the sentences offices change; a wrong {trường} is named and nothing is saved.
+
+    Saved as typed by the common autosave rule (ui/autosave.py); Ctrl+S saves at once.
+    """
 
     template_saved = Signal(str)
 
@@ -174,6 +178,8 @@ class TemplateEditor(QWidget):
         super().__init__(parent)
         self._context = context
         self._infos: dict[str, TemplateInfo] = {}
+        self._shown_key: str | None = None  # the template whose wording is in the editor
+        self._loading = False
         layout = QHBoxLayout(self)
         self.list = QListWidget()
         self.list.setMinimumWidth(330)
@@ -192,27 +198,31 @@ class TemplateEditor(QWidget):
         self.fields.setStyleSheet("color: #374151;")
         right.addWidget(self.fields)
         buttons = QHBoxLayout()
-        self.status = QLabel()
+        self.status = QLabel("Mẫu được lưu tự động khi gõ.")
+        self.status.setStyleSheet("color: #6b7280;")
         buttons.addWidget(self.status, 1)
         self.reset_button = QPushButton("Khôi phục mặc định")
         self.reset_button.clicked.connect(self.reset)
-        self.save_button = QPushButton("Lưu mẫu (Ctrl+S)")
-        self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.reset_button)
-        buttons.addWidget(self.save_button)
         right.addLayout(buttons)
         layout.addLayout(right, 3)
+        self.saver = Autosaver(context.ops, self._snapshot, self._write, parent=self, origin=self)
+        self.saver.saved.connect(self._written)
+        self.saver.failed.connect(self._save_failed)
+        self.editor.textChanged.connect(self._edited)
         self.list.currentRowChanged.connect(self._show)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.load()
 
-    def load(self, select: str | None = None) -> None:
+    def load(self, select: str | None = None, *, keep_editor: bool = False) -> None:
         # owner: a list arriving after the page is gone (closed, or a test ended) is dropped.
         self._context.tasks.run(
-            templates.list_templates, on_success=lambda infos: self._loaded(infos, select), owner=self
+            templates.list_templates,
+            on_success=lambda infos: self._loaded(infos, select, keep_editor),
+            owner=self,
         )
 
-    def _loaded(self, infos: list[TemplateInfo], select: str | None) -> None:
+    def _loaded(self, infos: list[TemplateInfo], select: str | None, keep_editor: bool = False) -> None:
         current = select or self.current_key()
         self._infos = {info.key: info for info in infos}
         self.list.blockSignals(True)
@@ -222,58 +232,100 @@ class TemplateEditor(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, info.key)
             item.setToolTip("Đã sửa so với mặc định" if info.customised else "Mẫu mặc định")
             self.list.addItem(item)
-        self.list.blockSignals(False)
         keys = [info.key for info in infos]
         self.list.setCurrentRow(keys.index(current) if current in keys else 0)
+        self.list.blockSignals(False)
+        if not keep_editor:  # after a save the editor keeps what is being typed, and its cursor
+            self._show(self.list.currentRow())
 
     def current_key(self) -> str | None:
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
     def _show(self, _row: int) -> None:
+        self.saver.flush()  # the wording typed so far belongs to the template shown until now
         key = self.current_key()
         info = self._infos.get(key or "")
         if info is None:
             return
+        self._shown_key = key
         self.title.setText(f"<b>{info.title}</b>")
+        self._loading = True
         self.editor.setPlainText(info.text)
+        self._loading = False
         fields = ", ".join(f"{{{name}}}: {what}" for name, what in info.placeholders.items())
         self.fields.setText(f"Các trường dùng được — {fields}")
         self.error.show_message(None)
-        self.status.clear()
+        self.status.setText("Mẫu được lưu tự động khi gõ.")
+
+    @Slot()
+    def _edited(self) -> None:
+        if not self._loading and self._shown_key is not None:
+            self.saver.touch()
+
+    def _snapshot(self) -> tuple[str | None, str]:
+        return self._shown_key, nfc(self.editor.toPlainText())
+
+    @staticmethod
+    def _write(_session: Session, data: tuple[str | None, str]) -> tuple[str, str | None]:
+        """(key, None) when written; (key, message) when the wording is refused and not written.
+
+        A refused wording is the user's to fix (the message names the field); a failure to write
+        the file raises, and the autosave tries again until it lands.
+        """
+        key, wording = data
+        if key is None:
+            return "", None
+        try:
+            templates.validate_template(key, wording)
+        except TemplateError as exc:
+            return key, exc.user_message
+        templates.save_template(key, wording)
+        return key, None
+
+    @Slot(object)
+    def _written(self, when: datetime) -> None:
+        key, problem = self.saver.last_result or ("", None)
+        if not key:
+            return
+        if problem:
+            self.error.show_message(problem)
+            self.status.setText("Chưa lưu: hãy sửa trường báo đỏ.")
+            return
+        self.error.show_message(None)
+        self.status.setText(f"Đã lưu mẫu {when:%H:%M:%S}.")
+        self.template_saved.emit(key)
+        self.load(select=self.current_key(), keep_editor=True)  # the ● of a changed template
+
+    @Slot(str)
+    def _save_failed(self, message: str) -> None:
+        self.error.show_message(message)
+        self.status.setText("Chưa lưu được; đang thử lại.")
+
+    def hideEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.saver.flush()  # leaving the tab saves at once
+        super().hideEvent(event)
 
     @Slot()
     def save(self) -> None:
-        key = self.current_key()
-        if key is None:
+        """Ctrl+S: write what is in the editor now."""
+        if self._shown_key is None:
             return
-        wording = nfc(self.editor.toPlainText())
-
-        def done(_path: object) -> None:
-            self.error.show_message(None)
-            self.status.setText("Đã lưu mẫu.")
-            self.template_saved.emit(key)
-            self.load(select=key)
-
-        def failed(exc: BaseException) -> None:
-            self.error.show_message(user_message(exc))
-            self.status.setText("Chưa lưu.")
-
-        self._context.tasks.run(
-            lambda: templates.save_template(key, wording), on_success=done, on_failure=failed, owner=self
-        )
+        self.saver.touch()
+        self.saver.flush()
 
     @Slot()
     def reset(self) -> None:
-        key = self.current_key()
+        key = self._shown_key
         if key is None:
             return
+        self.saver.flush()  # queued before the reset on the same database thread
 
         def done(_result: object) -> None:
             self.status.setText("Đã khôi phục mẫu mặc định.")
             self.load(select=key)
 
-        self._context.tasks.run(lambda: templates.reset_template(key), on_success=done, owner=self)
+        self._context.ops.write(lambda _session: templates.reset_template(key), on_done=done, owner=self)
 
 
 class DefaultsForm(QWidget):
@@ -339,6 +391,8 @@ class DefaultsForm(QWidget):
 
 
 class SettingsPage(QWidget):
+    demo_requested = Signal()  # «Tạo dữ liệu mẫu»: the main window builds and shows the sample file
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -358,6 +412,10 @@ class SettingsPage(QWidget):
 
         self.backups = BackupsTab(context)
         self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
+        if context.demo:
+            # Her backups are listed there: none may be restored onto (or made from) the sample.
+            self.backups.setEnabled(False)
+            self.backups.setToolTip("Đang xem dữ liệu mẫu: hãy về dữ liệu của tôi để sao lưu, khôi phục.")
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
@@ -383,6 +441,25 @@ class SettingsPage(QWidget):
         buttons.addStretch(1)
         inner.addLayout(buttons)
         data_layout.addWidget(box)
+        sample = QGroupBox("Dữ liệu mẫu")
+        sample_layout = QVBoxLayout(sample)
+        note = QLabel(
+            "Dữ liệu mẫu (một xã mẫu với kế hoạch, hội nghị, ý kiến đã trả lời) nằm trong tệp riêng "
+            f"«{paths.DEMO_FILE_NAME}», không trộn vào dữ liệu của xã. Khi xem mẫu, cửa sổ có dải báo "
+            "và nút «Về dữ liệu của tôi»."
+        )
+        note.setWordWrap(True)
+        sample_layout.addWidget(note)
+        self.demo_button = QPushButton("Tạo dữ liệu mẫu và xem thử")
+        self.demo_button.clicked.connect(self.demo_requested)
+        if context.demo:
+            self.demo_button.setEnabled(False)
+            self.demo_button.setText("Đang xem dữ liệu mẫu")
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(self.demo_button)
+        sample_row.addStretch(1)
+        sample_layout.addLayout(sample_row)
+        data_layout.addWidget(sample)
         data_layout.addStretch(1)
         return tab
 

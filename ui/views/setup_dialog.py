@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.services import audit, catalog, demo, settings
+from app.services import audit, catalog, settings
 from app.services.settings import OrganizationInput
 from ui.context import AppContext
 from ui.tasks import user_message
@@ -22,7 +22,7 @@ from ui.widgets import INVALID_EDIT_STYLE, FieldError, NfcLineEdit
 
 
 class SetupDialog(QDialog):
-    """Asks for the commune once; offers demo data to try the program."""
+    """Asks for the commune once; offers to look at the demo, which lives in its own sample file."""
 
     organization_saved = Signal(int)
 
@@ -73,7 +73,11 @@ class SetupDialog(QDialog):
         form.addRow("Tên của bạn (ghi trong Nhật ký)", self.display_name)
         layout.addLayout(form)
 
-        self.demo_check = QCheckBox("Tạo dữ liệu mẫu (kế hoạch, hội nghị, ý kiến mẫu để dùng thử)")
+        self.demo_check = QCheckBox(
+            "Tạo dữ liệu mẫu để dùng thử (kế hoạch, hội nghị, ý kiến của một xã mẫu, trong tệp riêng; "
+            "dữ liệu của xã vẫn trống)"
+        )
+        self.wants_demo = False
         layout.addWidget(self.demo_check)
         self.form_error = FieldError()
         layout.addWidget(self.form_error)
@@ -112,15 +116,14 @@ class SetupDialog(QDialog):
         if problems:
             return
         self.buttons.setEnabled(False)
-        with_demo = self.demo_check.isChecked()
+        # The demo is opened by the main window from its own file, never written into this one.
+        self.wants_demo = self.demo_check.isChecked()
         who = self.display_name.text_nfc()
 
         def work(session: Session) -> int:
             if who.strip():
                 audit.set_display_name(session, who)  # first: the lines below carry the name
             catalog.ensure_defaults(session)
-            if with_demo:
-                demo.build_demo(session)
             info = settings.save_organization(session, data)
             return info.id
 

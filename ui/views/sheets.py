@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -32,29 +31,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app import paths
 from app.domain.text import short_date, upper_first
 from app.services import catalog, opinion_import, unit_sheets
 from app.services.opinion_import import ImportPreview, ImportResult
 from app.services.unit_sheets import ResultsPreview
+from ui import file_dialogs
 from ui.context import AppContext
 from ui.tasks import user_message
 
 CHECK_ROLE = Qt.ItemDataRole.UserRole
-
-
-def _folder() -> Path:
-    stored = QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat).value("sheet_folder")
-    if stored and Path(str(stored)).is_dir():
-        return Path(str(stored))
-    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
-
-
-def _remember(folder: Path) -> None:
-    QSettings(str(paths.state_dir() / "ui.ini"), QSettings.Format.IniFormat).setValue(
-        "sheet_folder", str(folder)
-    )
 
 
 @dataclass
@@ -70,19 +55,11 @@ class FileAsk:
 
 
 def _ask_save(parent: QWidget | None, title: str, name: str, kinds: str) -> Path | None:
-    chosen, _f = QFileDialog.getSaveFileName(parent, title, str(_folder() / name), kinds)
-    if not chosen:
-        return None
-    _remember(Path(chosen).parent)
-    return Path(chosen)
+    return file_dialogs.ask_save_file(parent, title, name, kinds, key=file_dialogs.SHEET_FOLDER)
 
 
 def _ask_open(parent: QWidget | None, title: str, kinds: str) -> Path | None:
-    chosen, _f = QFileDialog.getOpenFileName(parent, title, str(_folder()), kinds)
-    if not chosen:
-        return None
-    _remember(Path(chosen).parent)
-    return Path(chosen)
+    return file_dialogs.ask_open_file(parent, title, kinds, key=file_dialogs.SHEET_FOLDER)
 
 
 def _with_suffix(path: Path, suffix: str) -> Path:

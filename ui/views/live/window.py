@@ -8,6 +8,7 @@ mouse (F1 lists the keys).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from html import escape
 from typing import Any
@@ -29,7 +30,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,7 +46,7 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
-from ui.views.common import make_table_view
+from ui.views.common import ColumnFit, make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
@@ -72,7 +72,13 @@ def _opinion_tone(row: OpinionRow) -> str | None:
 
 
 OPINION_COLUMNS: list[Column[OpinionRow]] = [
-    Column("Người nêu", lambda r: f"{r.petitioner} ({r.hamlet})" if r.hamlet else r.petitioner),
+    Column(
+        "Người nêu",
+        lambda r: f"{r.petitioner} ({r.hamlet})" if r.hamlet else r.petitioner,
+        tooltip=lambda r: (
+            f"{r.petitioner} ({r.hamlet}): {r.content}" if r.hamlet else f"{r.petitioner}: {r.content}"
+        ),
+    ),
     Column("Trả lời", lambda r: f"{r.answers} lần" if r.answers else "chưa", tone=_opinion_tone),
     Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
 ]
@@ -90,6 +96,7 @@ SHORTCUTS = [
     ("Ctrl+Enter", "Ghi trả lời"),
     ("Ctrl+1 … Ctrl+5", "Chuyển bước: khai mạc, báo cáo, ý kiến, trả lời, kết luận"),
     ("Ctrl+T", "Đánh dấu ý kiến thu thập trước là «nêu tại hội nghị»"),
+    ("Ctrl+O", "Mở cửa sổ ý kiến đang chọn: các lần trả lời, giao việc, lịch sử giải quyết"),
     ("F12", "Thành phần tham dự: số lượng, thư ký, đại biểu có mặt và vắng mặt (Tab để sang ô sau)"),
     ("Delete", "Xóa dòng biên bản đang chọn (Ctrl+Z để hoàn tác)"),
     ("Ctrl+Z / Ctrl+Y", "Hoàn tác / làm lại"),
@@ -146,6 +153,10 @@ class LiveMinutesWindow(QMainWindow):
         self._settings = ui_settings
         self._closed = False
         self.confirm_end = self.ask_end  # tests answer it themselves
+        # Ctrl+O: the main window sets its own opener (one window per petition, program-wide);
+        # a live window on its own opens them itself.
+        self.petition_opener: Callable[[int], QWidget] | None = None
+        self.petition_windows: dict[int, QWidget] = {}
         self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("Biên bản trực tiếp")
@@ -353,13 +364,26 @@ class LiveMinutesWindow(QMainWindow):
         )
         self.opinions_view = make_table_view(self.opinions_model, self)
         self.opinions_view.doubleClicked.connect(lambda _i: self.answer_selected())
-        self.opinions_model.loaded.connect(lambda _n: self._fit(self.opinions_view, [170, 60]))
+        # The side list is narrow (and narrower at 150 %): the content takes what is left, elided;
+        # when there is too little left it steps aside and the speaker's name takes the room
+        # (the name's tooltip carries the content).
+        self.opinions_fit = ColumnFit(
+            self.opinions_view,
+            2,
+            caps={0: 190, 1: 70},
+            give_way=(0,),
+            drop=(2,),
+            stretch_min=110,
+            min_width=110,
+        )
         self.collected_model: RowTableModel[OpinionRow] = RowTableModel(
             COLLECTED_COLUMNS, None, self.context.ops, parent=self
         )
         self.collected_view = make_table_view(self.collected_model, self)
         self.collected_view.doubleClicked.connect(lambda _i: self.tick_selected())
-        self.collected_model.loaded.connect(lambda _n: self._fit(self.collected_view, [170]))
+        self.collected_fit = ColumnFit(
+            self.collected_view, 1, caps={0: 190}, give_way=(0,), drop=(1,), stretch_min=110, min_width=110
+        )
         collected_page = QWidget()
         collected_layout = QVBoxLayout(collected_page)
         collected_layout.setContentsMargins(0, 0, 0, 0)
@@ -367,9 +391,18 @@ class LiveMinutesWindow(QMainWindow):
         self.tick_button = QPushButton("Nêu tại hội nghị (Ctrl+T)")
         self.tick_button.clicked.connect(self.tick_selected)
         collected_layout.addWidget(self.tick_button)
+        # A narrow side (150 %) elides the tab titles rather than hiding one behind arrows.
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setUsesScrollButtons(False)
         self.tabs.addTab(self.opinions_view, "Tại hội nghị")
         self.tabs.addTab(collected_page, "Thu thập trước")
         layout.addWidget(self.tabs, 2)
+        self.open_petition_button = QPushButton("Mở ý kiến (Ctrl+O)")
+        self.open_petition_button.setToolTip(
+            "Mở cửa sổ của ý kiến đang chọn: các lần trả lời, giao việc, lịch sử giải quyết"
+        )
+        self.open_petition_button.clicked.connect(self.open_selected_petition)
+        layout.addWidget(self.open_petition_button)
         self.similar = QLabel()
         self.similar.setWordWrap(True)
         self.similar.setTextFormat(Qt.TextFormat.RichText)
@@ -380,11 +413,6 @@ class LiveMinutesWindow(QMainWindow):
         self.similar.hide()
         layout.addWidget(self.similar, 1)
         return right
-
-    @staticmethod
-    def _fit(view: QTableView, widths: list[int]) -> None:
-        for column, width in enumerate(widths):
-            view.setColumnWidth(column, width)
 
     # --- wiring --------------------------------------------------------------------------
     def _connect_editors(self) -> None:
@@ -435,6 +463,7 @@ class LiveMinutesWindow(QMainWindow):
         add("F3", self.answer_selected)
         add("F4", self.edit_selected)
         add("Ctrl+T", self.tick_selected)
+        add("Ctrl+O", self.open_selected_petition)
         add("Ctrl+Return", self.answer_editor.submit)
         add("Ctrl+Enter", self.answer_editor.submit)
         for number, outcome in enumerate(AnswerOutcome, start=1):
@@ -758,6 +787,37 @@ class LiveMinutesWindow(QMainWindow):
         self.answer_editor.heading.setText(
             "<b>Đã ghi trả lời.</b> Ctrl+N: người phát biểu mới · F3: trả lời tiếp"
         )
+
+    def selected_petition_id(self) -> int | None:
+        """The opinion chosen in the list in front (at the meeting or collected); else the last one."""
+        if self.tabs.currentIndex() == 1:
+            view, model = self.collected_view, self.collected_model
+        else:
+            view, model = self.opinions_view, self.opinions_model
+        index = view.currentIndex()
+        if index.isValid():
+            return model.row_at(index.row()).id
+        rows = model.rows()
+        return rows[-1].id if rows else None
+
+    @Slot()
+    def open_selected_petition(self) -> QWidget | None:
+        """Ctrl+O: the petition's own window (answers, assignment, history), as from the lists."""
+        petition_id = self.selected_petition_id()
+        if petition_id is None:
+            return None
+        if self.petition_opener is not None:  # the main window keeps one window per petition
+            return self.petition_opener(petition_id)
+        from ui.views.petition_detail import PetitionWindow
+
+        window = self.petition_windows.get(petition_id)
+        if window is None or not window.isVisible():
+            window = PetitionWindow(self.context, petition_id, self)
+            self.petition_windows[petition_id] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
 
     @Slot()
     def tick_selected(self) -> None:
