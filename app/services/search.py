@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
+    bindparam,
     column,
     literal_column,
     select,
@@ -76,6 +77,16 @@ def refresh_petition_key(session: Session, petition: Petition) -> None:
     )
 
 
+def _write_keys(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Store re-computed keys with a Core UPDATE: a key follows the data, it is not an edit, so
+    it neither checks nor bumps the petition's version (another PC's open form stays valid)."""
+    petition = Petition.__table__
+    session.execute(
+        update(petition).where(petition.c.id == bindparam("key_id")).values(search_key=bindparam("key")),
+        [{"key_id": change["id"], "key": change["search_key"]} for change in changes],
+    )
+
+
 def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
     """Re-key every petition of one thôn (after a rename); returns how many changed.
 
@@ -96,7 +107,7 @@ def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
         if new != old:
             changes.append({"id": ident, "search_key": new})
     if changes:
-        session.execute(update(Petition), changes)
+        _write_keys(session, changes)
         # Objects already loaded in this session must not write their stale key back.
         for change in changes:
             loaded = session.identity_map.get(session.identity_key(Petition, change["id"]))  # type: ignore[arg-type]
@@ -121,7 +132,7 @@ def refresh_all_keys(session: Session) -> int:
         if (new := petition_search_key(name or "", typed or "", content or "")) != old
     ]
     if changes:
-        session.execute(update(Petition), changes)
+        _write_keys(session, changes)
     return changed + len(changes)
 
 

@@ -1,4 +1,13 @@
-"""One open database: its path, engine and session factory."""
+"""One open database: its path (or server URL), engine and session factory.
+
+Two kinds: the local SQLite file (``Database.open(path)``, the default) and a PostgreSQL server
+(``Database.open_url("postgresql+psycopg://user@host:5432/db", password=...)``, see
+``app.storage.server``). ``open_url`` connects, refuses a database made by a newer program
+(``SchemaTooNew``) or not ours, upgrades an older one (or refuses it with ``SchemaTooOld`` when
+``allow_upgrade=False``), and raises a ``ConnectionProblem`` subclass for a server that is down,
+a wrong or missing password, an unknown user or database. A plain path given to ``open_url``
+opens the SQLite file as ``open`` does. Services never see the difference: they take a Session.
+"""
 
 from __future__ import annotations
 
@@ -73,13 +82,64 @@ def verify_readable(probe: FileProbe) -> None:
 
 
 class Database:
-    """The handle the services and the UI share: ``with db.transaction() as session: …``."""
+    """The handle the services and the UI share: ``with db.transaction() as session: …``.
 
-    def __init__(self, path: Path, engine: Engine, migration: MigrationReport | None = None) -> None:
+    ``path`` is the SQLite file, None on a server; ``location`` is what to show either way.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        engine: Engine,
+        migration: MigrationReport | None = None,
+        *,
+        location: str | None = None,
+    ) -> None:
         self.path = path
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
         self.migration = migration
+        self.location = location if location is not None else str(path)
+
+    @property
+    def on_server(self) -> bool:
+        """True on PostgreSQL: no file, no file backups, other PCs may write at the same time."""
+        return self.engine.dialect.name != "sqlite"
+
+    @classmethod
+    def open_url(
+        cls, url: str, password: str | None = None, *, allow_upgrade: bool = True, create: bool = False
+    ) -> Database:
+        """Open a server database (``postgresql+psycopg://user@host:port/db``), or a file path.
+
+        Raises a :class:`~app.storage.server.ConnectionProblem` subclass naming what is wrong.
+        An empty server database gets the schema (an administrator created it for the program).
+        """
+        from sqlalchemy.exc import DBAPIError
+
+        from app.storage import server
+        from app.storage.migrate import upgrade_server
+
+        if not server.is_server_url(url):
+            path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else url
+            return cls.open(path, create=create)
+        parsed = server.server_url(url, password)
+        where = server.display_url(parsed)
+        engine = server.make_server_engine(parsed)
+        try:
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+                report = upgrade_server(engine, where, allow_upgrade=allow_upgrade)
+            except DBAPIError as exc:
+                problem = server.classify(exc, where)
+                log.warning("server database refused: %s", problem)
+                raise problem from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        log.info("opened server database %s", where)
+        return cls(None, engine, report, location=where)
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, create: bool = False) -> Database:
@@ -125,15 +185,21 @@ class Database:
         """Run ``op`` in one transaction, retried with backoff while another program holds the lock.
 
         Each attempt already waits ``BUSY_TIMEOUT_MS`` for the lock; only "database is locked"
-        and "busy" are retried (the unit of work was rolled back, so re-running it is safe).
+        and "busy" are retried (the unit of work was rolled back, so re-running it is safe). On
+        a server, a serialization failure or a deadlock is retried the same way.
         """
+        from sqlalchemy.exc import DBAPIError
+
+        from app.storage.server import is_retryable
+
         delay = 0.05
         for attempt in range(1, attempts + 1):
             try:
                 with self.transaction() as session:
                     return op(session)
-            except OperationalError as exc:
-                if attempt == attempts or not is_busy(exc):
+            except DBAPIError as exc:
+                retry = is_retryable(exc) or (isinstance(exc, OperationalError) and is_busy(exc))
+                if attempt == attempts or not retry:
                     raise
                 log.info("database busy, attempt %d of %d", attempt, attempts)
                 time.sleep(delay)
