@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
+    Table,
     bindparam,
     column,
     literal_column,
@@ -80,7 +81,7 @@ def refresh_petition_key(session: Session, petition: Petition) -> None:
 def _write_keys(session: Session, changes: list[dict[str, Any]]) -> None:
     """Store re-computed keys with a Core UPDATE: a key follows the data, it is not an edit, so
     it neither checks nor bumps the petition's version (another PC's open form stays valid)."""
-    petition = Petition.__table__
+    petition = cast(Table, Petition.__table__)
     session.execute(
         update(petition).where(petition.c.id == bindparam("key_id")).values(search_key=bindparam("key")),
         [{"key_id": change["id"], "key": change["search_key"]} for change in changes],
