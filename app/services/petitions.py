@@ -513,6 +513,7 @@ def petition_ids_statement(
     today: date,
     near_due_days: int,
     ranked: bool = True,
+    dialect: str = "sqlite",
 ) -> Select[Any]:
     """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through.
 
@@ -523,12 +524,12 @@ def petition_ids_statement(
     keys: list[Any]
     fixed: list[Any] = []
     by_id = False
-    matches = search.ranked_matches(flt.query) if sort == "default" and ranked else None
+    matches = search.ranked_matches(flt.query, dialect) if sort == "default" and ranked else None
     if matches is not None:
         stmt = stmt.join(matches, matches.c.id == Petition.id)
         keys = [matches.c.rank]  # relevance, best first
     else:
-        condition = search.search_condition(flt.query)
+        condition = search.search_condition(flt.query, dialect)
         if condition is not None:
             stmt = stmt.where(condition)
         if sort == "default" and condition is not None:
@@ -566,7 +567,13 @@ def list_petitions(
     near = settings.near_due_days(session)
     ranked = sort == "default" and search.rankable(session, flt.query)
     stmt = petition_ids_statement(
-        flt, sort=sort, descending=descending, today=today, near_due_days=near, ranked=ranked
+        flt,
+        sort=sort,
+        descending=descending,
+        today=today,
+        near_due_days=near,
+        ranked=ranked,
+        dialect=search.dialect_of(session),
     )
     if offset:
         stmt = stmt.offset(offset)
@@ -586,7 +593,7 @@ def count_petitions(
     today = today or date.today()
     near = settings.near_due_days(session)
     stmt = select(func.count()).select_from(Petition).where(*_conditions(flt, today, near))
-    condition = search.search_condition(flt.query)
+    condition = search.search_condition(flt.query, search.dialect_of(session))
     if condition is not None:
         stmt = stmt.where(condition)
     return session.scalar(stmt) or 0

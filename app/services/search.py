@@ -3,8 +3,9 @@
 This module is the one seam between the product and its full-text engine. On SQLite it owns the
 FTS5 table ``petition_fts`` (revision 0002: external content over ``petition.search_key``, kept
 in step by triggers) and ``petition.search_key`` (folded: no tones, đ→d, lower case, so "Đặng"
-and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
-``tsvector`` (or ``pg_trgm``) column: callers never write MATCH themselves.
+and "dang", "hòa" and "hoà" meet). On PostgreSQL the same functions run over full-text indexes
+of the same folded text (``app.services.search_pg``, revision 0010): callers never write MATCH
+themselves, and pass ``dialect_of(session)`` where a statement is built without a session.
 
 Every change that affects a key refreshes it **in the same transaction** as the change: creating
 or editing a petition, the live minutes' autosave, and renaming a thôn (its petitions are
@@ -140,6 +141,15 @@ def refresh_all_keys(session: Session) -> int:
 # --- queries --------------------------------------------------------------------------------
 
 
+def dialect_of(session: Session) -> str:
+    """``"sqlite"`` or ``"postgresql"``: which engine's search the statements are built for."""
+    return session.get_bind().dialect.name
+
+
+def _on_server(session: Session) -> bool:
+    return dialect_of(session) == "postgresql"
+
+
 def _quoted(word: str) -> str:
     return '"' + _QUOTE.sub("", word) + '"'
 
@@ -172,15 +182,19 @@ def matching_ids(expression: str) -> Select[tuple[int]]:
     )
 
 
-def search_condition(query: str) -> ColumnElement[bool] | None:
+def search_condition(query: str, dialect: str = "sqlite") -> ColumnElement[bool] | None:
     """A WHERE condition on ``Petition`` for what the user typed, or ``None`` for no search."""
     expression = match_expression(query)
     if expression is None:
         return None
+    if dialect == "postgresql":
+        from app.services import search_pg
+
+        return Petition.id.in_(search_pg.matching_ids(expression))
     return Petition.id.in_(matching_ids(expression))
 
 
-def ranked_matches(query: str) -> Subquery | None:
+def ranked_matches(query: str, dialect: str = "sqlite") -> Subquery | None:
     """The matches of what the user typed as a subquery ``(id, rank)``; ``None`` for no search.
 
     Join it to ``petition`` and ORDER BY ``rank`` (bm25, lower is better) with a LIMIT: SQLite
@@ -189,6 +203,10 @@ def ranked_matches(query: str) -> Subquery | None:
     expression = match_expression(query)
     if expression is None:
         return None
+    if dialect == "postgresql":
+        from app.services import search_pg
+
+        return search_pg.ranked_matches(expression)
     return (
         select(
             literal_column("petition_fts.rowid", type_=Integer()).label("id"),
@@ -208,6 +226,10 @@ def match_count(session: Session, query: str) -> int:
     expression = match_expression(query)
     if expression is None:
         return 0
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.match_count(session, expression)
     return int(
         session.scalar(
             text("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH :q"), {"q": expression}
@@ -233,6 +255,10 @@ def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[i
 
     ORDER BY rank with a LIMIT runs inside FTS5, which keeps only the best rows.
     """
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.ranked_ids(session, expression, limit=limit)
     rows = session.execute(
         text("SELECT rowid, rank FROM petition_fts WHERE petition_fts MATCH :q ORDER BY rank LIMIT :n"),
         {"q": expression, "n": limit},
@@ -412,15 +438,22 @@ def _ranked_in_kind(
     from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
 
     code = KIND_CODES[kind]
-    ident = (_FTS.c.rowid - code * SHIFT).label("ident")
-    stmt = select(ident, _FTS.c.rank).where(
-        text("search_fts MATCH :fts_all").bindparams(fts_all=expression),
-        _FTS.c.rowid.between(code * SHIFT, (code + 1) * SHIFT - 1),
+    source: Any = _FTS
+    rank: Any = _FTS.c.rank
+    matches: Any = text("search_fts MATCH :fts_all").bindparams(fts_all=expression)
+    if _on_server(session):
+        from app.services import search_pg
+
+        source, rank, matches = search_pg.doc_source(expression)
+    rowid = source.c.rowid
+    ident = (rowid - code * SHIFT).label("ident")
+    stmt = select(ident, rank.label("rank")).where(
+        matches, rowid.between(code * SHIFT, (code + 1) * SHIFT - 1)
     )
     if kind in _PETITION_LINKED and (flt.petitions_only or flt.year is not None):
-        source = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
-        stmt = stmt.join(source, source.id == _FTS.c.rowid - code * SHIFT).join(
-            Petition, Petition.id == source.petition_id
+        linked = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
+        stmt = stmt.join(linked, linked.id == rowid - code * SHIFT).join(
+            Petition, Petition.id == linked.petition_id
         )
         pflt = PetitionFilter(
             year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
@@ -429,17 +462,17 @@ def _ranked_in_kind(
         stmt = stmt.where(*petition_conditions(session, pflt))
     elif kind in _DIALOGUE_LINKED and flt.year is not None:
         if kind is SearchKind.DIALOGUE:
-            stmt = stmt.join(Dialogue, Dialogue.id == _FTS.c.rowid - code * SHIFT)
+            stmt = stmt.join(Dialogue, Dialogue.id == rowid - code * SHIFT)
         else:
             source2 = MinuteEntry if kind is SearchKind.MINUTE else Conclusion
-            stmt = stmt.join(source2, source2.id == _FTS.c.rowid - code * SHIFT).join(
+            stmt = stmt.join(source2, source2.id == rowid - code * SHIFT).join(
                 Dialogue, Dialogue.id == source2.dialogue_id
             )
         moment = meeting_moment_sql()
         stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
     elif kind is SearchKind.PLAN and flt.year is not None:
-        stmt = stmt.join(Plan, Plan.id == _FTS.c.rowid - code * SHIFT).where(Plan.year == flt.year)
-    rows = session.execute(stmt.order_by(_FTS.c.rank).limit(limit)).all()
+        stmt = stmt.join(Plan, Plan.id == rowid - code * SHIFT).where(Plan.year == flt.year)
+    rows = session.execute(stmt.order_by(rank, rowid).limit(limit)).all()
     return [(int(i), float(r)) for i, r in rows]
 
 
@@ -468,7 +501,10 @@ def _petition_hits(
     ids = list(
         session.scalars(
             petition_ids_statement(
-                pflt, today=today or date.today(), near_due_days=settings.near_due_days(session)
+                pflt,
+                today=today or date.today(),
+                near_due_days=settings.near_due_days(session),
+                dialect=dialect_of(session),
             ).limit(limit)
         )
     )
@@ -537,6 +573,10 @@ _DEFAULT_TITLES = {
 
 
 def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.raw(session, sql, tuple(params))
     return list(session.connection().exec_driver_sql(sql, tuple(params)).fetchall())
 
 
@@ -558,6 +598,10 @@ def _details(
 def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int) -> list[tuple[int, float]]:
     """The unfiltered search of one kind: ORDER BY rank LIMIT inside FTS5, over one rowid range."""
     code = KIND_CODES[kind]
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.fast_ranked(session, code, SHIFT, expression, limit)
     rows = _raw(
         session,
         "SELECT rowid - ?, rank FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?"
@@ -568,6 +612,10 @@ def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int
 
 
 def _fast_petition_hits(session: Session, query: str, expression: str, limit: int) -> list[SearchHit]:
+    if _on_server(session):
+        from app.services import search_pg
+
+        return _petition_hits_of(query, search_pg.fast_petition_rows(session, expression, limit))
     rows = _raw(
         session,
         "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
@@ -577,6 +625,10 @@ def _fast_petition_hits(session: Session, query: str, expression: str, limit: in
         " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.rank LIMIT ?",
         (expression, limit + 8, limit),  # a few spare rows for deleted petitions
     )
+    return _petition_hits_of(query, rows)
+
+
+def _petition_hits_of(query: str, rows: Sequence[Any]) -> list[SearchHit]:
     hits = []
     for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
         hits.append(

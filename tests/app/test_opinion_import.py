@@ -32,6 +32,8 @@ from app.services.opinion_import import (
 from app.storage.database import Database
 from app.storage.models import AuditEvent, Dialogue, Hamlet, Petition
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 HEADERS = list(COLUMNS.values())
 
 

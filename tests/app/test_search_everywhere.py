@@ -25,6 +25,8 @@ from app.storage.database import Database
 from app.storage.models import Answer, Conclusion, Hamlet, MinuteEntry, Plan
 from tests.app.report_samples import ReportCommune, build_report_commune
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 
 @pytest.fixture
 def commune(db: Database) -> tuple[Database, ReportCommune]:
@@ -151,6 +153,7 @@ def test_filters_combine_with_the_words_and_searches_can_be_saved(
         assert [s.name for s in saved_searches(session)] == ["lấn chiếm quá hạn"]
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest.CaptureFixture[str]) -> None:
     db, c = commune
     path = str(db.path)
