@@ -120,3 +120,35 @@ class LockedError(AppError):
 
 class TextInputError(ValidationError):
     """A text holds characters that cannot be stored (lone surrogates, control characters)."""
+
+
+class EditConflict(AppError):
+    """Someone else (another PC, another window) saved this record after it was read here.
+
+    Nothing was written. ``mine`` is what this edit wanted to store, ``theirs`` what the record
+    holds now (field name → value), ``expected_version``/``current_version`` the version read and
+    the version found; the UI shows both and offers to reload.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        ident: object,
+        *,
+        expected_version: int | None,
+        current_version: int | None,
+        mine: dict[str, object] | None = None,
+        theirs: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(
+            f"{what} {ident!r} was changed by someone else "
+            f"(read at version {expected_version}, now {current_version})",
+            f"Bản ghi này ({what}, mã {ident}) đã được người khác sửa sau khi bạn mở nó, nên thay đổi của "
+            "bạn chưa được lưu. Hãy tải lại để xem bản mới, so sánh với phần bạn đã nhập rồi sửa lại.",
+        )
+        self.what = what
+        self.ident = ident
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.mine = dict(mine or {})
+        self.theirs = dict(theirs or {})

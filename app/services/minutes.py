@@ -25,7 +25,7 @@ from app.domain.rules import (
 from app.domain.standing import Standing, meeting_day
 from app.domain.text import clean, days_phrase, petitioner_label, search_words, short_date
 from app.errors import AppError, NotFoundError, ValidationError
-from app.services import audit, catalog, locking, petitions, search, settings
+from app.services import audit, catalog, counters, locking, petitions, search, settings
 from app.storage.models import (
     Answer,
     Attendee,
@@ -68,6 +68,7 @@ class OpinionRow:
     source: PetitionSource
     raised_at_meeting: bool
     answers: int
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class OpinionInput:
     kind: PetitionKind = PetitionKind.PROPOSAL
     content: str = ""
     is_anonymous: bool = False
+    version: int | None = None  # OpinionRow.version the editor started from; None: no check
 
 
 @dataclass
@@ -332,10 +334,7 @@ def add_entry(
     at: datetime | None = None,
 ) -> int:
     locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
-    position = (
-        session.scalar(select(func.max(MinuteEntry.position)).where(MinuteEntry.dialogue_id == dialogue_id))
-        or 0
-    ) + 1
+    position = counters.minute_entry_position(session, dialogue_id)
     entry = MinuteEntry(
         dialogue_id=dialogue_id,
         position=position,
@@ -414,9 +413,7 @@ def record_opinion(
     _dialogue(session, dialogue_id)
     hamlet_id, hamlet_text = _resolve_hamlet(session, data.hamlet)
     name = clean(data.petitioner_name)
-    position = (
-        session.scalar(select(func.max(Petition.position)).where(Petition.dialogue_id == dialogue_id)) or 0
-    ) + 1
+    position = counters.dialogue_petition_position(session, dialogue_id)
     petition = Petition(
         dialogue_id=dialogue_id,
         position=position,
@@ -459,6 +456,15 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
     if petition is None:
         raise NotFoundError("ý kiến", petition_id)
     hamlet_name = clean(data.hamlet)
+    petitions.check_version(
+        petition,
+        data.version,
+        {
+            "petitioner_name": clean(data.petitioner_name),
+            "hamlet": hamlet_name,
+            "content": clean(data.content),
+        },
+    )
     petition.petitioner_name = clean(data.petitioner_name)
     petition.is_anonymous = data.is_anonymous or not petition.petitioner_name
     petition.hamlet_id, petition.hamlet_text = _resolve_hamlet(session, hamlet_name)
@@ -619,6 +625,7 @@ def _opinion_row(petition: Petition, answers: int) -> OpinionRow:
         source=petition.source,
         raised_at_meeting=petition.raised_at_meeting,
         answers=answers,
+        version=petition.version,
     )
 
 

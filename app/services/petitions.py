@@ -26,8 +26,8 @@ from app.domain.standing import (
     resolved_on,
 )
 from app.domain.text import clean, petitioner_label, short_date
-from app.errors import NotFoundError, ValidationError
-from app.services import audit, search, settings
+from app.errors import EditConflict, NotFoundError, ValidationError
+from app.services import audit, counters, search, settings
 from app.services.ordering import reversed_order
 from app.services.search import petition_search_key as petition_search_key  # its one home is search
 from app.storage.models import (
@@ -60,6 +60,8 @@ class PetitionInput:
     is_group: bool = False
     is_anonymous: bool = False
     received_on: date | None = None
+    # The petition's version when the form was filled (PetitionRow.version); None: no check.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class PetitionRow:
     standing: Standing = Standing.PENDING
     tone: str | None = None  # "danger" | "warning" | "ok" | "muted" | None
     deadline_text: str = ""  # "05/3/2026 (còn 3 ngày)"
+    version: int = 0  # hand it back in PetitionInput.version: an edit from a stale copy is refused
 
     @property
     def overdue(self) -> bool:
@@ -108,12 +111,7 @@ def create_petition(session: Session, data: PetitionInput) -> int:
         raise ValidationError(problems)
     position = 0
     if data.dialogue_id is not None:
-        position = (
-            session.scalar(
-                select(func.max(Petition.position)).where(Petition.dialogue_id == data.dialogue_id)
-            )
-            or 0
-        ) + 1
+        position = counters.dialogue_petition_position(session, data.dialogue_id)
     row = Petition(
         dialogue_id=data.dialogue_id,
         position=position,
@@ -145,6 +143,16 @@ def update_petition(session: Session, petition_id: int, data: PetitionInput) -> 
     if problems:
         raise ValidationError(problems)
     row = _petition(session, petition_id)
+    check_version(
+        row,
+        data.version,
+        {
+            "petitioner_name": clean(data.petitioner_name),
+            "hamlet_id": data.hamlet_id,
+            "field_id": data.field_id,
+            "content": clean(data.content),
+        },
+    )
     row.source = data.source
     row.kind = data.kind
     row.received_on = data.received_on
@@ -285,6 +293,38 @@ def forward(session: Session, petition_id: int, authority: str) -> None:
     audit.record(session, "update", "petition", petition.id, forwarded_to=petition.forwarded_to)
 
 
+def petition_fields(petition: Petition) -> dict[str, object]:
+    """What a conflict shows of a petition's current state."""
+    return {
+        "petitioner_name": petition.petitioner_name,
+        "hamlet_id": petition.hamlet_id,
+        "hamlet": petition.hamlet.name if petition.hamlet else petition.hamlet_text,
+        "field_id": petition.field_id,
+        "kind": petition.kind.value,
+        "content": petition.content,
+        "status": petition.status.value,
+    }
+
+
+def check_version(petition: Petition, expected: int | None, mine: dict[str, object]) -> None:
+    """Refuse an edit made from a copy read before someone else's save (``expected`` is stale).
+
+    The check sees what other PCs committed; two saves racing inside the same moment are caught
+    again at the flush by the version column (``Database.transaction`` turns that into the same
+    :class:`~app.errors.EditConflict`).
+    """
+    if expected is None or expected == petition.version:
+        return
+    raise EditConflict(
+        "ý kiến, kiến nghị",
+        petition.id,
+        expected_version=expected,
+        current_version=petition.version,
+        mine=mine,
+        theirs=petition_fields(petition),
+    )
+
+
 def _petition(session: Session, petition_id: int) -> Petition:
     petition = session.get(Petition, petition_id)
     if petition is None or petition.deleted_at is not None:
@@ -332,6 +372,7 @@ def petition_row(petition: Petition, today: date, near_due_days: int) -> Petitio
         standing=state.standing,
         tone=state.tone,
         deadline_text=state.deadline_text,
+        version=petition.version,
     )
 
 

@@ -25,7 +25,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
-from app.errors import DatabaseDamagedError, DatabaseMissingError, EmptyDatabaseError, NotADatabaseError
+from app.errors import (
+    DatabaseDamagedError,
+    DatabaseMissingError,
+    EditConflict,
+    EmptyDatabaseError,
+    NotADatabaseError,
+)
 from app.storage.engine import WRITE_OPTION, check_db_location, make_engine, make_session_factory
 from app.storage.migrate import MigrationReport, upgrade_database
 from app.storage.probe import FileKind, FileProbe, probe_file, read_only_connection, wal_missing
@@ -79,6 +85,16 @@ def verify_readable(probe: FileProbe) -> None:
         verdict = str(exc)
     if verdict != "ok":
         raise damaged(probe.path, f"kiểm tra nhanh (quick_check) báo lỗi: {verdict[:300]}")
+
+
+def _conflict_of(exc: Exception) -> EditConflict:
+    """The EditConflict of a flush whose ``UPDATE … WHERE version = ?`` matched no row."""
+    import re
+
+    found = re.search(r"table '(\w+)'", str(exc))
+    table = found.group(1) if found else ""
+    label = {"dialogue": "hội nghị", "petition": "ý kiến, kiến nghị"}.get(table, table or "bản ghi")
+    return EditConflict(label, "?", expected_version=None, current_version=None)
 
 
 class Database:
@@ -176,10 +192,19 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``)."""
-        with self.sessions.begin() as session:
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
+        """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``).
+
+        A versioned record (petition, dialogue) that another PC saved between this unit of work
+        reading and writing it raises :class:`~app.errors.EditConflict`; nothing is written.
+        """
+        from sqlalchemy.orm.exc import StaleDataError
+
+        try:
+            with self.sessions.begin() as session:
+                session.connection(execution_options={WRITE_OPTION: True})
+                yield session
+        except StaleDataError as exc:
+            raise _conflict_of(exc) from exc
 
     def write(self, op: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """Run ``op`` in one transaction, retried with backoff while another program holds the lock.
