@@ -4,8 +4,9 @@
 #   eval "$(bash tests/pg_server.sh start DIR)"   # sets DOITHOAI_TEST_PG_URL, prints nothing else
 #   bash tests/pg_server.sh stop DIR
 #
-# The server runs from a fresh data directory DIR/data on 127.0.0.1 on a free port, trusts local
-# TCP connections (the tests create and drop databases) and is tuned for speed, not durability:
+# The server runs from a fresh data directory DIR/data on 127.0.0.1 on a free port, with the
+# superuser "postgres" and a fixed test password (the tests create and drop databases, and check
+# that a wrong password is refused); it is tuned for speed, not durability:
 # fsync off, because the data is thrown away. As root it runs as the "postgres" user (initdb
 # refuses root); it is installed from Debian's packages by .ci/run when missing.
 set -euo pipefail
@@ -37,6 +38,8 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Only for this throwaway server on 127.0.0.1; never a real office's password.
+PASSWORD=doithoai-test
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
@@ -52,14 +55,23 @@ start)
     if [ "$(id -u)" = 0 ]; then
         chown postgres "$dir"
     fi
-    as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
-        as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1
+    # TCP asks for the password (so the tests can check a wrong one); the socket is for pg_ctl.
+    printf '%s\n' "$PASSWORD" >"$dir/pwfile"
+    if [ "$(id -u)" = 0 ]; then
+        chown postgres "$dir/pwfile"
+    fi
+    init() {
+        as_owner "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth-local=trust \
+            --auth-host=scram-sha-256 -E UTF8 "$@" >"$dir/initdb.log" 2>&1
+    }
+    init --locale=C.UTF-8 || { rm -rf "$dir/data" && init --locale=C; }
+    rm -f "$dir/pwfile"
     port=$(free_port)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >/dev/null
     echo "$port" >"$dir/port"
-    echo "export DOITHOAI_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
+    echo "export DOITHOAI_TEST_PG_URL=postgresql+psycopg://postgres:$PASSWORD@127.0.0.1:$port/postgres"
     ;;
 stop)
     if [ -d "$dir/data" ]; then

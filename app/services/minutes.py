@@ -285,6 +285,9 @@ def open_draft(session: Session, dialogue_id: int) -> OpenDraft | None:
     return None
 
 
+MAX_ATTENDANCE = 1_000_000
+
+
 def set_attendance(
     session: Session,
     dialogue_id: int,
@@ -302,6 +305,11 @@ def set_attendance(
     locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     if min(leaders, units, hamlet_heads, citizens) < 0:
         raise ValidationError({"counts": "Số người tham dự không thể âm."})
+    if max(leaders, units, hamlet_heads, citizens) > MAX_ATTENDANCE:
+        # Also what a 32-bit INTEGER column on PostgreSQL holds, where SQLite would take any size.
+        raise ValidationError(
+            {"counts": f"Số người tham dự quá lớn (tối đa {MAX_ATTENDANCE:,}).".replace(",", ".")}
+        )
     dialogue = _dialogue(session, dialogue_id)
     dialogue.leaders_count, dialogue.units_count = leaders, units
     dialogue.hamlet_heads_count, dialogue.citizens_count = hamlet_heads, citizens

@@ -135,8 +135,7 @@ def server_url(url: str | URL, password: str | None = None) -> URL:
         raise BadUrl(f"not a database URL: {exc}") from exc
     if parsed.get_backend_name() != "postgresql":
         raise BadUrl(f"not a PostgreSQL URL: {parsed.render_as_string(hide_password=True)}")
-    if parsed.get_driver_name() != "psycopg":
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = parsed.set(drivername="postgresql+psycopg")
     if not parsed.host and not parsed.query.get("host"):
         raise BadUrl("the URL names no server host")
     if not parsed.database:

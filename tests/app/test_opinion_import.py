@@ -680,6 +680,7 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_command_line_dry_run_changes_nothing_then_imports_once(
     demo_db: Database, tmp_path: Path, data_home: Path
 ) -> None:
@@ -714,6 +715,7 @@ def test_command_line_dry_run_changes_nothing_then_imports_once(
     )
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_command_line_refuses_a_bad_file_with_exit_1(
     demo_db: Database, tmp_path: Path, data_home: Path
 ) -> None:
