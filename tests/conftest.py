@@ -29,7 +29,7 @@ _numbers = itertools.count(1)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "db" not in metafunc.fixturenames:
+    if "db_kind" not in metafunc.fixturenames:  # asked for by db and demo_db
         return
     node = metafunc.definition
     if PG_URL and node.get_closest_marker("pg") and not node.get_closest_marker("sqlite_only"):
@@ -59,6 +59,7 @@ class PgServer:
         self.admin = create_engine(self.base, isolation_level="AUTOCOMMIT", poolclass=_null_pool())
         self.prefix = f"doithoai_t{os.getpid()}"
         self.template = f"{self.prefix}_template"
+        self._demo_template: str | None = None
         self._execute(f'DROP DATABASE IF EXISTS "{self.template}"')
         self._execute(f"CREATE DATABASE \"{self.template}\" ENCODING 'UTF8' TEMPLATE template0")
         Database.open_url(self.url_of(self.template)).close()
@@ -70,17 +71,34 @@ class PgServer:
     def url_of(self, name: str) -> str:
         return self.base.set(database=name).render_as_string(hide_password=False)
 
-    def fresh(self) -> str:
-        """A new database copied from the template; its name."""
+    def fresh(self, template: str | None = None) -> str:
+        """A new database copied from the template (migrated, empty); its name."""
         name = f"{self.prefix}_{next(_numbers)}"
         self._execute(f'DROP DATABASE IF EXISTS "{name}"')
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template or self.template}"')
         return name
+
+    def demo_template(self) -> str:
+        """A template holding the demo commune (built once: the build is the slow part on a server)."""
+        if self._demo_template is None:
+            from app.services.demo import build_demo
+
+            name = f"{self.prefix}_demo"
+            self._execute(f'DROP DATABASE IF EXISTS "{name}"')
+            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+            database = Database.open_url(self.url_of(name))
+            with database.transaction() as session:
+                build_demo(session, today=TODAY)
+            database.close()
+            self._demo_template = name
+        return self._demo_template
 
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def close(self) -> None:
+        if self._demo_template is not None:
+            self.drop(self._demo_template)
         self.drop(self.template)
         self.admin.dispose()
 
@@ -116,9 +134,18 @@ def db(tmp_path: Path, db_kind: str, request: pytest.FixtureRequest) -> Iterator
 
 
 @pytest.fixture
-def demo_db(db: Database) -> Database:
+def demo_db(db_kind: str, request: pytest.FixtureRequest) -> Iterator[Database]:
+    if db_kind == "pg":
+        server: PgServer = request.getfixturevalue("pg_server")
+        name = server.fresh(server.demo_template())
+        database = Database.open_url(server.url_of(name))
+        yield database
+        database.close()
+        server.drop(name)
+        return
     from app.services.demo import build_demo
 
+    db: Database = request.getfixturevalue("db")
     with db.transaction() as session:
         build_demo(session, today=TODAY)
-    return db
+    yield db

@@ -707,6 +707,27 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
 KNOWN_SPEAKERS_SCAN = 4  # petitions read per speaker wanted: people speak up more than once
 
 
+def live_stamp(session: Session, dialogue_id: int) -> tuple[int, ...]:
+    """A cheap fingerprint of a dialogue's minutes: it changes whenever another PC adds, deletes or
+    edits a line or an opinion of it (the live window polls it on a server and reloads then).
+
+    Two indexed aggregates; the petitions' version sum moves on every saved edit.
+    """
+    entries = session.execute(
+        select(func.count(MinuteEntry.id), func.coalesce(func.max(MinuteEntry.id), 0)).where(
+            MinuteEntry.dialogue_id == dialogue_id, MinuteEntry.deleted_at.is_(None)
+        )
+    ).one()
+    opinions = session.execute(
+        select(func.count(Petition.id), func.coalesce(func.sum(Petition.version), 0)).where(
+            Petition.dialogue_id == dialogue_id, Petition.deleted_at.is_(None)
+        )
+    ).one()
+    dialogue = session.get(Dialogue, dialogue_id)
+    state = dialogue.version if dialogue is not None else 0
+    return (int(entries[0]), int(entries[1]), int(opinions[0]), int(opinions[1]), int(state))
+
+
 def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:
     """(name, thôn) of people who spoke recently, for autocompletion; sorted by tên.
 
