@@ -57,8 +57,6 @@ from app.storage.models import Dialogue, IssuedDocument, Petition, Plan
 from tests.app.doc_samples import MEETING, PARTY_ORG, TODAY, VICE, docx_paragraphs, sample_dialogue
 from tests.app.test_seed_plans import SEEDS, normalise, seed_sentences
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
-
 ISSUE = IssueData(number=5, issued_on=date(2026, 3, 12))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,8 +12,6 @@ from app.services import minutes
 from app.storage.models import Hamlet, Petition
 from benchmarks import history
 from tests.conftest import TODAY
-
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
 
 
 def grouped(session: Session, limit: int) -> set[tuple[str, str]]:
