@@ -322,6 +322,7 @@ def check_version(petition: Petition, expected: int | None, mine: dict[str, obje
         current_version=petition.version,
         mine=mine,
         theirs=petition_fields(petition),
+        kind="petition",
     )
 
 

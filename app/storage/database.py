@@ -94,7 +94,7 @@ def _conflict_of(exc: Exception) -> EditConflict:
     found = re.search(r"table '(\w+)'", str(exc))
     table = found.group(1) if found else ""
     label = {"dialogue": "hội nghị", "petition": "ý kiến, kiến nghị"}.get(table, table or "bản ghi")
-    return EditConflict(label, "?", expected_version=None, current_version=None)
+    return EditConflict(label, "?", expected_version=None, current_version=None, kind=table or "petition")
 
 
 class Database:
