@@ -783,7 +783,7 @@ def section(title: str, failures: list[str], figures: list[Figure], name: str) -
     print(f"    done in {time.perf_counter() - start:.1f} s", flush=True)
 
 
-SECTIONS = ("start", "lists", "search", "pages", "live", "autosave", "export")
+SECTIONS = ("start", "lists", "search", "pages", "live", "autosave", "export", "pg")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -804,6 +804,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
     parser.add_argument("--starts", type=int, default=5, help="program starts for the start-up figures")
     parser.add_argument("--samples", type=int, default=300, help="autosave commits")
+    parser.add_argument(
+        "--pg-petitions",
+        type=int,
+        default=20_000,
+        help="petitions of the PostgreSQL history (benchmarks/pg.py; needs DOITHOAI_BENCH_PG_URL)",
+    )
     parser.add_argument(
         "--only",
         nargs="+",
@@ -858,6 +864,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.bundle:
             with section("bundle", failures, figures, "bundle"):
                 figures += bundle_figures(args.starts)
+        if "pg" in wanted:
+            with section("PostgreSQL (benchmarks/pg.py)", failures, figures, "pg"):
+                from benchmarks import pg
+
+                figures += pg.pg_figures(None, args.pg_petitions, args.repeat, 30, args.fresh)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

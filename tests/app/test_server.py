@@ -148,3 +148,46 @@ def test_newer_older_and_foreign_schemas_are_refused_untouched(blank: str) -> No
     engine.dispose()
     with pytest.raises(server.NotOurDatabase):
         Database.open_url(blank)
+
+
+def test_the_migrated_server_schema_matches_the_models(blank: str) -> None:
+    """Revisions 0001…head run unchanged on PostgreSQL and give the models' schema there too."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from app.storage.models import Base
+
+    Database.open_url(blank).close()
+    engine = create_engine(make_url(blank).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    # search_doc and its triggers are PostgreSQL's search index (revision 0010)
+                    "include_object": lambda obj, name, type_, reflected, compare_to: (
+                        not (
+                            (type_ == "table" and name == "search_doc")
+                            or (type_ == "index" and name == "ix_petition_search_tsv")
+                        )
+                    ),
+                },
+            )
+            diffs = compare_metadata(context, Base.metadata)
+            collations = dict(
+                conn.execute(
+                    text(
+                        "SELECT table_name || '.' || column_name, collation_name FROM information_schema.columns"
+                        " WHERE column_name IN ('sort_key', 'title_sort', 'petitioner_sort', 'content_sort')"
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+    expression_indexes = {"ix_petition_status_dialogue", "ix_petition_dialogue_position"}
+    unexplained = [
+        d for d in diffs if not (d[0] in ("add_index", "remove_index") and d[1].name in expression_indexes)
+    ]
+    assert unexplained == []
+    assert set(collations.values()) == {"C"} and len(collations) == 7
