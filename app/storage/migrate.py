@@ -292,6 +292,10 @@ def upgrade_server(
             command.upgrade(config, "head")
     except Exception as exc:
         log.exception("migration of %s failed", where)
+        from app.storage.server import NoPrivilege
+
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+            raise NoPrivilege(f"cannot create the schema in {where}: {exc}", where) from exc
         raise MigrationError(
             f"migration of {where} from {status.current} failed: {exc}",
             "Nâng cấp dữ liệu trên máy chủ không thành công; mọi thay đổi đã được hoàn tác. "

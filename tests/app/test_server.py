@@ -191,3 +191,17 @@ def test_the_migrated_server_schema_matches_the_models(blank: str) -> None:
     ]
     assert unexplained == []
     assert set(collations.values()) == {"C"} and len(collations) == 7
+
+
+def test_a_user_who_may_not_create_the_tables_is_told_so(blank: str, pg_server: PgServer) -> None:
+    """PostgreSQL 15 lets only the database's owner create tables in it by default."""
+    role = f"{pg_server.prefix}_clerk"
+    pg_server._execute(f'DROP ROLE IF EXISTS "{role}"')
+    pg_server._execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD 'thu-ky'")
+    try:
+        url = make_url(blank).set(username=role, password="thu-ky").render_as_string(hide_password=False)
+        with pytest.raises(server.NoPrivilege):
+            Database.open_url(url)
+    finally:
+        pg_server.drop(make_url(blank).database or "")  # its connections end with it
+        pg_server._execute(f'DROP ROLE IF EXISTS "{role}"')
