@@ -134,3 +134,54 @@ class LockedError(AppError):
 
 class TextInputError(ValidationError):
     """A text holds characters that cannot be stored (lone surrogates, control characters)."""
+
+
+# What a conflict shows of each field, in the user's words.
+CONFLICT_FIELDS = {
+    "petitioner_name": "Người nêu",
+    "hamlet": "Thôn, tổ dân phố",
+    "content": "Nội dung",
+    "status": "Trạng thái",
+    "title": "Tên hội nghị",
+}
+
+
+class EditConflict(AppError):
+    """Someone else (another PC, another window) saved this record after it was read here.
+
+    Nothing was written. ``mine`` is what this edit wanted to store, ``theirs`` what the record
+    holds now (field name → value), ``expected_version``/``current_version`` the version read and
+    the version found. ``kind`` and ``ident`` name the record (``"petition"``, 12) so the UI can
+    reload it; the user message lists both versions of each field that differs.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        ident: object,
+        *,
+        expected_version: int | None,
+        current_version: int | None,
+        mine: dict[str, object] | None = None,
+        theirs: dict[str, object] | None = None,
+        kind: str = "petition",
+    ) -> None:
+        self.what = what
+        self.ident = ident
+        self.kind = kind
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.mine = dict(mine or {})
+        self.theirs = dict(theirs or {})
+        lines = [
+            f"Bản ghi này ({what}) đã được người khác sửa sau khi bạn mở nó, nên thay đổi của bạn chưa "
+            "được lưu. Màn hình đã được tải lại với bản mới; hãy so sánh rồi nhập lại phần cần sửa."
+        ]
+        for key, label in CONFLICT_FIELDS.items():
+            if key in self.mine and key in self.theirs and self.mine[key] != self.theirs[key]:
+                lines.append(f"• {label} — bản của bạn: «{self.mine[key]}»; bản đã lưu: «{self.theirs[key]}»")
+        super().__init__(
+            f"{kind} {ident!r} was changed by someone else "
+            f"(read at version {expected_version}, now {current_version})",
+            "\n".join(lines),
+        )

@@ -48,6 +48,7 @@ from app.storage.models import (
     Answer,
     Assignment,
     AuditEvent,
+    Base,
     Hamlet,
     MinuteEntry,
     Petition,
@@ -606,6 +607,15 @@ def write_with_services(
                 _dialogue_with_services(session, ids, plan_id, year.year, d)
         if progress:
             progress(f"{year.year}")
+    if db.on_server:
+        # The bulk rows carry their own ids: move each table's sequence past them.
+        with db.transaction() as session:
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.primary_key:
+                    session.connection().exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                    )
 
 
 def _dialogue_with_services(
@@ -804,9 +814,10 @@ def _insert_many(connection: Connection, table: Table, rows: list[dict[str, Any]
     columns = [c for c in table.columns if c.name in rows[0]]
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     names = [c.name for c in columns]
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"  # psycopg on a server
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})"
+        f"VALUES ({', '.join(mark for _ in names)})"
     )
     pairs = list(zip(names, processors, strict=True))
     values = [tuple(p(row[n]) if p else row[n] for n, p in pairs) for row in rows]
@@ -836,7 +847,8 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
         with db.transaction() as session:
             # A bigger page cache for this connection only: the indexes on long stored keys are
             # filled in random order, and with SQLite's 2 MiB default every insert went to disk.
-            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+            if not db.on_server:
+                session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             plan_id = _create_plan(session, ids, year, plan.today)
             for d in year.dialogues:
                 dialogue_id = _create_dialogue(session, ids, plan_id, year.year, d)
@@ -853,6 +865,15 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                     _close_meeting(session, dialogue_id, d)
         if progress:
             progress(f"{year.year}")
+    if db.on_server:
+        # The bulk rows carry their own ids: move each table's sequence past them.
+        with db.transaction() as session:
+            for table in Base.metadata.sorted_tables:
+                if "id" in table.c and table.c.id.primary_key:
+                    session.connection().exec_driver_sql(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                    )
 
 
 def _dialogue_rows(

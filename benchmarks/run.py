@@ -843,6 +843,7 @@ SECTIONS = (
     "autosave",
     "export",
     "crash",
+    "pg",
 )
 
 
@@ -870,6 +871,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=50,
         help="SIGKILLs during each of export, backup, restore, migration",
+    )
+    parser.add_argument(
+        "--pg-petitions",
+        type=int,
+        default=20_000,
+        help="petitions of the PostgreSQL history (benchmarks/pg.py; needs DOITHOAI_BENCH_PG_URL)",
     )
     parser.add_argument(
         "--only",
@@ -947,6 +954,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.bundle:
             with section("bundle", failures, figures, "bundle"):
                 figures += bundle_figures(args.starts)
+        if "pg" in wanted:
+            with section("PostgreSQL (benchmarks/pg.py)", failures, figures, "pg"):
+                from benchmarks import pg
+
+                figures += pg.pg_figures(None, args.pg_petitions, args.repeat, 30, args.fresh)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

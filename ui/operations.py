@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, StorageError
+from app.errors import AppError, EditConflict, StorageError
 from app.storage.changes import Changes, ChangeTracker
 from app.storage.database import Database
 from ui.tasks import TaskManager
@@ -171,6 +171,11 @@ class Operations(QObject):
                 on_done(written.result)
 
         def failed(exc: BaseException) -> None:
+            if isinstance(exc, EditConflict):
+                # Someone else's save stands: every screen showing the record reloads it, so
+                # the user sees their version beside the one in the message.
+                ids = [(exc.kind, exc.ident)] if isinstance(exc.ident, int) else []
+                self.changed.emit(Changes.of(exc.kind, ids=ids))
             if _alive(callbacks_owner):
                 if on_error is not None:
                     on_error(exc)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import DEFAULT_FIELDS, DEFAULT_UNITS
 from app.domain.text import clean, search_key
 from app.errors import InUseError, NotFoundError, ValidationError
-from app.services import audit, search
+from app.services import audit, counters, search
 from app.storage.models import (
     Answer,
     Assignment,
@@ -83,7 +83,9 @@ def add_entry(session: Session, catalogue: CatalogueName, name: str) -> Catalogu
         if not existing.active:
             return set_active(session, catalogue, existing.id, True)
         return existing
-    position = (session.scalar(select(func.max(model.position))) or 0) + 1
+    position = counters.catalogue_position(
+        session, model.__tablename__, lambda: int(session.scalar(select(func.max(model.position))) or 0)
+    )
     row = model(name=cleaned, position=position, active=True)
     session.add(row)
     session.flush()
@@ -220,7 +222,9 @@ def add_leader(session: Session, full_name: str, title: str) -> LeaderEntry:
         problems["title"] = "Hãy nhập chức vụ, ví dụ «Phó Chủ tịch UBND xã»."
     if problems:
         raise ValidationError(problems)
-    position = (session.scalar(select(func.max(Leader.position))) or 0) + 1
+    position = counters.catalogue_position(
+        session, "leader", lambda: int(session.scalar(select(func.max(Leader.position))) or 0)
+    )
     row = Leader(full_name=clean(full_name), title=clean(title), position=position, active=True)
     session.add(row)
     session.flush()

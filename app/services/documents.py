@@ -53,7 +53,7 @@ from app.export.documents.conclusion_notice import NOTICE_DAYS, issue_date_warni
 from app.export.errors import DuplicateNumberError, NoPublicVersionError
 from app.export.layout import render
 from app.export.privacy import Replacement, public_dialogue
-from app.services import settings
+from app.services import counters, settings
 from app.storage.database import Database
 from app.storage.models import (
     Answer,
@@ -538,8 +538,10 @@ def _record_number(
         issued_on = issued_on or plan.issued_on
     if issued_on is not None:
         year = issued_on.year
-    # Thông báo tổ chức and Thông báo kết luận share the văn thư's sổ of "TB" numbers.
+    # Thông báo tổ chức and Thông báo kết luận share the văn thư's sổ of "TB" numbers. The sổ is
+    # locked first, so two PCs giving the same number at once cannot both find it free.
     same_book = [k for k in DocumentKind if k.code == kind.code]
+    counters.lock(session, f"issued_document.book:{org.id}:{kind.code}:{year}")
     holders = session.scalars(
         select(IssuedDocument).where(
             IssuedDocument.organization_id == org.id,

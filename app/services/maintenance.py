@@ -298,7 +298,8 @@ def after_open(db: Database) -> None:
     try:
         with db.reading() as session:
             keep = backup_keep(session)
-        backups.backup_if_due(db.path, keep=keep)
+        if db.path is not None:  # a server database is backed up by its administrator (pg_dump)
+            backups.backup_if_due(db.path, keep=keep)
     except AppError as exc:
         log.warning("routine backup failed: %s", exc)
     if db.read_only:
@@ -320,7 +321,8 @@ def close_after_window(db: Database) -> None:
         with db.reading() as session:
             keep = backup_keep(session)
         db.close()
-        backups.backup_if_changed(db.path, keep=keep)
+        if db.path is not None:
+            backups.backup_if_changed(db.path, keep=keep)
     except Exception as exc:
         log.warning("backup on exit failed: %s", type(exc).__name__)
     db.close()

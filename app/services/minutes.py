@@ -25,7 +25,7 @@ from app.domain.rules import (
 from app.domain.standing import Standing, meeting_day
 from app.domain.text import clean, days_phrase, petitioner_label, search_words, short_date
 from app.errors import AppError, NotFoundError, ValidationError
-from app.services import audit, catalog, locking, petitions, search, settings
+from app.services import audit, catalog, counters, locking, petitions, search, settings
 from app.storage.models import (
     Answer,
     Attendee,
@@ -68,6 +68,7 @@ class OpinionRow:
     source: PetitionSource
     raised_at_meeting: bool
     answers: int
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class OpinionInput:
     kind: PetitionKind = PetitionKind.PROPOSAL
     content: str = ""
     is_anonymous: bool = False
+    version: int | None = None  # OpinionRow.version the editor started from; None: no check
 
 
 @dataclass
@@ -283,6 +285,9 @@ def open_draft(session: Session, dialogue_id: int) -> OpenDraft | None:
     return None
 
 
+MAX_ATTENDANCE = 1_000_000
+
+
 def set_attendance(
     session: Session,
     dialogue_id: int,
@@ -300,6 +305,11 @@ def set_attendance(
     locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
     if min(leaders, units, hamlet_heads, citizens) < 0:
         raise ValidationError({"counts": "Số người tham dự không thể âm."})
+    if max(leaders, units, hamlet_heads, citizens) > MAX_ATTENDANCE:
+        # Also what a 32-bit INTEGER column on PostgreSQL holds, where SQLite would take any size.
+        raise ValidationError(
+            {"counts": f"Số người tham dự quá lớn (tối đa {MAX_ATTENDANCE:,}).".replace(",", ".")}
+        )
     dialogue = _dialogue(session, dialogue_id)
     dialogue.leaders_count, dialogue.units_count = leaders, units
     dialogue.hamlet_heads_count, dialogue.citizens_count = hamlet_heads, citizens
@@ -332,10 +342,7 @@ def add_entry(
     at: datetime | None = None,
 ) -> int:
     locking.ensure_unlocked(session, dialogue_id)  # chốt biên bản
-    position = (
-        session.scalar(select(func.max(MinuteEntry.position)).where(MinuteEntry.dialogue_id == dialogue_id))
-        or 0
-    ) + 1
+    position = counters.minute_entry_position(session, dialogue_id)
     entry = MinuteEntry(
         dialogue_id=dialogue_id,
         position=position,
@@ -414,9 +421,7 @@ def record_opinion(
     _dialogue(session, dialogue_id)
     hamlet_id, hamlet_text = _resolve_hamlet(session, data.hamlet)
     name = clean(data.petitioner_name)
-    position = (
-        session.scalar(select(func.max(Petition.position)).where(Petition.dialogue_id == dialogue_id)) or 0
-    ) + 1
+    position = counters.dialogue_petition_position(session, dialogue_id)
     petition = Petition(
         dialogue_id=dialogue_id,
         position=position,
@@ -460,6 +465,15 @@ def update_opinion(session: Session, petition_id: int, data: OpinionInput) -> No
         raise NotFoundError("ý kiến", petition_id)
     hamlet_name = clean(data.hamlet)
     hamlet = _resolve_hamlet(session, hamlet_name)  # read before changing anything: no autoflush
+    petitions.check_version(
+        petition,
+        data.version,
+        {
+            "petitioner_name": clean(data.petitioner_name),
+            "hamlet": hamlet_name,
+            "content": clean(data.content),
+        },
+    )
     petition.petitioner_name = clean(data.petitioner_name)
     petition.is_anonymous = data.is_anonymous or not petition.petitioner_name
     petition.hamlet_id, petition.hamlet_text = hamlet
@@ -625,6 +639,7 @@ def _opinion_row(petition: Petition, answers: int) -> OpinionRow:
         source=petition.source,
         raised_at_meeting=petition.raised_at_meeting,
         answers=answers,
+        version=petition.version,
     )
 
 
@@ -696,6 +711,27 @@ def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
 
 
 KNOWN_SPEAKERS_SCAN = 4  # petitions read per speaker wanted: people speak up more than once
+
+
+def live_stamp(session: Session, dialogue_id: int) -> tuple[int, ...]:
+    """A cheap fingerprint of a dialogue's minutes: it changes whenever another PC adds, deletes or
+    edits a line or an opinion of it (the live window polls it on a server and reloads then).
+
+    Two indexed aggregates; the petitions' version sum moves on every saved edit.
+    """
+    entries = session.execute(
+        select(func.count(MinuteEntry.id), func.coalesce(func.max(MinuteEntry.id), 0)).where(
+            MinuteEntry.dialogue_id == dialogue_id, MinuteEntry.deleted_at.is_(None)
+        )
+    ).one()
+    opinions = session.execute(
+        select(func.count(Petition.id), func.coalesce(func.sum(Petition.version), 0)).where(
+            Petition.dialogue_id == dialogue_id, Petition.deleted_at.is_(None)
+        )
+    ).one()
+    dialogue = session.get(Dialogue, dialogue_id)
+    state = dialogue.version if dialogue is not None else 0
+    return (int(entries[0]), int(entries[1]), int(opinions[0]), int(opinions[1]), int(state))
 
 
 def known_speakers(session: Session, limit: int = 3000) -> list[tuple[str, str]]:

@@ -26,8 +26,8 @@ from app.domain.standing import (
     resolved_on,
 )
 from app.domain.text import clean, petitioner_label, short_date
-from app.errors import NotFoundError, ValidationError
-from app.services import audit, search, settings
+from app.errors import EditConflict, NotFoundError, ValidationError
+from app.services import audit, counters, search, settings
 from app.services.ordering import reversed_order
 from app.services.search import petition_search_key as petition_search_key  # its one home is search
 from app.storage.models import (
@@ -60,6 +60,8 @@ class PetitionInput:
     is_group: bool = False
     is_anonymous: bool = False
     received_on: date | None = None
+    # The petition's version when the form was filled (PetitionRow.version); None: no check.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class PetitionRow:
     standing: Standing = Standing.PENDING
     tone: str | None = None  # "danger" | "warning" | "ok" | "muted" | None
     deadline_text: str = ""  # "05/3/2026 (còn 3 ngày)"
+    version: int = 0  # hand it back in PetitionInput.version: an edit from a stale copy is refused
 
     @property
     def overdue(self) -> bool:
@@ -108,12 +111,7 @@ def create_petition(session: Session, data: PetitionInput) -> int:
         raise ValidationError(problems)
     position = 0
     if data.dialogue_id is not None:
-        position = (
-            session.scalar(
-                select(func.max(Petition.position)).where(Petition.dialogue_id == data.dialogue_id)
-            )
-            or 0
-        ) + 1
+        position = counters.dialogue_petition_position(session, data.dialogue_id)
     row = Petition(
         dialogue_id=data.dialogue_id,
         position=position,
@@ -145,6 +143,16 @@ def update_petition(session: Session, petition_id: int, data: PetitionInput) -> 
     if problems:
         raise ValidationError(problems)
     row = _petition(session, petition_id)
+    check_version(
+        row,
+        data.version,
+        {
+            "petitioner_name": clean(data.petitioner_name),
+            "hamlet_id": data.hamlet_id,
+            "field_id": data.field_id,
+            "content": clean(data.content),
+        },
+    )
     row.source = data.source
     row.kind = data.kind
     row.received_on = data.received_on
@@ -285,6 +293,39 @@ def forward(session: Session, petition_id: int, authority: str) -> None:
     audit.record(session, "update", "petition", petition.id, forwarded_to=petition.forwarded_to)
 
 
+def petition_fields(petition: Petition) -> dict[str, object]:
+    """What a conflict shows of a petition's current state."""
+    return {
+        "petitioner_name": petition.petitioner_name,
+        "hamlet_id": petition.hamlet_id,
+        "hamlet": petition.hamlet.name if petition.hamlet else petition.hamlet_text,
+        "field_id": petition.field_id,
+        "kind": petition.kind.value,
+        "content": petition.content,
+        "status": petition.status.value,
+    }
+
+
+def check_version(petition: Petition, expected: int | None, mine: dict[str, object]) -> None:
+    """Refuse an edit made from a copy read before someone else's save (``expected`` is stale).
+
+    The check sees what other PCs committed; two saves racing inside the same moment are caught
+    again at the flush by the version column (``Database.transaction`` turns that into the same
+    :class:`~app.errors.EditConflict`).
+    """
+    if expected is None or expected == petition.version:
+        return
+    raise EditConflict(
+        "ý kiến, kiến nghị",
+        petition.id,
+        expected_version=expected,
+        current_version=petition.version,
+        mine=mine,
+        theirs=petition_fields(petition),
+        kind="petition",
+    )
+
+
 def _petition(session: Session, petition_id: int) -> Petition:
     petition = session.get(Petition, petition_id)
     if petition is None or petition.deleted_at is not None:
@@ -323,6 +364,7 @@ def _row(
     answers: tuple[str, ...],
     today: date,
     near_due_days: int,
+    version: int,
 ) -> PetitionRow:
     state = petition_standing(facts, today, near_due_days)
     return PetitionRow(
@@ -343,6 +385,7 @@ def _row(
         standing=state.standing,
         tone=state.tone,
         deadline_text=state.deadline_text,
+        version=version,
     )
 
 
@@ -363,6 +406,7 @@ def petition_row(petition: Petition, today: date, near_due_days: int) -> Petitio
         answers=tuple(answer.content for answer in petition.answers),
         today=today,
         near_due_days=near_due_days,
+        version=petition.version,
     )
 
 
@@ -405,6 +449,7 @@ def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = 
             Field.position,
             Dialogue.started_at,
             Dialogue.scheduled_at,
+            Petition.version,
         )
         .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
         .outerjoin(Field, Field.id == Petition.field_id)
@@ -454,6 +499,7 @@ def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = 
         field_position,
         started_at,
         scheduled_at,
+        version,
     ) in main:
         parts = assignments.get(ident, [])
         facts = PetitionFacts(
@@ -477,6 +523,7 @@ def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = 
             answers=tuple(answers.get(ident, ())),
             today=today,
             near_due_days=near,
+            version=version,
         )
     return [rows[i] for i in wanted if i in rows]
 
@@ -615,6 +662,7 @@ def petition_ids_statement(
     today: date,
     near_due_days: int,
     ranked: bool = True,
+    dialect: str = "sqlite",
 ) -> Select[Any]:
     """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through.
 
@@ -625,12 +673,12 @@ def petition_ids_statement(
     keys: list[Any]
     fixed: list[Any] = []
     by_id = False
-    matches = search.ranked_matches(flt.query) if sort == "default" and ranked else None
+    matches = search.ranked_matches(flt.query, dialect) if sort == "default" and ranked else None
     if matches is not None:
         stmt = stmt.join(matches, matches.c.id == Petition.id)
         keys = [matches.c.rank]  # relevance, best first
     else:
-        condition = search.search_condition(flt.query)
+        condition = search.search_condition(flt.query, dialect)
         if condition is not None:
             stmt = stmt.where(condition)
         if sort == "default" and condition is not None:
@@ -667,10 +715,17 @@ def list_petitions(
     today = today or date.today()
     near = settings.near_due_days(session)
     ranked = sort == "default" and search.rankable(session, flt.query)
+    dialect = search.dialect_of(session)
 
     def page(order: str, start: int, size: int | None) -> list[int]:
         stmt = petition_ids_statement(
-            flt, sort=order, descending=descending, today=today, near_due_days=near, ranked=ranked
+            flt,
+            sort=order,
+            descending=descending,
+            today=today,
+            near_due_days=near,
+            ranked=ranked,
+            dialect=dialect,
         )
         if start:
             stmt = stmt.offset(start)
@@ -689,7 +744,9 @@ def list_petitions(
             if ids or not offset
             else session.scalar(
                 select(func.count()).select_from(
-                    petition_ids_statement(flt, sort="deadline", today=today, near_due_days=near)
+                    petition_ids_statement(
+                        flt, sort="deadline", today=today, near_due_days=near, dialect=dialect
+                    )
                     .order_by(None)
                     .subquery()
                 )
@@ -711,7 +768,7 @@ def count_petitions(
     today = today or date.today()
     near = settings.near_due_days(session)
     stmt = select(func.count()).select_from(Petition).where(*_conditions(flt, today, near))
-    condition = search.search_condition(flt.query)
+    condition = search.search_condition(flt.query, search.dialect_of(session))
     if condition is not None:
         stmt = stmt.where(condition)
     return session.scalar(stmt) or 0

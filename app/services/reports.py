@@ -114,12 +114,18 @@ def _raw_rows(session: Session, stmt: Any) -> list[Any]:
     dialect = session.get_bind().dialect
     compiled = stmt.compile(dialect=dialect)
     params = compiled.construct_params()
-    values = []
-    for name in compiled.positiontup or ():
+
+    def bound(name: str) -> Any:
         value = params[name]
         processor = compiled.binds[name].type.bind_processor(dialect)
-        values.append(processor(value) if processor is not None and value is not None else value)
-    return list(session.connection().exec_driver_sql(str(compiled), tuple(values)).fetchall())
+        return processor(value) if processor is not None and value is not None else value
+
+    connection = session.connection()
+    if compiled.positiontup is None:  # PostgreSQL: named (pyformat) parameters
+        named = {name: bound(name) for name in params}
+        return list(connection.exec_driver_sql(str(compiled), named).fetchall())
+    values = tuple(bound(name) for name in compiled.positiontup)
+    return list(connection.exec_driver_sql(str(compiled), values).fetchall())
 
 
 def _period_condition(period: Period) -> ColumnElement[bool]:

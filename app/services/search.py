@@ -4,8 +4,10 @@ This module is the one seam between the product and its full-text engine. On SQL
 FTS5 table ``petition_fts`` (revision 0002: external content over ``petition.search_key``, kept
 in step by triggers; prefix indexes since 0015), the tables ``search_fts_<kind>`` of everything
 else a user searches for (0009, one per kind since 0015) and ``petition.search_key`` (folded: no
-tones, đ→d, lower case, so "Đặng" and "dang", "hòa" and "hoà" meet). A PostgreSQL backend will implement the same functions over a
-``tsvector`` (or ``pg_trgm``) column: callers never write MATCH themselves.
+tones, đ→d, lower case, so "Đặng" and "dang", "hòa" and "hoà" meet). On PostgreSQL the same
+functions run over full-text indexes of the same folded text (``app.services.search_pg``, revision
+0010): callers never write MATCH themselves, and pass ``dialect_of(session)`` where a statement is
+built without a session.
 
 Every change that affects a key refreshes it **in the same transaction** as the change: creating
 or editing a petition, the live minutes' autosave, and renaming a thôn (its petitions are
@@ -20,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,6 +30,8 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
+    Table,
+    bindparam,
     column,
     literal_column,
     select,
@@ -78,6 +82,16 @@ def refresh_petition_key(session: Session, petition: Petition) -> None:
     )
 
 
+def _write_keys(session: Session, changes: list[dict[str, Any]]) -> None:
+    """Store re-computed keys with a Core UPDATE: a key follows the data, it is not an edit, so
+    it neither checks nor bumps the petition's version (another PC's open form stays valid)."""
+    petition = cast(Table, Petition.__table__)
+    session.execute(
+        update(petition).where(petition.c.id == bindparam("key_id")).values(search_key=bindparam("key")),
+        [{"key_id": change["id"], "key": change["search_key"]} for change in changes],
+    )
+
+
 def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
     """Re-key every petition of one thôn (after a rename); returns how many changed.
 
@@ -98,7 +112,7 @@ def refresh_keys_for_hamlet(session: Session, hamlet_id: int) -> int:
         if new != old:
             changes.append({"id": ident, "search_key": new})
     if changes:
-        session.execute(update(Petition), changes)
+        _write_keys(session, changes)
         # Objects already loaded in this session must not write their stale key back.
         for change in changes:
             loaded = session.identity_map.get(session.identity_key(Petition, change["id"]))  # type: ignore[arg-type]
@@ -123,11 +137,20 @@ def refresh_all_keys(session: Session) -> int:
         if (new := petition_search_key(name or "", typed or "", content or "")) != old
     ]
     if changes:
-        session.execute(update(Petition), changes)
+        _write_keys(session, changes)
     return changed + len(changes)
 
 
 # --- queries --------------------------------------------------------------------------------
+
+
+def dialect_of(session: Session) -> str:
+    """``"sqlite"`` or ``"postgresql"``: which engine's search the statements are built for."""
+    return session.get_bind().dialect.name
+
+
+def _on_server(session: Session) -> bool:
+    return dialect_of(session) == "postgresql"
 
 
 def _quoted(word: str) -> str:
@@ -162,15 +185,19 @@ def matching_ids(expression: str) -> Select[tuple[int]]:
     )
 
 
-def search_condition(query: str) -> ColumnElement[bool] | None:
+def search_condition(query: str, dialect: str = "sqlite") -> ColumnElement[bool] | None:
     """A WHERE condition on ``Petition`` for what the user typed, or ``None`` for no search."""
     expression = match_expression(query)
     if expression is None:
         return None
+    if dialect == "postgresql":
+        from app.services import search_pg
+
+        return Petition.id.in_(search_pg.matching_ids(expression))
     return Petition.id.in_(matching_ids(expression))
 
 
-def ranked_matches(query: str) -> Subquery | None:
+def ranked_matches(query: str, dialect: str = "sqlite") -> Subquery | None:
     """The matches of what the user typed as a subquery ``(id, rank)``; ``None`` for no search.
 
     Join it to ``petition`` and ORDER BY ``rank`` (bm25, lower is better) with a LIMIT: SQLite
@@ -179,6 +206,10 @@ def ranked_matches(query: str) -> Subquery | None:
     expression = match_expression(query)
     if expression is None:
         return None
+    if dialect == "postgresql":
+        from app.services import search_pg
+
+        return search_pg.ranked_matches(expression)
     return (
         select(
             literal_column("petition_fts.rowid", type_=Integer()).label("id"),
@@ -198,6 +229,10 @@ def match_count(session: Session, query: str) -> int:
     expression = match_expression(query)
     if expression is None:
         return 0
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.match_count(session, expression)
     return int(
         session.scalar(
             text("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH :q"), {"q": expression}
@@ -223,6 +258,10 @@ def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[i
 
     ORDER BY rank with a LIMIT runs inside FTS5, which keeps only the best rows.
     """
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.ranked_ids(session, expression, limit=limit)
     rows = session.execute(
         text("SELECT rowid, rank FROM petition_fts WHERE petition_fts MATCH :q ORDER BY rank LIMIT :n"),
         {"q": expression, "n": limit},
@@ -279,6 +318,18 @@ def fts_table(kind: SearchKind) -> str:
     return "petition_fts" if kind is SearchKind.PETITION else f"search_fts_{kind.value}"
 
 
+# The code of each kind in PostgreSQL's search_doc rowids (the numbers of SQLite's 0009 search_fts).
+KIND_CODES = {
+    SearchKind.ANSWER: 1,
+    SearchKind.UPDATE: 2,
+    SearchKind.MINUTE: 3,
+    SearchKind.CONCLUSION: 4,
+    SearchKind.PLAN: 5,
+    SearchKind.DIALOGUE: 6,
+    SearchKind.PERSON: 7,
+    SearchKind.HAMLET: 8,
+}
+SHIFT = 2**32
 _PETITION_LINKED = (SearchKind.ANSWER, SearchKind.UPDATE)
 _DIALOGUE_LINKED = (SearchKind.MINUTE, SearchKind.CONCLUSION, SearchKind.DIALOGUE)
 SNIPPET_LENGTH = 160
@@ -409,6 +460,8 @@ def _ranked_in_kind(
     """The filtered search of one kind: the same LIMITs inside SQLite, the filter joined in."""
     from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
 
+    if _on_server(session):
+        return _ranked_in_kind_server(session, kind, expression, flt, limit)
     name = fts_table(kind)
     fts = table(name, column("rowid", Integer()))
     ident = fts.c.rowid.label("ident")
@@ -443,6 +496,46 @@ def _ranked_in_kind(
     return [(int(i), float(r)) for i, r in rows]
 
 
+def _ranked_in_kind_server(
+    session: Session, kind: SearchKind, expression: str, flt: SearchFilter, limit: int
+) -> list[tuple[int, float]]:
+    """:func:`_ranked_in_kind` on PostgreSQL: one document table, each kind a rowid range."""
+    from app.services import search_pg
+    from app.services.petitions import PetitionFilter, meeting_moment_sql, petition_conditions
+
+    code = KIND_CODES[kind]
+    source, rank, matches = search_pg.doc_source(expression)
+    rowid = source.c.rowid
+    ident = (rowid - code * SHIFT).label("ident")
+    stmt = select(ident, rank.label("rank")).where(
+        matches, rowid.between(code * SHIFT, (code + 1) * SHIFT - 1)
+    )
+    if kind in _PETITION_LINKED and (flt.petitions_only or flt.year is not None):
+        linked = Answer if kind is SearchKind.ANSWER else ResolutionUpdate
+        stmt = stmt.join(linked, linked.id == rowid - code * SHIFT).join(
+            Petition, Petition.id == linked.petition_id
+        )
+        pflt = PetitionFilter(
+            year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
+            statuses=flt.statuses, due=flt.due,
+        )  # fmt: skip
+        stmt = stmt.where(*petition_conditions(session, pflt))
+    elif kind in _DIALOGUE_LINKED and flt.year is not None:
+        if kind is SearchKind.DIALOGUE:
+            stmt = stmt.join(Dialogue, Dialogue.id == rowid - code * SHIFT)
+        else:
+            source2 = MinuteEntry if kind is SearchKind.MINUTE else Conclusion
+            stmt = stmt.join(source2, source2.id == rowid - code * SHIFT).join(
+                Dialogue, Dialogue.id == source2.dialogue_id
+            )
+        moment = meeting_moment_sql()
+        stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
+    elif kind is SearchKind.PLAN and flt.year is not None:
+        stmt = stmt.join(Plan, Plan.id == rowid - code * SHIFT).where(Plan.year == flt.year)
+    rows = session.execute(stmt.order_by(rank, rowid).limit(limit)).all()
+    return [(int(i), float(r)) for i, r in rows]
+
+
 def _dialogue_context(session: Session, ids: set[int]) -> dict[int, tuple[str, date | None]]:
     if not ids:
         return {}
@@ -468,7 +561,10 @@ def _petition_hits(
     ids = list(
         session.scalars(
             petition_ids_statement(
-                pflt, today=today or date.today(), near_due_days=settings.near_due_days(session)
+                pflt,
+                today=today or date.today(),
+                near_due_days=settings.near_due_days(session),
+                dialect=dialect_of(session),
             ).limit(limit)
         )
     )
@@ -537,6 +633,10 @@ _DEFAULT_TITLES = {
 
 
 def _raw(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.raw(session, sql, tuple(params))
     return list(session.connection().exec_driver_sql(sql, tuple(params)).fetchall())
 
 
@@ -557,6 +657,10 @@ def _details(
 
 def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int) -> list[tuple[int, float]]:
     """The unfiltered search of one kind, LIMIT inside FTS5 (see the note above SearchKind)."""
+    if _on_server(session):
+        from app.services import search_pg
+
+        return search_pg.fast_ranked(session, KIND_CODES[kind], SHIFT, expression, limit)
     name = fts_table(kind)
     if kind in NEWEST_FIRST:
         rows = _raw(
@@ -575,6 +679,10 @@ def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int
 
 
 def _fast_petition_hits(session: Session, query: str, expression: str, limit: int) -> list[SearchHit]:
+    if _on_server(session):
+        from app.services import search_pg
+
+        return _petition_hits_of(query, search_pg.fast_petition_rows(session, expression, limit))
     rows = _raw(
         session,
         "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
@@ -585,6 +693,10 @@ def _fast_petition_hits(session: Session, query: str, expression: str, limit: in
         " LEFT JOIN dialogue d ON d.id = p.dialogue_id WHERE p.deleted_at IS NULL ORDER BY m.score LIMIT ?",
         (expression, RANK_CANDIDATES, limit + 8, limit),  # a few spare rows for deleted petitions
     )
+    return _petition_hits_of(query, rows)
+
+
+def _petition_hits_of(query: str, rows: Sequence[Any]) -> list[SearchHit]:
     hits = []
     for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
         hits.append(

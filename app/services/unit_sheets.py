@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import text as vtext
@@ -1139,20 +1139,17 @@ class RepeatedGroup:
 def _similar_ids(session: Session, content: str) -> list[int]:
     """Petition ids whose folded text looks like ``content`` (the FTS query of similar_petitions).
 
-    The one place this module searches; the lead points it at the search module at merge.
+    Through the search module, so it works on either database.
     """
     words = [w for w in vtext.search_words(content) if len(w) >= 2 and w not in _STOP_WORDS]
     if len(words) < 3:
         return []
-    query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-    rows = session.execute(
-        text(
-            "SELECT rowid, bm25(petition_fts) AS score FROM petition_fts WHERE petition_fts MATCH :q "
-            "ORDER BY score LIMIT 40"
-        ),
-        {"q": query},
-    ).all()
-    return [int(r[0]) for r in rows]
+    from app.services import search
+
+    expression = search.any_word_expression(words)
+    if expression is None:
+        return []
+    return [ident for ident, _score in search.ranked_ids(session, expression, limit=40)]
 
 
 def _alike(a: Petition, b: Petition) -> bool:

@@ -1,4 +1,13 @@
-"""One open database: its path, engine and session factory."""
+"""One open database: its path (or server URL), engine and session factory.
+
+Two kinds: the local SQLite file (``Database.open(path)``, the default) and a PostgreSQL server
+(``Database.open_url("postgresql+psycopg://user@host:5432/db", password=...)``, see
+``app.storage.server``). ``open_url`` connects, refuses a database made by a newer program
+(``SchemaTooNew``) or not ours, upgrades an older one (or refuses it with ``SchemaTooOld`` when
+``allow_upgrade=False``), and raises a ``ConnectionProblem`` subclass for a server that is down,
+a wrong or missing password, an unknown user or database. A plain path given to ``open_url``
+opens the SQLite file as ``open`` does. Services never see the difference: they take a Session.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ from app import paths
 from app.errors import (
     DatabaseDamagedError,
     DatabaseMissingError,
+    EditConflict,
     EmptyDatabaseError,
     NotADatabaseError,
     ReadOnlyDatabaseError,
@@ -148,6 +158,16 @@ class Verification:
             )
 
 
+def _conflict_of(exc: Exception) -> EditConflict:
+    """The EditConflict of a flush whose ``UPDATE … WHERE version = ?`` matched no row."""
+    import re
+
+    found = re.search(r"table '(\w+)'", str(exc))
+    table = found.group(1) if found else ""
+    label = {"dialogue": "hội nghị", "petition": "ý kiến, kiến nghị"}.get(table, table or "bản ghi")
+    return EditConflict(label, "?", expected_version=None, current_version=None, kind=table or "petition")
+
+
 def _up_to_date(db_path: Path) -> bool:
     try:
         return schema_status(db_path).up_to_date
@@ -156,29 +176,76 @@ def _up_to_date(db_path: Path) -> bool:
 
 
 class Database:
-    """The handle the services and the UI share: ``with db.transaction() as session: …``."""
+    """The handle the services and the UI share: ``with db.transaction() as session: …``.
+
+    ``path`` is the SQLite file, None on a server; ``location`` is what to show either way.
+    """
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         engine: Engine,
         migration: MigrationReport | None = None,
         verification: Verification | None = None,
         *,
         read_only: str = "",
+        location: str | None = None,
     ) -> None:
         self.path = path
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_session_factory(engine)
         self.migration = migration
+        self.location = location if location is not None else str(path)
         # Why the file can only be read, in Vietnamese ("" when it can be written): every write
         # is refused with ReadOnlyDatabaseError and the window says why in a banner.
         self.read_only = read_only
         self.verification = verification
         # Index merges and checkpoints write: never on a read-only file, after a large file's check.
         self.upkeep: Upkeep | None = (
-            None if read_only else Upkeep(path, engine, ready=verification.passed if verification else None)
+            Upkeep(path, engine, ready=verification.passed if verification else None)
+            if path is not None and not read_only and engine.dialect.name == "sqlite"
+            else None
         )
+
+    @property
+    def on_server(self) -> bool:
+        """True on PostgreSQL: no file, no file backups, other PCs may write at the same time."""
+        return self.engine.dialect.name != "sqlite"
+
+    @classmethod
+    def open_url(
+        cls, url: str, password: str | None = None, *, allow_upgrade: bool = True, create: bool = False
+    ) -> Database:
+        """Open a server database (``postgresql+psycopg://user@host:port/db``), or a file path.
+
+        Raises a :class:`~app.storage.server.ConnectionProblem` subclass naming what is wrong.
+        An empty server database gets the schema (an administrator created it for the program).
+        """
+        from sqlalchemy.exc import DBAPIError
+
+        from app.storage import server
+        from app.storage.migrate import upgrade_server
+
+        if not server.is_server_url(url):
+            path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else url
+            return cls.open(path, create=create)
+        parsed = server.server_url(url, password)
+        where = server.display_url(parsed)
+        engine = server.make_server_engine(parsed)
+        try:
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+                report = upgrade_server(engine, where, allow_upgrade=allow_upgrade)
+            except DBAPIError as exc:
+                problem = server.classify(exc, where)
+                log.warning("server database refused: %s", problem)
+                raise problem from exc
+        except BaseException:
+            engine.dispose()
+            raise
+        log.info("opened server database %s", where)
+        return cls(None, engine, report, location=where)
 
     @classmethod
     def open(
@@ -260,28 +327,41 @@ class Database:
         """One unit of work: commits on success, rolls back on any error (``BEGIN IMMEDIATE``).
 
         While a large file's quick_check still runs, this waits for it (and refuses a damaged file).
+        A versioned record (petition, dialogue) that another PC saved between this unit of work
+        reading and writing it raises :class:`~app.errors.EditConflict`; nothing is written.
         """
+        from sqlalchemy.orm.exc import StaleDataError
+
         self.refuse_if_read_only()
         if self.verification is not None:
             self.verification.wait()
-        with self.sessions.begin() as session:
-            session.connection(execution_options={WRITE_OPTION: True})
-            yield session
+        try:
+            with self.sessions.begin() as session:
+                session.connection(execution_options={WRITE_OPTION: True})
+                yield session
+        except StaleDataError as exc:
+            raise _conflict_of(exc) from exc
 
     def write(self, op: Callable[[Session], T], *, attempts: int = WRITE_ATTEMPTS) -> T:
         """Run ``op`` in one transaction, retried with backoff while another program holds the lock.
 
         Each attempt already waits ``BUSY_TIMEOUT_MS`` for the lock; only "database is locked"
-        and "busy" are retried (the unit of work was rolled back, so re-running it is safe).
+        and "busy" are retried (the unit of work was rolled back, so re-running it is safe). On
+        a server, a serialization failure or a deadlock is retried the same way.
         """
+        from sqlalchemy.exc import DBAPIError
+
+        from app.storage.server import is_retryable
+
         self.refuse_if_read_only()
         delay = 0.05
         for attempt in range(1, attempts + 1):
             try:
                 with self.transaction() as session:
                     return op(session)
-            except OperationalError as exc:
-                if attempt == attempts or not is_busy(exc):
+            except DBAPIError as exc:
+                retry = is_retryable(exc) or (isinstance(exc, OperationalError) and is_busy(exc))
+                if attempt == attempts or not retry:
                     raise
                 log.info("database busy, attempt %d of %d", attempt, attempts)
                 time.sleep(delay)

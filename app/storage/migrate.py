@@ -26,6 +26,7 @@ from app.storage.probe import FileKind, probe_file, read_only_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection, Engine
 
 log = logging.getLogger(__name__)
 
@@ -226,3 +227,78 @@ def upgrade_database(
     finally:
         engine.dispose()
     return MigrationReport(status.current, status.head if target == "head" else target, backup_path)
+
+
+# --- a server database (PostgreSQL) -------------------------------------------------------------
+# The same revisions through the same Alembic environment; no file backup (the server's own
+# pg_dump is the administrator's tool) and no PRAGMA check. An advisory lock serialises two PCs
+# starting the upgrade at once: the second waits, then finds the schema at head.
+
+MIGRATION_LOCK_KEY = 0x646F6974  # "doit"
+
+
+def server_schema_status(conn: Connection, location: Path | None = None) -> SchemaStatus:
+    """The stored revision of a server database, read over ``conn`` (nothing is changed)."""
+    from sqlalchemy import inspect, text
+
+    graph = revision_graph(location)
+    tables = set(inspect(conn).get_table_names())
+    current = None
+    if "alembic_version" in tables:
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    known = current is None or current in graph.revisions
+    return SchemaStatus(current=current, head=graph.head, known=known, empty=not tables)
+
+
+def upgrade_server(
+    engine: Engine, where: str, *, location: Path | None = None, allow_upgrade: bool = True
+) -> MigrationReport:
+    """Bring a server database to head in one transaction, or refuse it with a typed problem."""
+    from sqlalchemy import text
+
+    from app.storage.server import NotOurDatabase, SchemaTooNew, SchemaTooOld
+
+    with engine.connect() as conn:
+        status = server_schema_status(conn, location)
+    if status.too_new:
+        raise SchemaTooNew(
+            f"{where} is at revision {status.current}, newer than this program (head {status.head})",
+            where,
+            status.current,
+            status.head,
+        )
+    if status.up_to_date:
+        return MigrationReport(status.current, status.head, None)
+    if not status.empty and status.current is None:
+        raise NotOurDatabase(f"{where} holds tables but no schema version of this program", where)
+    if not allow_upgrade and status.current is not None:
+        raise SchemaTooOld(
+            f"{where} is at revision {status.current}; this program needs {status.head}",
+            where,
+            status.current,
+            status.head,
+        )
+
+    from alembic import command
+
+    config = alembic_config(location)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            again = server_schema_status(conn, location)
+            if again.up_to_date:  # another PC upgraded while this one waited for the lock
+                return MigrationReport(status.current, status.head, None)
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except Exception as exc:
+        log.exception("migration of %s failed", where)
+        from app.storage.server import NoPrivilege
+
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == "42501":
+            raise NoPrivilege(f"cannot create the schema in {where}: {exc}", where) from exc
+        raise MigrationError(
+            f"migration of {where} from {status.current} failed: {exc}",
+            "Nâng cấp dữ liệu trên máy chủ không thành công; mọi thay đổi đã được hoàn tác. "
+            "Hãy gửi tệp nhật ký cho cán bộ kỹ thuật.",
+        ) from exc
+    return MigrationReport(status.current, status.head, None)

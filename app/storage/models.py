@@ -67,6 +67,11 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+# Stored collation keys compare as code points (SQLite's BINARY); on PostgreSQL the "C" collation
+# gives the same byte order whatever the server's locale (revision 0010 sets it on old columns).
+SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 def _enum(enum_cls: type) -> Enum:
     # Stored as the English value ("in_progress"), checked in Python, no CHECK constraint so a
     # later version can add a status without a table rebuild.
@@ -122,7 +127,7 @@ class CatalogueMixin:
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     # collation_key(name), kept by the flush events below: lists sort by it in SQL.
-    sort_key: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    sort_key: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
 
 
 class Unit(CatalogueMixin, Base):
@@ -171,7 +176,7 @@ class Plan(TimestampMixin, Base):
     symbol: Mapped[str] = mapped_column(String(40))  # "KH-HĐND"
     issued_on: Mapped[date | None] = mapped_column(Date)
     title: Mapped[str] = mapped_column(Text, default="")  # trích yếu
-    title_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    title_sort: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
     opening: Mapped[str] = mapped_column(Text, default="")  # lead paragraph ending "… như sau:"
     bases: Mapped[list[Any]] = mapped_column(default=list)  # căn cứ
     purposes: Mapped[list[Any]] = mapped_column(default=list)
@@ -211,7 +216,7 @@ class Dialogue(TimestampMixin, Base):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
     title: Mapped[str] = mapped_column(Text, default="")
-    title_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    title_sort: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
     quarter: Mapped[int | None] = mapped_column(Integer)  # when the plan names only a quarter
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime)
     place: Mapped[str] = mapped_column(Text, default="")
@@ -234,6 +239,10 @@ class Dialogue(TimestampMixin, Base):
     locked_by: Mapped[str] = mapped_column(String(100), default="", server_default="")
     unlocked_at: Mapped[datetime | None] = mapped_column(DateTime)
     unlock_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Optimistic locking (revision 0010): every UPDATE checks and bumps it, so two PCs never
+    # silently overwrite each other's edit (app.errors.EditConflict).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     plan: Mapped[Plan | None] = relationship(back_populates="dialogues")
     organization: Mapped[Organization] = relationship()
@@ -348,8 +357,8 @@ class Petition(TimestampMixin, Base):
     forwarded_to: Mapped[str] = mapped_column(String(200), default="")  # cấp có thẩm quyền
     search_key: Mapped[str] = mapped_column(Text, default="")  # folded name+hamlet+content
     # Stored collation keys (flush events below): person order of the name, order of the content.
-    petitioner_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
-    content_sort: Mapped[str] = mapped_column(Text, default="", server_default="", index=True)
+    petitioner_sort: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
+    content_sort: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The citizen was told the outcome (a petition is not finished for them until then).
     informed_on: Mapped[date | None] = mapped_column(Date)
@@ -358,7 +367,10 @@ class Petition(TimestampMixin, Base):
     # deadline (app.domain.standing.petition_deadline: the earliest unfinished one) and the sort key
     # of its latest assignment's lead unit ("" for none). Never set by hand.
     due_on: Mapped[date | None] = mapped_column(Date)
-    lead_unit_sort: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_unit_sort: Mapped[str] = mapped_column(SortKey, default="", server_default="")
+    # Optimistic locking (revision 0010), as on Dialogue.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     dialogue: Mapped[Dialogue | None] = relationship(back_populates="petitions")
     hamlet: Mapped[Hamlet | None] = relationship()
@@ -507,6 +519,18 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     actor: Mapped[str] = mapped_column(String(100), default="", server_default="")  # name in Cài đặt
+
+
+class Counter(Base):
+    """The last number handed out in one sequence (positions of a dialogue's lines, of a catalogue).
+
+    Taken with one ``UPDATE … RETURNING`` that locks the row until the commit, so two PCs
+    allocating at once get consecutive numbers, never the same one (``app.services.counters``).
+    """
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- stored sort keys ----------------------------------------------------------------------------

@@ -38,13 +38,13 @@ MERGE_STEPS = 32  # at most this many steps per wake-up (the rest at the next on
 STEP_PAUSE = 0.1  # quiet this long after a step: take the next one
 CRISIS_MERGE = 128  # segments on one level before FTS5 merges inline anyway
 
-# The full-text indexes of app.services.search (revisions 0002 and 0009).
-FTS_TABLES = ("petition_fts", "search_fts")
-
 
 def fts_tables(connection: sqlite3.Connection) -> list[str]:
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return [name for name in FTS_TABLES if name in names and f"{name}_config" in names]
+    """Every FTS5 table of app.services.search (whatever revision made them)."""
+    rows = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'"
+    ).fetchall()
+    return sorted(name for (name,) in rows)
 
 
 def configure_merging(connection: sqlite3.Connection) -> None:

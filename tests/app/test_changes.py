@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import update
 
 from app.services import catalog
 from app.storage.changes import Changes, ChangeTracker
 from app.storage.database import Database
 from app.storage.models import Hamlet
+
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
 
 
 def test_creates_edits_and_deletes_are_named_with_their_ids(db: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.domain.rules import DialogueState, PetitionStatus
@@ -11,6 +12,8 @@ from app.services import dialogues, petitions
 from app.storage.database import Database
 from app.storage.models import Answer, Assignment, Dialogue, Field, Hamlet, Organization, Petition, Plan
 from tests.conftest import TODAY
+
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
 
 
 def test_demo_holds_both_seed_plans_with_all_their_sections(demo_db: Database) -> None:

@@ -66,6 +66,8 @@ from tests.app.doc_samples import (
     sample_petitions,
 )
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 ISSUE = IssueData(number=5, issued_on=date(2026, 3, 12))
 
 

@@ -20,6 +20,8 @@ from app.storage.database import Database
 from app.storage.models import Assignment, AuditEvent, Petition, ResolutionUpdate
 from tests.app.followup_samples import MEETING_DAY, TODAY, Commune, add_petition, make_commune
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 S = PetitionStatus
 
 

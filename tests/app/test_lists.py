@@ -15,6 +15,8 @@ from app.services.petitions import PETITION_SORTS, PetitionFilter
 from app.storage.database import Database
 from app.storage.models import Hamlet, Petition
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 TODAY = date(2026, 5, 1)
 
 _FAMILY = [

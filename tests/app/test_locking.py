@@ -16,6 +16,8 @@ from app.storage.database import Database
 from app.storage.models import AuditEvent, Dialogue, MinuteEntry, Petition
 from tests.app.test_minutes import _started
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 
 def _closed_with_an_opinion(db: Database) -> tuple[int, int, int]:
     dialogue_id = _started(db)

@@ -14,6 +14,8 @@ from app.storage.database import Database
 from app.storage.models import AuditEvent, Dialogue, Hamlet, MinuteEntry, Petition
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 
 def _planned(db: Database) -> int:
     with db.reading() as session:

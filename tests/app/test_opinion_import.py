@@ -32,6 +32,8 @@ from app.services.opinion_import import (
 from app.storage.database import Database
 from app.storage.models import AuditEvent, Dialogue, Hamlet, Petition
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 HEADERS = list(COLUMNS.values())
 
 
@@ -678,6 +680,7 @@ def dump(path: Path) -> list[str]:
         return list(conn.iterdump())
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_command_line_dry_run_changes_nothing_then_imports_once(
     demo_db: Database, tmp_path: Path, data_home: Path
 ) -> None:
@@ -712,6 +715,7 @@ def test_command_line_dry_run_changes_nothing_then_imports_once(
     )
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_command_line_refuses_a_bad_file_with_exit_1(
     demo_db: Database, tmp_path: Path, data_home: Path
 ) -> None:

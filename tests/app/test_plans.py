@@ -17,6 +17,8 @@ from app.services.dialogues import DialogueInput
 from app.storage.database import Database
 from app.storage.models import Dialogue, IssuedDocument
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 TODAY = date(2026, 11, 21)
 
 

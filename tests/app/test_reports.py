@@ -12,6 +12,8 @@ from app.services.reports import NO_UNIT, period_report
 from app.storage.database import Database
 from tests.app.report_samples import TODAY, build_report_commune
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 
 @pytest.fixture
 def report_db(db: Database) -> Database:

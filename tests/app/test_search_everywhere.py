@@ -25,6 +25,8 @@ from app.storage.database import Database
 from app.storage.models import Answer, Conclusion, Hamlet, MinuteEntry, Plan
 from tests.app.report_samples import ReportCommune, build_report_commune
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 
 @pytest.fixture
 def commune(db: Database) -> tuple[Database, ReportCommune]:
@@ -188,6 +190,7 @@ def test_minute_lines_newest_first_petitions_by_relevance(commune: tuple[Databas
         assert [h.id for h in filtered.hits] == ids[::-1]
 
 
+@pytest.mark.sqlite_only  # the command line opens a file (--db PATH)
 def test_cli_search_json(commune: tuple[Database, ReportCommune], capsys: pytest.CaptureFixture[str]) -> None:
     db, c = commune
     path = str(db.path)

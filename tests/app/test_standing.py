@@ -25,6 +25,8 @@ from app.services.documents import load_dialogue_data, load_report_data
 from app.storage.database import Database
 from app.storage.models import Assignment, Petition
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 TODAY = date(2026, 3, 25)
 CONTENT = "Đề nghị sửa chữa cống thoát nước đường liên thôn bị sụt lún"
 

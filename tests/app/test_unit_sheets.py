@@ -19,6 +19,8 @@ from app.storage.models import AuditEvent, Dialogue, Petition
 from tests.app.doc_samples import W, docx_paragraphs, paragraph_text
 from tests.app.followup_samples import TODAY, Commune, add_petition, make_commune
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 S = PetitionStatus
 COL = {c.key: i for i, c in enumerate(COLUMNS, 1)}
 

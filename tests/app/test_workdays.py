@@ -25,6 +25,8 @@ from app.errors import NotFoundError, ValidationError
 from app.services import catalog, minutes, settings
 from app.storage.database import Database
 
+pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+
 NATIONAL = OfficeCalendar()
 
 

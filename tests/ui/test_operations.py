@@ -107,3 +107,29 @@ def test_a_hidden_screen_refreshes_once_when_shown_and_skips_its_own_writes(
 @pytest.mark.parametrize("label", [None, "Đang lưu…"])
 def test_read_and_wait_returns_the_result(context: AppContext, label: str | None) -> None:
     assert context.ops.read_and_wait(lambda s: catalog.list_entries(s, "unit"), label=label) == []
+
+
+def test_an_edit_someone_else_saved_first_reloads_the_screens_and_shows_both_versions(
+    qtbot: QtBot, context: AppContext
+) -> None:
+    from app.errors import EditConflict
+
+    def stale(_session: Session) -> None:
+        raise EditConflict(
+            "ý kiến, kiến nghị",
+            7,
+            expected_version=2,
+            current_version=3,
+            mine={"content": "Đường ngập khi mưa"},
+            theirs={"content": "Đường ngập sâu 0,5 m"},
+        )
+
+    with (
+        qtbot.waitSignal(context.ops.changed, timeout=5000) as reloaded,
+        qtbot.waitSignal(context.tasks.task_failed, timeout=5000) as told,
+    ):
+        context.ops.write(stale)
+    assert reloaded.args[0].ids_of("petition") == {7}
+    message = told.args[0]
+    assert "đã được người khác sửa" in message
+    assert "«Đường ngập khi mưa»" in message and "«Đường ngập sâu 0,5 m»" in message

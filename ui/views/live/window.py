@@ -56,6 +56,8 @@ from ui.widgets import Banner, NfcLineEdit, fit_to_screen, scrolling
 CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
 MINUTES = ("dialogue", "petition", "minute_entry", "answer", "assignment", "conclusion", "attendee")
 WATCHED = CATALOGUES + MINUTES
+# How often the live window on a server looks for what other PCs wrote (shown within 2 s).
+POLL_MS = 1000
 
 STEP_OPENING, STEP_REPORT, STEP_OPINIONS, STEP_ANSWERS, STEP_CONCLUSION = range(len(AGENDA))
 
@@ -217,6 +219,15 @@ class LiveMinutesWindow(QMainWindow):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(1000)
         self._reload_timer.timeout.connect(self.reload)
+        # On a server another PC may write to the same minutes: a cheap fingerprint read every
+        # second shows its lines and opinions here within two seconds (one read at a time).
+        self._stamp: tuple[int, ...] | None = None
+        self._polling = False
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(POLL_MS)
+        self._poll_timer.timeout.connect(self._poll_other_pcs)
+        if getattr(self.context.db, "on_server", False):
+            self._poll_timer.start()
         self._connect_editors()
         self._add_actions()
         if recovered:
@@ -500,6 +511,28 @@ class LiveMinutesWindow(QMainWindow):
         self.context.ops.read(
             lambda session: minutes.live_dialogue(session, dialogue_id), on_done=self._show_live, owner=self
         )
+
+    @Slot()
+    def _poll_other_pcs(self) -> None:
+        if self._polling or self._closed:
+            return
+        self._polling = True
+        dialogue_id = self.dialogue_id
+        self.context.ops.read(
+            lambda session: minutes.live_stamp(session, dialogue_id),
+            on_done=self._stamp_read,
+            on_error=lambda _exc: self._poll_done(),
+            owner=self,
+        )
+
+    def _poll_done(self) -> None:
+        self._polling = False
+
+    def _stamp_read(self, stamp: tuple[int, ...]) -> None:
+        self._polling = False
+        known, self._stamp = self._stamp, stamp
+        if known is not None and stamp != known and not self._reload_timer.isActive():
+            self.reload()
 
     def _show_live(self, state: LiveDialogue) -> None:
         self.entries_model.set_rows(state.entries)
@@ -1092,6 +1125,7 @@ class LiveMinutesWindow(QMainWindow):
             app.focusChanged.disconnect(self._focus_changed)
             app.commitDataRequest.disconnect(self._commit_data)
             app.aboutToQuit.disconnect(self.flush_all)
+        self._poll_timer.stop()
         self.flush_all()
         self.context.tasks.wait()
         if self.projector is not None:

@@ -20,6 +20,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; PostgreSQL gets its own index in revision 0010
     op.execute(
         "CREATE VIRTUAL TABLE petition_fts USING fts5("
         "search_key, content='petition', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
@@ -42,6 +44,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     for trigger in ("petition_fts_insert", "petition_fts_delete", "petition_fts_update"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS petition_fts")

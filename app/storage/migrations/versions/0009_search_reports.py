@@ -80,6 +80,8 @@ def _backfill(table: str) -> str:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; PostgreSQL gets its own index in revision 0010
     op.execute("CREATE VIRTUAL TABLE search_fts USING fts5(body, tokenize='unicode61 remove_diacritics 2')")
     for table in SOURCES:
         on = f'"{table}"'
@@ -97,6 +99,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     for table in SOURCES:
         for event in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS search_fts_{table}_{event}")

@@ -1,7 +1,7 @@
 """petition.due_on and petition.lead_unit_sort: the deadline and lead unit the lists sort by
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02
 
 Sorting 100 000 petitions by deadline or by lead unit computed both for every petition from its
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -37,7 +37,9 @@ _FILL = (
 
 def upgrade() -> None:
     op.add_column("petition", sa.Column("due_on", sa.Date(), nullable=True))
-    op.add_column("petition", sa.Column("lead_unit_sort", sa.Text(), nullable=False, server_default=""))
+    # Compared as code points, like every stored sort key ("C" on PostgreSQL).
+    sort_key = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+    op.add_column("petition", sa.Column("lead_unit_sort", sort_key, nullable=False, server_default=""))
     op.execute(_FILL)
     op.create_index("ix_petition_due", "petition", ["due_on", "id"])
     op.create_index("ix_petition_lead_unit_sort", "petition", ["lead_unit_sort", "id"])

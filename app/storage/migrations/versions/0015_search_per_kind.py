@@ -1,7 +1,7 @@
 """search indexes per kind, with prefix indexes, so a search costs what it finds
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-02
 
 Revision 0009 put answers, results, minute lines, conclusions, plans, dialogues, leaders and thôn
@@ -22,7 +22,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -102,6 +102,8 @@ def _petition_index(prefix: str | None) -> None:
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # FTS5 is SQLite's; PostgreSQL searches through its own index (revision 0010)
     # The old single table and its triggers.
     for table in SOURCES:
         for event in ("insert", "delete", "update"):
@@ -127,6 +129,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     for table in SOURCES:
         fts = _fts(table)
         for event in ("insert", "delete", "update"):
