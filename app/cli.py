@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from app import APP_NAME, __version__
 from app.errors import AppError
 
+if TYPE_CHECKING:
+    from app.storage.urls import Target
+
 EXIT_OK, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -25,7 +30,81 @@ def _db_path(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.main import run  # Qt is imported only for the window
 
-    return run(db_path=Path(args.db).expanduser() if args.db else None, quit_after_show=args.quit_after_show)
+    return run(
+        db_path=Path(args.db).expanduser() if args.db else None,
+        quit_after_show=args.quit_after_show,
+        db_url=getattr(args, "db_url", None),
+    )
+
+
+def _with_password(target: Target, attempt: Callable[[str | None], T]) -> T:
+    """Run ``attempt`` with the keyring's password (or libpq's own: PGPASSWORD, .pgpass); on a
+    refused or missing password at a terminal, ask once and try again."""
+    import getpass
+
+    from app.storage.passwords import get_password
+    from app.storage.urls import Problem, ServerConnectionError
+
+    password = get_password(target) if target.is_server else None
+    try:
+        return attempt(password)
+    except ServerConnectionError as exc:
+        if exc.problem not in (Problem.NEEDS_PASSWORD, Problem.BAD_PASSWORD) or not sys.stdin.isatty():
+            raise
+        print(exc.user_message, file=sys.stderr)
+        return attempt(getpass.getpass(f"Mật khẩu của {target.display()}: "))
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    """Copy a whole database into an empty one (SQLite ⇄ PostgreSQL), verified; re-run to resume."""
+    import contextlib
+
+    from app.storage.lock import database_lock
+    from app.storage.urls import parse_target
+
+    source = parse_target(args.source)
+    destination = parse_target(args.to)
+    if source == destination:
+        print("Nguồn và đích là cùng một cơ sở dữ liệu.", file=sys.stderr)
+        return EXIT_ERROR
+    # The window must not write into a file while it is copied (nor into the new file).
+    with contextlib.ExitStack() as locks:
+        for end in (source, destination):
+            if end.path is not None:
+                locks.enter_context(database_lock(end.path))
+        return _transfer(args, source, destination)
+
+
+def _transfer(args: argparse.Namespace, source: Target, destination: Target) -> int:
+    from app.services import transfer
+
+    source_engine = _with_password(source, lambda password: transfer.open_source(source, password))
+    target_engine = _with_password(
+        destination, lambda password: transfer.open_destination(destination, password)
+    )
+    shown = {"line": ""}
+
+    def progress(step: transfer.TransferProgress) -> None:
+        # One line per table and phase, and one per 10% of a large table: readable in a log.
+        tenth = 10 * step.table_done // step.table_total if step.table_total else 10
+        key = f"{step.phase}:{step.table}:{tenth}"
+        if key != shown["line"]:
+            shown["line"] = key
+            print(step.line(), flush=True)
+
+    try:
+        report = transfer.transfer(
+            source_engine,
+            target_engine,
+            source_name=source.display(),
+            target_name=destination.display(),
+            progress=None if args.quiet else progress,
+        )
+    finally:
+        source_engine.dispose()
+        target_engine.dispose()
+    print("\n".join(report.lines()))
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -57,6 +136,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
+
+    if getattr(args, "db_url", None):
+        from app.storage.urls import check_server, parse_target
+
+        target = parse_target(args.db_url)
+        if target.is_server:
+            server = _with_password(target, lambda password: check_server(target, password))
+            print("\n".join(server.lines()))
+            return EXIT_OK
+        args.db = str(target.path)
 
     path = _db_path(args)
     report = check_database(path)  # read-only: a missing, empty or foreign file is a finding
@@ -380,6 +469,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_option.add_argument(
         "--db", metavar="PATH", help="tệp dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)"
     )
+    db_option.add_argument(
+        "--db-url",
+        metavar="URL",
+        help="máy chủ PostgreSQL dùng chung, ví dụ postgresql+psycopg://thuky@192.168.1.10/doithoai "
+        "(không ghi mật khẩu vào đây; dùng cho cửa sổ chương trình và lệnh check)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="doithoai",
@@ -515,6 +610,19 @@ def build_parser() -> argparse.ArgumentParser:
     finder.add_argument("--limit", type=int, default=10, help="số kết quả tối đa mỗi loại (mặc định 10)")
     finder.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     finder.set_defaults(func=cmd_search)
+    mover = subcommand(
+        "transfer",
+        "chuyển toàn bộ dữ liệu sang một cơ sở dữ liệu trống (tệp SQLite hoặc máy chủ PostgreSQL) và kiểm tra; "
+        "chạy lại để tiếp tục nếu bị ngắt",
+    )
+    mover.add_argument(
+        "--from", dest="source", required=True, metavar="NGUỒN", help="tệp .sqlite hoặc địa chỉ máy chủ"
+    )
+    mover.add_argument(
+        "--to", required=True, metavar="ĐÍCH", help="tệp .sqlite mới hoặc cơ sở dữ liệu trống trên máy chủ"
+    )
+    mover.add_argument("--quiet", action="store_true", help="không in tiến độ")
+    mover.set_defaults(func=cmd_transfer)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

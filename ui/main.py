@@ -177,7 +177,7 @@ def _start_weekly_check(tasks: TaskManager, db_path: Path, window: QWidget) -> N
     )
 
 
-def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
+def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: str | None = None) -> int:
     setup_logging()
     app = make_application()
     with contextlib.suppress(OSError):  # Database.open reports an unusable folder clearly

@@ -487,6 +487,43 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(100), default="", server_default="")  # name in Cài đặt
 
 
+# --- sharing one server (revision 0011) ----------------------------------------------------------
+
+
+class AppUser(Base):
+    """A person who signs in to a shared database; a file with no users needs no sign-in."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)  # folded: compared as typed, lower case
+    full_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))  # app.services.users.Role
+    # "scrypt$n$r$p$salt$hash" (hex); never the password itself
+    password_hash: Mapped[str] = mapped_column(String(300))
+    # The commune this person works in; None: every commune (a province's staff, the administrator).
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class TransferState(Base):
+    """Progress of «Chuyển dữ liệu» into this database, so a killed transfer resumes.
+
+    Row ``"*"`` names the source and says whether the whole transfer finished; one row per copied
+    table holds the rows copied and the last primary key, written in the same transaction as the
+    batch. Never copied itself (``info["transfer"]``).
+    """
+
+    __tablename__ = "transfer_state"
+    __table_args__ = {"info": {"transfer": False}}
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    copied: Mapped[int] = mapped_column(Integer, default=0)
+    last_key: Mapped[list[Any] | None] = mapped_column(JSON)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 # --- stored sort keys ----------------------------------------------------------------------------
 # Every write goes through the ORM flush, so these listeners keep the collation keys right on
 # insert, edit and rename alike; migration 0003 fills them for older rows with the same functions.
