@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
 
     from app.storage.database import Database
     from app.storage.lock import DatabaseLock
+    from app.storage.urls import Target
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,20 @@ def instance_lock(db_path: Path) -> DatabaseLock | None:
     from app.storage.lock import try_lock
 
     return try_lock(db_path)
+
+
+def server_target(db_path: Path | None, db_url: str | None) -> Target | None:
+    """The server to use: ``--db-url``, else (without ``--db``) the choice saved in Cài đặt."""
+    from app.storage.connection_config import load_choice
+    from app.storage.urls import parse_target
+
+    if db_url:
+        chosen = parse_target(db_url)
+        return chosen if chosen.is_server else None
+    if db_path is not None:
+        return None
+    choice = load_choice()
+    return choice.target() if choice.server else None
 
 
 def _running_flag() -> Path:
@@ -182,9 +197,19 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     app = make_application()
     with contextlib.suppress(OSError):  # Database.open reports an unusable folder clearly
         paths.data_dir().mkdir(parents=True, exist_ok=True)
+    try:
+        server = server_target(db_path, db_url)
+    except AppError as exc:  # a mistyped --db-url
+        QMessageBox.critical(None, APP_NAME, exc.user_message)
+        return 2
+    if db_url and server is None and db_path is None:
+        from app.storage.urls import parse_target
+
+        db_path = parse_target(db_url).path
     target = db_path or paths.default_db_path()
-    lock = instance_lock(target)
-    if lock is None:
+    # Several PCs share a server by design: the one-window lock guards a local file only.
+    lock = instance_lock(target) if server is None else None
+    if server is None and lock is None:
         QMessageBox.information(
             None,
             APP_NAME,
@@ -208,7 +233,26 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     from ui.tasks import TaskManager
 
     tasks = TaskManager(app)
-    db = open_database(tasks, db_path, window)
+    db: Database | None = None
+    if server is not None:
+        from app.storage.connection_config import LOCAL, save_choice
+        from ui.views.server_connect import Choice, connect_server
+
+        outcome = connect_server(tasks, server, window)
+        if outcome is Choice.QUIT:
+            tasks.wait()
+            return 1
+        if isinstance(outcome, Choice):  # back to the local file, now and next time
+            save_choice(LOCAL)
+            server, db_path, target = None, None, paths.default_db_path()
+            lock = instance_lock(target)
+            if lock is None:
+                tasks.wait()
+                return 0
+        else:
+            db = outcome
+    if db is None:
+        db = open_database(tasks, db_path, window)
     if db is None:
         tasks.wait()
         return 1
@@ -228,7 +272,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
             return 0
 
     window.attach(context)
-    _start_weekly_check(tasks, db.path, window)
+    if server is None:
+        _start_weekly_check(tasks, db.path, window)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
@@ -245,7 +290,11 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     context.tasks.wait()
     from app.services.maintenance import close_after_window
 
-    close_after_window(db)
+    if server is None:
+        close_after_window(db)
+    else:
+        db.close()  # the server keeps its own backups (README)
     _running_flag().unlink(missing_ok=True)
-    lock.release()
+    if lock is not None:
+        lock.release()
     return code

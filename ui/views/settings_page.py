@@ -341,6 +341,10 @@ class SettingsPage(QWidget):
 
         self.backups = BackupsTab(context)
         self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
+        from ui.views.database_settings import DatabaseSettings
+
+        self.database = DatabaseSettings(context)
+        self.tabs.addTab(self.database, "Cơ sở dữ liệu")
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
