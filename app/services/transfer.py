@@ -44,6 +44,36 @@ RUN_KEY = "*"  # the transfer_state row about the whole run
 HASH_MODULUS = 2**256
 
 
+# What each table holds, as the progress and the report name it (the English name stays beside it).
+TABLE_LABELS = {
+    "audit_event": "Nhật ký",
+    "field": "Lĩnh vực",
+    "hamlet": "Thôn, tổ dân phố",
+    "organization": "Cơ quan",
+    "setting": "Cài đặt",
+    "unit": "Đơn vị",
+    "app_user": "Người dùng",
+    "leader": "Lãnh đạo",
+    "plan": "Kế hoạch",
+    "unit_sheet_export": "Phiếu kết quả đã gửi",
+    "dialogue": "Hội nghị",
+    "attendee": "Thành phần tham dự",
+    "conclusion": "Kết luận",
+    "dialogue_co_chair": "Đồng chủ trì",
+    "issued_document": "Văn bản đã ban hành",
+    "petition": "Ý kiến, kiến nghị",
+    "answer": "Trả lời",
+    "assignment": "Giao xử lý",
+    "minute_entry": "Dòng biên bản",
+    "resolution_update": "Kết quả giải quyết",
+    "assignment_support": "Đơn vị phối hợp",
+}
+
+
+def table_label(name: str) -> str:
+    return TABLE_LABELS.get(name, name)
+
+
 class TransferError(AppError):
     """The transfer was refused or did not verify."""
 
@@ -65,7 +95,7 @@ class TransferProgress:
         verb = "Đang chép" if self.phase == "copy" else "Đang kiểm tra"
         share = f"{100 * self.done // self.total}%" if self.total else "100%"
         return (
-            f"{verb} bảng {self.table_index}/{self.table_count} «{self.table}»: "
+            f"{verb} bảng {self.table_index}/{self.table_count} «{table_label(self.table)}» ({self.table}): "
             f"{self.table_done}/{self.table_total} dòng (tổng {share})"
         )
 
@@ -104,10 +134,10 @@ class TransferReport:
 
     def lines(self) -> list[str]:
         head = "Tiếp tục lần chuyển trước" if self.resumed else "Chuyển dữ liệu"
-        out = [f"{head}: «{self.source}» → «{self.target}».", "Bảng                     Số dòng  Kiểm tra"]
+        out = [f"{head}: «{self.source}» → «{self.target}».", f"{'Bảng':<28} {'Số dòng':>8}  Kiểm tra"]
         for check in self.tables:
             verdict = "khớp" if check.ok else f"KHÁC (nguồn {check.source_rows}, đích {check.target_rows})"
-            out.append(f"{check.table:<24} {check.target_rows:>8}  {verdict}")
+            out.append(f"{table_label(check.table):<28} {check.target_rows:>8}  {verdict}")
         if self.ok:
             out.append(
                 f"Hoàn tất: {len(self.tables)} bảng, {self.total_rows} dòng, số dòng và mã kiểm tra nội dung "

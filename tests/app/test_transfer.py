@@ -182,7 +182,7 @@ def test_cli_transfer_prints_progress_and_the_check(source: Database, tmp_path: 
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "Đang chép bảng" in result.stdout and "«petition»" in result.stdout
+    assert "Đang chép bảng" in result.stdout and "«Ý kiến, kiến nghị» (petition)" in result.stdout
     assert "Đang kiểm tra bảng" in result.stdout
     assert "số dòng và mã kiểm tra nội dung của mọi bảng đều khớp" in result.stdout
     assert out.is_file()

@@ -9,6 +9,7 @@ database; the password only in the OS keyring when the user asks for it, else as
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -101,15 +103,18 @@ class TransferDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Chuyển dữ liệu")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
         self.step = QLabel("Đang chuẩn bị…")
         self.step.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
-        self.result = QLabel("")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result = QPlainTextEdit()
+        self.result.setReadOnly(True)
+        # The report is a table: a fixed font lines up its columns.
+        self.result.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.result.setMinimumHeight(380)
+        self.result.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.setEnabled(False)  # the copy cannot be interrupted from here; a re-run resumes
         self.buttons.rejected.connect(self.reject)
@@ -133,7 +138,8 @@ class TransferDialog(QDialog):
         if ok:
             self.bar.setRange(0, 1)
             self.bar.setValue(1)
-        self.result.setText(text)
+        self.result.setPlainText(text)
+        self.result.show()
         self.buttons.setEnabled(True)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
