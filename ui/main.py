@@ -261,6 +261,14 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     def first_look(session: Session) -> tuple[bool, int | None]:
         return settings_service.is_configured(session), running_dialogue(session)
 
+    from ui.views.sign_in import sign_in_if_needed
+
+    if not sign_in_if_needed(context, server.display() if server is not None else str(db.path), window):
+        tasks.wait()
+        db.close()
+        if lock is not None:
+            lock.release()
+        return 0
     configured, running = context.ops.read_and_wait(first_look)
     if not configured:
         from ui.views.setup_dialog import SetupDialog

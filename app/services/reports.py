@@ -34,6 +34,7 @@ from app.errors import NotFoundError
 from app.export.data import OrganizationData
 from app.services import settings
 from app.services.petitions import PetitionFilter, dialogues_held_between, list_petitions
+from app.services.users import Permission, require
 from app.storage.models import Assignment, Dialogue, Field, Hamlet, Petition, ResolutionUpdate, Unit
 
 CUTOFF_KEY = "report_cutoff"  # Cutoff value; calendar periods until changed
@@ -395,6 +396,7 @@ def export_report_docx(
     session: Session, period: Period, target: Path, *, today: date | None = None, number: int | None = None
 ) -> Path:
     """The Báo cáo kết quả giải quyết of ``period`` as .docx, with its tables and charts."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import PeriodIssue, write_period_report
 
     report = period_report(session, period, today=today)
@@ -403,6 +405,7 @@ def export_report_docx(
 
 def export_report_xlsx(session: Session, period: Period, target: Path, *, today: date | None = None) -> Path:
     """The same figures and tables as the .docx, one sheet per table."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import report_sheets
     from app.export.xlsx import write_workbook
 
@@ -413,6 +416,7 @@ def export_report_charts(
     session: Session, period: Period, folder: Path, *, today: date | None = None
 ) -> list[Path]:
     """The charts of the period as PNG files (for pasting elsewhere)."""
+    require(session, Permission.EXPORT)
     from app.export.charts import report_charts, write_pngs
 
     return write_pngs(report_charts(period_report(session, period, today=today)), folder)
@@ -426,6 +430,7 @@ def export_petitions_xlsx(
     today: date | None = None,
 ) -> Path:
     """Petition lists to .xlsx, one sheet per (name, filter); the default is the whole sổ theo dõi."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import petition_sheet
     from app.export.xlsx import write_workbook
 
