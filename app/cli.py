@@ -15,6 +15,7 @@ from app import APP_NAME, __version__
 from app.errors import AppError
 
 if TYPE_CHECKING:
+    from app.storage.database import Database
     from app.storage.urls import Target
 
 EXIT_OK, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
@@ -131,6 +132,110 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"Đã tạo dữ liệu mẫu trong «{db.path}»: {summary.organizations} cơ quan, {summary.plans} kế hoạch, "
         f"{summary.dialogues} hội nghị, {summary.petitions} ý kiến, kiến nghị."
     )
+    return EXIT_OK
+
+
+ROLE_NAMES = {
+    "quan-tri": "admin",
+    "thu-ky": "secretary",
+    "lanh-dao": "leader",
+    "xem": "viewer",
+    "admin": "admin",
+    "secretary": "secretary",
+    "leader": "leader",
+    "viewer": "viewer",
+}
+
+
+def _ask_password(prompt: str) -> str:
+    """A password from the terminal (not echoed), or one line of standard input in scripts."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _open_any(args: argparse.Namespace) -> Database:
+    """The database named by --db-url (a server or a file) or --db / the default file."""
+    from app.storage.database import Database
+    from app.storage.urls import open_server_database, parse_target
+
+    if getattr(args, "db_url", None):
+        target = parse_target(args.db_url)
+        if target.is_server:
+            return _with_password(target, lambda password: open_server_database(target, password))
+        return Database.open(target.path)
+    return Database.open(_db_path(args))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Người dùng of a shared database: list, add, change role, commune, password, lock/unlock.
+
+    Once a database has users, every change here needs an administrator: ``--as LOGIN`` and
+    that person's password. The first user (always Quản trị) needs none.
+    """
+    from app.services import users
+
+    db = _open_any(args)
+    try:
+        if args.action == "list":
+            with db.reading() as session:
+                rows = users.list_users(session)
+            if not rows:
+                print("Cơ sở dữ liệu chưa có người dùng: không cần đăng nhập.")
+            for row in rows:
+                state = "" if row.active else " (đã khóa)"
+                where = f" · {row.organization_name}" if row.organization_name else ""
+                print(f"{row.login:<16} {row.role_label:<9} {row.full_name}{where}{state}")
+            return EXIT_OK
+        if not args.login:
+            print("Hãy ghi tên đăng nhập của người cần thêm hoặc sửa.", file=sys.stderr)
+            return EXIT_ERROR
+        with db.reading() as session:
+            needs_admin = users.has_users(session)
+        if needs_admin:
+            if not args.as_login:
+                print(
+                    "Cơ sở dữ liệu đã có người dùng: hãy ghi --as <tên đăng nhập quản trị>.", file=sys.stderr
+                )
+                return EXIT_ERROR
+            admin_password = _ask_password(f"Mật khẩu của {args.as_login}: ")
+            signed = db.write(lambda session: users.sign_in(session, args.as_login, admin_password))
+            users.bind_user(db.sessions, signed)
+        login = args.login
+        if args.action == "add":
+            password = _ask_password(f"Mật khẩu cho {login}: ")
+            row = db.write(
+                lambda session: users.add_user(
+                    session,
+                    login,
+                    password,
+                    full_name=args.name or "",
+                    role=ROLE_NAMES[args.role or ("quan-tri" if not needs_admin else "thu-ky")],
+                    organization_id=args.organization,
+                )
+            )
+            print(f"Đã thêm «{row.login}» ({row.role_label}).")
+        elif args.action == "role":
+            if not args.role:
+                print("Hãy ghi --role.", file=sys.stderr)
+                return EXIT_ERROR
+            row = db.write(lambda session: users.set_role(session, login, ROLE_NAMES[args.role]))
+            print(f"«{row.login}» nay là {row.role_label}.")
+        elif args.action == "commune":
+            row = db.write(lambda session: users.set_organization(session, login, args.organization))
+            print(f"«{row.login}» làm việc tại: {row.organization_name or 'mọi xã (cấp tỉnh)'}.")
+        elif args.action == "password":
+            password = _ask_password(f"Mật khẩu mới cho {login}: ")
+            db.write(lambda session: users.set_password(session, login, password))
+            print(f"Đã đặt mật khẩu mới cho «{login}».")
+        else:
+            active = args.action == "enable"
+            row = db.write(lambda session: users.set_active(session, login, active))
+            print(f"Đã {'mở' if active else 'khóa'} tài khoản «{row.login}».")
+    finally:
+        db.close()
     return EXIT_OK
 
 
@@ -623,6 +728,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mover.add_argument("--quiet", action="store_true", help="không in tiến độ")
     mover.set_defaults(func=cmd_transfer)
+    people = subcommand("users", "người dùng và vai trò khi dùng chung (Quản trị, Thư ký, Lãnh đạo, Xem)")
+    people.add_argument(
+        "action",
+        choices=["list", "add", "role", "commune", "password", "disable", "enable"],
+        help="list: danh sách; add: thêm; role: đổi vai trò; commune: xã làm việc; password: đặt mật khẩu; "
+        "disable/enable: khóa/mở tài khoản",
+    )
+    people.add_argument("login", nargs="?", metavar="TÊN", help="tên đăng nhập")
+    people.add_argument("--role", choices=sorted(ROLE_NAMES), help="quan-tri, thu-ky, lanh-dao hoặc xem")
+    people.add_argument("--name", metavar="HỌ_TÊN", help="họ tên hiển thị trong nhật ký")
+    people.add_argument(
+        "--organization",
+        type=_record_id,
+        metavar="N",
+        help="mã cơ quan (xã) người này làm việc; bỏ trống: mọi xã",
+    )
+    people.add_argument("--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị")
+    people.set_defaults(func=cmd_users)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

@@ -16,13 +16,16 @@ import enum
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from app.errors import StorageError
+
+if TYPE_CHECKING:
+    from app.storage.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -328,3 +331,14 @@ def upgrade_server(engine: Engine) -> None:
             "Khởi tạo hoặc nâng cấp cấu trúc dữ liệu trên máy chủ không thành công; mọi thay đổi đã được "
             "hoàn tác. Hãy gửi tệp nhật ký cho cán bộ kỹ thuật.",
         ) from exc
+
+
+def open_server_database(target: Target, password: str | None = None) -> Database:
+    """A Database over a server that answered with the right schema (no file, no lock, no backup).
+
+    ``path`` only names the database on screen (the window title); nothing reads a file there.
+    """
+    from app.storage.database import Database
+
+    check_server(target, password)
+    return Database(Path(target.display()), server_engine(target, password))

@@ -152,3 +152,35 @@ def test_the_audit_log_names_the_signed_in_user(demo_db: Database) -> None:
     assert line is not None and (line.user, line.actor) == ("thuky", "Lê Thị Thu")
     assert locked_by == "Lê Thị Thu"
     assert set(sign_ins) == {"admin", "thuky", "chutich", "xem"}
+
+
+def test_cli_adds_people_and_asks_an_administrator(demo_db: Database) -> None:
+    import os
+    import subprocess
+    import sys
+
+    def doithoai(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", "users", *args, "--db", str(demo_db.path)],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=dict(os.environ),
+            timeout=120,
+        )
+
+    first = doithoai("add", "admin", "--name", "Quản trị viên", stdin="quan-tri-2026\n")
+    assert first.returncode == 0, first.stderr
+    assert "Đã thêm «admin» (Quản trị)" in first.stdout
+    unsigned = doithoai("add", "thuky", stdin="thu-ky-2026\n")
+    assert unsigned.returncode == 2 and "--as" in unsigned.stderr
+    wrong = doithoai("add", "thuky", "--as", "admin", stdin="sai-mat-khau\nthu-ky-2026\n")
+    assert wrong.returncode == 2 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.stderr
+    added = doithoai(
+        "add", "thuky", "--role", "thu-ky", "--organization", "1", "--as", "admin",
+        stdin="quan-tri-2026\nthu-ky-2026\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = doithoai("list", stdin="")
+    assert "thuky            Thư ký" in listed.stdout and "Quản trị viên" in listed.stdout

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.storage import passwords
 from app.storage.database import Database
-from app.storage.urls import Problem, ServerConnectionError, Target, check_server, server_engine
+from app.storage.urls import Problem, ServerConnectionError, Target, open_server_database
 from ui.tasks import TaskManager, run_and_wait
 
 log = logging.getLogger(__name__)
@@ -79,13 +78,6 @@ class ServerProblemDialog(QDialog):
         self.accept() if choice is not Choice.QUIT else self.reject()
 
 
-def server_database(target: Target, password: str | None) -> Database:
-    """A Database over a server that answered with the right schema (no file, no lock, no backup)."""
-    check_server(target, password)
-    # The path only names the database on screen (window title); nothing reads a file there.
-    return Database(Path(target.display()), server_engine(target, password))
-
-
 def connect_server(tasks: TaskManager, target: Target, window: QWidget) -> Database | Choice:
     """The open server Database, or the user's choice to use the local file or to quit."""
     password = passwords.get_password(target)
@@ -93,7 +85,7 @@ def connect_server(tasks: TaskManager, target: Target, window: QWidget) -> Datab
         try:
             return run_and_wait(
                 tasks,
-                lambda p=password: server_database(target, p),
+                lambda p=password: open_server_database(target, p),
                 label=f"Đang kết nối máy chủ {target.host or 'localhost'}…",
                 parent=window,
             )
