@@ -186,7 +186,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 print("Cơ sở dữ liệu chưa có người dùng: không cần đăng nhập.")
             for row in rows:
                 state = "" if row.active else " (đã khóa)"
-                where = f" · {row.organization_name}" if row.organization_name else ""
+                where = f" · {row.commune_name}" if row.commune_name else ""
                 print(f"{row.login:<16} {row.role_label:<9} {row.full_name}{where}{state}")
             return EXIT_OK
         if not args.login:
@@ -213,7 +213,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                     password,
                     full_name=args.name or "",
                     role=ROLE_NAMES[args.role or ("quan-tri" if not needs_admin else "thu-ky")],
-                    organization_id=args.organization,
+                    commune_id=args.commune,
                 )
             )
             print(f"Đã thêm «{row.login}» ({row.role_label}).")
@@ -224,8 +224,8 @@ def cmd_users(args: argparse.Namespace) -> int:
             row = db.write(lambda session: users.set_role(session, login, ROLE_NAMES[args.role]))
             print(f"«{row.login}» nay là {row.role_label}.")
         elif args.action == "commune":
-            row = db.write(lambda session: users.set_organization(session, login, args.organization))
-            print(f"«{row.login}» làm việc tại: {row.organization_name or 'mọi xã (cấp tỉnh)'}.")
+            row = db.write(lambda session: users.set_commune(session, login, args.commune))
+            print(f"«{row.login}» làm việc tại: {row.commune_name or 'mọi xã (cấp tỉnh)'}.")
         elif args.action == "password":
             password = _ask_password(f"Mật khẩu mới cho {login}: ")
             db.write(lambda session: users.set_password(session, login, password))
@@ -739,10 +739,10 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_argument("--role", choices=sorted(ROLE_NAMES), help="quan-tri, thu-ky, lanh-dao hoặc xem")
     people.add_argument("--name", metavar="HỌ_TÊN", help="họ tên hiển thị trong nhật ký")
     people.add_argument(
-        "--organization",
+        "--commune",
         type=_record_id,
         metavar="N",
-        help="mã cơ quan (xã) người này làm việc; bỏ trống: mọi xã",
+        help="mã xã người này làm việc; bỏ trống: mọi xã (cấp tỉnh)",
     )
     people.add_argument("--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị")
     people.set_defaults(func=cmd_users)

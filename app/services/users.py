@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.text import clean, collation_key
 from app.errors import AppError, NotFoundError, ValidationError
-from app.storage.models import AppUser, Organization
+from app.storage.models import WORK_COMMUNE_KEY, AppUser, Commune
 
 USER_KEY = "signed_in_user"
 GRANTED_KEY = "granted_permissions"
@@ -118,7 +118,7 @@ class SignedIn:
     login: str
     full_name: str
     role: Role
-    organization_id: int | None  # the commune this person works in; None: every commune
+    commune_id: int | None  # the commune this person works in; None: every commune
 
     def may(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
@@ -131,8 +131,8 @@ class UserRow:
     full_name: str
     role: Role
     role_label: str
-    organization_id: int | None
-    organization_name: str
+    commune_id: int | None
+    commune_name: str
     active: bool
 
 
@@ -163,7 +163,12 @@ def verify_password(password: str, stored: str) -> bool:
 
 def bind_user(sessions: sessionmaker[Session], user: SignedIn | None) -> None:
     """Every later unit of work of this factory carries ``user`` (the window calls it after sign-in)."""
-    sessions.configure(info={USER_KEY: user} if user is not None else {})
+    info: dict[str, Any] = {}
+    if user is not None:
+        info[USER_KEY] = user
+        if user.commune_id is not None:
+            info[WORK_COMMUNE_KEY] = user.commune_id
+    sessions.configure(info=info)
 
 
 def signed_in(session: Session) -> SignedIn | None:
@@ -207,7 +212,7 @@ def _refuse_unpermitted_writes(session: Session, _context: Any, _instances: Any)
 
 
 def _signed(user: AppUser) -> SignedIn:
-    return SignedIn(user.id, user.login, user.full_name, Role(user.role), user.organization_id)
+    return SignedIn(user.id, user.login, user.full_name, Role(user.role), user.commune_id)
 
 
 def sign_in(session: Session, login: str, password: str) -> SignedIn:
@@ -234,9 +239,9 @@ def _check_password(password: str) -> None:
         raise ValidationError({"password": f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."})
 
 
-def _check_organization(session: Session, organization_id: int | None) -> None:
-    if organization_id is not None and session.get(Organization, organization_id) is None:
-        raise NotFoundError("cơ quan", organization_id)
+def _check_commune(session: Session, commune_id: int | None) -> None:
+    if commune_id is not None and session.get(Commune, commune_id) is None:
+        raise NotFoundError("xã", commune_id)
 
 
 def add_user(
@@ -246,7 +251,7 @@ def add_user(
     *,
     full_name: str = "",
     role: Role | str = Role.SECRETARY,
-    organization_id: int | None = None,
+    commune_id: int | None = None,
 ) -> UserRow:
     """Add a person. The very first user must be an administrator (it turns sign-in on)."""
     chosen = Role(role)
@@ -267,13 +272,13 @@ def add_user(
     if session.scalar(select(AppUser.id).where(AppUser.login == name)) is not None:
         raise ValidationError({"login": f"Tên đăng nhập «{name}» đã có."})
     _check_password(password)
-    _check_organization(session, organization_id)
+    _check_commune(session, commune_id)
     user = AppUser(
         login=name,
         full_name=clean(full_name),
         role=chosen.value,
         password_hash=hash_password(password),
-        organization_id=organization_id,
+        commune_id=commune_id,
         active=True,
     )
     session.add(user)
@@ -342,20 +347,20 @@ def set_active(session: Session, login: str, active: bool) -> UserRow:
     return _row(session, user)
 
 
-def set_organization(session: Session, login: str, organization_id: int | None) -> UserRow:
+def set_commune(session: Session, login: str, commune_id: int | None) -> UserRow:
     """The commune a person works in (None: every commune, for a province's staff)."""
     require(session, Permission.ADMINISTER)
     user = _user(session, login)
-    _check_organization(session, organization_id)
-    user.organization_id = organization_id
+    _check_commune(session, commune_id)
+    user.commune_id = commune_id
     from app.services import audit
 
-    audit.record(session, "update", "app_user", user.id, organization_id=organization_id)
+    audit.record(session, "update", "app_user", user.id, commune_id=commune_id)
     return _row(session, user)
 
 
 def _row(session: Session, user: AppUser) -> UserRow:
-    org = session.get(Organization, user.organization_id) if user.organization_id else None
+    commune = session.get(Commune, user.commune_id) if user.commune_id else None
     role = Role(user.role)
     return UserRow(
         user.id,
@@ -363,8 +368,8 @@ def _row(session: Session, user: AppUser) -> UserRow:
         user.full_name,
         role,
         role.label,
-        user.organization_id,
-        org.name.replace("\n", " ") if org else "",
+        user.commune_id,
+        commune.name if commune else "",
         user.active,
     )
 

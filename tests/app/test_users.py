@@ -178,7 +178,7 @@ def test_cli_adds_people_and_asks_an_administrator(demo_db: Database) -> None:
     wrong = doithoai("add", "thuky", "--as", "admin", stdin="sai-mat-khau\nthu-ky-2026\n")
     assert wrong.returncode == 2 and "Sai tên đăng nhập hoặc mật khẩu" in wrong.stderr
     added = doithoai(
-        "add", "thuky", "--role", "thu-ky", "--organization", "1", "--as", "admin",
+        "add", "thuky", "--role", "thu-ky", "--commune", "1", "--as", "admin",
         stdin="quan-tri-2026\nthu-ky-2026\n",
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
