@@ -239,6 +239,42 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_communes(args: argparse.Namespace) -> int:
+    """The communes of a province's server: list, or add one (an administrator signs in with --as)."""
+    from app.services import users
+
+    db = _open_any(args)
+    try:
+        if args.action == "add":
+            if not args.name:
+                print("Hãy ghi tên xã, phường.", file=sys.stderr)
+                return EXIT_ERROR
+            with db.reading() as session:
+                needs_admin = users.has_users(session)
+            if needs_admin:
+                if not args.as_login:
+                    print(
+                        "Cơ sở dữ liệu đã có người dùng: hãy ghi --as <tên đăng nhập quản trị>.",
+                        file=sys.stderr,
+                    )
+                    return EXIT_ERROR
+                admin_password = _ask_password(f"Mật khẩu của {args.as_login}: ")
+                signed = db.write(lambda session: users.sign_in(session, args.as_login, admin_password))
+                users.bind_user(db.sessions, signed)
+            row = db.write(lambda session: users.add_commune(session, args.name, args.code or ""))
+            print(
+                f"Đã thêm «{row.name}» (mã {row.id}). Tạo tài khoản: doithoai users add … --commune {row.id}"
+            )
+            return EXIT_OK
+        with db.reading() as session:
+            rows = users.list_communes(session)
+        for row in rows:
+            print(f"{row.id:>5}  {row.name:<30} {row.code:<8} {row.bodies} cơ quan")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
 
@@ -746,6 +782,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     people.add_argument("--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị")
     people.set_defaults(func=cmd_users)
+    communes = subcommand("communes", "các xã, phường trên một máy chủ dùng chung của tỉnh")
+    communes.add_argument("action", choices=["list", "add"], help="list: danh sách; add: thêm")
+    communes.add_argument("name", nargs="?", metavar="TÊN", help="tên xã, phường (khi thêm)")
+    communes.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính")
+    communes.add_argument(
+        "--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị"
+    )
+    communes.set_defaults(func=cmd_communes)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

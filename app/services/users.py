@@ -378,3 +378,46 @@ def list_users(session: Session) -> list[UserRow]:
     users = list(session.scalars(select(AppUser)))
     users.sort(key=lambda u: (not u.active, collation_key(u.full_name or u.login), u.login))
     return [_row(session, user) for user in users]
+
+
+# --- communes of a province's server ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    id: int
+    name: str
+    code: str
+    bodies: int  # issuing bodies (UBND, HĐND, Đảng ủy) set up in it
+    active: bool
+
+
+def add_commune(session: Session, name: str, code: str = "") -> CommuneRow:
+    """A commune on a shared server; its first user's «Thiết lập ban đầu» sets up its bodies."""
+    require(session, Permission.ADMINISTER)
+    title, number = clean(name), clean(code)
+    if not title:
+        raise ValidationError({"name": "Hãy nhập tên xã, phường."})
+    if session.scalar(select(Commune.id).where(func.lower(Commune.name) == title.lower())) is not None:
+        raise ValidationError({"name": f"Đã có «{title}»."})
+    commune = Commune(name=title, code=number, active=True)
+    session.add(commune)
+    session.flush()
+    from app.services import audit
+
+    audit.record(session, "create", "commune", commune.id, name=title)
+    return CommuneRow(commune.id, title, number, 0, True)
+
+
+def list_communes(session: Session) -> list[CommuneRow]:
+    from app.storage.models import Organization
+
+    bodies = dict(
+        session.execute(select(Organization.commune_id, func.count()).group_by(Organization.commune_id)).all()
+    )
+    rows = [
+        CommuneRow(c.id, c.name, c.code, int(bodies.get(c.id, 0)), c.active)
+        for c in session.scalars(select(Commune).order_by(Commune.id))
+    ]
+    rows.sort(key=lambda row: collation_key(row.name))
+    return rows

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from app.domain.rules import DialogueState, PetitionSource
@@ -165,5 +166,52 @@ def test_province_report_adds_up_the_communes_with_the_same_figures(demo_db: Dat
         with demo_db.reading() as session:
             mine, only = reports.province_report(session, period, today=TODAY)
         assert [c.name for c in only] == ["Hòa Bình"] and mine.raised == 2
+    finally:
+        users.bind_user(demo_db.sessions, None)
+
+
+def test_an_administrator_adds_a_commune_whose_first_body_joins_it(demo_db: Database) -> None:
+    from app.errors import ValidationError
+
+    _sign_in_as(demo_db, "thuky", None)
+    try:
+        with pytest.raises(users.PermissionRefused), demo_db.transaction() as session:
+            users.add_commune(session, "Hòa Bình")
+    finally:
+        users.bind_user(demo_db.sessions, None)
+    with demo_db.transaction() as session:
+        admin = users.sign_in(session, "admin", "quan-tri-2026")
+    users.bind_user(demo_db.sessions, admin)
+    with demo_db.transaction() as session:
+        added = users.add_commune(session, "Hòa Bình", "09876")
+    with pytest.raises(ValidationError), demo_db.transaction() as session:
+        users.add_commune(session, "hòa bình")
+    with demo_db.transaction() as session:
+        users.add_user(session, "thuky-hb", "mat-khau-2026", role=users.Role.SECRETARY, commune_id=added.id)
+    with demo_db.transaction() as session:
+        person = users.sign_in(session, "thuky-hb", "mat-khau-2026")
+    users.bind_user(demo_db.sessions, person)
+    try:
+        with demo_db.reading() as session:
+            assert not settings.is_configured(session)  # the window opens «Thiết lập ban đầu» for it
+        with demo_db.transaction() as session:
+            made = settings.save_organization(
+                session,
+                settings.OrganizationInput(
+                    name="ỦY BAN NHÂN DÂN\nXÃ HÒA BÌNH",
+                    parent_name="",
+                    place_name="Hòa Bình",
+                    issuer_code="UBND",
+                    signing_authority="TM. ỦY BAN NHÂN DÂN",
+                    signer_title="CHỦ TỊCH",
+                    signer_name="Đỗ Văn Bình",
+                ),
+                make_current=False,
+            )
+        with demo_db.reading() as session:
+            current = settings.current_organization(session)
+            assert current is not None and current.id == made.id
+            rows = {row.name: row.bodies for row in users.list_communes(session)}
+        assert rows == {"Hòa Bình": 1, "Lương Phong": 3}
     finally:
         users.bind_user(demo_db.sessions, None)
