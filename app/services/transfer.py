@@ -176,10 +176,38 @@ def _canonical(value: Any) -> str:
     return "j" + json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+# The common types by exact type (bool before int matters: True is an int); _canonical for the rest.
+_FAST: dict[type, Callable[[Any], str]] = {
+    str: lambda value: "s" + value,
+    int: lambda value: f"i{value}",
+    bool: lambda value: "b1" if value else "b0",
+    type(None): lambda _value: "\x00",
+    datetime: lambda value: "t" + value.isoformat(sep=" "),
+    date: lambda value: "d" + value.isoformat(),
+}
+
+
+def _digester(columns: Sequence[str]) -> Callable[[Sequence[Any]], int]:
+    """``row -> digest`` for rows with these columns: the sorted order and prefixes worked out once."""
+    order = sorted(range(len(columns)), key=columns.__getitem__)
+    prefixes = [columns[i] + "=" for i in order]
+    fast, slow = _FAST.get, _canonical
+
+    def digest(row: Sequence[Any]) -> int:
+        parts = []
+        for prefix, index in zip(prefixes, order, strict=True):
+            value = row[index]
+            convert = fast(type(value))
+            parts.append(prefix + (convert(value) if convert is not None else slow(value)))
+        return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest(), "big")
+
+    return digest
+
+
 def row_digest(columns: Sequence[str], row: Sequence[Any]) -> int:
-    """SHA-256 of one row's canonical text, as an integer (summed into the table hash)."""
-    parts = [f"{name}={_canonical(value)}" for name, value in sorted(zip(columns, row, strict=True))]
-    return int.from_bytes(hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest(), "big")
+    """SHA-256 of one row's canonical text (columns in name order), as an integer (summed into the
+    table hash)."""
+    return _digester(columns)(row)
 
 
 def _primary_key(table: Table) -> list[Column[Any]]:
@@ -217,11 +245,10 @@ def table_hash(
     conn: Connection, table: Table, *, on_batch: Callable[[int], None] | None = None
 ) -> tuple[int, str]:
     """(rows, hex content hash) of one table, read in primary key batches."""
-    names = [column.name for column in table.columns]
+    digest = _digester([column.name for column in table.columns])
     total, count = 0, 0
     for rows in _batches(conn, table, None, BATCH_ROWS * 5):
-        for row in rows:
-            total = (total + row_digest(names, tuple(row))) % HASH_MODULUS
+        total = (total + sum(map(digest, rows))) % HASH_MODULUS
         count += len(rows)
         if on_batch is not None:
             on_batch(count)
