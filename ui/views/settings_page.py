@@ -345,6 +345,10 @@ class SettingsPage(QWidget):
 
         self.database = DatabaseSettings(context)
         self.tabs.addTab(self.database, "Cơ sở dữ liệu")
+        from ui.views.users_settings import UsersSettings
+
+        self.users = UsersSettings(context)
+        self.tabs.addTab(self.users, "Người dùng")
         layout.addWidget(self.tabs, 1)
         self.refresh()
 
