@@ -89,8 +89,12 @@ def _second_commune(db: Database) -> tuple[int, int]:
         )
         session.add(dialogue)
         session.flush()
+        from app.services.search import refresh_petition_key
+
         for content in ("Nước sạch cho thôn Bắc", "Đèn đường xóm Nam"):
-            session.add(Petition(content=content, dialogue_id=dialogue.id, source=PetitionSource.AT_MEETING))
+            petition = Petition(content=content, dialogue_id=dialogue.id, source=PetitionSource.AT_MEETING)
+            refresh_petition_key(session, petition)
+            session.add(petition)
         return commune.id, org.id
 
 
@@ -124,6 +128,12 @@ def test_a_commune_user_works_inside_their_commune(demo_db: Database) -> None:
                 "Đối thoại xã Hòa Bình"
             ]
             assert plans.list_plans(session) == []
+            from app.services.search import SearchKind, search_everything
+
+            found = search_everything(session, "đường", kinds=[SearchKind.PETITION])
+            petition_ids = {hit.id for _kind, group in found.groups for hit in group}
+            mine = set(session.scalars(select(Petition.id).where(Petition.organization_id == org_id)))
+            assert petition_ids and petition_ids <= mine
             current = settings.current_organization(session)
             assert current is not None and current.id == org_id
         # A loose opinion typed by this user belongs to their commune, not to the office's.
@@ -143,6 +153,10 @@ def test_a_commune_user_works_inside_their_commune(demo_db: Database) -> None:
         users.bind_user(demo_db.sessions, None)
     with demo_db.reading() as session:  # the administrator (no commune) sees every commune
         assert count_petitions(session, today=TODAY) == everything + 3
+        from app.services.search import SearchKind, search_everything
+
+        found = search_everything(session, "đường", kinds=[SearchKind.PETITION], limit=100)
+        assert {hit.id for _kind, group in found.groups for hit in group} - mine
         assert len(dialogues.list_dialogues(session, today=TODAY)) == all_dialogues + 1
 
 
