@@ -357,7 +357,11 @@ class SettingsPage(QWidget):
         data_layout = QVBoxLayout(tab)
         box = QGroupBox("Dữ liệu và phiên bản")
         inner = QVBoxLayout(box)
-        self.info = QLabel("\n".join(info_lines(context.db.path)))
+        lines = info_lines(context.db.path)
+        if context.db.engine.dialect.name != "sqlite":  # a shared server: no file on this PC
+            where = f"Cơ sở dữ liệu: máy chủ {context.db.path} ({context.db.engine.dialect.name})"
+            lines = [where if line.startswith("Tệp dữ liệu:") else line for line in lines]
+        self.info = QLabel("\n".join(lines))
         self.info.setWordWrap(True)
         inner.addWidget(self.info)
         buttons = QHBoxLayout()
