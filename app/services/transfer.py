@@ -39,7 +39,7 @@ from app.storage.urls import Target, check_server, server_engine, upgrade_server
 
 log = logging.getLogger(__name__)
 
-BATCH_ROWS = 1000
+BATCH_ROWS = 5000  # rows per target transaction: fewer commits and statements; a kill re-copies at most one
 RUN_KEY = "*"  # the transfer_state row about the whole run
 HASH_MODULUS = 2**256
 
