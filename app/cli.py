@@ -8,14 +8,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from app import APP_NAME, __version__
 from app.errors import AppError
 
+if TYPE_CHECKING:
+    from app.storage.database import Database
+    from app.storage.urls import Target
+
 EXIT_OK, EXIT_PROBLEM, EXIT_ERROR = 0, 1, 2
+T = TypeVar("T")
 
 
 def _db_path(args: argparse.Namespace) -> Path:
@@ -27,7 +32,81 @@ def _db_path(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.main import run  # Qt is imported only for the window
 
-    return run(db_path=Path(args.db).expanduser() if args.db else None, quit_after_show=args.quit_after_show)
+    return run(
+        db_path=Path(args.db).expanduser() if args.db else None,
+        quit_after_show=args.quit_after_show,
+        db_url=getattr(args, "db_url", None),
+    )
+
+
+def _with_password(target: Target, attempt: Callable[[str | None], T]) -> T:
+    """Run ``attempt`` with the keyring's password (or libpq's own: PGPASSWORD, .pgpass); on a
+    refused or missing password at a terminal, ask once and try again."""
+    import getpass
+
+    from app.storage.passwords import get_password
+    from app.storage.urls import Problem, ServerConnectionError
+
+    password = get_password(target) if target.is_server else None
+    try:
+        return attempt(password)
+    except ServerConnectionError as exc:
+        if exc.problem not in (Problem.NEEDS_PASSWORD, Problem.BAD_PASSWORD) or not sys.stdin.isatty():
+            raise
+        print(exc.user_message, file=sys.stderr)
+        return attempt(getpass.getpass(f"Mật khẩu của {target.display()}: "))
+
+
+def cmd_transfer(args: argparse.Namespace) -> int:
+    """Copy a whole database into an empty one (SQLite ⇄ PostgreSQL), verified; re-run to resume."""
+    import contextlib
+
+    from app.storage.lock import database_lock
+    from app.storage.urls import parse_target
+
+    source = parse_target(args.source)
+    destination = parse_target(args.to)
+    if source == destination:
+        print("Nguồn và đích là cùng một cơ sở dữ liệu.", file=sys.stderr)
+        return EXIT_ERROR
+    # The window must not write into a file while it is copied (nor into the new file).
+    with contextlib.ExitStack() as locks:
+        for end in (source, destination):
+            if end.path is not None:
+                locks.enter_context(database_lock(end.path))
+        return _transfer(args, source, destination)
+
+
+def _transfer(args: argparse.Namespace, source: Target, destination: Target) -> int:
+    from app.services import transfer
+
+    source_engine = _with_password(source, lambda password: transfer.open_source(source, password))
+    target_engine = _with_password(
+        destination, lambda password: transfer.open_destination(destination, password)
+    )
+    shown = {"line": ""}
+
+    def progress(step: transfer.TransferProgress) -> None:
+        # One line per table and phase, and one per 10% of a large table: readable in a log.
+        tenth = 10 * step.table_done // step.table_total if step.table_total else 10
+        key = f"{step.phase}:{step.table}:{tenth}"
+        if key != shown["line"]:
+            shown["line"] = key
+            print(step.line(), flush=True)
+
+    try:
+        report = transfer.transfer(
+            source_engine,
+            target_engine,
+            source_name=source.display(),
+            target_name=destination.display(),
+            progress=None if args.quiet else progress,
+        )
+    finally:
+        source_engine.dispose()
+        target_engine.dispose()
+    print("\n".join(report.lines()))
+    return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -57,8 +136,158 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+ROLE_NAMES = {
+    "quan-tri": "admin",
+    "thu-ky": "secretary",
+    "lanh-dao": "leader",
+    "xem": "viewer",
+    "admin": "admin",
+    "secretary": "secretary",
+    "leader": "leader",
+    "viewer": "viewer",
+}
+
+
+def _ask_password(prompt: str) -> str:
+    """A password from the terminal (not echoed), or one line of standard input in scripts."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _open_any(args: argparse.Namespace) -> Database:
+    """The database named by --db-url (a server or a file) or --db / the default file."""
+    from app.storage.database import Database
+    from app.storage.urls import open_server_database, parse_target
+
+    if getattr(args, "db_url", None):
+        target = parse_target(args.db_url)
+        if target.is_server:
+            return _with_password(target, lambda password: open_server_database(target, password))
+        return Database.open(target.path)
+    return Database.open(_db_path(args))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Người dùng of a shared database: list, add, change role, commune, password, lock/unlock.
+
+    Once a database has users, every change here needs an administrator: ``--as LOGIN`` and
+    that person's password. The first user (always Quản trị) needs none.
+    """
+    from app.services import users
+
+    db = _open_any(args)
+    try:
+        if args.action == "list":
+            with db.reading() as session:
+                rows = users.list_users(session)
+            if not rows:
+                print("Cơ sở dữ liệu chưa có người dùng: không cần đăng nhập.")
+            for row in rows:
+                state = "" if row.active else " (đã khóa)"
+                where = f" · {row.commune_name}" if row.commune_name else ""
+                print(f"{row.login:<16} {row.role_label:<9} {row.full_name}{where}{state}")
+            return EXIT_OK
+        if not args.login:
+            print("Hãy ghi tên đăng nhập của người cần thêm hoặc sửa.", file=sys.stderr)
+            return EXIT_ERROR
+        with db.reading() as session:
+            needs_admin = users.has_users(session)
+        if needs_admin:
+            if not args.as_login:
+                print(
+                    "Cơ sở dữ liệu đã có người dùng: hãy ghi --as <tên đăng nhập quản trị>.", file=sys.stderr
+                )
+                return EXIT_ERROR
+            admin_password = _ask_password(f"Mật khẩu của {args.as_login}: ")
+            signed = db.write(lambda session: users.sign_in(session, args.as_login, admin_password))
+            users.bind_user(db.sessions, signed)
+        login = args.login
+        if args.action == "add":
+            password = _ask_password(f"Mật khẩu cho {login}: ")
+            row = db.write(
+                lambda session: users.add_user(
+                    session,
+                    login,
+                    password,
+                    full_name=args.name or "",
+                    role=ROLE_NAMES[args.role or ("quan-tri" if not needs_admin else "thu-ky")],
+                    commune_id=args.commune,
+                )
+            )
+            print(f"Đã thêm «{row.login}» ({row.role_label}).")
+        elif args.action == "role":
+            if not args.role:
+                print("Hãy ghi --role.", file=sys.stderr)
+                return EXIT_ERROR
+            row = db.write(lambda session: users.set_role(session, login, ROLE_NAMES[args.role]))
+            print(f"«{row.login}» nay là {row.role_label}.")
+        elif args.action == "commune":
+            row = db.write(lambda session: users.set_commune(session, login, args.commune))
+            print(f"«{row.login}» làm việc tại: {row.commune_name or 'mọi xã (cấp tỉnh)'}.")
+        elif args.action == "password":
+            password = _ask_password(f"Mật khẩu mới cho {login}: ")
+            db.write(lambda session: users.set_password(session, login, password))
+            print(f"Đã đặt mật khẩu mới cho «{login}».")
+        else:
+            active = args.action == "enable"
+            row = db.write(lambda session: users.set_active(session, login, active))
+            print(f"Đã {'mở' if active else 'khóa'} tài khoản «{row.login}».")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
+def cmd_communes(args: argparse.Namespace) -> int:
+    """The communes of a province's server: list, or add one (an administrator signs in with --as)."""
+    from app.services import users
+
+    db = _open_any(args)
+    try:
+        if args.action == "add":
+            if not args.name:
+                print("Hãy ghi tên xã, phường.", file=sys.stderr)
+                return EXIT_ERROR
+            with db.reading() as session:
+                needs_admin = users.has_users(session)
+            if needs_admin:
+                if not args.as_login:
+                    print(
+                        "Cơ sở dữ liệu đã có người dùng: hãy ghi --as <tên đăng nhập quản trị>.",
+                        file=sys.stderr,
+                    )
+                    return EXIT_ERROR
+                admin_password = _ask_password(f"Mật khẩu của {args.as_login}: ")
+                signed = db.write(lambda session: users.sign_in(session, args.as_login, admin_password))
+                users.bind_user(db.sessions, signed)
+            row = db.write(lambda session: users.add_commune(session, args.name, args.code or ""))
+            print(
+                f"Đã thêm «{row.name}» (mã {row.id}). Tạo tài khoản: doithoai users add … --commune {row.id}"
+            )
+            return EXIT_OK
+        with db.reading() as session:
+            rows = users.list_communes(session)
+        for row in rows:
+            print(f"{row.id:>5}  {row.name:<30} {row.code:<8} {row.bodies} cơ quan")
+    finally:
+        db.close()
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
+
+    if getattr(args, "db_url", None):
+        from app.storage.urls import check_server, parse_target
+
+        target = parse_target(args.db_url)
+        if target.is_server:
+            server = _with_password(target, lambda password: check_server(target, password))
+            print("\n".join(server.lines()))
+            return EXIT_OK
+        args.db = str(target.path)
 
     path = _db_path(args)
     report = check_database(path)  # read-only: a missing, empty or foreign file is a finding
@@ -420,6 +649,12 @@ def build_parser() -> argparse.ArgumentParser:
     db_option.add_argument(
         "--db", metavar="PATH", help="tệp dữ liệu SQLite (mặc định: thư mục dữ liệu của người dùng)"
     )
+    db_option.add_argument(
+        "--db-url",
+        metavar="URL",
+        help="máy chủ PostgreSQL dùng chung, ví dụ postgresql+psycopg://thuky@192.168.1.10/doithoai "
+        "(không ghi mật khẩu vào đây; dùng cho cửa sổ chương trình và lệnh check)",
+    )
 
     parser = VietnameseParser(
         prog="doithoai",
@@ -555,6 +790,45 @@ def build_parser() -> argparse.ArgumentParser:
     finder.add_argument("--limit", type=int, default=10, help="số kết quả tối đa mỗi loại (mặc định 10)")
     finder.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     finder.set_defaults(func=cmd_search)
+    mover = subcommand(
+        "transfer",
+        "chuyển toàn bộ dữ liệu sang một cơ sở dữ liệu trống (tệp SQLite hoặc máy chủ PostgreSQL) và kiểm tra; "
+        "chạy lại để tiếp tục nếu bị ngắt",
+    )
+    mover.add_argument(
+        "--from", dest="source", required=True, metavar="NGUỒN", help="tệp .sqlite hoặc địa chỉ máy chủ"
+    )
+    mover.add_argument(
+        "--to", required=True, metavar="ĐÍCH", help="tệp .sqlite mới hoặc cơ sở dữ liệu trống trên máy chủ"
+    )
+    mover.add_argument("--quiet", action="store_true", help="không in tiến độ")
+    mover.set_defaults(func=cmd_transfer)
+    people = subcommand("users", "người dùng và vai trò khi dùng chung (Quản trị, Thư ký, Lãnh đạo, Xem)")
+    people.add_argument(
+        "action",
+        choices=["list", "add", "role", "commune", "password", "disable", "enable"],
+        help="list: danh sách; add: thêm; role: đổi vai trò; commune: xã làm việc; password: đặt mật khẩu; "
+        "disable/enable: khóa/mở tài khoản",
+    )
+    people.add_argument("login", nargs="?", metavar="TÊN", help="tên đăng nhập")
+    people.add_argument("--role", choices=sorted(ROLE_NAMES), help="quan-tri, thu-ky, lanh-dao hoặc xem")
+    people.add_argument("--name", metavar="HỌ_TÊN", help="họ tên hiển thị trong nhật ký")
+    people.add_argument(
+        "--commune",
+        type=_record_id,
+        metavar="N",
+        help="mã xã người này làm việc; bỏ trống: mọi xã (cấp tỉnh)",
+    )
+    people.add_argument("--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị")
+    people.set_defaults(func=cmd_users)
+    communes = subcommand("communes", "các xã, phường trên một máy chủ dùng chung của tỉnh")
+    communes.add_argument("action", choices=["list", "add"], help="list: danh sách; add: thêm")
+    communes.add_argument("name", nargs="?", metavar="TÊN", help="tên xã, phường (khi thêm)")
+    communes.add_argument("--code", metavar="MÃ", help="mã đơn vị hành chính")
+    communes.add_argument(
+        "--as", dest="as_login", metavar="QUẢN_TRỊ", help="tên đăng nhập của người quản trị"
+    )
+    communes.set_defaults(func=cmd_communes)
     self_test = sub.add_parser("self-test", add_help=False, help="như --self-test")
     self_test.add_argument("-h", "--help", action="help", help="hiện trợ giúp này rồi thoát")
     self_test.set_defaults(func=cmd_self_test)

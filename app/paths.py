@@ -85,3 +85,8 @@ def resource_path(*parts: str) -> Path:
 def migrations_dir() -> Path:
     """Alembic's script folder; bundled as data files so it exists as real files when frozen."""
     return bundle_root() / "app" / "storage" / "migrations"
+
+
+def connection_config_path() -> Path:
+    """Which database this PC works on (local file or a server): a local file, never in the database."""
+    return data_dir() / "connection.json"

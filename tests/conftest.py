@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the developer's real keyring: tests that need one install tests.app.memory_keyring's.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import itertools
 from collections.abc import Iterator

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
 
     from app.storage.database import Database
     from app.storage.lock import DatabaseLock
+    from app.storage.urls import Target
     from ui.context import AppContext
     from ui.tasks import TaskManager
 
@@ -59,6 +60,20 @@ def instance_lock(db_path: Path) -> DatabaseLock | None:
     from app.storage.lock import try_lock
 
     return try_lock(db_path)
+
+
+def server_target(db_path: Path | None, db_url: str | None) -> Target | None:
+    """The server to use: ``--db-url``, else (without ``--db``) the choice saved in Cài đặt."""
+    from app.storage.connection_config import load_choice
+    from app.storage.urls import parse_target
+
+    if db_url:
+        chosen = parse_target(db_url)
+        return chosen if chosen.is_server else None
+    if db_path is not None:
+        return None
+    choice = load_choice()
+    return choice.target() if choice.server else None
 
 
 def _running_flag() -> Path:
@@ -257,14 +272,24 @@ def _start_weekly_check(db_path: Path, window: QWidget) -> None:
     in_background(window, lambda: weekly_check(db_path), done)
 
 
-def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
+def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: str | None = None) -> int:
     setup_logging()
     app = make_application()
     with contextlib.suppress(OSError):  # Database.open reports an unusable folder clearly
         paths.data_dir().mkdir(parents=True, exist_ok=True)
+    try:
+        server = server_target(db_path, db_url)
+    except AppError as exc:  # a mistyped --db-url
+        QMessageBox.critical(None, APP_NAME, exc.user_message)
+        return 2
+    if db_url and server is None and db_path is None:
+        from app.storage.urls import parse_target
+
+        db_path = parse_target(db_url).path
     target = db_path or paths.default_db_path()
-    lock = instance_lock(target)
-    if lock is None:
+    # Several PCs share a server by design: the one-window lock guards a local file only.
+    lock = instance_lock(target) if server is None else None
+    if server is None and lock is None:
         QMessageBox.information(
             None,
             APP_NAME,
@@ -289,7 +314,26 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     from ui.tasks import TaskManager
 
     tasks = TaskManager(app)
-    db = open_database(tasks, db_path, window)
+    db: Database | None = None
+    if server is not None:
+        from app.storage.connection_config import LOCAL, save_choice
+        from ui.views.server_connect import Choice, connect_server
+
+        outcome = connect_server(tasks, server, window)
+        if outcome is Choice.QUIT:
+            tasks.wait()
+            return 1
+        if isinstance(outcome, Choice):  # back to the local file, now and next time
+            save_choice(LOCAL)
+            server, db_path, target = None, None, paths.default_db_path()
+            lock = instance_lock(target)
+            if lock is None:
+                tasks.wait()
+                return 0
+        else:
+            db = outcome
+    if db is None:
+        db = open_database(tasks, db_path, window)
     if db is None:
         tasks.wait()
         return 1
@@ -298,6 +342,14 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     def first_look(session: Session) -> tuple[bool, int | None]:
         return settings_service.is_configured(session), running_dialogue(session)
 
+    from ui.views.sign_in import sign_in_if_needed
+
+    if not sign_in_if_needed(context, server.display() if server is not None else str(db.path), window):
+        tasks.wait()
+        db.close()
+        if lock is not None:
+            lock.release()
+        return 0
     configured, running = context.ops.read_and_wait(first_look)
     if db.read_only:
         running = None  # the live minutes write with every key: not on a file that cannot be written
@@ -328,7 +380,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
         window.show_notice(folder_problem)
     if wants_demo:  # her own file stays as set up; the demo opens from its own sample file
         window.show_demo(rebuild=True)
-    _start_weekly_check(db.path, window)
+    if server is None and db.path is not None:
+        _start_weekly_check(db.path, window)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
@@ -348,7 +401,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False) -> int:
     close_context(current)
     with contextlib.suppress(OSError):  # a data folder that cannot be written never had it
         _running_flag().unlink(missing_ok=True)
-    lock.release()  # no-op when a switch already released it
+    if lock is not None:
+        lock.release()  # no-op when a switch already released it
     return code
 
 
@@ -357,8 +411,8 @@ def close_context(context: AppContext) -> None:
     from app.services.maintenance import close_after_window
 
     context.tasks.wait()
-    if context.demo:
-        context.db.close()
+    if context.demo or context.db.on_server:
+        context.db.close()  # the sample is rebuilt at will; the server keeps its own backups (README)
     else:
         close_after_window(context.db)
     if context.lock is not None:

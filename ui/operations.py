@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -187,8 +187,50 @@ class Operations(QObject):
             work, on_success=done, on_failure=failed, label=label, parent=parent, owner=self
         )
 
+    def job(
+        self,
+        work: Callable[[Callable[[object], None]], T],
+        *,
+        on_progress: Callable[[object], None] | None = None,
+        on_done: Callable[[T], None] | None = None,
+        on_error: OnError | None = None,
+        owner: QObject | None = None,
+    ) -> int:
+        """Run ``work(report)`` on the database thread: work that is not one unit of work (a
+        «Chuyển dữ liệu» between two databases, a server check). ``report(step)`` may be called
+        from the worker; ``on_progress(step)`` runs on the GUI thread."""
+        relay = _ProgressRelay()
+        if on_progress is not None:
+            relay.progressed.connect(on_progress, Qt.ConnectionType.QueuedConnection)
+
+        def run() -> T:
+            try:
+                return work(relay.progressed.emit)
+            except Exception as exc:
+                _reraise(exc)
+
+        def finished(result: T) -> None:
+            relay.deleteLater()
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            relay.deleteLater()
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.tasks.report_failure(exc)
+
+        return self.tasks.run(run, on_success=finished, on_failure=failed, owner=owner)
+
     def wait(self, msecs: int = 30000) -> bool:
         return self.tasks.wait(msecs)
+
+
+class _ProgressRelay(QObject):
+    """Carries progress steps from the worker to the GUI thread (a queued signal)."""
+
+    progressed = Signal(object)
 
 
 def _reraise(exc: Exception) -> NoReturn:

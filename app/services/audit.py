@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.text import clean
 from app.errors import ValidationError
+from app.services import users
 from app.storage.models import AuditEvent, Setting
 
 DISPLAY_NAME_KEY = "audit_display_name"
@@ -39,6 +40,7 @@ ACTION_LABELS = {
     "backup": "Sao lưu",
     "restore_backup": "Khôi phục bản sao lưu",
     "settings": "Cài đặt",
+    "sign_in": "Đăng nhập",
 }
 
 
@@ -83,13 +85,15 @@ def set_display_name(session: Session, name: str) -> str:
 
 
 def record(session: Session, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
+    """One line of the log: the signed-in user when the database has users, else this PC's login."""
+    person = users.signed_in(session)
     session.add(
         AuditEvent(
             action=action,
             entity=entity,
             entity_id=entity_id,
-            user=current_user(),
-            actor=display_name(session),
+            user=person.login if person is not None else current_user(),
+            actor=(person.full_name or person.login) if person is not None else display_name(session),
             details=details,
         )
     )

@@ -15,7 +15,14 @@ from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
 from app.services.ordering import reversed_order
-from app.storage.models import Dialogue, IssuedDocument, Leader, Petition
+from app.storage.models import (
+    WORK_COMMUNE_KEY,
+    Dialogue,
+    IssuedDocument,
+    Leader,
+    Petition,
+    commune_organizations,
+)
 
 
 @dataclass
@@ -199,6 +206,9 @@ def list_dialogues(
     if descending:
         keys = [reversed_order(key) for key in keys]
     stmt = select(Dialogue).options(selectinload(Dialogue.chair)).order_by(*fixed, *keys)
+    work = session.info.get(WORK_COMMUNE_KEY)
+    if work is not None:  # a commune user sees their commune's dialogues
+        stmt = stmt.where(Dialogue.organization_id.in_(commune_organizations(work)))
     rows = []
     for d in session.scalars(stmt):
         days_left = (d.scheduled_at.date() - today).days if d.scheduled_at else None

@@ -630,6 +630,9 @@ def write_document(
     work is rolled back after the file was written (its số could not be recorded), the file is
     removed: no paper carries a số the database does not know.
     """
+    from app.services.users import Permission, require
+
+    require(session, Permission.EXPORT)
     kind = as_kind(kind)
     out = Path(out)
     content = build_document(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import DialogueState
 from app.domain.text import clean
 from app.errors import AppError, LockedError, NotFoundError, ValidationError
-from app.services import audit
+from app.services import audit, users
 from app.storage.models import Answer, Attendee, Conclusion, Dialogue, IssuedDocument, MinuteEntry, Petition
 
 # The lock's own columns (changing them is locking or unlocking, not editing the minutes).
@@ -71,6 +71,7 @@ def is_locked(session: Session, dialogue_id: int) -> bool:
 
 def lock_dialogue(session: Session, dialogue_id: int, now: datetime | None = None) -> None:
     """«Chốt biên bản» after the meeting: the minutes become read-only."""
+    users.require(session, users.Permission.LOCK)
     dialogue = _dialogue(session, dialogue_id)
     if dialogue.locked_at is not None:
         return
@@ -80,12 +81,16 @@ def lock_dialogue(session: Session, dialogue_id: int, now: datetime | None = Non
             "Chỉ chốt được biên bản sau khi hội nghị đã kết thúc. Hãy bấm «Kết thúc hội nghị» trước.",
         )
     dialogue.locked_at = now or datetime.now().replace(microsecond=0)
-    dialogue.locked_by = audit.display_name(session) or audit.current_user()
+    person = users.signed_in(session)
+    dialogue.locked_by = (
+        (person.full_name or person.login) if person else audit.display_name(session) or audit.current_user()
+    )
     audit.record(session, "lock", "dialogue", dialogue.id)
 
 
 def unlock_dialogue(session: Session, dialogue_id: int, reason: str, now: datetime | None = None) -> None:
     """«Mở khóa» with a reason; every change from now on is kept with old → new."""
+    users.require(session, users.Permission.UNLOCK)
     dialogue = _dialogue(session, dialogue_id)
     why = clean(reason)
     if not why:

@@ -40,6 +40,7 @@ from app.storage.models import (
     Petition,
     ResolutionUpdate,
     Unit,
+    commune_organizations,
 )
 
 OPEN_STATUSES = tuple(status for status in PetitionStatus if status.is_open)
@@ -535,7 +536,7 @@ def petition_conditions(
     session: Session, flt: PetitionFilter, today: date | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of ``flt`` on ``Petition`` except the text query (search joins those)."""
-    return _conditions(flt, today or date.today(), settings.near_due_days(session))
+    return _conditions(scoped(session, flt), today or date.today(), settings.near_due_days(session))
 
 
 def petition_deadline_sql() -> InstrumentedAttribute[date | None]:
@@ -574,6 +575,19 @@ class PetitionFilter:
     hamlet_id: int | None = None
     statuses: tuple[PetitionStatus, ...] = ()
     due: str | None = None  # None | "near" | "overdue" (open petitions only)
+    commune_id: int | None = None  # one commune (a signed-in commune user: always theirs)
+
+
+def scoped(session: Session, flt: PetitionFilter) -> PetitionFilter:
+    """``flt`` limited to the commune the signed-in user works in (unchanged without one)."""
+    from dataclasses import replace
+
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    work = session.info.get(WORK_COMMUNE_KEY)
+    if work is None or flt.commune_id == work:
+        return flt
+    return replace(flt, commune_id=work)
 
 
 PETITION_SORTS = (
@@ -592,6 +606,8 @@ DUE_FILTERS = ("near", "overdue")
 
 def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Petition.deleted_at.is_(None)]
+    if flt.commune_id is not None:
+        conditions.append(Petition.organization_id.in_(commune_organizations(flt.commune_id)))
     if flt.dialogue_id is not None:
         conditions.append(Petition.dialogue_id == flt.dialogue_id)
     if flt.year is not None:
@@ -713,6 +729,7 @@ def list_petitions(
     if sort not in PETITION_SORTS:
         raise ValueError(f"unknown petition sort {sort!r}")
     today = today or date.today()
+    flt = scoped(session, flt)
     near = settings.near_due_days(session)
     ranked = sort == "default" and search.rankable(session, flt.query)
     dialect = search.dialect_of(session)
@@ -766,6 +783,7 @@ def count_petitions(
 ) -> int:
     """How many petitions :func:`list_petitions` would list with this filter."""
     today = today or date.today()
+    flt = scoped(session, flt)
     near = settings.near_due_days(session)
     stmt = select(func.count()).select_from(Petition).where(*_conditions(flt, today, near))
     condition = search.search_condition(flt.query, search.dialect_of(session))

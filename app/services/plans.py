@@ -36,7 +36,15 @@ from app.services.dialogues import (
 )
 from app.services.ordering import reversed_order
 from app.services.settings import current_organization
-from app.storage.models import Dialogue, IssuedDocument, Organization, Plan, Unit
+from app.storage.models import (
+    WORK_COMMUNE_KEY,
+    Dialogue,
+    IssuedDocument,
+    Organization,
+    Plan,
+    Unit,
+    commune_organizations,
+)
 
 log = logging.getLogger(__name__)
 
@@ -306,7 +314,11 @@ def list_plans(session: Session, *, sort: str = "default", descending: bool = Fa
     keys: list[Any] = [Plan.year.desc(), Plan.id.desc()] if sort == "default" else [Plan.title_sort, Plan.id]
     if descending:
         keys = [reversed_order(key) for key in keys]
-    return [_row(plan, counts.get(plan.id, 0)) for plan in session.scalars(select(Plan).order_by(*keys))]
+    stmt = select(Plan).order_by(*keys)
+    work = session.info.get(WORK_COMMUNE_KEY)
+    if work is not None:  # a commune user sees their commune's plans
+        stmt = stmt.where(Plan.organization_id.in_(commune_organizations(work)))
+    return [_row(plan, counts.get(plan.id, 0)) for plan in session.scalars(stmt)]
 
 
 def get_plan(session: Session, plan_id: int, *, today: date | None = None) -> PlanDetail:

@@ -35,7 +35,18 @@ from app.errors import NotFoundError
 from app.export.data import OrganizationData
 from app.services import settings
 from app.services.petitions import PetitionFilter, dialogues_held_between, list_petitions
-from app.storage.models import Assignment, Dialogue, Field, Hamlet, Petition, ResolutionUpdate, Unit
+from app.services.users import Permission, require
+from app.storage.models import (
+    Assignment,
+    Commune,
+    Dialogue,
+    Field,
+    Hamlet,
+    Petition,
+    ResolutionUpdate,
+    Unit,
+    commune_organizations,
+)
 
 CUTOFF_KEY = "report_cutoff"  # Cutoff value; calendar periods until changed
 NO_UNIT = "Chưa giao đơn vị"
@@ -128,22 +139,40 @@ def _raw_rows(session: Session, stmt: Any) -> list[Any]:
     return list(connection.exec_driver_sql(str(compiled), values).fetchall())
 
 
-def _period_condition(period: Period) -> ColumnElement[bool]:
+def report_scope(session: Session, commune_id: int | None = None) -> int | None:
+    """The commune a report covers: the one asked for, else the signed-in user's; None: all of them.
+
+    A commune user cannot widen it: asking for another commune gives theirs.
+    """
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    work = session.info.get(WORK_COMMUNE_KEY)
+    if isinstance(work, int):
+        return work
+    return commune_id
+
+
+def _period_condition(period: Period, commune_id: int | None = None) -> ColumnElement[bool]:
     held: Select[tuple[int]] = dialogues_held_between(period.start, period.end)
-    return and_(
+    condition = and_(
         Petition.deleted_at.is_(None),
         or_(
             Petition.dialogue_id.in_(held),
             and_(Petition.dialogue_id.is_(None), Petition.received_on.between(period.start, period.end)),
         ),
     )
+    if commune_id is not None:
+        condition = and_(condition, Petition.organization_id.in_(commune_organizations(commune_id)))
+    return condition
 
 
-def period_petitions(session: Session, period: Period, *, today: date | None = None) -> list[ReportPetition]:
+def period_petitions(
+    session: Session, period: Period, *, today: date | None = None, commune_id: int | None = None
+) -> list[ReportPetition]:
     """The petitions a period reports on, each with its standing ``today`` (the report's day)."""
     today = today or date.today()
     near = settings.near_due_days(session)
-    condition = _period_condition(period)
+    condition = _period_condition(period, report_scope(session, commune_id))
     rows = _raw_rows(
         session,
         select(
@@ -314,7 +343,12 @@ class PeriodReport:
         return f"Số liệu {self.period.range_text}; tình trạng tính đến ngày {short_date(self.today)}."
 
 
-def _held_dialogues(session: Session, period: Period) -> list[tuple[int, str, date | None, int, int]]:
+def _held_dialogues(
+    session: Session, period: Period, commune_id: int | None = None
+) -> list[tuple[int, str, date | None, int, int]]:
+    scope = (
+        [Dialogue.organization_id.in_(commune_organizations(commune_id))] if commune_id is not None else []
+    )
     rows = session.execute(
         select(
             Dialogue.id,
@@ -326,6 +360,7 @@ def _held_dialogues(session: Session, period: Period) -> list[tuple[int, str, da
         ).where(
             Dialogue.id.in_(dialogues_held_between(period.start, period.end)),
             Dialogue.state != DialogueState.PLANNED,
+            *scope,
         )
     ).all()
     return [
@@ -345,13 +380,20 @@ def _recurring(items: Sequence[ReportPetition]) -> list[tuple[str, int]]:
     return sorted(repeated, key=lambda kv: (-kv[1], sort_key(kv[0])))[:10]
 
 
-def period_report(session: Session, period: Period, *, today: date | None = None) -> PeriodReport:
-    """Every figure of the Báo cáo of ``period``, with standings as of ``today``."""
+def period_report(
+    session: Session, period: Period, *, today: date | None = None, commune_id: int | None = None
+) -> PeriodReport:
+    """Every figure of the Báo cáo of ``period``, with standings as of ``today``.
+
+    One commune (``commune_id``, else the signed-in user's) or, with neither, every commune
+    the database holds: a province's report is the same figures over all of them.
+    """
     today = today or date.today()
-    items = period_petitions(session, period, today=today)
+    scope = report_scope(session, commune_id)
+    items = period_petitions(session, period, today=today, commune_id=scope)
     counted = [i for i in items if i.standing is not Standing.DUPLICATE]
     report = PeriodReport(period, today)
-    dialogues = _held_dialogues(session, period)
+    dialogues = _held_dialogues(session, period, scope)
     report.dialogues_held = len(dialogues)
     report.citizens = sum(d[3] for d in dialogues)
     report.participants = report.citizens + sum(d[4] for d in dialogues)
@@ -397,6 +439,32 @@ def period_report(session: Session, period: Period, *, today: date | None = None
     return report
 
 
+@dataclass(frozen=True)
+class CommuneFigures:
+    commune_id: int
+    name: str
+    report: PeriodReport
+
+
+def province_report(
+    session: Session, period: Period, *, today: date | None = None
+) -> tuple[PeriodReport, list[CommuneFigures]]:
+    """A province's view: the figures over every commune, and the same figures commune by commune.
+
+    The same :func:`period_report` as the report screen, once for all and once per commune; a
+    user bound to one commune gets only that commune (the scope cannot be widened here).
+    """
+    own = report_scope(session)
+    communes_held = session.execute(select(Commune.id, Commune.name).order_by(Commune.id)).all()
+    communes = [
+        CommuneFigures(ident, name, period_report(session, period, today=today, commune_id=ident))
+        for ident, name in communes_held
+        if own is None or ident == own
+    ]
+    communes.sort(key=lambda c: sort_key(c.name))
+    return period_report(session, period, today=today, commune_id=own), communes
+
+
 def status_series(groups: Sequence[tuple[str, StandingCounts]]) -> dict[str, list[int]]:
     """On time / late / in time / overdue per group: the stacked bars of "status by unit"."""
     return {
@@ -425,6 +493,7 @@ def export_report_docx(
     session: Session, period: Period, target: Path, *, today: date | None = None, number: int | None = None
 ) -> Path:
     """The Báo cáo kết quả giải quyết of ``period`` as .docx, with its tables and charts."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import PeriodIssue, write_period_report
 
     report = period_report(session, period, today=today)
@@ -433,6 +502,7 @@ def export_report_docx(
 
 def export_report_xlsx(session: Session, period: Period, target: Path, *, today: date | None = None) -> Path:
     """The same figures and tables as the .docx, one sheet per table."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import report_sheets
     from app.export.xlsx import write_workbook
 
@@ -443,6 +513,7 @@ def export_report_charts(
     session: Session, period: Period, folder: Path, *, today: date | None = None
 ) -> list[Path]:
     """The charts of the period as PNG files (for pasting elsewhere)."""
+    require(session, Permission.EXPORT)
     from app.export.charts import report_charts, write_pngs
 
     return write_pngs(report_charts(period_report(session, period, today=today)), folder)
@@ -456,6 +527,7 @@ def export_petitions_xlsx(
     today: date | None = None,
 ) -> Path:
     """Petition lists to .xlsx, one sheet per (name, filter); the default is the whole sổ theo dõi."""
+    require(session, Permission.EXPORT)
     from app.export.period_report import petition_sheet
     from app.export.xlsx import write_workbook
 

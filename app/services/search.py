@@ -550,12 +550,12 @@ def _dialogue_context(session: Session, ids: set[int]) -> dict[int, tuple[str, d
 def _petition_hits(
     session: Session, query: str, flt: SearchFilter, limit: int, today: date | None
 ) -> list[SearchHit]:
-    from app.services.petitions import PetitionFilter, petition_ids_statement
+    from app.services.petitions import PetitionFilter, petition_ids_statement, scoped
 
-    pflt = PetitionFilter(
+    pflt = scoped(session, PetitionFilter(
         query=query, year=flt.year, field_id=flt.field_id, hamlet_id=flt.hamlet_id, unit_id=flt.unit_id,
         statuses=flt.statuses, due=flt.due,
-    )  # fmt: skip
+    ))  # fmt: skip
     from app.services import settings
 
     ids = list(
@@ -758,7 +758,10 @@ def search_everything(
         wanted = [k for k in wanted if k is SearchKind.PETITION or k in _PETITION_LINKED]
     elif flt.year is not None:
         wanted = [k for k in wanted if k not in (SearchKind.PERSON, SearchKind.HAMLET)]
-    plain = flt == SearchFilter()
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    # A commune user's petitions go through the scoped list query (the raw fast path is unscoped).
+    plain = flt == SearchFilter() and session.info.get(WORK_COMMUNE_KEY) is None
     for kind in wanted:
         if kind is SearchKind.PETITION:
             if plain:

@@ -235,11 +235,23 @@ def organization_info(org: Organization) -> OrganizationInfo:
 
 
 def current_organization(session: Session) -> OrganizationInfo | None:
-    """The body this office issues documents as; None before the first-start setup."""
+    """The body this office issues documents as; None before the first-start setup.
+
+    A signed-in user bound to a commune works as a body of that commune (many communes on one
+    server): the office's body when it is one of them, else the commune's first.
+    """
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    work = session.info.get(WORK_COMMUNE_KEY)
     org_id = get_setting(session, CURRENT_ORGANIZATION)
     org = session.get(Organization, org_id) if org_id is not None else None
+    if org is not None and work is not None and org.commune_id != work:
+        org = None
     if org is None:
-        org = session.scalars(select(Organization).order_by(Organization.id)).first()
+        query = select(Organization).order_by(Organization.id)
+        if work is not None:
+            query = query.where(Organization.commune_id == work)
+        org = session.scalars(query).first()
     return organization_info(org) if org else None
 
 

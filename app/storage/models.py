@@ -103,11 +103,27 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
+class Commune(Base):
+    """A xã / phường / đặc khu whose bodies share one database with others (revision 0011).
+
+    A commune has several issuing bodies (UBND, HĐND, Đảng ủy): data is scoped by commune, each
+    record through the Organization that carries it (plans, dialogues, petitions).
+    """
+
+    __tablename__ = "commune"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(20), default="", server_default="")  # mã đơn vị hành chính
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Organization(TimestampMixin, Base):
     """The body that issues documents: ỦY BAN NHÂN DÂN XÃ …, HĐND XÃ …, ĐẢNG ỦY XÃ …"""
 
     __tablename__ = "organization"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The commune it belongs to (revision 0011); set on insert by _organization_commune.
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"))
     name: Mapped[str] = mapped_column(String(200))  # cơ quan ban hành; "\n" splits lines
     parent_name: Mapped[str | None] = mapped_column(String(200))  # cơ quan chủ quản
     place_name: Mapped[str] = mapped_column(String(100))  # địa danh in "<địa danh>, ngày …"
@@ -330,9 +346,19 @@ class Petition(TimestampMixin, Base):
             "hamlet_text",
             "petitioner_sort",
         ),
+        # One commune's list on a server holding many (revision 0011).
+        Index(
+            "ix_petition_organization_dialogue",
+            "organization_id",
+            text("dialogue_id DESC"),
+            "position",
+            "deleted_at",
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue.id"))
+    # The commune it belongs to (revision 0011): its dialogue's, set on insert by _petition_commune.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     source: Mapped[PetitionSource] = mapped_column(_enum(PetitionSource), default=PetitionSource.AT_MEETING)
     kind: Mapped[PetitionKind] = mapped_column(_enum(PetitionKind), default=PetitionKind.PROPOSAL)
@@ -533,6 +559,43 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# --- sharing one server (revision 0011) ----------------------------------------------------------
+
+
+class AppUser(Base):
+    """A person who signs in to a shared database; a file with no users needs no sign-in."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)  # folded: compared as typed, lower case
+    full_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))  # app.services.users.Role
+    # "scrypt$n$r$p$salt$hash" (hex); never the password itself
+    password_hash: Mapped[str] = mapped_column(String(300))
+    # The commune this person works in; None: every commune (a province's staff, the administrator).
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class TransferState(Base):
+    """Progress of «Chuyển dữ liệu» into this database, so a killed transfer resumes.
+
+    Row ``"*"`` names the source and says whether the whole transfer finished; one row per copied
+    table holds the rows copied and the last primary key, written in the same transaction as the
+    batch. Never copied itself (``info["transfer"]``).
+    """
+
+    __tablename__ = "transfer_state"
+    __table_args__ = {"info": {"transfer": False}}
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(String(500), default="")
+    copied: Mapped[int] = mapped_column(Integer, default=0)
+    last_key: Mapped[list[Any] | None] = mapped_column(JSON)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 # --- stored sort keys ----------------------------------------------------------------------------
 # Every write goes through the ORM flush, so these listeners keep the collation keys right on
 # insert, edit and rename alike; migration 0003 fills them for older rows with the same functions.
@@ -558,6 +621,89 @@ def _name_key(_mapper: Mapper[Any], _connection: Any, target: Unit | Hamlet | Fi
 def _title_key(_mapper: Mapper[Any], _connection: Any, target: Dialogue | Plan) -> None:
     target.title_sort = collation_key(target.title)
 
+
+WORK_COMMUNE_KEY = "work_commune_id"  # session.info: the commune a signed-in user works in
+
+
+def commune_organizations(commune_id: int) -> Any:
+    """The ids of a commune's bodies, as a subquery for ``organization_id IN (…)``."""
+    from sqlalchemy import select
+
+    return select(Organization.id).where(Organization.commune_id == commune_id)
+
+
+def _office_organization(connection: Any, session: Any) -> int | None:
+    """Where a record with no other home belongs: the office's body (Cài đặt), in the user's commune."""
+    from sqlalchemy import select
+
+    work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
+    stored = connection.execute(
+        select(Setting.value).where(Setting.key == "current_organization_id")
+    ).scalar()
+    query = select(Organization.id).order_by(Organization.id).limit(1)
+    if work is not None:
+        query = query.where(Organization.commune_id == work)
+        if isinstance(stored, int):
+            inside = connection.execute(
+                select(Organization.id).where(Organization.id == stored, Organization.commune_id == work)
+            ).scalar()
+            stored = inside
+    if isinstance(stored, int):
+        return stored
+    first = connection.execute(query).scalar()
+    return int(first) if first is not None else None
+
+
+def _organization_commune(_mapper: Mapper[Any], connection: Any, target: Organization) -> None:
+    """A new body joins the user's commune, else the office's; the very first one founds a commune."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    if target.commune_id is not None:
+        return
+    session = object_session(target)
+    work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
+    if work is None:
+        office = _office_organization(connection, session)
+        if office is not None:
+            work = connection.execute(
+                select(Organization.commune_id).where(Organization.id == office)
+            ).scalar()
+    if work is None:
+        work = connection.execute(select(func.min(Commune.id))).scalar()
+    if work is None:
+        table: Any = Commune.__table__
+        work = connection.execute(
+            table.insert().values(name=target.place_name or target.name, code="", active=True)
+        ).inserted_primary_key[0]
+    target.commune_id = work
+
+
+event.listen(Organization, "before_insert", _organization_commune)
+
+
+def _petition_commune(_mapper: Mapper[Any], connection: Any, target: Petition) -> None:
+    """A petition belongs to its dialogue's commune; a loose one to the user's or the office's."""
+    from sqlalchemy import inspect as inspect_state
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    state = inspect_state(target)
+    moved = state.attrs.dialogue_id.history.has_changes()
+    if target.organization_id is not None and not (state.persistent and moved):
+        return
+    if target.dialogue_id is not None:
+        target.organization_id = connection.execute(
+            select(Dialogue.organization_id).where(Dialogue.id == target.dialogue_id)
+        ).scalar()
+        return
+    if target.organization_id is not None:
+        return
+    target.organization_id = _office_organization(connection, object_session(target))
+
+
+event.listen(Petition, "before_insert", _petition_commune)
+event.listen(Petition, "before_update", _petition_commune)
 
 for _model, _listener in (
     (Petition, _petition_keys),

@@ -15,7 +15,11 @@ from app.storage.models import Base
 
 # Alembic cannot compare expression indexes (``dialogue_id DESC``): it reports them as removed
 # and added again although both sides define them alike. Everything else must match exactly.
-_DESC_INDEXES = {"ix_petition_status_dialogue", "ix_petition_dialogue_position"}
+_DESC_INDEXES = {
+    "ix_petition_status_dialogue",
+    "ix_petition_dialogue_position",
+    "ix_petition_organization_dialogue",
+}
 
 
 def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]

@@ -412,6 +412,14 @@ class SettingsPage(QWidget):
 
         self.backups = BackupsTab(context)
         self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
+        from ui.views.database_settings import DatabaseSettings
+
+        self.database = DatabaseSettings(context)
+        self.tabs.addTab(self.database, "Cơ sở dữ liệu")
+        from ui.views.users_settings import UsersSettings
+
+        self.users = UsersSettings(context)
+        self.tabs.addTab(self.users, "Người dùng")
         if context.demo:
             # Her backups are listed there: none may be restored onto (or made from) the sample.
             self.backups.setEnabled(False)
@@ -424,7 +432,11 @@ class SettingsPage(QWidget):
         data_layout = QVBoxLayout(tab)
         box = QGroupBox("Dữ liệu và phiên bản")
         inner = QVBoxLayout(box)
-        self.info = QLabel("\n".join(info_lines(context.db.path)))
+        lines = info_lines(context.db.path)
+        if context.db.engine.dialect.name != "sqlite":  # a shared server: no file on this PC
+            where = f"Cơ sở dữ liệu: máy chủ {context.db.path} ({context.db.engine.dialect.name})"
+            lines = [where if line.startswith("Tệp dữ liệu:") else line for line in lines]
+        self.info = QLabel("\n".join(lines))
         self.info.setWordWrap(True)
         inner.addWidget(self.info)
         buttons = QHBoxLayout()

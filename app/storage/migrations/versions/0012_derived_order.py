@@ -1,7 +1,7 @@
 """petition.due_on and petition.lead_unit_sort: the deadline and lead unit the lists sort by
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02
 
 Sorting 100 000 petitions by deadline or by lead unit computed both for every petition from its
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
