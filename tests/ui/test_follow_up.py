@@ -14,7 +14,7 @@ from app.services import followup
 from app.storage.models import Petition, ResolutionUpdate
 from tests.ui.keyboard import type_text
 from ui.context import AppContext
-from ui.views.follow_up import DEADLINE_COLUMN, ExtendDialog, FollowUpPage
+from ui.views.follow_up import DEADLINE_COLUMN, STATUS_FILTERS, ExtendDialog, FollowUpPage, InformedDialog
 from ui.views.petition_detail import PetitionWindow, ResultDialog
 
 TIMEOUT = 10000
@@ -82,6 +82,38 @@ def test_bulk_extend_of_two_rows_is_one_action_in_the_history(
             assert detail.deadline == new_deadline
             assert detail.history[-1].reason == "Chờ kinh phí năm sau"
     assert page.grab().save(str(tmp_path / "theo-doi.png"))
+
+
+def test_bulk_informed_records_the_day_and_the_way_the_citizens_were_told(
+    qtbot: QtBot, demo_context: AppContext
+) -> None:
+    page = open_page(qtbot, demo_context)
+    resolved = next(
+        n for n, (_label, statuses) in enumerate(STATUS_FILTERS) if statuses == (PetitionStatus.RESOLVED,)
+    )
+    page.status_filter.setCurrentIndex(resolved)
+    qtbot.waitUntil(
+        lambda: (
+            not page.model.loading
+            and page.model.rowCount() > 0
+            and all(r.status is PetitionStatus.RESOLVED for r in page.model.rows())
+        ),
+        timeout=TIMEOUT,
+    )
+    ident = page.model.row_at(0).id
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    page.bulk_informed()
+    dialog = next(w for w in page.findChildren(InformedDialog))
+    dialog.how.setCurrentIndex(dialog.how.findData(followup.InformMethod.PHONE))
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
+    with demo_context.db.reading() as session:
+        petition = session.get(Petition, ident)
+        assert petition is not None
+        assert (petition.informed_on, petition.informed_how) == (
+            date.today(),
+            followup.InformMethod.PHONE.value,
+        )
 
 
 def test_a_result_recorded_in_the_petition_window_closes_it_in_the_list(

@@ -545,7 +545,9 @@ class InformedDialog(BulkDialog):
         self.form.addRow("Ngày thông báo", self.on)
         self.form.addRow("Hình thức", self.how)
 
-    def operation(self, session: Session) -> int:
-        return followup.bulk_informed(
-            session, self.ids, on=pydate(self.on.date()), how=self.how.currentData()
-        )
+    def collect(self) -> dict[str, Any]:
+        # Read on the GUI thread: the operation runs on the database thread and touches no widget.
+        return {"on": pydate(self.on.date()), "how": followup.InformMethod(self.how.currentData())}
+
+    def operation(self, session: Session, values: dict[str, Any]) -> int:
+        return followup.bulk_informed(session, self.ids, **values)
