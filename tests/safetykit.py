@@ -203,7 +203,8 @@ def export_kills(db_path: Path, out: Path, dialogue_id: int, count: int, seed: i
         with reopened.reading() as session:
             records = session.scalars(select(IssuedDocument).where(IssuedDocument.number.is_not(None))).all()
         reopened.close()
-        numbers = [r.number for r in records]
+        # A number is unique within its kind and year (Số 1/TB of 2016 and of 2024 are two).
+        numbers = [(r.kind, r.year, r.number) for r in records]
         if len(numbers) != len(set(numbers)):
             verdict.problems.append(f"kill {n}: a number was recorded twice")
         by_file = {Path(r.file_name).name: r.number for r in records}
