@@ -85,15 +85,21 @@ def set_display_name(session: Session, name: str) -> str:
 
 
 def record(session: Session, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
-    """One line of the log: the signed-in user when the database has users, else this PC's login."""
-    person = users.signed_in(session)
+    """One line of the log: the signed-in user when the database has users, else this PC's login.
+
+    Who is looked up without flushing the caller's changes: a flush in the middle of a unit of
+    work would write a versioned record twice (and bump its version twice for one edit).
+    """
+    with session.no_autoflush:
+        person = users.signed_in(session)
+        actor = (person.full_name or person.login) if person is not None else display_name(session)
     session.add(
         AuditEvent(
             action=action,
             entity=entity,
             entity_id=entity_id,
             user=person.login if person is not None else current_user(),
-            actor=(person.full_name or person.login) if person is not None else display_name(session),
+            actor=actor,
             details=details,
         )
     )
