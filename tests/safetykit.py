@@ -125,7 +125,12 @@ def migration_seconds(template: Path, work: Path) -> float:
 
 
 def migration_kills(template: Path, work: Path, count: int, seed: int, span: float) -> list[Verdict]:
-    """``count`` children each open a fresh old-schema copy and are killed within ``span`` s."""
+    """``count`` children each open a fresh old-schema copy and are killed within ``span`` s.
+
+    The span adapts, so the kills keep landing inside the backup-and-upgrade however busy the
+    machine is: it shrinks after a child that finished before its kill and grows after one that
+    did not.
+    """
     from app.storage import backups
     from app.storage.database import Database
     from app.storage.migrate import head_revision
@@ -141,6 +146,7 @@ def migration_kills(template: Path, work: Path, count: int, seed: int, span: flo
         lines = run_and_kill(
             ["migrate", str(target), str(work), "0"], rng, 0.0, span, env={"DOITHOAI_HOME": str(home)}
         )
+        span = span * 0.75 if lines else span * 1.1
         verdict = Verdict("migration", reported=len(lines))
         if integrity(target) != "ok":
             verdict.problems.append(f"kill {n}: integrity_check failed")

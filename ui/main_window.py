@@ -107,10 +107,13 @@ class MainWindow(QMainWindow):
         self.read_only_banner = QLabel()
         self.read_only_banner.setObjectName("read_only_banner")
         self.read_only_banner.setWordWrap(True)
-        self.read_only_banner.setStyleSheet(
-            "QLabel#read_only_banner { background: #fff4ce; color: #5c3b00; padding: 8px 12px;"
-            " border-bottom: 1px solid #e0c36c; }"
-        )
+        # A palette, not a style sheet: a style sheet would stop the label following Ctrl+= sizes.
+        banner_palette = self.read_only_banner.palette()
+        banner_palette.setColor(QPalette.ColorRole.Window, QColor("#fff4ce"))
+        banner_palette.setColor(QPalette.ColorRole.WindowText, QColor("#5c3b00"))
+        self.read_only_banner.setPalette(banner_palette)
+        self.read_only_banner.setAutoFillBackground(True)
+        self.read_only_banner.setContentsMargins(12, 8, 12, 8)
         self.read_only_banner.hide()
         right.addWidget(self.read_only_banner)
         right.addWidget(self.pages, 1)

