@@ -276,6 +276,33 @@ def cmd_communes(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _upgrade_server(target: Target) -> int:
+    """Bring a server database of an older version to this one (the administrator, once)."""
+    from app.storage.urls import ConnectionReport, check_server, server_engine, upgrade_server
+
+    def attempt(password: str | None) -> ConnectionReport | None:
+        report = check_server(target, password, require_data=False)
+        if report.empty:
+            print(
+                "Cơ sở dữ liệu còn trống: hãy dùng «doithoai transfer» để chuyển dữ liệu lên.",
+                file=sys.stderr,
+            )
+            return None
+        if report.revision != report.head:
+            engine = server_engine(target, password)
+            try:
+                upgrade_server(engine)
+            finally:
+                engine.dispose()
+        return check_server(target, password)
+
+    report = _with_password(target, attempt)
+    if report is None:
+        return EXIT_PROBLEM
+    print("\n".join(report.lines()))
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.services.maintenance import check_database
 
@@ -284,6 +311,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         target = parse_target(args.db_url)
         if target.is_server:
+            if getattr(args, "upgrade", False):
+                return _upgrade_server(target)
             server = _with_password(target, lambda password: check_server(target, password))
             print("\n".join(server.lines()))
             return EXIT_OK
@@ -684,9 +713,13 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--quit-after-show", action="store_true", help=argparse.SUPPRESS)
     gui.set_defaults(func=cmd_gui)
     subcommand("demo", "tạo một tệp dữ liệu mẫu").set_defaults(func=cmd_demo)
-    subcommand(
-        "check", "kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)"
-    ).set_defaults(func=cmd_check)
+    check = subcommand("check", "kiểm tra toàn vẹn và phiên bản dữ liệu (mã thoát 0 = tốt, 1 = có vấn đề)")
+    check.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="với --db-url: nâng cấp cơ sở dữ liệu trên máy chủ lên phiên bản này (sao lưu máy chủ trước)",
+    )
+    check.set_defaults(func=cmd_check)
     subcommand("info", "đường dẫn và phiên bản").set_defaults(func=cmd_info)
     backup = subcommand("backup", "sao lưu tệp dữ liệu ngay (đã kiểm tra toàn vẹn)")
     backup.add_argument(

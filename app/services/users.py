@@ -199,13 +199,28 @@ def require(session: Session, permission: Permission) -> None:
     session.info.setdefault(GRANTED_KEY, set()).add(permission)
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_unpermitted_writes(session: Session, _context: Any, _instances: Any) -> None:
+def _may_write(session: Session) -> SignedIn | None:
+    """The signed-in user who may not write in this unit of work, else None."""
     user = signed_in(session)
     if user is None or user.may(Permission.EDIT) or session.info.get(GRANTED_KEY):
-        return
-    if session.new or session.dirty or session.deleted:
+        return None
+    return user
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_unpermitted_writes(session: Session, _context: Any, _instances: Any) -> None:
+    user = _may_write(session)
+    if user is not None and (session.new or session.dirty or session.deleted):
         raise PermissionRefused(Permission.EDIT, user)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_unpermitted_statements(state: Any) -> None:
+    # Bulk UPDATE / DELETE / INSERT statements never pass through the flush.
+    if state.is_update or state.is_delete or state.is_insert:
+        user = _may_write(state.session)
+        if user is not None:
+            raise PermissionRefused(Permission.EDIT, user)
 
 
 # --- sign-in and administration -------------------------------------------------------------------

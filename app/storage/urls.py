@@ -163,8 +163,8 @@ def _advice(problem: Problem, target: Target, detail: str) -> str:
         Problem.NOT_OURS: f"Cơ sở dữ liệu «{where}» có bảng của chương trình khác, không phải dữ liệu Đối "
         "thoại với Nhân dân. Hãy chọn đúng tên cơ sở dữ liệu.",
         Problem.SCHEMA_OLDER: f"Dữ liệu trên máy chủ thuộc phiên bản cũ hơn của chương trình ({detail}). "
-        "Người quản trị hãy sao lưu máy chủ rồi mở chương trình phiên bản này trên một máy để nâng cấp; "
-        "các máy khác đóng chương trình trong lúc đó.",
+        "Người quản trị hãy sao lưu máy chủ (pg_dump) rồi nâng cấp một lần từ một máy: «doithoai check "
+        "--db-url … --upgrade»; các máy khác đóng chương trình trong lúc đó.",
         Problem.SCHEMA_NEWER: f"Dữ liệu trên máy chủ do phiên bản mới hơn của chương trình tạo ({detail}). "
         "Để không làm hỏng dữ liệu, chương trình không dùng cơ sở dữ liệu này. Hãy cài phiên bản mới nhất "
         "trên máy này.",

@@ -136,3 +136,31 @@ def test_the_choice_is_remembered_on_this_pc_without_a_password(data_home: Path)
     assert load_choice() == LOCAL  # a damaged file never locks the user out
     save_choice(LOCAL)
     assert load_choice() == LOCAL
+
+
+def test_cli_check_names_a_server_that_is_down() -> None:
+    import os
+    import subprocess
+    import sys
+
+    url = f"postgresql+psycopg://thuky@127.0.0.1:{_free_port()}/doithoai"
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "check", "--db-url", url],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ),
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert "Không kết nối được máy chủ cơ sở dữ liệu «127.0.0.1:" in result.stderr
+    refused = subprocess.run(
+        [sys.executable, "-m", "app.cli", "check", "--db-url", "postgresql://thuky:matkhau@maychu/doithoai"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ),
+        timeout=120,
+    )
+    assert refused.returncode == 2 and "Không ghi mật khẩu trong địa chỉ" in refused.stderr

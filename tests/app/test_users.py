@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.domain.rules import DialogueState
 from app.errors import ValidationError
@@ -110,6 +110,8 @@ def test_each_role_may_do_what_it_says(demo_db: Database, tmp_path: Path) -> Non
         _rename_petition(demo_db, "Xem sửa")
     assert "«xem» (Xem) không có quyền sửa dữ liệu" in viewer.value.user_message
     assert "chỉ xem" in viewer.value.user_message
+    with pytest.raises(PermissionRefused), demo_db.transaction() as session:  # a bulk statement too
+        session.execute(update(Petition).values(summary="Xem sửa hàng loạt"))
     with pytest.raises(PermissionRefused), demo_db.reading() as session:
         period = reports.period_from_code(session, "2026")
         reports.export_report_xlsx(session, period, tmp_path / "bc.xlsx")
