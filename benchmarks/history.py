@@ -49,6 +49,7 @@ from app.storage.models import (
     Assignment,
     AuditEvent,
     Base,
+    Counter,
     Hamlet,
     MinuteEntry,
     Petition,
@@ -606,6 +607,16 @@ def write_with_services(
                 _dialogue_with_services(session, ids, plan_id, year.year, d)
         if progress:
             progress(f"{year.year}")
+    with db.transaction() as session:
+        # The positions were written in bulk: their counters end where the services' would.
+        for model, prefix in ((Petition, "petition.position"), (MinuteEntry, "minute_entry.position")):
+            tops = session.execute(
+                select(model.dialogue_id, func.max(model.position))
+                .where(model.dialogue_id.is_not(None))
+                .group_by(model.dialogue_id)
+            ).all()
+            for dialogue_id, top in tops:
+                session.merge(Counter(name=f"{prefix}:{dialogue_id}", value=int(top)))
     if db.on_server:
         # The bulk rows carry their own ids: move each table's sequence past them.
         with db.transaction() as session:
@@ -860,6 +871,16 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                     _close_meeting(session, dialogue_id, d)
         if progress:
             progress(f"{year.year}")
+    with db.transaction() as session:
+        # The positions were written in bulk: their counters end where the services' would.
+        for model, prefix in ((Petition, "petition.position"), (MinuteEntry, "minute_entry.position")):
+            tops = session.execute(
+                select(model.dialogue_id, func.max(model.position))
+                .where(model.dialogue_id.is_not(None))
+                .group_by(model.dialogue_id)
+            ).all()
+            for dialogue_id, top in tops:
+                session.merge(Counter(name=f"{prefix}:{dialogue_id}", value=int(top)))
     if db.on_server:
         # The bulk rows carry their own ids: move each table's sequence past them.
         with db.transaction() as session:
