@@ -49,8 +49,13 @@ def _bump(session: Session, name: str) -> int | None:
 
 
 def next_value(session: Session, name: str, seed: Callable[[], int]) -> int:
-    """The next number of the sequence ``name`` (``seed()`` + 1 the first time), within the caller's
-    unit of work: a rollback gives the number back."""
+    """The next number of the sequence ``name``, above ``seed()`` (the table's current maximum),
+    within the caller's unit of work: a rollback gives the number back.
+
+    ``seed()`` is read again once the counter row is locked, so rows written without the counter
+    (a bulk import, the demo) are counted too; holding the lock, it sees every number that an
+    earlier holder committed, so the two together never hand out one number twice.
+    """
     value = _bump(session, name)
     if value is None:
         # Two PCs may both get here: the second INSERT waits for the first's commit and does
@@ -58,6 +63,10 @@ def next_value(session: Session, name: str, seed: Callable[[], int]) -> int:
         _insert_if_missing(session, name, seed())
         value = _bump(session, name)
     assert value is not None
+    top = seed()
+    if value <= top:
+        value = top + 1
+        session.execute(update(_COUNTER).where(_COUNTER.c.name == name).values(value=value))
     return value
 
 

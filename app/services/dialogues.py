@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
 from app.domain.standing import dialogue_tone
 from app.domain.text import clean, days_phrase, roman, short_date
-from app.errors import InUseError, NotFoundError, ValidationError
+from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
 from app.services.ordering import reversed_order
 from app.storage.models import (
@@ -41,6 +41,7 @@ class DialogueInput:
     collect_deadline: date | None = None
     plan_id: int | None = None
     plan_year: int | None = None  # for the "date outside the plan's year" check
+    version: int | None = None  # DialogueDetail.version the form started from; None: no check
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,7 @@ class DialogueDetail:
     days_left: int | None
     notice_overdue: bool
     tone: str | None = None  # app.domain.standing.dialogue_tone
+    version: int = 0  # hand it back in DialogueInput.version: an edit from a stale copy is refused
 
     @property
     def when_text(self) -> str:
@@ -343,6 +345,7 @@ def _detail(
         days_left=days_left,
         notice_overdue=notice_overdue,
         tone=dialogue_tone(d.state, days_left, notice_overdue, near_due_days),
+        version=d.version,
     )
 
 
@@ -404,6 +407,16 @@ def update_dialogue(session: Session, dialogue_id: int, data: DialogueInput) -> 
     if problems:
         raise ValidationError(problems)
     row = get_dialogue(session, dialogue_id)
+    if data.version is not None and data.version != row.version:
+        raise EditConflict(
+            "hội nghị",
+            row.id,
+            expected_version=data.version,
+            current_version=row.version,
+            mine={"title": clean(data.title)},
+            theirs={"title": row.title},
+            kind="dialogue",
+        )
     with session.no_autoflush:  # a flush in between would forget what changed (the Nhật ký's old → new)
         row.title = clean(data.title)
         row.scheduled_at = data.scheduled_at

@@ -185,3 +185,39 @@ def test_two_pcs_giving_one_number_at_once_leave_it_on_one_document(demo_db: Dat
         holders = session.scalars(select(IssuedDocument).where(IssuedDocument.number == 7)).all()
     assert len(holders) == 1
     assert (tmp_path / f"{next(n for n, r in results.items() if r == 'issued')}.docx").exists()
+
+
+def test_a_dialogue_edited_from_a_stale_copy_is_refused(demo_db: Database) -> None:
+    from dataclasses import replace
+
+    from app.domain.rules import DialogueState
+    from app.services import dialogues
+
+    with demo_db.reading() as session:
+        rows = dialogues.list_dialogues(session, today=TODAY)
+        dialogue_id = next(r.id for r in rows if r.state == DialogueState.PLANNED and r.scheduled_at)
+        copy = dialogues.dialogue_detail(session, dialogue_id, today=TODAY)
+    form = dialogues.DialogueInput(
+        organization_id=copy.organization_id,
+        title=copy.title,
+        scheduled_at=copy.scheduled_at,
+        place="Nhà văn hóa thôn Đông",
+        chair_id=copy.chair_id,
+        co_chair_ids=copy.co_chair_ids,
+        secretary_name=copy.secretary_name,
+        collect_deadline=copy.collect_deadline,
+        plan_id=copy.plan_id,
+        version=copy.version,
+    )
+    with demo_db.transaction() as session:
+        dialogues.update_dialogue(
+            session, dialogue_id, replace(form, title="Hội nghị đối thoại quý IV (dời lịch)")
+        )
+    with pytest.raises(EditConflict) as caught, demo_db.transaction() as session:
+        dialogues.update_dialogue(session, dialogue_id, replace(form, place="Hội trường UBND xã"))
+    assert (
+        caught.value.kind == "dialogue"
+        and caught.value.theirs["title"] == "Hội nghị đối thoại quý IV (dời lịch)"
+    )
+    with demo_db.reading() as session:
+        assert dialogues.dialogue_detail(session, dialogue_id, today=TODAY).place == "Nhà văn hóa thôn Đông"

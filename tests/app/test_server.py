@@ -205,3 +205,12 @@ def test_a_user_who_may_not_create_the_tables_is_told_so(blank: str, pg_server: 
     finally:
         pg_server.drop(make_url(blank).database or "")  # its connections end with it
         pg_server._execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_without_the_driver_the_problem_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Windows program has no psycopg yet: a server URL is refused with DriverMissing."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(server.DriverMissing):
+        Database.open_url("postgresql+psycopg://can_bo@127.0.0.1:5432/xa")
