@@ -36,7 +36,13 @@ BUSY_SECONDS = 20.0  # writes never pause: tidy up at least this often
 MERGE_PAGES = 16  # one merge step: short enough that an autosave waiting for it hardly notices
 MERGE_STEPS = 32  # at most this many steps per wake-up (the rest at the next one)
 STEP_PAUSE = 0.1  # quiet this long after a step: take the next one
+BUSY_RETRY_SECONDS = 2.0  # the file stayed locked by another writer: wait this long, then retry
 CRISIS_MERGE = 128  # segments on one level before FTS5 merges inline anyway
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def fts_tables(connection: sqlite3.Connection) -> list[str]:
@@ -105,19 +111,31 @@ class Upkeep:
 
     def _run(self) -> None:
         connection: sqlite3.Connection | None = None
+        configured = False
         try:
             if self._ready is not None and not self._ready():
                 return  # a damaged file: nothing is written to it, housekeeping included
             connection = sqlite3.connect(self._path, timeout=5, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA synchronous=FULL")
-            configure_merging(connection)
             self._wake.set()  # merge what an earlier run left
             while not self._stop.is_set():
                 self._wake.wait()
                 self._wait_for_pause()
                 if self._stop.is_set():
                     break
-                self._tidy(connection)
+                try:
+                    if not configured:
+                        configure_merging(connection)
+                        configured = True
+                    self._tidy(connection)
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                    # Another program held the write lock past the busy timeout (a long import,
+                    # a bulk generation): try again at the next pause, never give up for good.
+                    log.debug("database upkeep postponed: the file is busy")
+                    self._wake.set()
+                    self._stop.wait(BUSY_RETRY_SECONDS)
         except sqlite3.Error:
             log.warning("database upkeep stopped", exc_info=True)
         finally:
