@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import (
     AnswerOutcome,
     DialogueState,
+    DocumentKind,
     MinuteKind,
     PetitionKind,
     PetitionSource,
@@ -29,7 +30,7 @@ from app.paths import resource_path
 from app.services import catalog, minutes, petitions, settings
 from app.services.dialogues import DialogueInput, create_dialogue
 from app.services.plans import PlanInput, create_plan
-from app.storage.models import Conclusion, Dialogue, MinuteEntry, Organization, Plan
+from app.storage.models import Conclusion, Dialogue, IssuedDocument, MinuteEntry, Organization, Plan
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,19 @@ def _close_seed_dialogue(
         minutes.add_entry(
             session, dialogue.id, MinuteKind.CONCLUSION, speaker=speaker, content=text, at=dialogue.ended_at
         )
+    # Years ago its Thông báo kết luận went out: no list shows it hundreds of days overdue.
+    org = session.get(Organization, dialogue.organization_id)
+    session.add(
+        IssuedDocument(
+            organization_id=dialogue.organization_id,
+            kind=DocumentKind.CONCLUSION_NOTICE,
+            year=start.year,
+            number=1,
+            symbol=f"TB-{org.issuer_code if org else 'UBND'}",
+            issued_on=start.date() + timedelta(days=5),
+            dialogue_id=dialogue.id,
+        )
+    )
 
 
 def _hold_dialogue(

@@ -136,3 +136,11 @@ def test_the_demo_file_is_its_own_file_and_replaces_an_older_sample(tmp_path: Pa
     assert db.path.read_bytes() == own_before
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Organization)) == 0
+
+
+def test_the_seeds_dialogues_had_their_conclusion_notice(demo_db: Database) -> None:
+    with demo_db.reading() as session:
+        rows = dialogues.list_dialogues(session, today=TODAY)
+    old = [row for row in rows if row.started_at and row.started_at.year < TODAY.year]
+    assert len(old) == 2
+    assert all(row.notice_text == "" for row in old), [row.notice_text for row in old]
