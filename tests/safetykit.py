@@ -227,7 +227,7 @@ def export_kills(db_path: Path, out: Path, dialogue_id: int, count: int, seed: i
         hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
         if hidden:
             verdict.problems.append(f"kill {n}: temp files left after the start-up clean: {hidden}")
-        next_number = max(numbers, default=0) + 1
+        next_number = max((number for _kind, _year, number in numbers), default=0) + 1
         verdicts.append(verdict)
     return verdicts
 
