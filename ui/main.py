@@ -63,15 +63,19 @@ def instance_lock(db_path: Path) -> DatabaseLock | None:
 
 
 def server_target(db_path: Path | None, db_url: str | None) -> Target | None:
-    """The server to use: ``--db-url``, else (without ``--db``) the choice saved in Cài đặt."""
+    """The server to use: ``--db-url``, else (without ``--db``) the choice saved in Cài đặt.
+
+    Asked before the window is shown, so the usual case (a local file, no server ever set up)
+    must not load the database layer: that alone costs a third of a second on an old PC.
+    """
+    if not db_url and (db_path is not None or not paths.connection_config_path().exists()):
+        return None
     from app.storage.connection_config import load_choice
     from app.storage.urls import parse_target
 
     if db_url:
         chosen = parse_target(db_url)
         return chosen if chosen.is_server else None
-    if db_path is not None:
-        return None
     choice = load_choice()
     return choice.target() if choice.server else None
 
