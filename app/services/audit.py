@@ -61,9 +61,14 @@ def display_name_key(user: str | None = None) -> str:
 
 
 def display_name(session: Session) -> str:
-    """The name this login chose (first start or Cài đặt); "" when none was chosen."""
+    """The name this login chose (first start or Cài đặt); "" when none was chosen.
+
+    A name set earlier in the same unit of work counts even before it is flushed (audit lines
+    are written without flushing the caller's changes).
+    """
+    pending = {obj.key: obj for obj in session.new if isinstance(obj, Setting)}
     for key in (display_name_key(), DISPLAY_NAME_KEY):  # the second: one name for everybody, older files
-        row = session.get(Setting, key)
+        row = pending.get(key) or session.get(Setting, key)
         value = row.value if row is not None else None
         if isinstance(value, str) and value:
             return value
