@@ -51,6 +51,22 @@ def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def program_logging() -> Iterator[None]:
+    """A test that starts the program (ui.main.run, the CLI) gets its log handler, and loses it
+    after: a handler left on the root logger writes to this test's closed output stream (or its
+    tmp folder) for every later test, and a log line that fails costs a traceback each time."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+        handler.close()
+    root.setLevel(level)
+
+
 class PgServer:
     """The test server: a migrated template database and fresh copies of it."""
 

@@ -132,7 +132,9 @@ def test_export_with_a_date_changes_no_plan(tmp_path: Path, data_home: Path) -> 
     plan_id = rows("SELECT id FROM plan ORDER BY id DESC LIMIT 1")[0][0]
     dialogue_id = rows(f"SELECT id FROM dialogue WHERE plan_id = {plan_id} LIMIT 1")[0][0]
     before = rows("SELECT * FROM plan"), rows("SELECT * FROM dialogue"), rows("SELECT * FROM petition")
-    issued_sql = "SELECT kind, number, issued_on FROM issued_document WHERE number IS NOT NULL ORDER BY number"
+    issued_sql = (
+        "SELECT kind, number, issued_on FROM issued_document WHERE number IS NOT NULL ORDER BY number"
+    )
     issued_before = rows(issued_sql)  # the demo's own Thông báo of earlier years
     # The Thông báo kết luận may not be dated before its meeting (18/10/2026): it gets a later date.
     dates = {"kh": date(2026, 2, 3), "gm": date(2026, 2, 3), "tb": date(2026, 10, 20)}

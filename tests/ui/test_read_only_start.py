@@ -68,31 +68,40 @@ def test_the_real_check_is_used_when_nothing_stands_in(tmp_path: Path) -> None:
     assert engine_module.writable(tmp_path)
 
 
-def test_a_data_folder_that_cannot_be_written_with_a_writable_db(
-    qtbot,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
-) -> None:
+# The whole program runs in a child: ui.main.run ends with QApplication.quit(), and a quit
+# application left behind in this process made later UI tests wait for results that never came.
+_CHILD = """
+import sys
+from pathlib import Path
+from ui.main_window import MainWindow as Window
+real_notice = Window.show_notice
+def notice(self, text):
+    real_notice(self, text)
+    self.grab().save(sys.argv[2])
+    print("NOTICE " + text.replace(chr(10), " "), flush=True)
+Window.show_notice = notice
+import ui.main
+print("RC", ui.main.run(Path(sys.argv[1]), quit_after_show=True), flush=True)
+"""
+
+
+def test_a_data_folder_that_cannot_be_written_with_a_writable_db(tmp_path: Path) -> None:
     """DOITHOAI_HOME under a plain file: every mkdir and write there fails (for root too)."""
-    import ui.main
-    from ui.main_window import MainWindow as Window
+    import os
+    import subprocess
+    import sys
 
     target = _demo(tmp_path / "data.sqlite")
     blocker = tmp_path / "blocker"
     blocker.write_text("một tệp, không phải thư mục", encoding="utf-8")
-    monkeypatch.setenv("DOITHOAI_HOME", str(blocker / "home"))
-    notices: list[str] = []
-    shots: list[Path] = []
-    real_notice = Window.show_notice
-
-    def notice(self: Window, text: str) -> None:
-        real_notice(self, text)
-        notices.append(text)
-        shot = tmp_path / "data-folder-notice.png"
-        self.grab().save(str(shot))
-        shots.append(shot)
-
-    monkeypatch.setattr(Window, "show_notice", notice)
-    assert ui.main.run(target, quit_after_show=True) == 0  # no crash at start or at exit
+    shot = tmp_path / "data-folder-notice.png"
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, DOITHOAI_HOME=str(blocker / "home"), QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(target), str(shot)],
+        cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert "RC 0" in done.stdout, done.stdout + done.stderr  # no crash at start or at exit
+    notices = [line for line in done.stdout.splitlines() if line.startswith("NOTICE ")]
     assert notices and "Không ghi được vào thư mục dữ liệu" in notices[0] and "sao lưu" in notices[0]
-    assert shots[0].is_file()
+    assert shot.is_file()
