@@ -532,7 +532,8 @@ def _ranked_in_kind_server(
         stmt = stmt.where(moment >= datetime(flt.year, 1, 1), moment < datetime(flt.year + 1, 1, 1))
     elif kind is SearchKind.PLAN and flt.year is not None:
         stmt = stmt.join(Plan, Plan.id == rowid - code * SHIFT).where(Plan.year == flt.year)
-    rows = session.execute(stmt.order_by(rank, rowid).limit(limit)).all()
+    order = (rowid.desc(),) if kind in NEWEST_FIRST else (rank, rowid)  # as on SQLite
+    rows = session.execute(stmt.order_by(*order).limit(limit)).all()
     return [(int(i), float(r)) for i, r in rows]
 
 
@@ -660,7 +661,9 @@ def _fast_ranked(session: Session, kind: SearchKind, expression: str, limit: int
     if _on_server(session):
         from app.services import search_pg
 
-        return search_pg.fast_ranked(session, KIND_CODES[kind], SHIFT, expression, limit)
+        return search_pg.fast_ranked(
+            session, KIND_CODES[kind], SHIFT, expression, limit, newest_first=kind in NEWEST_FIRST
+        )
     name = fts_table(kind)
     if kind in NEWEST_FIRST:
         rows = _raw(

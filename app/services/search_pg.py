@@ -101,16 +101,18 @@ def raw(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
 
 
 def fast_ranked(
-    session: Session, code: int, shift: int, expression: str, limit: int
+    session: Session, code: int, shift: int, expression: str, limit: int, *, newest_first: bool = False
 ) -> list[tuple[int, float]]:
+    """Hits of one kind by rank, or newest first (dated records: the SQLite search's order)."""
     q = tsquery(expression)
     if q is None:
         return []
+    order = "d.rowid DESC" if newest_first else "score, d.rowid"
     rows = raw(
         session,
         "SELECT d.rowid - ?, -ts_rank(d.body, q, ?) AS score FROM search_doc d,"
         f" to_tsquery({CONFIG}, ?) q WHERE d.body @@ q AND d.rowid BETWEEN ? AND ?"
-        " ORDER BY score, d.rowid LIMIT ?",
+        f" ORDER BY {order} LIMIT ?",
         (code * shift, _NORMALISATION, q, code * shift, (code + 1) * shift - 1, limit),
     )
     return [(int(i), float(r)) for i, r in rows]

@@ -116,6 +116,7 @@ def test_every_held_demo_dialogue_is_complete_and_listed_at_its_real_start(demo_
             assert not row.when_text.startswith("Quý")
 
 
+@pytest.mark.sqlite_only  # the sample is a file beside hers
 def test_the_demo_file_is_its_own_file_and_replaces_an_older_sample(tmp_path: Path, db: Database) -> None:
 
     from app.services.demo import create_demo_file
