@@ -5,6 +5,9 @@ PostgreSQL server where the tests may create and drop databases (``tests/pg_serv
 a throwaway one), every test in a module marked ``pg`` runs a second time on a fresh server
 database, copied from a template migrated once per run (``CREATE DATABASE … TEMPLATE``).
 Tests of the SQLite file itself are marked ``sqlite_only`` and never get the server.
+Modules marked ``pg_extended`` (documents, reports, imports: the same services over more data)
+run on the server only with ``DOITHOAI_TEST_PG_ALL=1``, which keeps ``make test`` within its
+15 minutes; ``pg`` modules (storage, lists, follow-up, minutes, search, concurrency) always do.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from app.storage.database import Database
 # A fixed "today" makes derived figures (overdue, còn N ngày) reproducible.
 TODAY = date(2026, 11, 21)
 PG_URL = os.environ.get("DOITHOAI_TEST_PG_URL", "").strip()
+PG_ALL = os.environ.get("DOITHOAI_TEST_PG_ALL", "") == "1"
 _numbers = itertools.count(1)
 
 
@@ -34,7 +38,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_kind" not in metafunc.fixturenames:  # asked for by db and demo_db
         return
     node = metafunc.definition
-    if PG_URL and node.get_closest_marker("pg") and not node.get_closest_marker("sqlite_only"):
+    on_server = node.get_closest_marker("pg") or (PG_ALL and node.get_closest_marker("pg_extended"))
+    if PG_URL and on_server and not node.get_closest_marker("sqlite_only"):
         metafunc.parametrize("db_kind", ["sqlite", "pg"], indirect=True, scope="function")
 
 

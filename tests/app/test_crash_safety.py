@@ -3,7 +3,7 @@
 After each kill: the database passes integrity_check, every step the child reported is there,
 no number is on two documents, no final file name holds an incomplete file, and a migration
 leaves the file at the old or the new schema with every row, its pre-migration backup complete
-or absent. 10 kills of each kind: 40 in all (tests/safetykit.py; `make bench` runs 200+).
+or absent. 8 kills of each kind: 32 in all (tests/safetykit.py; `make bench` runs 200+).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from app.storage.database import Database
 from tests import safetykit
 from tests.damage import _good
 
-KILLS_PER_KIND = 10
+KILLS_PER_KIND = 8
 
 
 def _passed(verdicts: list[safetykit.Verdict]) -> None:

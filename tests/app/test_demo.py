@@ -13,7 +13,7 @@ from app.storage.database import Database
 from app.storage.models import Answer, Assignment, Dialogue, Field, Hamlet, Organization, Petition, Plan
 from tests.conftest import TODAY
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 
 def test_demo_holds_both_seed_plans_with_all_their_sections(demo_db: Database) -> None:

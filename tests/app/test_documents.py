@@ -66,7 +66,7 @@ from tests.app.doc_samples import (
     sample_petitions,
 )
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 ISSUE = IssueData(number=5, issued_on=date(2026, 3, 12))
 

@@ -22,7 +22,7 @@ from app.storage.models import Dialogue, Petition
 from tests.app.test_cli import doithoai
 from tests.app.test_minutes import _started
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 
 def test_a_lone_surrogate_is_refused_in_vietnamese_and_nothing_is_stored(demo_db: Database) -> None:

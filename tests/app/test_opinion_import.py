@@ -32,7 +32,7 @@ from app.services.opinion_import import (
 from app.storage.database import Database
 from app.storage.models import AuditEvent, Dialogue, Hamlet, Petition
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 HEADERS = list(COLUMNS.values())
 

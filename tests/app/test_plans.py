@@ -17,7 +17,7 @@ from app.services.dialogues import DialogueInput
 from app.storage.database import Database
 from app.storage.models import Dialogue, IssuedDocument
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 TODAY = date(2026, 11, 21)
 

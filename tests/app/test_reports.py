@@ -12,7 +12,7 @@ from app.services.reports import NO_UNIT, period_report
 from app.storage.database import Database
 from tests.app.report_samples import TODAY, build_report_commune
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 
 @pytest.fixture

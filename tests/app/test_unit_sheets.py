@@ -19,7 +19,7 @@ from app.storage.models import AuditEvent, Dialogue, Petition
 from tests.app.doc_samples import W, docx_paragraphs, paragraph_text
 from tests.app.followup_samples import TODAY, Commune, add_petition, make_commune
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 S = PetitionStatus
 COL = {c.key: i for i, c in enumerate(COLUMNS, 1)}

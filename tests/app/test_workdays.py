@@ -25,7 +25,7 @@ from app.errors import NotFoundError, ValidationError
 from app.services import catalog, minutes, settings
 from app.storage.database import Database
 
-pytestmark = pytest.mark.pg  # the storage and service tests run on PostgreSQL too
+pytestmark = pytest.mark.pg_extended  # on PostgreSQL too with DOITHOAI_TEST_PG_ALL=1 (tests/conftest.py)
 
 NATIONAL = OfficeCalendar()
 
