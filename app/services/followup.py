@@ -44,6 +44,7 @@ from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, PetitionStanding, petitio
 from app.domain.standing import meeting_day as standing_meeting_day
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
+from app.services.text_guard import INT64
 from app.storage.models import Answer, Assignment, Dialogue, Petition, ResolutionUpdate, Unit
 
 __all__ = [
@@ -172,7 +173,8 @@ def meeting_day(petition: Petition) -> date | None:
 
 
 def _get(session: Session, petition_id: int) -> Petition:
-    petition = session.get(Petition, petition_id)
+    # An id no database can hold (a typed --id, a fuzzed number) is simply not found.
+    petition = session.get(Petition, petition_id) if petition_id in INT64 else None
     if petition is None or petition.deleted_at is not None:
         raise NotFoundError("ý kiến", petition_id)
     return petition

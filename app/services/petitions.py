@@ -30,6 +30,7 @@ from app.errors import EditConflict, NotFoundError, ValidationError
 from app.services import audit, counters, search, settings
 from app.services.ordering import reversed_order
 from app.services.search import petition_search_key as petition_search_key  # its one home is search
+from app.services.text_guard import INT64
 from app.storage.models import (
     Answer,
     Assignment,
@@ -328,7 +329,8 @@ def check_version(petition: Petition, expected: int | None, mine: dict[str, obje
 
 
 def _petition(session: Session, petition_id: int) -> Petition:
-    petition = session.get(Petition, petition_id)
+    # An id no database can hold (a typed --id, a fuzzed number) is simply not found.
+    petition = session.get(Petition, petition_id) if petition_id in INT64 else None
     if petition is None or petition.deleted_at is not None:
         raise NotFoundError("ý kiến", petition_id)
     return petition

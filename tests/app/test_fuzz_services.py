@@ -479,3 +479,14 @@ def test_any_number_and_date_on_the_command_line(
             code = int(stop.code or 0)
         err = capsys.readouterr().err
         assert "Traceback" not in err and (code == 0 or VIETNAMESE.search(err)), err
+
+
+def test_an_id_beyond_int64_is_not_found_not_an_overflow(fuzz_db: Database) -> None:
+    from app.errors import NotFoundError
+
+    for service in (
+        lambda s: petitions.forward(s, 2**63, "Huyện"),
+        lambda s: followup.reopen(s, 2**63, reason="Kiểm tra"),
+    ):
+        with pytest.raises(NotFoundError), fuzz_db.transaction() as session:
+            service(session)
