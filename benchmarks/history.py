@@ -608,6 +608,11 @@ def write_with_services(
                 _dialogue_with_services(session, ids, plan_id, year.year, d)
         if progress:
             progress(f"{year.year}")
+    _settle_counters_and_ids(db)
+
+
+def _settle_counters_and_ids(db: Database) -> None:
+    """After rows written with their own positions and ids: counters and sequences follow them."""
     with db.transaction() as session:
         # The positions were written in bulk: their counters end where the services' would.
         for model, prefix in ((Petition, "petition.position"), (MinuteEntry, "minute_entry.position")):
@@ -876,25 +881,7 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                     _close_meeting(session, dialogue_id, d)
         if progress:
             progress(f"{year.year}")
-    with db.transaction() as session:
-        # The positions were written in bulk: their counters end where the services' would.
-        for model, prefix in ((Petition, "petition.position"), (MinuteEntry, "minute_entry.position")):
-            tops = session.execute(
-                select(model.dialogue_id, func.max(model.position))
-                .where(model.dialogue_id.is_not(None))
-                .group_by(model.dialogue_id)
-            ).all()
-            for dialogue_id, top in tops:
-                session.merge(Counter(name=f"{prefix}:{dialogue_id}", value=int(top)))
-    if db.on_server:
-        # The bulk rows carry their own ids: move each table's sequence past them.
-        with db.transaction() as session:
-            for table in Base.metadata.sorted_tables:
-                if "id" in table.c and table.c.id.primary_key:
-                    session.connection().exec_driver_sql(
-                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                        f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
-                    )
+    _settle_counters_and_ids(db)
 
 
 def _dialogue_rows(
