@@ -65,8 +65,6 @@ def test_upkeep_merges_and_checkpoints_after_typing_pauses_and_search_stays_righ
         # Every committed page is back in the file: nothing left in the log to copy.
         busy, log_pages, done = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         assert busy == 0 and log_pages == done
-        # The merges left one segment level short enough that no crisis merge is due.
-        assert raw.execute("SELECT count(*) FROM petition_fts_data").fetchone()[0] > 0
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         raw.execute("INSERT INTO petition_fts(petition_fts, rank) VALUES ('integrity-check', 0)")
     finally:
