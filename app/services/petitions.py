@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from app.domain.rules import (
@@ -424,67 +424,82 @@ PETITION_LOAD = (
 )
 
 
-def petition_rows(session: Session, ids: Sequence[int], *, today: date | None = None) -> list[PetitionRow]:
+# The four statements of petition_rows, built once: building them (and their 200-value IN
+# clauses) for every page cost more than running them. ``ids`` is one expanding parameter.
+_ROW_IDS: BindParameter[int] = bindparam("row_ids", expanding=True)
+_ROW_MAIN = (
+    select(
+        Petition.id,
+        Petition.dialogue_id,
+        Petition.petitioner_name,
+        Petition.is_anonymous,
+        Petition.hamlet_text,
+        Petition.kind,
+        Petition.content,
+        Petition.status,
+        Petition.source,
+        Hamlet.name,
+        Field.name,
+        Field.position,
+        Dialogue.started_at,
+        Dialogue.scheduled_at,
+        Petition.version,
+    )
+    .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
+    .outerjoin(Field, Field.id == Petition.field_id)
+    .outerjoin(Dialogue, Dialogue.id == Petition.dialogue_id)
+    .where(Petition.id.in_(_ROW_IDS), Petition.deleted_at.is_(None))
+)
+_ROW_ASSIGNMENTS = (
+    select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Unit.name)
+    .join(Unit, Unit.id == Assignment.lead_unit_id)
+    .where(Assignment.petition_id.in_(_ROW_IDS))
+    .order_by(Assignment.id)
+)
+_ROW_ANSWERS = (
+    select(Answer.petition_id, Answer.content)
+    .where(Answer.petition_id.in_(_ROW_IDS))
+    .order_by(Answer.position, Answer.id)
+)
+_ROW_UPDATES = (
+    select(
+        ResolutionUpdate.petition_id,
+        ResolutionUpdate.on,
+        ResolutionUpdate.reply_date,
+        ResolutionUpdate.status_after,
+    )
+    .where(ResolutionUpdate.petition_id.in_(_ROW_IDS))
+    .order_by(ResolutionUpdate.id)
+)
+
+
+def petition_rows(
+    session: Session, ids: Sequence[int], *, today: date | None = None, near_due_days: int | None = None
+) -> list[PetitionRow]:
     """Rows for these petitions, in the order of ``ids`` (missing or deleted ones left out).
 
-    Plain column queries, four for a whole page, and no ORM objects: building and tracking
-    objects cost a list page 50–100 ms on a large history, the queries themselves ~3 ms. The
-    values go through the same ``_row`` and ``PetitionFacts`` as :func:`petition_row`.
+    Plain column queries, four for a whole page, run on the session's connection: no ORM objects
+    (building and tracking them cost a list page 50–100 ms on a large history, the queries
+    themselves ~3 ms). The values go through the same ``_row`` and ``PetitionFacts`` as
+    :func:`petition_row`. ``near_due_days``: the setting, when the caller has already read it.
     """
     if not ids:
         return []
     today = today or date.today()
-    near = settings.near_due_days(session)
+    near = settings.near_due_days(session) if near_due_days is None else near_due_days
     wanted = list(ids)
-    main = session.execute(
-        select(
-            Petition.id,
-            Petition.dialogue_id,
-            Petition.petitioner_name,
-            Petition.is_anonymous,
-            Petition.hamlet_text,
-            Petition.kind,
-            Petition.content,
-            Petition.status,
-            Petition.source,
-            Hamlet.name,
-            Field.name,
-            Field.position,
-            Dialogue.started_at,
-            Dialogue.scheduled_at,
-            Petition.version,
-        )
-        .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
-        .outerjoin(Field, Field.id == Petition.field_id)
-        .outerjoin(Dialogue, Dialogue.id == Petition.dialogue_id)
-        .where(Petition.id.in_(wanted), Petition.deleted_at.is_(None))
-    ).all()
+    session.flush()  # what the caller changed is read back, as the ORM's autoflush would
+    connection = session.connection()
+    params = {"row_ids": wanted}
+    main = connection.execute(_ROW_MAIN, params).all()
     assignments: dict[int, list[tuple[date | None, date | None, str]]] = {}
-    for petition_id, deadline, finished_on, unit in session.execute(
-        select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Unit.name)
-        .join(Unit, Unit.id == Assignment.lead_unit_id)
-        .where(Assignment.petition_id.in_(wanted))
-        .order_by(Assignment.id)
-    ):
+    for petition_id, deadline, finished_on, unit in connection.execute(_ROW_ASSIGNMENTS, params):
         assignments.setdefault(petition_id, []).append((deadline, finished_on, unit))
     answers: dict[int, list[str]] = {}
-    for petition_id, content in session.execute(
-        select(Answer.petition_id, Answer.content)
-        .where(Answer.petition_id.in_(wanted))
-        .order_by(Answer.position, Answer.id)
-    ):
+    for petition_id, content in connection.execute(_ROW_ANSWERS, params):
         answers.setdefault(petition_id, []).append(content)
     updates: dict[int, list[tuple[date, date | None, PetitionStatus]]] = {}
-    for petition_id, on, reply_date, status_after in session.execute(
-        select(
-            ResolutionUpdate.petition_id,
-            ResolutionUpdate.on,
-            ResolutionUpdate.reply_date,
-            ResolutionUpdate.status_after,
-        )
-        .where(ResolutionUpdate.petition_id.in_(wanted))
-        .order_by(ResolutionUpdate.id)
-    ):
+    for petition_id, on, reply_date, status_after in connection.execute(_ROW_UPDATES, params):
         updates.setdefault(petition_id, []).append((on, reply_date, status_after))
     rows: dict[int, PetitionRow] = {}
     for (
@@ -592,6 +607,7 @@ def scoped(session: Session, flt: PetitionFilter) -> PetitionFilter:
     return replace(flt, commune_id=work)
 
 
+WINDOW_SPARE = 20  # matches read past a ranked page, for the deleted petitions among them
 PETITION_SORTS = (
     "default",
     "petitioner",
@@ -625,8 +641,12 @@ def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[Co
     if flt.hamlet_id is not None:
         conditions.append(Petition.hamlet_id == flt.hamlet_id)
     if flt.unit_id is not None:
+        # EXISTS, not IN: a busy unit leads ~20 000 assignments, and IN built that list for every
+        # page; one seek of ix_assignment_unit_petition per petition read stops with the page.
         conditions.append(
-            Petition.id.in_(select(Assignment.petition_id).where(Assignment.lead_unit_id == flt.unit_id))
+            select(Assignment.id)
+            .where(Assignment.lead_unit_id == flt.unit_id, Assignment.petition_id == Petition.id)
+            .exists()
         )
     if flt.statuses:
         conditions.append(Petition.status.in_(list(flt.statuses)))
@@ -672,6 +692,15 @@ def _sort_keys(stmt: Select[Any], sort: str, descending: bool) -> tuple[Select[A
     raise ValueError(f"unknown petition sort {sort!r}")
 
 
+def _newest_matches(flt: PetitionFilter, sort: str, dialect: str) -> tuple[Any, ColumnElement[bool]] | None:
+    """The FTS5 walk for the search box alone (no other filter): with a filter that keeps few
+    rows (one dialogue), walking every match of a common word would read more than the
+    filter's index does, so filtered searches keep ``id IN (matches)``."""
+    if sort != "default" or flt != PetitionFilter(query=flt.query, commune_id=flt.commune_id):
+        return None
+    return search.newest_matches(flt.query, dialect)
+
+
 def petition_ids_statement(
     flt: PetitionFilter,
     *,
@@ -681,26 +710,40 @@ def petition_ids_statement(
     near_due_days: int,
     ranked: bool = True,
     dialect: str = "sqlite",
+    window: int | None = None,
 ) -> Select[Any]:
     """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through.
 
     With a query and the default sort, ``ranked`` orders by relevance (bm25); otherwise, or when
-    the query matches too much for ranking to mean anything, newest first.
+    the query matches too much for ranking to mean anything, newest first. ``window``: the
+    search box alone reads only the best ``window`` matches (:func:`search.best_matches`); the
+    caller asks again without it when the page comes back short.
     """
     stmt: Select[Any] = select(Petition.id).where(*_conditions(flt, today, near_due_days))
     keys: list[Any]
     fixed: list[Any] = []
     by_id = False
-    matches = search.ranked_matches(flt.query, dialect) if sort == "default" and ranked else None
+    matches = None
+    if sort == "default" and ranked:
+        plain = flt == PetitionFilter(query=flt.query, commune_id=flt.commune_id)
+        if window is not None and plain:
+            matches = search.best_matches(flt.query, window, dialect)
+        if matches is None:
+            matches = search.ranked_matches(flt.query, dialect)
     if matches is not None:
         stmt = stmt.join(matches, matches.c.id == Petition.id)
         keys = [matches.c.rank]  # relevance, best first
+    elif (newest := _newest_matches(flt, sort, dialect)) is not None:
+        # Newest first in FTS5's own rowid order: the walk stops at the page's end.
+        fts, match = newest
+        stmt = stmt.join(fts, fts.c.rowid == Petition.id).where(match)
+        keys, by_id = [fts.c.rowid.desc()], True
     else:
         condition = search.search_condition(flt.query, dialect)
         if condition is not None:
             stmt = stmt.where(condition)
         if sort == "default" and condition is not None:
-            keys, by_id = [Petition.id.desc()], True  # newest first: read off the rowid, stops early
+            keys, by_id = [Petition.id.desc()], True  # newest first (PostgreSQL: off the primary key)
         elif sort == "default":
             # Newest dialogue first, then the order they were raised (ix_petition_*_dialogue...).
             keys = [Petition.dialogue_id.desc(), Petition.position]
@@ -733,10 +776,15 @@ def list_petitions(
     today = today or date.today()
     flt = scoped(session, flt)
     near = settings.near_due_days(session)
-    ranked = sort == "default" and search.rankable(session, flt.query)
+    matched = (
+        search.match_count(session, flt.query, at_most=search.RANKED_MATCHES_LIMIT + 1)
+        if sort == "default"
+        else 0
+    )
+    ranked = 0 < matched <= search.RANKED_MATCHES_LIMIT  # search.rankable, without counting twice
     dialect = search.dialect_of(session)
 
-    def page(order: str, start: int, size: int | None) -> list[int]:
+    def page(order: str, start: int, size: int | None, window: int | None = None) -> list[int]:
         stmt = petition_ids_statement(
             flt,
             sort=order,
@@ -745,6 +793,7 @@ def list_petitions(
             near_due_days=near,
             ranked=ranked,
             dialect=dialect,
+            window=window,
         )
         if start:
             stmt = stmt.offset(start)
@@ -752,8 +801,16 @@ def list_petitions(
             stmt = stmt.limit(size)
         return list(session.scalars(stmt))
 
+    if sort == "default" and ranked and limit is not None and not descending:
+        # The best offset + limit matches (and a few spare for deleted petitions), cut inside
+        # SQLite; a page short while matches remain beyond the window is asked again in full.
+        window = offset + limit + WINDOW_SPARE
+        ids = page(sort, offset, limit, window)
+        if len(ids) < limit and matched > window:
+            ids = page(sort, offset, limit)
+        return petition_rows(session, ids, today=today, near_due_days=near)
     if sort != "deadline":
-        return petition_rows(session, page(sort, offset, limit), today=today)
+        return petition_rows(session, page(sort, offset, limit), today=today, near_due_days=near)
     # By deadline: those with one in order off the index, then those without (by id), in either
     # direction; the count of the first part is needed only for a page past its end.
     ids = page("deadline", offset, limit)
@@ -774,7 +831,7 @@ def list_petitions(
         )
         rest = None if limit is None else limit - len(ids)
         ids += page("no_deadline", max(0, offset - with_deadline), rest)
-    return petition_rows(session, ids, today=today)
+    return petition_rows(session, ids, today=today, near_due_days=near)
 
 
 def count_petitions(

@@ -197,6 +197,25 @@ def search_condition(query: str, dialect: str = "sqlite") -> ColumnElement[bool]
     return Petition.id.in_(matching_ids(expression))
 
 
+PETITION_FTS = table("petition_fts", column("rowid", Integer()))
+
+
+def newest_matches(query: str, dialect: str = "sqlite") -> tuple[Any, ColumnElement[bool]] | None:
+    """For a list of the matches newest first: (the FTS5 table to join on ``rowid = petition.id``,
+    its MATCH condition); ``None`` for no search, and on PostgreSQL (there :func:`search_condition`
+    with ORDER BY id is the same list).
+
+    ORDER BY ``PETITION_FTS.c.rowid`` DESC (or ASC) is then FTS5's own order: SQLite walks the
+    matches from the newest and stops at the page's end, where ``id IN (matches)`` built the list
+    of every match first (36 000 for "thôn Đông") before reading the first row.
+    """
+    expression = match_expression(query)
+    if expression is None or dialect == "postgresql":
+        return None
+    condition = text("petition_fts MATCH :fts_newest_query").bindparams(fts_newest_query=expression)
+    return PETITION_FTS, cast(ColumnElement[bool], condition)
+
+
 def ranked_matches(query: str, dialect: str = "sqlite") -> Subquery | None:
     """The matches of what the user typed as a subquery ``(id, rank)``; ``None`` for no search.
 
@@ -221,24 +240,54 @@ def ranked_matches(query: str, dialect: str = "sqlite") -> Subquery | None:
     )
 
 
+def best_matches(query: str, window: int, dialect: str = "sqlite") -> Subquery | None:
+    """The ``window`` best matches as a subquery ``(id, rank)``, cut inside SQLite before any
+    petition row is read; ``None`` for no search, and on PostgreSQL (use :func:`ranked_matches`).
+
+    For the search box alone: SQLite keeps the best ``window`` of the bm25 scores in a small
+    heap (``ORDER BY rank, rowid LIMIT``, ties by id as the list breaks them) and only those
+    rows are joined to ``petition``, instead of joining every match and sorting them all. A
+    list page past the window, or one short of deleted petitions, asks again without it.
+    """
+    expression = match_expression(query)
+    if expression is None or dialect == "postgresql":
+        return None
+    return (
+        select(
+            literal_column("petition_fts.rowid", type_=Integer()).label("id"),
+            literal_column("petition_fts.rank", type_=Float()).label("rank"),
+        )
+        .select_from(text("petition_fts"))
+        .where(text("petition_fts MATCH :fts_best_query").bindparams(fts_best_query=expression))
+        .order_by(literal_column("petition_fts.rank"), literal_column("petition_fts.rowid"))
+        .limit(window)
+        .subquery("fts_best")
+    )
+
+
 RANKED_MATCHES_LIMIT = 3000  # beyond this many matches, bm25 ranks noise: newest first instead
 
 
-def match_count(session: Session, query: str) -> int:
-    """How many petitions the FTS index matches for what was typed (deleted ones included)."""
+def match_count(session: Session, query: str, *, at_most: int | None = None) -> int:
+    """How many petitions the FTS index matches for what was typed (deleted ones included).
+
+    ``at_most``: stop counting there (the answer is then ``min(count, at_most)``), so asking
+    whether a common word matches more than a few thousand does not count all 36 000.
+    """
     expression = match_expression(query)
     if expression is None:
         return 0
     if _on_server(session):
         from app.services import search_pg
 
-        return search_pg.match_count(session, expression)
-    return int(
-        session.scalar(
-            text("SELECT count(*) FROM petition_fts WHERE petition_fts MATCH :q"), {"q": expression}
-        )
-        or 0
-    )
+        return search_pg.match_count(session, expression, at_most=at_most)
+    connection = session.connection()
+    if at_most is None:
+        sql, params = "SELECT count(*) FROM petition_fts WHERE petition_fts MATCH ?", (expression,)
+    else:
+        sql = "SELECT count(*) FROM (SELECT 1 FROM petition_fts WHERE petition_fts MATCH ? LIMIT ?)"
+        params = (expression, at_most)  # type: ignore[assignment]
+    return int(connection.exec_driver_sql(sql, params).scalar() or 0)
 
 
 def rankable(session: Session, query: str) -> bool:
@@ -246,11 +295,11 @@ def rankable(session: Session, query: str) -> bool:
 
     Ranking computes bm25 for every match; for a word found in tens of thousands of petitions
     ("đường") that costs more than the list may take and ranks little, so such a search lists
-    the newest matches first, which SQLite reads straight off the primary key.
+    the newest matches first, which FTS5 reads in rowid order and stops at the page's end.
     """
     if match_expression(query) is None:
         return False
-    return match_count(session, query) <= RANKED_MATCHES_LIMIT
+    return match_count(session, query, at_most=RANKED_MATCHES_LIMIT + 1) <= RANKED_MATCHES_LIMIT
 
 
 def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[int, float]]:

@@ -83,8 +83,11 @@ def ranked_matches(expression: str) -> Subquery:
     )
 
 
-def match_count(session: Session, expression: str) -> int:
-    return int(session.scalar(select(func.count()).select_from(matching_ids(expression).subquery())) or 0)
+def match_count(session: Session, expression: str, *, at_most: int | None = None) -> int:
+    matches = matching_ids(expression)
+    if at_most is not None:
+        matches = matches.limit(at_most)
+    return int(session.scalar(select(func.count()).select_from(matches.subquery())) or 0)
 
 
 def ranked_ids(session: Session, expression: str, *, limit: int) -> list[tuple[int, float]]:

@@ -317,6 +317,10 @@ class MinuteEntry(Base):
 # --- petitions and what follows them ----------------------------------------------------------
 
 
+# What the list filters test besides the deadline order (revision 0016's covering indexes).
+_DUE_CHECKED = ("deleted_at", "status", "dialogue_id", "field_id", "hamlet_id", "received_on")
+
+
 class Petition(TimestampMixin, Base):
     """One matter raised by a citizen, before or at a dialogue."""
 
@@ -333,7 +337,13 @@ class Petition(TimestampMixin, Base):
         Index("ix_petition_field_deleted", "field_id", "deleted_at"),
         # The sorts by deadline and by lead unit (and the due filters) read these in order and
         # stop at the page's end instead of computing and sorting a value for every petition.
-        Index("ix_petition_due", "due_on", "id"),
+        # The trailing columns are what the other filters test, checked inside the index.
+        Index("ix_petition_due", "due_on", "id", *_DUE_CHECKED),
+        # Theo dõi: one filter fixed, then deadline order, read from the index alone (revision 0016).
+        Index("ix_petition_status_due", "status", "due_on", "id", *_DUE_CHECKED[:1], *_DUE_CHECKED[2:]),
+        Index("ix_petition_field_due", "field_id", "due_on", "id", "deleted_at", "status"),
+        Index("ix_petition_hamlet_due", "hamlet_id", "due_on", "id", "deleted_at", "status"),
+        Index("ix_petition_dialogue_due", "dialogue_id", "due_on", "id", "deleted_at", "status"),
         Index("ix_petition_lead_unit_sort", "lead_unit_sort", "id"),
         # The live window's known speakers walk the newest petitions: read from this narrow index,
         # not the wide rows (minutes.known_speakers).
