@@ -622,7 +622,11 @@ PETITION_SORTS = (
 DUE_FILTERS = ("near", "overdue")
 
 
-def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[ColumnElement[bool]]:
+def _conditions(
+    flt: PetitionFilter, today: date, near_due_days: int, *, deadline_order: bool = False
+) -> list[ColumnElement[bool]]:
+    """``deadline_order``: the list walks a deadline index (Theo dõi's order), so the year is
+    tested on each entry of that index rather than gathered from the dialogues' index."""
     conditions: list[ColumnElement[bool]] = [Petition.deleted_at.is_(None)]
     if flt.commune_id is not None:
         conditions.append(Petition.organization_id.in_(commune_organizations(flt.commune_id)))
@@ -630,12 +634,15 @@ def _conditions(flt: PetitionFilter, today: date, near_due_days: int) -> list[Co
         conditions.append(Petition.dialogue_id == flt.dialogue_id)
     if flt.year is not None:
         start, end = date(flt.year, 1, 1), date(flt.year, 12, 31)
-        conditions.append(
-            or_(
-                Petition.dialogue_id.in_(dialogues_held_between(start, end)),
-                Petition.dialogue_id.is_(None) & Petition.received_on.between(start, end),
-            )
-        )
+        held = Petition.dialogue_id.in_(dialogues_held_between(start, end))
+        received = Petition.received_on.between(start, end)
+        if deadline_order:
+            # The same test as one CASE: an OR would send SQLite to gather the year's petitions
+            # from the dialogue index and sort all of them; the CASE is checked inside the
+            # deadline index (its trailing columns) while the walk stops at the page's end.
+            conditions.append(case((Petition.dialogue_id.is_(None), received), else_=held))
+        else:
+            conditions.append(or_(held, Petition.dialogue_id.is_(None) & received))
     if flt.field_id is not None:
         conditions.append(Petition.field_id == flt.field_id)
     if flt.hamlet_id is not None:
@@ -719,7 +726,10 @@ def petition_ids_statement(
     search box alone reads only the best ``window`` matches (:func:`search.best_matches`); the
     caller asks again without it when the page comes back short.
     """
-    stmt: Select[Any] = select(Petition.id).where(*_conditions(flt, today, near_due_days))
+    deadline_order = sort in ("deadline", "no_deadline")
+    stmt: Select[Any] = select(Petition.id).where(
+        *_conditions(flt, today, near_due_days, deadline_order=deadline_order)
+    )
     keys: list[Any]
     fixed: list[Any] = []
     by_id = False

@@ -124,3 +124,71 @@ def test_autosave_and_the_live_window_use_their_indexes(demo_db: Database) -> No
         plan = _plan(session, *speaker_query)
         # A backward walk of the primary key that stops at the LIMIT: no grouping, no sort.
         assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+OPEN = (PetitionStatus.NEW, PetitionStatus.IN_PROGRESS)  # Theo dõi's default "chưa xong"
+THEO_DOI_FILTERS = [
+    PetitionFilter(statuses=OPEN),
+    PetitionFilter(),  # "mọi tình trạng"
+    PetitionFilter(statuses=(PetitionStatus.RESOLVED,)),
+    PetitionFilter(statuses=OPEN, due="overdue"),
+    PetitionFilter(statuses=OPEN, due="near"),
+    PetitionFilter(statuses=OPEN, dialogue_id=1),
+    PetitionFilter(statuses=OPEN, year=2026),
+    PetitionFilter(statuses=OPEN, field_id=1),
+    PetitionFilter(statuses=OPEN, unit_id=1),
+    PetitionFilter(statuses=OPEN, hamlet_id=1),
+    PetitionFilter(dialogue_id=1),
+    PetitionFilter(year=2026),
+    PetitionFilter(field_id=1),
+    PetitionFilter(unit_id=1),
+    PetitionFilter(hamlet_id=1),
+]
+
+
+@pytest.mark.parametrize("flt", THEO_DOI_FILTERS)
+@pytest.mark.parametrize("sort", ["deadline", "no_deadline"])  # the two parts of the deadline order
+def test_theo_doi_pages_by_deadline_read_no_petition_row(
+    demo_db: Database, flt: PetitionFilter, sort: str
+) -> None:
+    """Every filter of the Theo dõi screen in its deadline order: the page is read from one
+    covering index; if anything is sorted, it is that index's few entries, never table rows."""
+    with demo_db.reading() as session:
+        plan = _ids_plan(session, flt, sort)
+    petition_steps = [step for step in plan if step.split()[1:2] == ["petition"]]
+    assert petition_steps and all("COVERING INDEX" in step for step in petition_steps), plan
+    assert not any("LIST SUBQUERY" in step and "assignment" in " ".join(plan) for step in plan), plan
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        PetitionFilter(),
+        PetitionFilter(dialogue_id=1),
+        PetitionFilter(field_id=1),
+        PetitionFilter(hamlet_id=1),
+        PetitionFilter(year=2026),
+    ],
+)
+@pytest.mark.parametrize("sort", ["deadline", "no_deadline"])
+def test_one_filter_in_deadline_order_is_not_sorted_at_all(
+    demo_db: Database, flt: PetitionFilter, sort: str
+) -> None:
+    """One lĩnh vực, thôn or hội nghị (or none): the index gives the deadline order itself and
+    the walk stops at the page's end."""
+    with demo_db.reading() as session:
+        plan = _ids_plan(session, flt, sort)
+    assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+def test_the_search_box_alone_walks_the_matches_newest_first(demo_db: Database) -> None:
+    with demo_db.reading() as session:
+        plan = _ids_plan(session, PetitionFilter(query="duong lang"))
+        assert plan[0].startswith("SCAN petition_fts VIRTUAL TABLE"), plan  # FTS5 leads, in its order
+        assert not any("TEMP B-TREE" in step or "LIST SUBQUERY" in step for step in plan), plan
+        stmt = petitions.petition_ids_statement(
+            PetitionFilter(query="duong lang"), today=TODAY, near_due_days=7, window=220
+        ).limit(200)
+        ranked = _plan(session, str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True})))
+    # Only the window's rows meet petition: the best 220 are kept while scanning, then joined.
+    assert ranked[0] == "MATERIALIZE fts_best", ranked
