@@ -123,7 +123,7 @@ class PlanEditor(QWidget):
         self.form.load(detail)
         self.problems = {}
         self._set_heading(detail.year, detail.kind, detail.number_text, detail.title)
-        self.scheduler.set_plan(detail.id, detail.year)
+        self.scheduler.set_plan(detail.id, detail.year, detail.dialogues)  # read with the plan
         if self.tabs.currentWidget() is self.preview:
             self.refresh_preview()
 

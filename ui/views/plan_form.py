@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFocusEvent, QIntValidator
+from PySide6.QtGui import QAction, QColor, QFocusEvent, QIntValidator, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -28,7 +28,7 @@ from app.domain.rules import PlanKind
 from app.services import plans
 from app.services.catalog import LeaderEntry
 from app.services.plans import PlanDetail, PlanInput
-from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor
+from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor, show_together
 from ui.views.plan_widgets import (
     Choices,
     ComboKeys,
@@ -44,6 +44,8 @@ from ui.widgets import FieldError, NfcLineEdit
 
 # --- tổ chức thực hiện: units and their tasks -----------------------------------------------------
 
+UNIT_BAR = QColor("#c7d2fe")
+
 
 class UnitBlock(QFrame):
     """One unit of «Tổ chức thực hiện»: the unit (from Danh mục or typed) and its tasks."""
@@ -52,7 +54,6 @@ class UnitBlock(QFrame):
         super().__init__()
         self.owner = owner
         self.setObjectName("unitBlock")
-        self.setStyleSheet("QFrame#unitBlock { border-left: 3px solid #c7d2fe; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 0, 2)
         layout.setSpacing(2)
@@ -95,6 +96,12 @@ class UnitBlock(QFrame):
     def value(self) -> dict[str, Any]:
         return {"unit": combo_text(self.unit), "tasks": self.tasks.items()}
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The blue bar on the left, painted: a style sheet here would restyle every child and
+        # make each unit several times slower to build.
+        painter = QPainter(self)
+        painter.fillRect(0, 0, 3, self.height(), UNIT_BAR)
+
 
 class UnitTasksEditor(FocusStops, QWidget):
     """The units of «Tổ chức thực hiện», in order, each with its list of tasks."""
@@ -108,9 +115,11 @@ class UnitTasksEditor(FocusStops, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._box = QVBoxLayout()
+        self._host = QWidget()  # the blocks, shown together when a plan is loaded
+        self._box = QVBoxLayout(self._host)
+        self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(6)
-        layout.addLayout(self._box)
+        layout.addWidget(self._host)
         self.add_button = QPushButton("+ Thêm đơn vị thực hiện")
         self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.add_button.setToolTip("Thêm một đơn vị và nhiệm vụ của đơn vị (trong ô đơn vị: Ctrl+Enter)")
@@ -133,24 +142,33 @@ class UnitTasksEditor(FocusStops, QWidget):
         return [block.value() for block in self.blocks]
 
     def set_value(self, tasks: list[dict[str, Any]]) -> None:
-        for block in self.blocks:
+        """Show ``tasks`` (loading a plan); the blocks already made are reused."""
+        while len(self.blocks) > len(tasks):
+            block = self.blocks.pop()
             block.setParent(None)
             block.deleteLater()
-        self.blocks = []
-        for entry in tasks:
-            self._insert(len(self.blocks), entry.get("unit", ""), list(entry.get("tasks", [])))
+        fresh: list[QWidget] = []
+        for index, entry in enumerate(tasks):
+            unit, items = entry.get("unit", ""), list(entry.get("tasks", []))
+            if index < len(self.blocks):
+                set_combo_text(self.blocks[index].unit, unit)
+                self.blocks[index].tasks.set_items(items)
+            else:
+                fresh.append(self._insert(index, unit, items))
+        show_together(self._host, fresh)
         self._renumber()
 
-    def _insert(self, index: int, unit: str, tasks: list[str]) -> UnitBlock:
+    def _insert(self, index: int, unit: str, tasks: list[str], *, show: bool = False) -> UnitBlock:
         block = UnitBlock(self, unit, tasks)
         self.blocks.insert(index, block)
         self._box.insertWidget(index, block)
-        block.show()
+        if show:  # a unit added by the user takes the focus at once; a loaded list shows in one pass
+            block.show()
         return block
 
     def add_block(self, after: UnitBlock | None = None) -> UnitBlock:
         index = self.blocks.index(after) + 1 if after is not None else len(self.blocks)
-        block = self._insert(index, "", [])
+        block = self._insert(index, "", [], show=True)
         self._renumber()
         block.unit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.edited.emit()

@@ -294,7 +294,7 @@ class PlansPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._loaded)
         self.editor.plan_saved.connect(self._plan_saved)
-        self.editor.dialogues_changed.connect(lambda _n: self._refresh_counts())
+        self.editor.dialogues_changed.connect(self._dialogues_counted)
         self.editor.open_plan(None)
         self.model.reload()
         self.refresh_choices()
@@ -353,13 +353,22 @@ class PlansPage(QWidget):
     def _plan_saved(self, row: PlanRow) -> None:
         self.model.replace_row(row)
 
+    def _dialogues_counted(self, count: int) -> None:
+        # The scheduler loaded the open plan's dialogues: the list's «HN» is read again only when
+        # it no longer says that many (a dialogue added or removed), not at each plan opened.
+        index = self.model.row_of_id(self.editor.plan_id) if self.editor.plan_id is not None else None
+        if index is not None and self.model.row_at(index).dialogues != count:
+            self._refresh_counts()
+
     def _refresh_counts(self) -> None:
         def load(session: Session) -> list[PlanRow]:
             return plans.list_plans(session)
 
         def done(rows: list[PlanRow]) -> None:
+            shown = {row.id: row for row in self.model.rows()}
             for row in rows:
-                self.model.replace_row(row)
+                if shown.get(row.id) != row:  # each change re-measures the list's rows
+                    self.model.replace_row(row)
 
         self._context.ops.read(load, on_done=done, owner=self)
 
