@@ -236,9 +236,7 @@ class DialogueScheduler(QWidget):
         self._show_form(False)
 
     # --- loading ------------------------------------------------------------------------------
-    def set_plan(
-        self, plan_id: int | None, year: int, rows: Sequence[DialogueDetail] | None = None
-    ) -> None:
+    def set_plan(self, plan_id: int | None, year: int, rows: Sequence[DialogueDetail] | None = None) -> None:
         """Show the plan's dialogues: ``rows`` when the caller has just read them, else read them."""
         self.saver.flush()
         self.plan_id, self.plan_year = plan_id, year

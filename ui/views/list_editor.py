@@ -437,7 +437,9 @@ class ListItemRow(QWidget):
             cursor = edit.cursorForPosition(edit.viewport().mapFrom(self, face.mapTo(self, at)))
         else:
             cursor = edit.textCursor()
-            cursor.movePosition(cursor.MoveOperation.Start if reason in TAB_REASONS else cursor.MoveOperation.End)
+            cursor.movePosition(
+                cursor.MoveOperation.Start if reason in TAB_REASONS else cursor.MoveOperation.End
+            )
         edit.setTextCursor(cursor)
         edit.setFocus(reason)
 

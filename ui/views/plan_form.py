@@ -254,10 +254,10 @@ class PlanForm(QScrollArea):
         outer.addWidget(section_label("Thông tin chung"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
+        self._info = grid
         self.organization = QLabel("")
         self.organization.setStyleSheet("font-weight: 600;")
-        grid.addWidget(QLabel("Cơ quan ban hành"), 0, 0)
-        grid.addWidget(self.organization, 0, 1, 1, 5)
+        self.organization.setWordWrap(True)  # a long commune name wraps on a narrow screen
         self.kind = QComboBox()
         for kind in PlanKind:
             self.kind.addItem(
@@ -267,10 +267,6 @@ class PlanForm(QScrollArea):
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setToolTip("Năm của kế hoạch: ngày các hội nghị phải thuộc năm này")
-        grid.addWidget(QLabel("Loại"), 1, 0)
-        grid.addWidget(self.kind, 1, 1, 1, 3)
-        grid.addWidget(QLabel("Năm"), 1, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.year, 1, 5)
         self.number = QLineEdit()
         self.number.setValidator(QIntValidator(1, 99999, self.number))
         self.number.setPlaceholderText("để trống")
@@ -280,16 +276,26 @@ class PlanForm(QScrollArea):
         self.symbol.setToolTip("Ký hiệu, ví dụ KH-UBND")
         self.symbol.setMaximumWidth(150)
         self.issued_on = OptionalDateEdit()
-        grid.addWidget(QLabel("Số"), 2, 0)
-        number_row = QHBoxLayout()
+        self._number_box = QWidget()
+        number_row = QHBoxLayout(self._number_box)
+        number_row.setContentsMargins(0, 0, 0, 0)
         number_row.addWidget(self.number)
         number_row.addWidget(QLabel("/"))
         number_row.addWidget(self.symbol)
         number_row.addStretch(1)
-        grid.addLayout(number_row, 2, 1, 1, 3)
-        grid.addWidget(QLabel("Ngày ban hành"), 2, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.issued_on, 2, 5)
-        grid.setColumnStretch(3, 1)
+        self._info_labels = {
+            key: QLabel(caption)
+            for key, caption in (
+                ("organization", "Cơ quan ban hành"),
+                ("kind", "Loại"),
+                ("year", "Năm"),
+                ("number", "Số"),
+                ("issued_on", "Ngày ban hành"),
+            )
+        }
+        self._info_wide: bool | None = None
+        self._info_wide_width = 0  # what the two-pairs-a-row layout needs, measured once
+        self._arrange_info(wide=True)
         outer.addLayout(grid)
         for key in ("year", "number", "symbol", "issued_on", "organization_id"):
             outer.addWidget(self._error(key))
@@ -405,6 +411,54 @@ class PlanForm(QScrollArea):
         self.signing_authority.activated.connect(self._style_picked)
         QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
         self._fill_form_choices(plans.form_choices())
+
+    # --- «Thông tin chung»: two pairs a row when there is room, one pair a row when narrow -----
+    def _arrange_info(self, *, wide: bool) -> None:
+        if wide == self._info_wide:
+            return
+        self._info_wide = wide
+        grid, labels = self._info, self._info_labels
+        fields = (self.organization, self.kind, self.year, self._number_box, self.issued_on)
+        for widget in (*labels.values(), *fields):
+            grid.removeWidget(widget)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        grid.addWidget(labels["organization"], 0, 0)
+        grid.addWidget(self.organization, 0, 1, 1, 5)
+        if wide:
+            grid.addWidget(labels["kind"], 1, 0)
+            grid.addWidget(self.kind, 1, 1, 1, 3)
+            grid.addWidget(labels["year"], 1, 4, right)
+            grid.addWidget(self.year, 1, 5)
+            grid.addWidget(labels["number"], 2, 0)
+            grid.addWidget(self._number_box, 2, 1, 1, 3)
+            grid.addWidget(labels["issued_on"], 2, 4, right)
+            grid.addWidget(self.issued_on, 2, 5)
+        else:
+            for row, key, field in (
+                (1, "kind", self.kind),
+                (2, "year", self.year),
+                (3, "number", self._number_box),
+                (4, "issued_on", self.issued_on),
+            ):
+                grid.addWidget(labels[key], row, 0)
+                if field is self.kind:
+                    grid.addWidget(field, row, 1, 1, 5)
+                else:
+                    grid.addWidget(field, row, 1, 1, 5, left)
+        for column in range(6):
+            grid.setColumnStretch(column, 1 if column == (3 if wide else 5) else 0)
+
+    def _fit_info(self) -> None:
+        """Choose the «Thông tin chung» layout for the width the form has (125–150 % scaling)."""
+        if self._info_wide:
+            margins = self._layout.contentsMargins()
+            self._info_wide_width = self._info.minimumSize().width() + margins.left() + margins.right()
+        self._arrange_info(wide=self.viewport().width() >= self._info_wide_width)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_info()
 
     def _lists(self) -> list[ListEditor]:
         return [
