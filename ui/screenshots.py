@@ -54,8 +54,6 @@ def main(argv: list[str]) -> int:
     size = (round(width / args.scale), round(height / args.scale))
     suffix = "" if args.scale == 1.0 else f"-{round(args.scale * 100)}"
 
-    from PySide6.QtCore import QEventLoop, QTimer
-
     from app.services.demo import build_demo
     from app.storage.database import Database
     from ui.context import AppContext
@@ -72,10 +70,7 @@ def main(argv: list[str]) -> int:
     window.show()
     for row, name in PAGES.items():
         window.nav.setCurrentRow(row)
-        context.tasks.wait()
-        loop = QEventLoop()
-        QTimer.singleShot(300, loop.quit)
-        loop.exec()
+        settle(context)
         target = out / f"{name}{suffix}.png"
         window.grab().save(str(target))
         print(target)
@@ -92,6 +87,19 @@ def main(argv: list[str]) -> int:
     context.tasks.wait()
     db.close()
     return 0
+
+
+def settle(context, rest_ms: int = 300) -> None:  # type: ignore[no-untyped-def]
+    """Let the page load: each read's result may start another (a plan, then its dialogues)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    for _ in range(20):
+        context.tasks.wait()
+        loop = QEventLoop()
+        QTimer.singleShot(rest_ms, loop.quit)
+        loop.exec()
+        if not context.tasks.busy:
+            return
 
 
 def live_window(context, size=(1366, 728)):  # type: ignore[no-untyped-def]

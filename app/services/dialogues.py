@@ -180,12 +180,13 @@ def list_dialogues(
         raise ValueError(f"unknown dialogue sort {sort!r}")
     today = today or date.today()
     near = settings.near_due_days(session)
-    counts = dict(
-        session.execute(
-            select(Petition.dialogue_id, func.count())
-            .where(Petition.deleted_at.is_(None), Petition.dialogue_id.is_not(None))
-            .group_by(Petition.dialogue_id)
-        ).all()
+    # Counted per dialogue through the (dialogue_id, position, deleted_at) index: faster than one
+    # GROUP BY over every petition of the history.
+    petitions = (
+        select(func.count())
+        .where(Petition.dialogue_id == Dialogue.id, Petition.deleted_at.is_(None))
+        .correlate(Dialogue)
+        .scalar_subquery()
     )
     announced = _announced_ids(session)
     from app.services.documents import conclusion_notice_countdowns  # documents import this module
@@ -206,35 +207,51 @@ def list_dialogues(
         keys = [case(order, value=Dialogue.state, else_=len(order)), moment.desc(), Dialogue.id.desc()]
     if descending:
         keys = [reversed_order(key) for key in keys]
-    stmt = select(Dialogue).options(selectinload(Dialogue.chair)).order_by(*fixed, *keys)
+    # The columns the list shows, not whole dialogues: their minutes text and assessment would be
+    # read for 400 rows only to be dropped (the Hội nghị page opens on this query).
+    stmt = (
+        select(
+            Dialogue.id,
+            Dialogue.title,
+            Dialogue.scheduled_at,
+            Dialogue.quarter,
+            Dialogue.place,
+            Dialogue.state,
+            Dialogue.started_at,
+            Leader.full_name,
+            petitions,
+        )
+        .outerjoin(Leader, Leader.id == Dialogue.chair_id)
+        .order_by(*fixed, *keys)
+    )
     work = session.info.get(WORK_COMMUNE_KEY)
     if work is not None:  # a commune user sees their commune's dialogues
         stmt = stmt.where(Dialogue.organization_id.in_(commune_organizations(work)))
     rows = []
-    for d in session.scalars(stmt):
-        days_left = (d.scheduled_at.date() - today).days if d.scheduled_at else None
-        due = notice_due_date(d.scheduled_at)
+    for ident, title, scheduled_at, quarter, place, state, started_at, chair, count in session.execute(stmt):
+        days_left = (scheduled_at.date() - today).days if scheduled_at else None
+        due = notice_due_date(scheduled_at)
         notice_overdue = bool(
-            d.state == DialogueState.PLANNED and due is not None and today > due and d.id not in announced
+            state == DialogueState.PLANNED and due is not None and today > due and ident not in announced
         )
-        conclusion_left = countdowns[d.id].days_left if d.id in countdowns else 0
+        conclusion_left = countdowns[ident].days_left if ident in countdowns else 0
         rows.append(
             DialogueRow(
-                id=d.id,
-                title=d.title,
-                scheduled_at=d.scheduled_at,
-                quarter=d.quarter,
-                place=d.place,
-                state=d.state,
-                chair=d.chair.full_name if d.chair else "",
-                petitions=counts.get(d.id, 0),
+                id=ident,
+                title=title,
+                scheduled_at=scheduled_at,
+                quarter=quarter,
+                place=place,
+                state=state,
+                chair=chair or "",
+                petitions=count,
                 days_left=days_left,
                 notice_overdue=notice_overdue,
                 tone=dialogue_tone(
-                    d.state, days_left, notice_overdue, near, conclusion_overdue=conclusion_left < 0
+                    state, days_left, notice_overdue, near, conclusion_overdue=conclusion_left < 0
                 ),
-                conclusion_days_left=conclusion_left if d.id in countdowns else None,
-                started_at=d.started_at,
+                conclusion_days_left=conclusion_left if ident in countdowns else None,
+                started_at=started_at,
             )
         )
     return rows

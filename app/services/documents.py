@@ -448,12 +448,14 @@ def conclusion_notice_countdowns(session: Session, today: date | None = None) ->
     )
     out: dict[int, NoticeCountdown] = {}
     held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
-    for dialogue in session.scalars(select(Dialogue).where(held)):
-        day = meeting_day(dialogue.started_at, dialogue.scheduled_at)
-        if dialogue.id in issued or day is None:
+    # Three columns, not whole dialogues: the Hội nghị list asks this for every dialogue it opens.
+    moments = select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held)
+    for ident, started_at, scheduled_at in session.execute(moments):
+        day = meeting_day(started_at, scheduled_at)
+        if ident in issued or day is None:
             continue
         due = day + timedelta(days=NOTICE_DAYS)
-        out[dialogue.id] = NoticeCountdown(dialogue.id, due, (due - today).days)
+        out[ident] = NoticeCountdown(ident, due, (due - today).days)
     return out
 
 

@@ -7,11 +7,12 @@ those pixels, so a window of that logical size lays out exactly as it does on th
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
 from sqlalchemy import select
 
 from app.domain.rules import DialogueState
@@ -88,3 +89,69 @@ def test_live_opinions_fit_the_side_list(
     assert window.opinions_view.columnWidth(0) >= 90  # the speaker's name stays readable
     assert window.tabs.tabBar().isVisible()
     window.close()
+
+
+def _overlapping(widgets: list[QWidget]) -> list[tuple[str, str]]:
+    """Pairs of visible widgets whose rectangles (in ``widgets[0]``'s window) intersect."""
+    shown = [w for w in widgets if w.isVisible()]
+    rects = [(w, QRect(w.mapTo(w.window(), QPoint(0, 0)), w.size())) for w in shown]
+    return [
+        (_name(a), _name(b))
+        for i, (a, ra) in enumerate(rects)
+        for b, rb in rects[i + 1 :]
+        if ra.intersects(rb) and not a.isAncestorOf(b) and not b.isAncestorOf(a)
+    ]
+
+
+def _name(widget: QWidget) -> str:
+    text = getattr(widget, "text", None)
+    return f"{type(widget).__name__}({text() if callable(text) else ''})"
+
+
+def _cut_labels(root: QWidget) -> list[str]:
+    """Visible labels under ``root`` given less room than their text needs."""
+    cut = []
+    for label in root.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        if label.wordWrap():
+            if label.height() < label.heightForWidth(label.width()):
+                cut.append(label.text())
+        elif label.width() < label.sizeHint().width() or label.height() < label.sizeHint().height():
+            cut.append(label.text())
+    return cut
+
+
+@pytest.mark.parametrize("scale", (1.0, 1.25, 1.5))
+def test_plan_form_rows_do_not_overlap_or_cut(
+    qtbot, demo_context: AppContext, tmp_path: Path, scale: float
+) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
+    qtbot.addWidget(window)
+    window.resize(*_logical(scale))
+    window.show()
+    page = window.show_page("plans")
+    form = page.editor.form  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: form.plan_id is not None and form.bases.count() > 0, timeout=20000)
+    qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=20000)
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / f"plans-{int(scale * 100)}.png"))
+    # The form is read top to bottom: nothing runs off to the right behind a scrollbar.
+    assert form.horizontalScrollBar().maximum() == 0, form.widget().minimumSizeHint()
+    # «Thông tin chung»: each field and its label whole, none drawn over another.
+    info = [form._info.itemAt(i).widget() for i in range(form._info.count())]
+    assert _overlapping(info) == []
+    assert _cut_labels(form.widget()) == []
+    # The sections, one under the other, each given at least the height it needs.
+    body = form.widget().layout()
+    items = [body.itemAt(i) for i in range(body.count())]
+    shown = [it for it in items if (it.widget() is None or it.widget().isVisible()) and not it.isEmpty()]
+    for above, below in pairwise(shown):
+        assert above.geometry().bottom() < below.geometry().top(), (above.widget(), below.widget())
+    for item in shown:
+        assert item.geometry().height() >= item.minimumSize().height(), item.widget() or item.layout()
+    # The heading and the buttons above the form, and the three tabs, fit the width.
+    editor = page.editor  # type: ignore[attr-defined]
+    assert _cut_labels(editor) == []
+    assert _overlapping([editor.heading, page.preview_button, page.export_button]) == []  # type: ignore[attr-defined]
+    assert editor.tabs.tabBar().sizeHint().width() <= editor.tabs.width()

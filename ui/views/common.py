@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.models.table import RowTableModel
 from ui.widgets import Banner, page_title
@@ -93,6 +101,8 @@ class ColumnFit(QObject):
         self._measure_once = measure_once
         view.horizontalHeader().setStretchLastSection(False)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # A narrowed column's title ends in «…» too, instead of being clipped at both ends.
+        view.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideRight)
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.viewport().installEventFilter(self)
         model = view.model()
@@ -199,3 +209,16 @@ def debounce(parent: QWidget, msecs: int, callback) -> QTimer:  # type: ignore[n
     timer.setInterval(msecs)
     timer.timeout.connect(callback)
     return timer
+
+
+def menu_button(text: str, parent: QWidget | None = None) -> QToolButton:
+    """A button that opens its menu on click, «▾» after its text.
+
+    The style's own menu arrow is drawn over the last letters of the text (at 150 % it covers
+    them): it is hidden and the ▾ is part of the text instead.
+    """
+    button = QToolButton(parent)
+    button.setText(f"{text} ▾")
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
+    return button

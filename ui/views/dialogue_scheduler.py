@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -83,6 +84,7 @@ class DialogueScheduler(QWidget):
         self._leaders: tuple[LeaderEntry, ...] = ()
         self._pending_select: int | None = None
         self._focus_after_load = False
+        self._columns_fitted = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -234,12 +236,16 @@ class DialogueScheduler(QWidget):
         self._show_form(False)
 
     # --- loading ------------------------------------------------------------------------------
-    def set_plan(self, plan_id: int | None, year: int) -> None:
+    def set_plan(self, plan_id: int | None, year: int, rows: Sequence[DialogueDetail] | None = None) -> None:
+        """Show the plan's dialogues: ``rows`` when the caller has just read them, else read them."""
         self.saver.flush()
         self.plan_id, self.plan_year = plan_id, year
         self.dialogue_id = None
         self._show_form(False)
-        self.model.reload()
+        if rows is not None and plan_id is not None:
+            self.model.set_rows(rows)
+        else:
+            self.model.reload()
 
     def set_year(self, year: int) -> None:
         self.plan_year = year
@@ -265,9 +271,11 @@ class DialogueScheduler(QWidget):
 
     def _loaded(self, count: int) -> None:
         self.empty_note.setVisible(count == 0)
-        self.view.resizeColumnsToContents()
-        for column, cap in ((1, 230), (3, 320), (5, 140)):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+        # Measuring the columns walks every cell: done when the tab is on screen, not for each
+        # plan opened while «Nội dung kế hoạch» is the tab shown.
+        self._columns_fitted = False
+        if self.isVisible():
+            self._fit_columns()
         self.dialogues_changed.emit(count)
         wanted = self._pending_select if self._pending_select is not None else self.dialogue_id
         self._pending_select = None
@@ -458,6 +466,17 @@ class DialogueScheduler(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(user_message(exc))
+
+    def _fit_columns(self) -> None:
+        self._columns_fitted = True
+        self.view.resizeColumnsToContents()
+        for column, cap in ((1, 230), (3, 320), (5, 140)):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:
+            self._fit_columns()
 
     def hideEvent(self, event: Any) -> None:
         self.saver.flush()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,7 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, Page, RowTableModel
 from ui.operations import watch
-from ui.views.common import ColumnFit, CountLabel, make_table_view
+from ui.views.common import ColumnFit, CountLabel, make_table_view, menu_button
 from ui.views.sheets import OpinionImporter
 from ui.widgets import Banner, page_title
 
@@ -82,10 +81,8 @@ class DialoguesPage(QWidget):
         footer.addWidget(self.count)
         footer.addStretch(1)
         self.exporter = WordExporter(context, self)
-        self.export_button = QToolButton()
-        self.export_button.setText("Xuất Word")
+        self.export_button = menu_button("Xuất Word")
         self.export_button.setToolTip("Xuất văn bản của hội nghị đang chọn (Ctrl+E)")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         for kind in (
             DocumentKind.INVITATION,

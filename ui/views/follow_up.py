@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +43,7 @@ from ui.context import AppContext
 from ui.models.table import Column, Loader, Page, RowTableModel
 from ui.operations import watch
 from ui.tasks import user_message
-from ui.views.common import ColumnFit, CountLabel, debounce, make_table_view
+from ui.views.common import ColumnFit, CountLabel, debounce, make_table_view, menu_button
 from ui.views.sheets import RepeatedDialog, UnitRoundTrip
 from ui.widgets import FieldError, NfcLineEdit, page_title
 
@@ -184,13 +183,11 @@ class FollowUpPage(QWidget):
         footer.addWidget(self.count)
         self.legend = QLabel("")
         self.legend.setStyleSheet("color: #6b7280;")
-        footer.addWidget(self.legend)
-        footer.addStretch(1)
+        self.legend.setWordWrap(True)  # two lines on a narrow screen rather than cut off (150 %)
+        footer.addWidget(self.legend, 1)
         self.message = FieldError()
         footer.addWidget(self.message)
-        self.actions_button = QToolButton()
-        self.actions_button.setText("Thao tác với các dòng đã chọn")
-        self.actions_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.actions_button = menu_button("Thao tác với các dòng đã chọn")
         menu = QMenu(self.actions_button)
         for label, keys, slot in (
             ("Giao đơn vị giải quyết…", "Ctrl+G", self.bulk_assign),
@@ -207,9 +204,7 @@ class FollowUpPage(QWidget):
         self.round_trip = UnitRoundTrip(context, self)
         self.round_trip.done.connect(self._round_trip_done)
         self.round_trip.failed.connect(self.message.show_message)
-        self.units_button = QToolButton()
-        self.units_button.setText("Đơn vị")
-        self.units_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.units_button = menu_button("Đơn vị")
         units_menu = QMenu(self.units_button)
         for label, slot in (
             (

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QByteArray, QMimeData, QPoint, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QColor,
     QDrag,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -25,6 +26,9 @@ from PySide6.QtGui import (
     QFocusEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,6 +45,7 @@ from PySide6.QtWidgets import (
 from app.domain.text import nfc
 
 MIME_ROW = "application/x-doithoai-list-row"
+_WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 TAB_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
@@ -123,6 +128,25 @@ class FocusStops:
                 return True
             widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
         return False
+
+
+def show_together(host: QWidget, widgets: list[QWidget]) -> None:
+    """Show ``widgets``, just added under ``host``, now and with one layout pass.
+
+    Showing a child of a visible window lays out every enclosing widget at once, so loading a
+    plan's thirty items one ``show()`` at a time laid the whole form out thirty times. With the
+    host hidden meanwhile, the children only take note, and the host's ``show()`` lays out once.
+    """
+    if not widgets:
+        return
+    focus = QApplication.focusWidget()
+    hide = host.isVisible() and not (focus is not None and host.isAncestorOf(focus))
+    if hide:
+        host.hide()
+    for widget in widgets:
+        widget.show()
+    if hide:
+        host.show()
 
 
 class GrowingTextEdit(QTextEdit):
@@ -218,7 +242,10 @@ class _DragHandle(QLabel):
         self._pressed_at: QPoint | None = None
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setToolTip("Kéo để đổi thứ tự (hoặc Alt+↑ / Alt+↓)")
-        self.setStyleSheet("color: #9ca3af;")
+        # A palette, not a style sheet: a sheet per widget makes every item slower to build.
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("#9ca3af"))
+        self.setPalette(palette)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         self.setFixedWidth(14)
 
@@ -243,15 +270,100 @@ class _DragHandle(QLabel):
         drag.exec(Qt.DropAction.MoveAction)
 
 
+class _ItemFace(QFrame):
+    """An item's text drawn like its text box, until it is clicked or reached by Tab.
+
+    A text box costs about ten labels to build and lay out, and a plan holds dozens of items: the
+    form shows faces and makes the box of an item only when the user goes to edit it. The wrapped
+    height is measured once per width (a word-wrapped QLabel measures again at every layout pass).
+    """
+
+    MARGIN = 3  # GrowingTextEdit's document margin: the text does not move when the box takes over
+
+    def __init__(self, row: ListItemRow, text: str) -> None:
+        super().__init__()
+        self._row = row
+        self._text = text
+        self._heights: dict[int, int] = {}
+        # The text box's frame and background.
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShadow(QFrame.Shadow.Sunken)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        self._text = text
+        self._heights.clear()
+        self.updateGeometry()
+        self.update()
+
+    def _inset(self) -> int:
+        return self.frameWidth() + self.MARGIN
+
+    def heightForWidth(self, width: int) -> int:
+        height = self._heights.get(width)
+        if height is None:
+            inner = max(1, width - 2 * self._inset())
+            metrics = self.fontMetrics()
+            box = metrics.boundingRect(QRect(0, 0, inner, 1_000_000), _WRAP, self._text or " ")
+            height = max(box.height(), metrics.lineSpacing()) + 2 * self._inset()
+            self._heights[width] = height
+        return height
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 120)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, self.fontMetrics().lineSpacing() + 2 * self._inset())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)  # the frame
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        inset = self._inset()
+        painter.drawText(self.rect().adjusted(inset, inset, -inset, -inset), _WRAP, self._text)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._row.open_editor(Qt.FocusReason.MouseFocusReason, event.position().toPoint())
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._row.open_editor(event.reason())
+
+
 class ListItemRow(QWidget):
-    """One item: drag handle, its number or dash, the growing text, a remove button."""
+    """One item: drag handle, its number or dash, the growing text, a remove button.
+
+    The text box (``edit``) is made on first use; until then a label of the same look shows the
+    text (``_ItemFace``).
+    """
 
     def __init__(self, owner: ListEditor, text: str) -> None:
         super().__init__()
         self.owner = owner
+        self._text = nfc(text)
+        self._edit: GrowingTextEdit | None = None
+        self.face: _ItemFace | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
+        self._layout = layout
         self.handle = _DragHandle(self)
         layout.addWidget(self.handle)
         self.marker = QLabel("")
@@ -259,16 +371,77 @@ class ListItemRow(QWidget):
         self.marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
         self.marker.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.marker)
-        self.edit = GrowingTextEdit(text)
-        self.edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.edit.setPlaceholderText(owner.placeholder)
-        layout.addWidget(self.edit, 1)
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
         self.remove_button.setAutoRaise(True)
         self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.remove_button.setToolTip(f"Xóa {owner.noun} này (Ctrl+Shift+Delete)")
+        if self._text:
+            self.face = _ItemFace(self, self._text)
+            layout.addWidget(self.face, 1)
+        else:  # an empty item is being typed: its box at once, with the placeholder
+            layout.addWidget(self._make_edit(), 1)
         layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
+
+    @property
+    def edit(self) -> GrowingTextEdit:
+        """The item's text box (made now if it was only shown)."""
+        if self._edit is None:
+            face = self.face
+            edit = self._make_edit()
+            if face is not None:
+                self._layout.replaceWidget(face, edit)
+                self.face = None
+            edit.show()
+            if face is not None:
+                if face.hasFocus():  # before hiding it, or Qt would move the focus on by itself
+                    edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                face.hide()
+                face.deleteLater()
+            self._layout.activate()  # the box has its width now: clicks land on the right letter
+        assert self._edit is not None
+        return self._edit
+
+    def _make_edit(self) -> GrowingTextEdit:
+        edit = GrowingTextEdit(self._text)
+        edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        edit.setPlaceholderText(self.owner.placeholder)
+        self._edit = edit
+        self.owner.wire_editor(self, edit)
+        return edit
+
+    def text(self) -> str:
+        return self._edit.text() if self._edit is not None else self._text
+
+    def set_text(self, value: str) -> None:
+        """Show ``value`` (loading a record: no ``edited``)."""
+        self._text = nfc(value)
+        if self._edit is not None:
+            self._edit.set_text(self._text)
+        elif self.face is not None and self._text:
+            self.face.setText(self._text)
+        else:
+            self.edit.set_text(self._text)
+
+    def has_focus(self) -> bool:
+        return self._edit is not None and self._edit.hasFocus()
+
+    def focus_stop(self) -> QWidget:
+        """What Tab moves to: the box, or the face that hands over to a new box."""
+        return self._edit if self._edit is not None else self.face or self.edit
+
+    def open_editor(self, reason: Qt.FocusReason, at: QPoint | None = None) -> None:
+        face = self.face
+        edit = self.edit
+        if at is not None and face is not None:
+            cursor = edit.cursorForPosition(edit.viewport().mapFrom(self, face.mapTo(self, at)))
+        else:
+            cursor = edit.textCursor()
+            cursor.movePosition(
+                cursor.MoveOperation.Start if reason in TAB_REASONS else cursor.MoveOperation.End
+            )
+        edit.setTextCursor(cursor)
+        edit.setFocus(reason)
 
 
 class ListEditor(FocusStops, QFrame):
@@ -294,9 +467,12 @@ class ListEditor(FocusStops, QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
-        self._rows_box = QVBoxLayout()
+        # The rows live in their own widget so a whole list can be shown in one layout pass.
+        self._rows_host = QWidget()
+        self._rows_box = QVBoxLayout(self._rows_host)
+        self._rows_box.setContentsMargins(0, 0, 0, 0)
         self._rows_box.setSpacing(3)
-        layout.addLayout(self._rows_box)
+        layout.addWidget(self._rows_host)
         bar = QHBoxLayout()
         bar.setContentsMargins(18, 0, 0, 0)
         self.add_button = QToolButton()
@@ -313,16 +489,22 @@ class ListEditor(FocusStops, QFrame):
     # --- data ---------------------------------------------------------------------------
     def items(self) -> list[str]:
         """The items as stored: NFC, blanks around removed, empty ones left out."""
-        return [text for row in self._rows if (text := row.edit.text().strip())]
+        return [text for row in self._rows if (text := row.text().strip())]
 
     def set_items(self, items: Iterable[str]) -> None:
-        """Replace the whole list (loading a record: no ``edited``)."""
-        for row in self._rows:
+        """Replace the whole list (loading a record: no ``edited``); rows already made are reused."""
+        texts = list(items)
+        while len(self._rows) > len(texts):
+            row = self._rows.pop()
             row.setParent(None)
             row.deleteLater()
-        self._rows = []
-        for text in items:
-            self._insert(len(self._rows), text)
+        fresh = []
+        for index, text in enumerate(texts):
+            if index < len(self._rows):
+                self._rows[index].set_text(text)
+            else:
+                fresh.append(self._insert(index, text))
+        show_together(self._rows_host, fresh)
         self._renumber()
 
     def count(self) -> int:
@@ -337,7 +519,7 @@ class ListEditor(FocusStops, QFrame):
     # --- editing --------------------------------------------------------------------------
     def add_item(self, after: int | None = None, text: str = "", *, focus: bool = True) -> GrowingTextEdit:
         index = len(self._rows) if after is None else after + 1
-        row = self._insert(index, text)
+        row = self._insert(index, text, show=True)
         self._renumber()
         if focus:
             row.edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -346,7 +528,7 @@ class ListEditor(FocusStops, QFrame):
 
     def remove_item(self, index: int) -> None:
         row = self._rows.pop(index)
-        had_focus = row.edit.hasFocus()
+        had_focus = row.has_focus()
         row.setParent(None)
         row.deleteLater()
         self._renumber()
@@ -371,21 +553,27 @@ class ListEditor(FocusStops, QFrame):
         self._rows_box.removeWidget(row)
         self._rows_box.insertWidget(target, row)
         self._renumber()
-        if row.edit.hasFocus() or QApplication.focusWidget() is None:
+        if row.has_focus() or QApplication.focusWidget() is None:
             row.edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.edited.emit()
 
-    def _insert(self, index: int, text: str) -> ListItemRow:
+    def _insert(self, index: int, text: str, *, show: bool = False) -> ListItemRow:
         row = ListItemRow(self, text)
         self._rows.insert(index, row)
         self._rows_box.insertWidget(index, row)
-        row.show()  # at once, not at the next event loop pass: Ctrl+Enter focuses it right away
-        row.edit.edited.connect(self.edited)
-        row.edit.next_requested.connect(lambda r=row: self.add_item(self.index_of(r)))
-        row.edit.move_requested.connect(lambda offset, r=row: self.move_item(self.index_of(r), offset))
-        row.edit.remove_requested.connect(lambda r=row: self.remove_item(self.index_of(r)))
+        if show:
+            # At once, not at the next event loop pass: Ctrl+Enter focuses it right away. A whole
+            # list being loaded shows in one pass instead (one layout, not one per row).
+            row.show()
         row.remove_button.clicked.connect(lambda _c=False, r=row: self.remove_item(self.index_of(r)))
         return row
+
+    def wire_editor(self, row: ListItemRow, edit: GrowingTextEdit) -> None:
+        """Connect an item's text box when it is made (``ListItemRow.edit``)."""
+        edit.edited.connect(self.edited)
+        edit.next_requested.connect(lambda r=row: self.add_item(self.index_of(r)))
+        edit.move_requested.connect(lambda offset, r=row: self.move_item(self.index_of(r), offset))
+        edit.remove_requested.connect(lambda r=row: self.remove_item(self.index_of(r)))
 
     @Slot()
     def _add_at_end(self) -> None:
@@ -403,7 +591,7 @@ class ListEditor(FocusStops, QFrame):
     # --- focus ----------------------------------------------------------------------------
     def focus_stops(self) -> list[QWidget]:
         # With items, Ctrl+Enter adds the next one; the add button is a stop only in an empty list.
-        return [row.edit for row in self._rows] or [self.add_button]
+        return [row.focus_stop() for row in self._rows] or [self.add_button]
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         if not self.handle_focus_in(event):

@@ -48,18 +48,17 @@ class PlanEditor(QWidget):
         self.plan_id: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        head = QHBoxLayout()
         self.heading = QLabel("")
         font = self.heading.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.heading.setFont(font)
         self.heading.setWordWrap(True)
-        head.addWidget(self.heading, 1)
-        self.actions_box = QHBoxLayout()
-        head.addLayout(self.actions_box)
-        layout.addLayout(head)
+        # The heading has the whole width (at 150 % beside the buttons it wrapped into seven
+        # lines); «Xem trước», «Xuất Word…» sit on the save indicator's row under it.
+        layout.addWidget(self.heading)
         self.status_box = QHBoxLayout()
+        self.actions_box = QHBoxLayout()
         layout.addLayout(self.status_box)
 
         self.tabs = QTabWidget()
@@ -89,6 +88,7 @@ class PlanEditor(QWidget):
         self.indicator = SaveIndicator(self.saver)
         self.status_box.addWidget(self.indicator)
         self.status_box.addStretch(1)
+        self.status_box.addLayout(self.actions_box)
         self.problems: dict[str, str] = {}
         self.form.edited.connect(self.saver.touch)
         self.form.year.valueChanged.connect(self.scheduler.set_year)
@@ -123,7 +123,7 @@ class PlanEditor(QWidget):
         self.form.load(detail)
         self.problems = {}
         self._set_heading(detail.year, detail.kind, detail.number_text, detail.title)
-        self.scheduler.set_plan(detail.id, detail.year)
+        self.scheduler.set_plan(detail.id, detail.year, detail.dialogues)  # read with the plan
         if self.tabs.currentWidget() is self.preview:
             self.refresh_preview()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QFocusEvent, QIntValidator
+from PySide6.QtGui import QAction, QColor, QFocusEvent, QIntValidator, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -28,7 +28,7 @@ from app.domain.rules import PlanKind
 from app.services import plans
 from app.services.catalog import LeaderEntry
 from app.services.plans import PlanDetail, PlanInput
-from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor
+from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor, show_together
 from ui.views.plan_widgets import (
     Choices,
     ComboKeys,
@@ -44,6 +44,8 @@ from ui.widgets import FieldError, NfcLineEdit
 
 # --- tổ chức thực hiện: units and their tasks -----------------------------------------------------
 
+UNIT_BAR = QColor("#c7d2fe")
+
 
 class UnitBlock(QFrame):
     """One unit of «Tổ chức thực hiện»: the unit (from Danh mục or typed) and its tasks."""
@@ -52,7 +54,6 @@ class UnitBlock(QFrame):
         super().__init__()
         self.owner = owner
         self.setObjectName("unitBlock")
-        self.setStyleSheet("QFrame#unitBlock { border-left: 3px solid #c7d2fe; }")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 0, 2)
         layout.setSpacing(2)
@@ -95,6 +96,12 @@ class UnitBlock(QFrame):
     def value(self) -> dict[str, Any]:
         return {"unit": combo_text(self.unit), "tasks": self.tasks.items()}
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # The blue bar on the left, painted: a style sheet here would restyle every child and
+        # make each unit several times slower to build.
+        painter = QPainter(self)
+        painter.fillRect(0, 0, 3, self.height(), UNIT_BAR)
+
 
 class UnitTasksEditor(FocusStops, QWidget):
     """The units of «Tổ chức thực hiện», in order, each with its list of tasks."""
@@ -108,9 +115,11 @@ class UnitTasksEditor(FocusStops, QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._box = QVBoxLayout()
+        self._host = QWidget()  # the blocks, shown together when a plan is loaded
+        self._box = QVBoxLayout(self._host)
+        self._box.setContentsMargins(0, 0, 0, 0)
         self._box.setSpacing(6)
-        layout.addLayout(self._box)
+        layout.addWidget(self._host)
         self.add_button = QPushButton("+ Thêm đơn vị thực hiện")
         self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.add_button.setToolTip("Thêm một đơn vị và nhiệm vụ của đơn vị (trong ô đơn vị: Ctrl+Enter)")
@@ -133,24 +142,33 @@ class UnitTasksEditor(FocusStops, QWidget):
         return [block.value() for block in self.blocks]
 
     def set_value(self, tasks: list[dict[str, Any]]) -> None:
-        for block in self.blocks:
+        """Show ``tasks`` (loading a plan); the blocks already made are reused."""
+        while len(self.blocks) > len(tasks):
+            block = self.blocks.pop()
             block.setParent(None)
             block.deleteLater()
-        self.blocks = []
-        for entry in tasks:
-            self._insert(len(self.blocks), entry.get("unit", ""), list(entry.get("tasks", [])))
+        fresh: list[QWidget] = []
+        for index, entry in enumerate(tasks):
+            unit, items = entry.get("unit", ""), list(entry.get("tasks", []))
+            if index < len(self.blocks):
+                set_combo_text(self.blocks[index].unit, unit)
+                self.blocks[index].tasks.set_items(items)
+            else:
+                fresh.append(self._insert(index, unit, items))
+        show_together(self._host, fresh)
         self._renumber()
 
-    def _insert(self, index: int, unit: str, tasks: list[str]) -> UnitBlock:
+    def _insert(self, index: int, unit: str, tasks: list[str], *, show: bool = False) -> UnitBlock:
         block = UnitBlock(self, unit, tasks)
         self.blocks.insert(index, block)
         self._box.insertWidget(index, block)
-        block.show()
+        if show:  # a unit added by the user takes the focus at once; a loaded list shows in one pass
+            block.show()
         return block
 
     def add_block(self, after: UnitBlock | None = None) -> UnitBlock:
         index = self.blocks.index(after) + 1 if after is not None else len(self.blocks)
-        block = self._insert(index, "", [])
+        block = self._insert(index, "", [], show=True)
         self._renumber()
         block.unit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.edited.emit()
@@ -236,10 +254,10 @@ class PlanForm(QScrollArea):
         outer.addWidget(section_label("Thông tin chung"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
+        self._info = grid
         self.organization = QLabel("")
         self.organization.setStyleSheet("font-weight: 600;")
-        grid.addWidget(QLabel("Cơ quan ban hành"), 0, 0)
-        grid.addWidget(self.organization, 0, 1, 1, 5)
+        self.organization.setWordWrap(True)  # a long commune name wraps on a narrow screen
         self.kind = QComboBox()
         for kind in PlanKind:
             self.kind.addItem(
@@ -249,10 +267,6 @@ class PlanForm(QScrollArea):
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setToolTip("Năm của kế hoạch: ngày các hội nghị phải thuộc năm này")
-        grid.addWidget(QLabel("Loại"), 1, 0)
-        grid.addWidget(self.kind, 1, 1, 1, 3)
-        grid.addWidget(QLabel("Năm"), 1, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.year, 1, 5)
         self.number = QLineEdit()
         self.number.setValidator(QIntValidator(1, 99999, self.number))
         self.number.setPlaceholderText("để trống")
@@ -262,16 +276,26 @@ class PlanForm(QScrollArea):
         self.symbol.setToolTip("Ký hiệu, ví dụ KH-UBND")
         self.symbol.setMaximumWidth(150)
         self.issued_on = OptionalDateEdit()
-        grid.addWidget(QLabel("Số"), 2, 0)
-        number_row = QHBoxLayout()
+        self._number_box = QWidget()
+        number_row = QHBoxLayout(self._number_box)
+        number_row.setContentsMargins(0, 0, 0, 0)
         number_row.addWidget(self.number)
         number_row.addWidget(QLabel("/"))
         number_row.addWidget(self.symbol)
         number_row.addStretch(1)
-        grid.addLayout(number_row, 2, 1, 1, 3)
-        grid.addWidget(QLabel("Ngày ban hành"), 2, 4, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.issued_on, 2, 5)
-        grid.setColumnStretch(3, 1)
+        self._info_labels = {
+            key: QLabel(caption)
+            for key, caption in (
+                ("organization", "Cơ quan ban hành"),
+                ("kind", "Loại"),
+                ("year", "Năm"),
+                ("number", "Số"),
+                ("issued_on", "Ngày ban hành"),
+            )
+        }
+        self._info_wide: bool | None = None
+        self._info_wide_width = 0  # what the two-pairs-a-row layout needs, measured once
+        self._arrange_info(wide=True)
         outer.addLayout(grid)
         for key in ("year", "number", "symbol", "issued_on", "organization_id"):
             outer.addWidget(self._error(key))
@@ -387,6 +411,54 @@ class PlanForm(QScrollArea):
         self.signing_authority.activated.connect(self._style_picked)
         QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
         self._fill_form_choices(plans.form_choices())
+
+    # --- «Thông tin chung»: two pairs a row when there is room, one pair a row when narrow -----
+    def _arrange_info(self, *, wide: bool) -> None:
+        if wide == self._info_wide:
+            return
+        self._info_wide = wide
+        grid, labels = self._info, self._info_labels
+        fields = (self.organization, self.kind, self.year, self._number_box, self.issued_on)
+        for widget in (*labels.values(), *fields):
+            grid.removeWidget(widget)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        grid.addWidget(labels["organization"], 0, 0)
+        grid.addWidget(self.organization, 0, 1, 1, 5)
+        if wide:
+            grid.addWidget(labels["kind"], 1, 0)
+            grid.addWidget(self.kind, 1, 1, 1, 3)
+            grid.addWidget(labels["year"], 1, 4, right)
+            grid.addWidget(self.year, 1, 5)
+            grid.addWidget(labels["number"], 2, 0)
+            grid.addWidget(self._number_box, 2, 1, 1, 3)
+            grid.addWidget(labels["issued_on"], 2, 4, right)
+            grid.addWidget(self.issued_on, 2, 5)
+        else:
+            for row, key, field in (
+                (1, "kind", self.kind),
+                (2, "year", self.year),
+                (3, "number", self._number_box),
+                (4, "issued_on", self.issued_on),
+            ):
+                grid.addWidget(labels[key], row, 0)
+                if field is self.kind:
+                    grid.addWidget(field, row, 1, 1, 5)
+                else:
+                    grid.addWidget(field, row, 1, 1, 5, left)
+        for column in range(6):
+            grid.setColumnStretch(column, 1 if column == (3 if wide else 5) else 0)
+
+    def _fit_info(self) -> None:
+        """Choose the «Thông tin chung» layout for the width the form has (125–150 % scaling)."""
+        if self._info_wide:
+            margins = self._layout.contentsMargins()
+            self._info_wide_width = self._info.minimumSize().width() + margins.left() + margins.right()
+        self._arrange_info(wide=self.viewport().width() >= self._info_wide_width)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_info()
 
     def _lists(self) -> list[ListEditor]:
         return [

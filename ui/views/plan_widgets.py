@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -154,20 +154,29 @@ def set_combo_text(combo: QComboBox, value: str) -> None:
         combo.setEditText(value)
 
 
+def _text_color(label: QLabel, color: str) -> None:
+    # A palette, not a style sheet: the plan form holds dozens of these, and a style sheet per
+    # widget makes each one slower to build and to lay out.
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+    label.setPalette(palette)
+
+
 def section_label(caption: str) -> QLabel:
     label = QLabel(caption)
     font = label.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.1)
     label.setFont(font)
-    label.setStyleSheet("color: #1f3b57; padding-top: 10px;")
+    _text_color(label, "#1f3b57")
+    label.setContentsMargins(0, 10, 0, 0)
     return label
 
 
 def hint_label(caption: str) -> QLabel:
     label = QLabel(caption)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #6b7280;")
+    _text_color(label, "#6b7280")
     return label
 
 

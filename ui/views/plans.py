@@ -46,6 +46,9 @@ from ui.views.plan_editor import PlanEditor
 from ui.views.plan_widgets import Choices, load_choices
 from ui.widgets import FieldError, page_title
 
+LIST_WIDTH = 330  # the plans list beside the form, on a wide screen
+LIST_MIN_WIDTH = 230
+
 PLAN_COLUMNS: list[Column[PlanRow]] = [
     Column("Năm", lambda r: str(r.year), sort=lambda r: r.year),
     Column("Trích yếu", lambda r: r.title, tooltip=lambda r: f"{r.number_text} – {r.title}"),
@@ -274,6 +277,9 @@ class PlansPage(QWidget):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([330, 820])
+        self.splitter = splitter
+        self._split_by_user = False
+        splitter.splitterMoved.connect(self._splitter_moved)
 
         self.new_button.clicked.connect(self.ask_new_plan)
         self.copy_button.clicked.connect(self.ask_copy_plan)
@@ -294,7 +300,7 @@ class PlansPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.loaded.connect(self._loaded)
         self.editor.plan_saved.connect(self._plan_saved)
-        self.editor.dialogues_changed.connect(lambda _n: self._refresh_counts())
+        self.editor.dialogues_changed.connect(self._dialogues_counted)
         self.editor.open_plan(None)
         self.model.reload()
         self.refresh_choices()
@@ -302,6 +308,8 @@ class PlansPage(QWidget):
 
     # --- the list ---------------------------------------------------------------------------------
     def _loaded(self, count: int) -> None:
+        # The year and «HN» columns measured on the rows now in (the header alone is narrower).
+        self.view.horizontalHeader().resizeSections()
         self.view.resizeRowsToContents()
         self.empty_note.setVisible(count == 0)
         self.editor.setVisible(count > 0)
@@ -353,13 +361,22 @@ class PlansPage(QWidget):
     def _plan_saved(self, row: PlanRow) -> None:
         self.model.replace_row(row)
 
+    def _dialogues_counted(self, count: int) -> None:
+        # The scheduler loaded the open plan's dialogues: the list's «HN» is read again only when
+        # it no longer says that many (a dialogue added or removed), not at each plan opened.
+        index = self.model.row_of_id(self.editor.plan_id) if self.editor.plan_id is not None else None
+        if index is not None and self.model.row_at(index).dialogues != count:
+            self._refresh_counts()
+
     def _refresh_counts(self) -> None:
         def load(session: Session) -> list[PlanRow]:
             return plans.list_plans(session)
 
         def done(rows: list[PlanRow]) -> None:
+            shown = {row.id: row for row in self.model.rows()}
             for row in rows:
-                self.model.replace_row(row)
+                if shown.get(row.id) != row:  # each change re-measures the list's rows
+                    self.model.replace_row(row)
 
         self._context.ops.read(load, on_done=done, owner=self)
 
@@ -543,6 +560,22 @@ class PlansPage(QWidget):
         if isinstance(exc, DuplicateNumberError):
             self.editor.show_problems({"number": exc.user_message})
         self.export_error.show_message(user_message(exc))
+
+    # --- room for the form ------------------------------------------------------------------
+    @Slot()
+    def _splitter_moved(self, *_args: object) -> None:
+        self._split_by_user = True
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if not self._split_by_user:
+            # The list narrows on a small screen (125–150 %) so the form keeps its fields whole;
+            # its titles wrap. Once the user drags the divider, their choice stays.
+            total = self.splitter.width() - self.splitter.handleWidth()
+            left = max(LIST_MIN_WIDTH, min(LIST_WIDTH, int(total * 0.32)))
+            self.splitter.blockSignals(True)
+            self.splitter.setSizes([left, max(0, total - left)])
+            self.splitter.blockSignals(False)
 
     def hideEvent(self, event: Any) -> None:
         self.editor.flush()
