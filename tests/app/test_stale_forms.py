@@ -34,11 +34,15 @@ def test_a_plan_form_loaded_before_another_pcs_save_is_refused(demo_db: Database
     theirs = _first_plan(demo_db)  # … and so does another
     with demo_db.transaction() as session:
         saved = plans.update_plan(
-            session, theirs.id, replace(theirs.to_input(), title="Kế hoạch của máy kia", version=theirs.version)
+            session,
+            theirs.id,
+            replace(theirs.to_input(), title="Kế hoạch của máy kia", version=theirs.version),
         )
     assert saved.version == theirs.version + 1
     with pytest.raises(EditConflict) as caught, demo_db.transaction() as session:
-        plans.update_plan(session, mine.id, replace(mine.to_input(), title="Kế hoạch của tôi", version=mine.version))
+        plans.update_plan(
+            session, mine.id, replace(mine.to_input(), title="Kế hoạch của tôi", version=mine.version)
+        )
     message = caught.value.user_message
     assert "đã được người khác sửa" in message
     assert "«Kế hoạch của tôi»" in message and "«Kế hoạch của máy kia»" in message
@@ -51,7 +55,9 @@ def test_each_autosave_hands_back_the_version_of_the_one_before(demo_db: Databas
     version = plan.version
     for n in range(3):  # an autosaving form: every save starts from its own previous one
         with demo_db.transaction() as session:
-            row = plans.update_plan(session, plan.id, replace(plan.to_input(), title=f"Bản {n}", version=version))
+            row = plans.update_plan(
+                session, plan.id, replace(plan.to_input(), title=f"Bản {n}", version=version)
+            )
         assert row.version == version + 1
         version = row.version
     with demo_db.reading() as session:
@@ -66,7 +72,9 @@ def test_a_rename_from_a_stale_catalogue_list_is_refused(demo_db: Database) -> N
         catalog.rename_entry(session, "unit", row.id, "Ban Địa chính (máy kia)")
         catalog.update_leader(session, leader.id, full_name=leader.name, title="Chức vụ máy kia")
     with pytest.raises(EditConflict) as caught, demo_db.transaction() as session:
-        catalog.rename_entry(session, "unit", row.id, "Ban Địa chính (máy này)", expected=row.expected("unit"))
+        catalog.rename_entry(
+            session, "unit", row.id, "Ban Địa chính (máy này)", expected=row.expected("unit")
+        )
     assert "«Ban Địa chính (máy này)»" in caught.value.user_message
     assert "«Ban Địa chính (máy kia)»" in caught.value.user_message
     with pytest.raises(EditConflict), demo_db.transaction() as session:
@@ -220,14 +228,18 @@ def test_revision_0018_gives_an_existing_file_one_communes_lists(tmp_path: Path)
         conn.execute("INSERT INTO commune (id, name, code, active) VALUES (1, 'Lương Phong', '', 1)")
         conn.execute("UPDATE organization SET commune_id = 1")
         conn.execute("INSERT INTO hamlet (name, active, position, sort_key) VALUES ('Thôn Đông', 1, 1, '')")
-        conn.execute("INSERT INTO leader (full_name, title, active, position) VALUES ('Lê Văn A', 'Chủ tịch', 1, 1)")
+        conn.execute(
+            "INSERT INTO leader (full_name, title, active, position) VALUES ('Lê Văn A', 'Chủ tịch', 1, 1)"
+        )
         conn.execute(
             "INSERT INTO plan (organization_id, kind, year, symbol, title, title_sort, opening, bases, purposes,"
             " requirements, audience, contents, forms, time_place, steps, tasks_intro, tasks, recipients)"
             " VALUES (1, 'yearly', 2026, 'KH-UBND', 'Kế hoạch', '', '', '[]', '[]', '[]', '', '[]', '[]', '[]',"
             " '[]', '', '[]', '[]')"
         )
-        conn.execute("INSERT INTO audit_event (user, action, entity, details, actor) VALUES ('a', 'create', 'x', '{}', '')")
+        conn.execute(
+            "INSERT INTO audit_event (user, action, entity, details, actor) VALUES ('a', 'create', 'x', '{}', '')"
+        )
     conn.close()
     upgrade_database(target, backup_dir=tmp_path / "backups")
     with sqlite3.connect(target) as conn:
