@@ -145,11 +145,13 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(context.demo)
         # Qt adds the application's display name to a title that does not end with it: ending
         # with it keeps the program's name there once.
-        shown = "Dữ liệu mẫu" if context.demo else context.db.path.name
+        # A server database has no file: its place is the server's address (Database.location).
+        where = context.db.path.name if context.db.path is not None else context.db.location
+        shown = "Dữ liệu mẫu" if context.demo else where
         self.setWindowTitle(f"{shown} – {APP_NAME}")
-        self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
+        self.statusBar().showMessage(f"Dữ liệu: {context.db.location}")
         if context.db.read_only:
-            self.setWindowTitle(f"{context.db.path.name} (chỉ đọc) – {APP_NAME}")
+            self.setWindowTitle(f"{where} (chỉ đọc) – {APP_NAME}")
             self.read_only_banner.setText(read_only_banner_text(context.db.read_only))
             self.read_only_banner.show()
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.

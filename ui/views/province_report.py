@@ -17,13 +17,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 from sqlalchemy.orm import Session
 
@@ -52,15 +56,15 @@ KINDS = (
 
 # The figures a screen row shows (the .xlsx has every one), with headers short enough for 1366 px.
 SHOWN = (
-    ("dialogues_held", "Hội nghị"),
-    ("raised", "Ý kiến tiếp nhận"),
-    ("answered", "Trả lời tại HN"),
-    ("assigned", "Giao giải quyết"),
-    ("resolved_on_time", "Đúng hạn"),
-    ("resolved_late", "Quá hạn đã GQ"),
-    ("in_time", "Đang GQ, trong hạn"),
-    ("overdue", "Quá hạn"),
-    ("forwarded", "Chuyển cấp"),
+    ("dialogues_held", "Hội\nnghị"),
+    ("raised", "Ý kiến\ntiếp nhận"),
+    ("answered", "Trả lời\ntại HN"),
+    ("assigned", "Giao\ngiải quyết"),
+    ("resolved_on_time", "Đúng\nhạn"),
+    ("resolved_late", "GQ quá\nhạn"),
+    ("in_time", "Đang GQ,\ntrong hạn"),
+    ("overdue", "Quá hạn\nchưa GQ"),
+    ("forwarded", "Chuyển\ncấp"),
 )
 
 
@@ -153,56 +157,61 @@ class ProvinceReportPage(QWidget):
         self.message = FieldError()
 
         bar = QHBoxLayout()
+        self.dash = QLabel("–")
         for widget in (
             QLabel("Kỳ báo cáo:"),
             self.kind,
             self.month,
             self.year,
             self.start,
-            QLabel("–"),
+            self.dash,
             self.end,
         ):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.export_xlsx)
 
-        # Which communes: all, or those ticked (the totals are those of the rows shown).
+        # Which communes: all, or those ticked (the totals are those of the rows shown). In a pop-up
+        # under a button, so the table keeps the whole width (168 communes at 150 % included).
         self.all_communes = QPushButton("Chọn tất cả")
         self.no_communes = QPushButton("Bỏ chọn")
         self.commune_list = QListWidget()
-        self.commune_list.setMinimumWidth(220)
-        self.commune_list.setMaximumWidth(280)
-        left = QVBoxLayout()
-        left.addWidget(QLabel("<b>Xã, phường</b>"))
-        left.addWidget(self.commune_list, 1)
+        self.commune_list.setMinimumSize(260, 320)
+        chooser = QWidget()
+        box = QVBoxLayout(chooser)
+        box.addWidget(self.commune_list, 1)
         picks = QHBoxLayout()
         picks.addWidget(self.all_communes)
         picks.addWidget(self.no_communes)
-        left.addLayout(picks)
+        box.addLayout(picks)
+        menu = QMenu(self)
+        holder = QWidgetAction(menu)
+        holder.setDefaultWidget(chooser)
+        menu.addAction(holder)
+        self.commune_button = QToolButton()
+        self.commune_button.setText("Xã, phường: tất cả  ")
+        self.commune_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.commune_button.setMenu(menu)
+        bar.insertWidget(bar.count() - 2, self.commune_button)
 
         self.model: RowTableModel[Line] = RowTableModel(COLUMNS, None, context.ops, parent=self)
         self.view = make_table_view(self.model, self)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(False)
-        body = QHBoxLayout()
-        body.addLayout(left)
-        right = QVBoxLayout()
-        right.addWidget(self.range_label)
-        right.addWidget(self.view, 1)
         note = QLabel(
             "Mỗi dòng là số liệu của xã, phường đó đúng như màn hình Báo cáo – thống kê của xã; "
             "dòng «Tổng cộng» là tổng các dòng đang hiện. Tệp Excel có đủ mọi chỉ tiêu."
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #4b5563;")
-        right.addWidget(note)
-        body.addLayout(right, 1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Báo cáo toàn tỉnh"))
         layout.addLayout(bar)
         layout.addWidget(self.message)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.range_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(note)
 
         self._sync_inputs()
         self.kind.currentIndexChanged.connect(self._period_changed)
@@ -222,7 +231,7 @@ class ProvinceReportPage(QWidget):
         kind = self.kind.currentData()
         self.month.setVisible(kind is PeriodKind.MONTH)
         self.year.setVisible(kind is not PeriodKind.RANGE)
-        for edit in (self.start, self.end):
+        for edit in (self.start, self.dash, self.end):
             edit.setVisible(kind is PeriodKind.RANGE)
 
     def chosen_range(self) -> Period | None:
@@ -307,7 +316,13 @@ class ProvinceReportPage(QWidget):
         self.range_label.setText(f"<b>{label[:1].upper()}{label[1:]}</b>: {table.as_of_text}")
         self.model.set_rows(lines_of(table))
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(0, max(200, min(self.view.columnWidth(0), 320)))
+        # The commune's name takes what the figures leave (they keep their own width).
+        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        ticked = len(table.rows)
+        everyone = self.commune_list.count()
+        self.commune_button.setText(
+            "Xã, phường: tất cả  " if ticked == everyone else f"Xã, phường: {ticked}/{everyone} đã chọn  "
+        )
         self.export_xlsx.setEnabled(bool(table.rows))
 
     # --- export -----------------------------------------------------------------------------
