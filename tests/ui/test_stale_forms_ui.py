@@ -357,3 +357,52 @@ def test_the_nhat_ky_of_a_province_user_has_a_commune_column_and_filter(
         timeout=TIMEOUT,
     )
     _idle(qtbot, demo_context)
+
+
+def test_the_dialogue_scheduler_autosaves_in_a_row_then_refuses_over_another_pcs_edit(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.rules import DialogueState
+    from app.services import dialogues
+
+    page = open_plans(qtbot, demo_context)
+    qtbot.waitUntil(lambda: page.editor.form.plan_id is not None, timeout=TIMEOUT)
+    page.editor.show_tab(1)
+    scheduler = page.editor.scheduler
+    qtbot.waitUntil(lambda: scheduler.model.rowCount() > 0, timeout=TIMEOUT)
+    _idle(qtbot, demo_context)
+    planned = next(
+        (
+            r
+            for r in range(scheduler.model.rowCount())
+            if scheduler.model.row_at(r).state == DialogueState.PLANNED
+        ),
+        None,
+    )
+    if planned is None:
+        pytest.skip("the sample plan has no planned dialogue")
+    scheduler.view.setCurrentIndex(scheduler.model.index(planned, 0))
+    dialogue_id = scheduler.model.row_at(planned).id
+    qtbot.waitUntil(lambda: scheduler.dialogue_id == dialogue_id, timeout=TIMEOUT)
+    for place in ("Hội trường thôn Đông", "Hội trường Ủy ban nhân dân xã"):
+        scheduler.place.setFocus()
+        scheduler.place.selectAll()
+        type_text(scheduler.place, place)
+        scheduler.saver.flush()
+        qtbot.waitUntil(lambda: not scheduler.saver.pending, timeout=TIMEOUT)
+        _idle(qtbot, demo_context)
+        assert scheduler.indicator.text().startswith("Đã lưu"), scheduler.indicator.text()
+
+    with demo_context.db.transaction() as session:  # the other PC renames the dialogue
+        row = dialogues.get_dialogue(session, dialogue_id)
+        row.title = "Hội nghị (máy kia sửa)"
+    with qtbot.waitSignal(demo_context.tasks.task_failed, timeout=TIMEOUT) as told:
+        scheduler.title.setFocus()
+        scheduler.title.selectAll()
+        type_text(scheduler.title, "Hội nghị của máy này")
+        scheduler.saver.flush()
+    assert CONFLICT in told.args[0] and "«Hội nghị (máy kia sửa)»" in told.args[0]
+    _idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        assert dialogues.get_dialogue(session, dialogue_id).title == "Hội nghị (máy kia sửa)"
+    qtbot.waitUntil(lambda: scheduler.title.text() == "Hội nghị (máy kia sửa)", timeout=TIMEOUT)
