@@ -143,6 +143,15 @@ CONFLICT_FIELDS = {
     "content": "Nội dung",
     "status": "Trạng thái",
     "title": "Tên hội nghị",
+    "name": "Tên",
+    "leader_title": "Chức vụ",
+    "active": "Sử dụng",
+    "plan_title": "Trích yếu kế hoạch",
+    "plan_opening": "Mở đầu",
+    "plan_audience": "Đối tượng",
+    "plan_purposes": "Mục đích",
+    "plan_contents": "Nội dung",
+    "plan_steps": "Các bước tiến hành",
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.domain.rules import AUTOSAVE_IDLE_MS as IDLE_MS
 from app.domain.rules import AUTOSAVE_MAX_MS as MAX_MS
 from app.domain.rules import AUTOSAVE_RETRY_MS as RETRY_MS
+from app.errors import EditConflict
 from ui.operations import Operations
 from ui.tasks import user_message
 
@@ -28,6 +29,10 @@ from ui.tasks import user_message
 class Autosaver(QObject):
     saved = Signal(object)  # datetime of the commit
     failed = Signal(str)  # Vietnamese message; the changes stay pending and are retried
+    # Another PC saved the record after this form read it (app.errors.EditConflict): nothing was
+    # written and nothing is retried, since retrying would overwrite their save; the form shows
+    # the message (both versions) and reloads the record.
+    conflicted = Signal(object)
 
     def __init__(
         self,
@@ -113,6 +118,11 @@ class Autosaver(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._in_flight -= 1
+        if isinstance(exc, EditConflict):
+            self._dirty = False
+            self.failed.emit(user_message(exc))
+            self.conflicted.emit(exc)
+            return
         self._dirty = True  # keep the changes; the retry timer (or the next edit) saves them
         self._retry.start()
         self.failed.emit(user_message(exc))

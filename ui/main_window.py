@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
     )
     NAVIGATION = tuple(title for _key, title in PAGES)
     PAGE_KEYS = tuple(key for key, _title in PAGES)
+    # Added after the others, for a province user only (bound to no commune, several communes).
+    PROVINCE_PAGE = ("province", "Báo cáo toàn tỉnh")
 
     def __init__(self, ui_settings: QSettings, context: AppContext | None = None) -> None:
         """The window comes up at once; ``attach`` gives it the database and fills the pages.
@@ -91,6 +93,7 @@ class MainWindow(QMainWindow):
         )
         self.pages = QStackedWidget()
         self._built: set[int] = set()
+        self.page_keys: list[str] = list(self.PAGE_KEYS)
         for number, title in enumerate(self.NAVIGATION, start=1):
             item = QListWidgetItem(title)
             item.setToolTip(f"{title} (Ctrl+{number})")
@@ -142,21 +145,55 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(context.demo)
         # Qt adds the application's display name to a title that does not end with it: ending
         # with it keeps the program's name there once.
-        shown = "Dữ liệu mẫu" if context.demo else context.db.path.name
+        # A server database has no file: its place is the server's address (Database.location).
+        where = context.db.path.name if context.db.path is not None else context.db.location
+        shown = "Dữ liệu mẫu" if context.demo else where
         self.setWindowTitle(f"{shown} – {APP_NAME}")
-        self.statusBar().showMessage(f"Dữ liệu: {context.db.path}")
+        self.statusBar().showMessage(f"Dữ liệu: {context.db.location}")
         if context.db.read_only:
-            self.setWindowTitle(f"{context.db.path.name} (chỉ đọc) – {APP_NAME}")
+            self.setWindowTitle(f"{where} (chỉ đọc) – {APP_NAME}")
             self.read_only_banner.setText(read_only_banner_text(context.db.read_only))
             self.read_only_banner.show()
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
+        self._offer_province_page(context)
         row = page if page is not None else int(self._settings.value("page", 1))  # Hội nghị by default
+        if not 0 <= row < self.nav.count():
+            row = 1
         if self.nav.currentRow() == row:
             self._show_page(row)
         else:
             self.nav.setCurrentRow(row)
+
+    def _offer_province_page(self, context: AppContext) -> None:
+        """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
+        from app.services.province import province_view
+
+        try:
+            wanted = bool(context.ops.read_and_wait(province_view))
+        except Exception:  # the page is a convenience; the database's own refusal shows elsewhere
+            wanted = False
+        key, title = self.PROVINCE_PAGE
+        present = key in self.page_keys
+        if wanted and not present:
+            self.page_keys.append(key)
+            item = QListWidgetItem(title)
+            item.setToolTip(title)
+            self.nav.addItem(item)
+            waiting = QLabel("Đang mở dữ liệu…")
+            waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.pages.addWidget(waiting)
+        elif present and not wanted:
+            row = self.page_keys.index(key)
+            if self.nav.currentRow() == row:
+                self.nav.setCurrentRow(1)
+            self.page_keys.pop(row)
+            self.nav.takeItem(row)
+            widget = self.pages.widget(row)
+            self.pages.removeWidget(widget)
+            widget.deleteLater()
+            self._built.discard(row)
 
     def show_notice(self, text: str) -> None:
         """A lasting line above the pages (a data folder that cannot be written); after the
@@ -171,7 +208,7 @@ class MainWindow(QMainWindow):
             return
         if self.context is not None and row not in self._built:
             placeholder = self.pages.widget(row)
-            page = self._make_page(self.PAGE_KEYS[row])
+            page = self._make_page(self.page_keys[row])
             self.pages.insertWidget(row, page)
             self.pages.removeWidget(placeholder)
             placeholder.deleteLater()
@@ -180,7 +217,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> QWidget:
         """Bring the page ``key`` (one of ``PAGE_KEYS``) to the front, building it if needed."""
-        row = self.PAGE_KEYS.index(key)
+        row = self.page_keys.index(key)
         self.nav.setCurrentRow(row)
         return self.pages.widget(row)
 
@@ -229,6 +266,10 @@ class MainWindow(QMainWindow):
             from ui.views.audit_log import AuditLogPage
 
             return AuditLogPage(context)
+        if key == "province":
+            from ui.views.province_report import ProvinceReportPage
+
+            return ProvinceReportPage(context)
         raise KeyError(key)
 
     def _add_actions(self) -> None:
@@ -351,7 +392,7 @@ class MainWindow(QMainWindow):
         page_keys = list(getattr(page, "SHORTCUTS", ()))
         rows = "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in lines)
         if page_keys:
-            title = self.NAVIGATION[self.nav.currentRow()]
+            title = self.nav.currentItem().text() if self.nav.currentItem() else ""
             rows += f"<tr><td colspan=2><br><b>Màn hình {title}</b></td></tr>"
             rows += "".join(f"<tr><td><b>{k}</b>&nbsp;&nbsp;</td><td>{w}</td></tr>" for k, w in page_keys)
         QMessageBox.information(self, "Phím tắt", f"<table>{rows}</table>")

@@ -98,6 +98,7 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, **
     with session.no_autoflush:
         person = users.signed_in(session)
         actor = (person.full_name or person.login) if person is not None else display_name(session)
+        commune = _line_commune(session, entity, entity_id)
     session.add(
         AuditEvent(
             action=action,
@@ -106,8 +107,55 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, **
             user=person.login if person is not None else current_user(),
             actor=actor,
             details=details,
+            commune_id=commune,
         )
     )
+
+
+def _line_commune(session: Session, entity: str, entity_id: int | None) -> int | None:
+    """The commune a line belongs to: the signed-in user's; else the record's; else the office's.
+
+    A province user's edit of a commune's petition is that commune's line, so the commune sees it.
+    """
+    from app.storage.models import WORK_COMMUNE_KEY, office_commune
+
+    work = session.info.get(WORK_COMMUNE_KEY)
+    if isinstance(work, int):
+        return work
+    found = _record_commune(session, entity, entity_id)
+    if found is not None:
+        return found
+    return office_commune(session.connection(), session)
+
+
+def _record_commune(session: Session, entity: str, entity_id: int | None) -> int | None:
+    from app.storage import models
+
+    if entity_id is None:
+        return None
+    owner: dict[str, Any] = {
+        "petition": models.Petition.organization_id,
+        "dialogue": models.Dialogue.organization_id,
+        "plan": models.Plan.organization_id,
+    }
+    column = owner.get(entity)
+    if column is not None:
+        table = column.class_
+        return session.scalar(
+            select(models.Organization.commune_id)
+            .join(table, table.organization_id == models.Organization.id)
+            .where(table.id == entity_id)
+        )
+    shared: dict[str, Any] = {
+        "unit": models.Unit,
+        "hamlet": models.Hamlet,
+        "field": models.Field,
+        "leader": models.Leader,
+    }
+    model = shared.get(entity)
+    if model is not None:
+        return session.scalar(select(model.commune_id).where(model.id == entity_id))
+    return None
 
 
 # Columns that change with every write and say nothing a reader of the Nhật ký needs.
@@ -159,6 +207,7 @@ class AuditFilter:
     action: str = ""
     entity: str = ""
     entity_id: int | None = None
+    commune_id: int | None = None  # a province user's choice; a commune user always sees their own
 
 
 @dataclass(frozen=True)
@@ -172,9 +221,16 @@ class AuditRow:
     entity: str
     entity_id: int | None
     details: dict[str, Any]
+    commune: str = ""  # the commune's name ("" for a line of the whole database)
 
 
-def _filtered(query: Select[Any], where: AuditFilter) -> Select[Any]:
+def _filtered(query: Select[Any], where: AuditFilter, session: Session | None = None) -> Select[Any]:
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
+    commune = work if isinstance(work, int) else where.commune_id
+    if commune is not None:
+        query = query.where(AuditEvent.commune_id == commune)
     if where.since is not None:
         query = query.where(AuditEvent.at >= datetime.combine(where.since, time.min))
     if where.until is not None:
@@ -191,14 +247,17 @@ def _filtered(query: Select[Any], where: AuditFilter) -> Select[Any]:
 
 
 def count_events(session: Session, where: AuditFilter = AuditFilter()) -> int:
-    return session.scalar(_filtered(select(func.count()).select_from(AuditEvent), where)) or 0
+    return session.scalar(_filtered(select(func.count()).select_from(AuditEvent), where, session)) or 0
 
 
 def list_events(
     session: Session, where: AuditFilter = AuditFilter(), *, offset: int = 0, limit: int = PAGE_SIZE
 ) -> list[AuditRow]:
     """One page of the log, newest first, filtered in SQL."""
-    query = _filtered(select(AuditEvent), where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    from app.storage.models import Commune
+
+    query = _filtered(select(AuditEvent), where, session).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    names = dict(session.execute(select(Commune.id, Commune.name)).all())
     return [
         AuditRow(
             e.id,
@@ -210,6 +269,7 @@ def list_events(
             e.entity,
             e.entity_id,
             dict(e.details or {}),
+            names.get(e.commune_id, "") if e.commune_id is not None else "",
         )
         for e in session.scalars(query.offset(max(0, offset)).limit(max(1, min(limit, 1000))))
     ]
@@ -217,6 +277,24 @@ def list_events(
 
 def people(session: Session) -> list[str]:
     """Everyone who appears in the log (logins and display names), for the filter box."""
-    names = {n for (n,) in session.execute(select(AuditEvent.user).distinct()) if n}
-    names |= {n for (n,) in session.execute(select(AuditEvent.actor).distinct()) if n}
+    names = {
+        n
+        for (n,) in session.execute(_filtered(select(AuditEvent.user).distinct(), AuditFilter(), session))
+        if n
+    }
+    names |= {
+        n
+        for (n,) in session.execute(_filtered(select(AuditEvent.actor).distinct(), AuditFilter(), session))
+        if n
+    }
     return sorted(names)
+
+
+def communes(session: Session) -> list[tuple[int, str]]:
+    """The communes a Nhật ký may be filtered by: every one for a province user, none for a commune's."""
+    from app.storage.models import WORK_COMMUNE_KEY, Commune
+
+    if isinstance(session.info.get(WORK_COMMUNE_KEY), int):
+        return []
+    rows = session.execute(select(Commune.id, Commune.name).order_by(Commune.id)).all()
+    return [(int(i), str(n)) for i, n in rows] if len(rows) > 1 else []

@@ -7,14 +7,14 @@ deactivated instead and vanish from pick lists while old records keep showing th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.rules import DEFAULT_FIELDS, DEFAULT_UNITS
 from app.domain.text import clean, search_key
-from app.errors import InUseError, NotFoundError, ValidationError
+from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.services import audit, counters, search
 from app.storage.models import (
     Answer,
@@ -57,6 +57,20 @@ class LeaderEntry:
         return f"{self.full_name} – {self.title}" if self.title else self.full_name
 
 
+def _commune(session: Session) -> int | None:
+    """The commune whose lists this user sees and edits; None: every commune (province, no users)."""
+    from app.storage.models import WORK_COMMUNE_KEY
+
+    work = session.info.get(WORK_COMMUNE_KEY)
+    return work if isinstance(work, int) else None
+
+
+def in_commune(query: Any, model: Any, session: Session) -> Any:
+    """``query`` limited to the user's commune (thôn, lĩnh vực, units and leaders are per commune)."""
+    work = _commune(session)
+    return query if work is None else query.where(model.commune_id == work)
+
+
 def _entry(row: object) -> CatalogueEntry:
     # select() over a union of models is typed as the declarative base; every one has these.
     typed = cast(CatalogueRow, row)
@@ -67,7 +81,7 @@ def list_entries(
     session: Session, catalogue: CatalogueName, *, include_inactive: bool = False
 ) -> list[CatalogueEntry]:
     model = _MODELS[catalogue]
-    query = select(model).order_by(model.position, model.id)
+    query = in_commune(select(model).order_by(model.position, model.id), model, session)
     if not include_inactive:
         query = query.where(model.active.is_(True))
     return [_entry(row) for row in session.scalars(query)]
@@ -97,15 +111,24 @@ def find_entry(session: Session, catalogue: CatalogueName, name: str) -> Catalog
     """The entry whose name matches ``name`` ignoring case and accents (Thôn 1 = thon 1)."""
     model = _MODELS[catalogue]
     wanted = search_key(name)
-    for row in session.scalars(select(model)):
+    for row in session.scalars(in_commune(select(model), model, session)):
         entry = _entry(row)
         if search_key(entry.name) == wanted:
             return entry
     return None
 
 
-def rename_entry(session: Session, catalogue: CatalogueName, entry_id: int, name: str) -> CatalogueEntry:
+def rename_entry(
+    session: Session,
+    catalogue: CatalogueName,
+    entry_id: int,
+    name: str,
+    *,
+    expected: CatalogueEntry | None = None,
+) -> CatalogueEntry:
+    """Rename; ``expected`` is the entry as the list showed it (a stale copy is refused)."""
     row = _get(session, catalogue, entry_id)
+    check_entry(session, catalogue, entry_id, expected, {"name": clean(name)})
     cleaned = clean(name)
     if not cleaned:
         raise ValidationError({"name": f"Tên {_WHAT[catalogue]} không được để trống."})
@@ -121,8 +144,16 @@ def rename_entry(session: Session, catalogue: CatalogueName, entry_id: int, name
     return CatalogueEntry(row.id, row.name, row.active, row.position)
 
 
-def set_active(session: Session, catalogue: CatalogueName, entry_id: int, active: bool) -> CatalogueEntry:
+def set_active(
+    session: Session,
+    catalogue: CatalogueName,
+    entry_id: int,
+    active: bool,
+    *,
+    expected: CatalogueEntry | None = None,
+) -> CatalogueEntry:
     row = _get(session, catalogue, entry_id)
+    check_entry(session, catalogue, entry_id, expected, _shown(row.name, active))
     row.active = active
     audit.record(session, "update", catalogue, row.id, active=active)
     return CatalogueEntry(row.id, row.name, row.active, row.position)
@@ -156,8 +187,11 @@ def usage_phrase(counts: dict[str, int]) -> str:
     return "; ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
-def delete_entry(session: Session, catalogue: CatalogueName, entry_id: int) -> None:
+def delete_entry(
+    session: Session, catalogue: CatalogueName, entry_id: int, *, expected: CatalogueEntry | None = None
+) -> None:
     row = _get(session, catalogue, entry_id)
+    check_entry(session, catalogue, entry_id, expected, {})
     counts = usage_counts(session, catalogue, entry_id)
     used = sum(counts.values())
     if used:
@@ -188,16 +222,64 @@ def move_entry(session: Session, catalogue: CatalogueName, entry_id: int, offset
 
 def _get(session: Session, catalogue: CatalogueName, entry_id: int) -> Unit | Hamlet | Field:
     row = cast(CatalogueRow | None, session.get(_MODELS[catalogue], entry_id))
-    if row is None:
+    work = _commune(session)
+    if row is None or (work is not None and row.commune_id != work):  # another commune's list
         raise NotFoundError(_WHAT[catalogue], entry_id)
     return row
+
+
+def check_entry(
+    session: Session,
+    catalogue: CatalogueName | Literal["leader"],
+    entry_id: int,
+    expected: CatalogueEntry | LeaderEntry | None,
+    mine: dict[str, object],
+) -> None:
+    """Refuse an edit made from a list read before someone else changed this entry.
+
+    ``expected`` is the entry as the form showed it: its name (a leader's name and chức vụ) and
+    whether it was in use are what the user saw; None: no check. The row is locked for the rest
+    of the unit of work on a server, so two PCs renaming at once cannot both pass.
+    """
+    if expected is None:
+        return
+    model: Any = Leader if catalogue == "leader" else _MODELS[catalogue]
+    row = session.get(model, entry_id, with_for_update=_locks(session))
+    if row is None:
+        raise NotFoundError("lãnh đạo" if catalogue == "leader" else _WHAT[catalogue], entry_id)
+    if isinstance(expected, LeaderEntry):
+        seen = _shown(expected.full_name, expected.active, expected.title)
+        now = _shown(row.full_name, row.active, row.title)
+        what = "lãnh đạo"
+    else:
+        seen = _shown(expected.name, expected.active)
+        now = _shown(row.name, row.active)
+        what = _WHAT[catalogue]
+    if seen == now:
+        return
+    raise EditConflict(
+        what, entry_id, expected_version=None, current_version=None, mine=mine, theirs=now, kind=catalogue
+    )
+
+
+def _shown(name: str, active: bool, title: str | None = None) -> dict[str, object]:
+    """An entry in the conflict message's words (keys of app.errors.CONFLICT_FIELDS)."""
+    shown: dict[str, object] = {"name": name, "active": "đang dùng" if active else "ngừng sử dụng"}
+    if title is not None:
+        shown["leader_title"] = title
+    return shown
+
+
+def _locks(session: Session) -> bool:
+    # SQLite's BEGIN IMMEDIATE already serialises writers; a server locks the row (FOR UPDATE).
+    return session.get_bind().dialect.name != "sqlite"
 
 
 def ensure_defaults(session: Session) -> None:
     """Fill empty field and unit lists with the standard ones (editable afterwards)."""
     for catalogue, names in (("field", DEFAULT_FIELDS), ("unit", DEFAULT_UNITS)):
         model = _MODELS[catalogue]
-        if session.scalar(select(func.count()).select_from(model)):
+        if session.scalar(in_commune(select(func.count()).select_from(model), model, session)):
             continue
         for position, name in enumerate(names, start=1):
             session.add(model(name=name, position=position, active=True))
@@ -208,7 +290,7 @@ def ensure_defaults(session: Session) -> None:
 
 
 def list_leaders(session: Session, *, include_inactive: bool = False) -> list[LeaderEntry]:
-    query = select(Leader).order_by(Leader.position, Leader.id)
+    query = in_commune(select(Leader).order_by(Leader.position, Leader.id), Leader, session)
     if not include_inactive:
         query = query.where(Leader.active.is_(True))
     return [LeaderEntry(row.id, row.full_name, row.title, row.active) for row in session.scalars(query)]
@@ -233,11 +315,16 @@ def add_leader(session: Session, full_name: str, title: str) -> LeaderEntry:
 
 
 def update_leader(
-    session: Session, leader_id: int, *, full_name: str, title: str, active: bool = True
+    session: Session,
+    leader_id: int,
+    *,
+    full_name: str,
+    title: str,
+    active: bool = True,
+    expected: LeaderEntry | None = None,
 ) -> LeaderEntry:
-    row = session.get(Leader, leader_id)
-    if row is None:
-        raise NotFoundError("lãnh đạo", leader_id)
+    row = _leader(session, leader_id)
+    check_entry(session, "leader", leader_id, expected, _shown(clean(full_name), active, clean(title)))
     if not clean(full_name) or not clean(title):
         raise ValidationError({"full_name": "Họ tên và chức vụ không được để trống."})
     row.full_name, row.title, row.active = clean(full_name), clean(title), active
@@ -254,20 +341,25 @@ def leader_usage_counts(session: Session, leader_id: int) -> dict[str, int]:
 
 def _leader(session: Session, leader_id: int) -> Leader:
     row = session.get(Leader, leader_id)
-    if row is None:
+    work = _commune(session)
+    if row is None or (work is not None and row.commune_id != work):  # another commune's leader
         raise NotFoundError("lãnh đạo", leader_id)
     return row
 
 
-def set_leader_active(session: Session, leader_id: int, active: bool) -> LeaderEntry:
+def set_leader_active(
+    session: Session, leader_id: int, active: bool, *, expected: LeaderEntry | None = None
+) -> LeaderEntry:
     row = _leader(session, leader_id)
+    check_entry(session, "leader", leader_id, expected, _shown(row.full_name, active, row.title))
     row.active = active
     audit.record(session, "update", "leader", row.id, active=active)
     return LeaderEntry(row.id, row.full_name, row.title, row.active)
 
 
-def delete_leader(session: Session, leader_id: int) -> None:
+def delete_leader(session: Session, leader_id: int, *, expected: LeaderEntry | None = None) -> None:
     row = _leader(session, leader_id)
+    check_entry(session, "leader", leader_id, expected, {})
     counts = leader_usage_counts(session, leader_id)
     if sum(counts.values()):
         raise InUseError(
@@ -299,6 +391,12 @@ class CatalogueUsageRow:
     position: int
     usage: str  # "3 ý kiến, kiến nghị" or ""
     title: str = ""  # leaders only: chức vụ
+
+    def expected(self, catalogue: str) -> CatalogueEntry | LeaderEntry:
+        """The entry as this row shows it: hand it back as ``expected`` to refuse a stale edit."""
+        if catalogue == "leader":
+            return LeaderEntry(self.id, self.name, self.title, self.active)
+        return CatalogueEntry(self.id, self.name, self.active, self.position)
 
 
 def catalogue_rows(session: Session, catalogue: CatalogueName | Literal["leader"]) -> list[CatalogueUsageRow]:

@@ -20,6 +20,7 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 from pathlib import Path
 
@@ -144,6 +145,10 @@ class PetitionDetail:
     informed_how: str  # the InformMethod label ("điện thoại"), empty until told
     allowed_statuses: tuple[PetitionStatus, ...]  # where change_status may go from here
     finished_for_citizen: bool  # resolved/closed AND the citizen was told
+    # The petition's version as read: hand it back (petitions.expect_versions) so an action taken
+    # on this window after another PC's save is refused; ``fields`` is what a conflict shows of it.
+    version: int = 0
+    fields: dict[str, object] = dataclass_field(default_factory=dict)
 
 
 # --- small shared facts ---------------------------------------------------------------------------
@@ -358,7 +363,15 @@ def petition_detail(session: Session, petition_id: int, *, today: date | None = 
             informed=petition.informed_on is not None,
             answered_in_person=petition.raised_at_meeting and bool(petition.answers),
         ),
+        version=petition.version,
+        fields=_petition_fields(petition),
     )
+
+
+def _petition_fields(petition: Petition) -> dict[str, object]:
+    from app.services.petitions import petition_fields
+
+    return petition_fields(petition)
 
 
 # --- history steps --------------------------------------------------------------------------------

@@ -643,6 +643,15 @@ def _opinion_row(petition: Petition, answers: int) -> OpinionRow:
     )
 
 
+def opinion_row(session: Session, petition_id: int) -> OpinionRow | None:
+    """One opinion as the live editor shows it (reloaded after another PC saved it)."""
+    petition = session.get(Petition, petition_id)
+    if petition is None or petition.deleted_at is not None:
+        return None
+    answers = session.scalar(select(func.count()).where(Answer.petition_id == petition_id)) or 0
+    return _opinion_row(petition, answers)
+
+
 def live_dialogue(session: Session, dialogue_id: int) -> LiveDialogue:
     """Everything the live window shows, in one small set of queries (one per table read)."""
     dialogue = session.scalars(

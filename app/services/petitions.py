@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -336,6 +336,29 @@ def check_version(petition: Petition, expected: int | None, mine: dict[str, obje
         theirs=petition_fields(petition),
         kind="petition",
     )
+
+
+def version_of(session: Session, petition_id: int) -> int:
+    """The petition's version once this unit of work's changes are flushed (what the next save of
+    an autosaving form must hand back: its own previous save is never a conflict)."""
+    session.flush()
+    return _petition(session, petition_id).version
+
+
+def expect_versions(
+    session: Session,
+    versions: Mapping[int, int],
+    seen: Mapping[int, Mapping[str, object]] | None = None,
+) -> None:
+    """Refuse an action taken on petitions read at ``versions`` when one was saved since.
+
+    The follow-up forms (result, status, assignment, deadline, duplicate, reopen, informed) call
+    it in the same unit of work as their action; ``seen`` is what each form showed of the petition
+    (``PetitionDetail.fields``), so the message puts it beside what is stored now.
+    """
+    for petition_id, version in versions.items():
+        shown = dict((seen or {}).get(petition_id, {}))
+        check_version(_petition(session, petition_id), version, shown)
 
 
 def _petition(session: Session, petition_id: int) -> Petition:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.rules import DialogueState, DocumentKind, PlanKind
 from app.domain.text import clean, search_key, short_date
-from app.errors import InUseError, NotFoundError, ValidationError
+from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.paths import resource_path
 from app.services import audit, catalog
 from app.services.dialogues import (
@@ -84,6 +84,9 @@ class PlanInput:
     # app.export.data.PLAN_HEADINGS); missing keys use the standard headings. None keeps the
     # stored ones (the plan form has no heading fields yet, and must not wipe them on autosave).
     headings: dict[str, str] | None = None
+    # The plan's version the form started from (PlanDetail.version, then each save's PlanRow.version);
+    # None: no check.
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ class PlanRow:
     issued_on: date | None
     dialogues: int
     kind: PlanKind = PlanKind.YEARLY
+    version: int = 0  # hand it back in PlanInput.version: an edit from a stale copy is refused
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class PlanDetail:
     signer_name: str
     dialogues: tuple[DialogueDetail, ...] = ()
     headings: dict[str, str] = field(default_factory=dict)
+    version: int = 0  # hand it back in PlanInput.version
 
     @property
     def number_text(self) -> str:
@@ -202,7 +207,9 @@ def validate_for_export(detail: PlanDetail) -> None:
 
 def _clean_tasks(session: Session, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Unit blocks as stored: names cleaned, empty blocks dropped, unit_id from Danh mục."""
-    units = {search_key(u.name): u.id for u in session.scalars(select(Unit))}
+    units = {
+        search_key(u.name): u.id for u in session.scalars(catalog.in_commune(select(Unit), Unit, session))
+    }
     out = []
     for block in tasks:
         unit = clean(block.get("unit", ""))
@@ -272,6 +279,20 @@ def update_plan(session: Session, plan_id: int, data: PlanInput) -> PlanRow:
     Signer fields are stored as typed: an empty quyền hạn means the chair signs directly.
     """
     plan = _get(session, plan_id)
+    if data.version is not None and data.version != plan.version:
+        raise EditConflict(
+            "kế hoạch",
+            plan.id,
+            expected_version=data.version,
+            current_version=plan.version,
+            mine=_conflict_view(
+                data.title, data.opening, data.audience, data.purposes, data.contents, data.steps
+            ),
+            theirs=_conflict_view(
+                plan.title, plan.opening, plan.audience, plan.purposes, plan.contents, plan.steps
+            ),
+            kind="plan",
+        )
     problems = validate_plan(data)
     outside = [d for d in plan.dialogues if d.scheduled_at is not None and d.scheduled_at.year != data.year]
     if outside and "year" not in problems:
@@ -291,6 +312,24 @@ def update_plan(session: Session, plan_id: int, data: PlanInput) -> PlanRow:
     return _row(plan, len(plan.dialogues))
 
 
+def _conflict_view(
+    title: str, opening: str, audience: str, purposes: Any, contents: Any, steps: Any
+) -> dict[str, object]:
+    """What a conflict shows of a plan (keys of app.errors.CONFLICT_FIELDS)."""
+
+    def joined(items: Any) -> str:
+        return "; ".join(clean(str(x)) for x in items or [] if clean(str(x)))
+
+    return {
+        "plan_title": clean(title),
+        "plan_opening": clean(opening),
+        "plan_audience": clean(audience),
+        "plan_purposes": joined(purposes),
+        "plan_contents": joined(contents),
+        "plan_steps": joined(steps),
+    }
+
+
 def _row(plan: Plan, dialogues: int) -> PlanRow:
     return PlanRow(
         plan.id,
@@ -300,6 +339,7 @@ def _row(plan: Plan, dialogues: int) -> PlanRow:
         plan.issued_on,
         dialogues,
         plan.kind,
+        plan.version,
     )
 
 
@@ -325,6 +365,7 @@ def get_plan(session: Session, plan_id: int, *, today: date | None = None) -> Pl
     plan = _get(session, plan_id)
     org = plan.organization
     return PlanDetail(
+        version=plan.version,
         id=plan.id,
         organization_id=org.id,
         organization_name=" ".join(org.name.split()),
@@ -434,7 +475,8 @@ def new_plan_input(
     def lines(key: str) -> list[str]:
         return [_fill(line, values) for line in pick(key) or []]
 
-    units = {search_key(u.name): u.name for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
+    active = catalog.in_commune(select(Unit).where(Unit.active.is_(True)), Unit, session)
+    units = {search_key(u.name): u.name for u in session.scalars(active)}
     tasks = []
     for block in spec.get("tasks", []):
         name = units.get(search_key(block["unit"]), _fill(block["unit"], values))

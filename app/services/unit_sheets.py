@@ -996,7 +996,9 @@ class ReminderUnit:
 def reminder_units(session: Session, *, today: date | None = None) -> list[ReminderUnit]:
     today = today or date.today()
     found = []
-    for unit in session.scalars(select(Unit).order_by(Unit.position, Unit.id)):
+    from app.services.catalog import in_commune
+
+    for unit in session.scalars(in_commune(select(Unit).order_by(Unit.position, Unit.id), Unit, session)):
         states = [_due(p, today) for p in _unit_petitions(session, unit.id)]
         overdue = sum(1 for s in states if s.overdue)
         near = sum(1 for s in states if s.standing is Standing.NEAR_DUE)

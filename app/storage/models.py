@@ -144,6 +144,8 @@ class CatalogueMixin:
     position: Mapped[int] = mapped_column(Integer, default=0)
     # collation_key(name), kept by the flush events below: lists sort by it in SQL.
     sort_key: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
+    # The commune whose list this is (revision 0018); set on insert by _catalogue_commune.
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
 
 
 class Unit(CatalogueMixin, Base):
@@ -175,6 +177,8 @@ class Leader(Base):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The commune whose leader this is (revision 0018); set on insert by _catalogue_commune.
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
 
 
 # --- plans and dialogues ------------------------------------------------------------------------
@@ -211,6 +215,10 @@ class Plan(TimestampMixin, Base):
     signing_authority: Mapped[str | None] = mapped_column(String(100))
     signer_title: Mapped[str | None] = mapped_column(String(100))
     signer_name: Mapped[str | None] = mapped_column(String(100))
+
+    # Optimistic version (revision 0018): a form loaded before another PC's save is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     organization: Mapped[Organization] = relationship()
     dialogues: Mapped[list[Dialogue]] = relationship(back_populates="plan", order_by="Dialogue.id")
@@ -555,6 +563,8 @@ class AuditEvent(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     actor: Mapped[str] = mapped_column(String(100), default="", server_default="")  # name in Cài đặt
+    # The commune the line belongs to (revision 0018): a commune's Nhật ký shows only its own.
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True)
 
 
 class Counter(Base):
@@ -711,6 +721,42 @@ def _petition_commune(_mapper: Mapper[Any], connection: Any, target: Petition) -
         return
     target.organization_id = _office_organization(connection, object_session(target))
 
+
+def office_commune(connection: Any, session: Any) -> int | None:
+    """The commune new shared records join: the user's, else the office body's, else the first one."""
+    from sqlalchemy import select
+
+    work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
+    if isinstance(work, int):
+        return work
+    office = _office_organization(connection, session)
+    if office is not None:
+        found = connection.execute(select(Organization.commune_id).where(Organization.id == office)).scalar()
+        if found is not None:
+            return int(found)
+    first = connection.execute(select(func.min(Commune.id))).scalar()
+    return int(first) if first is not None else None
+
+
+def _catalogue_commune(_mapper: Mapper[Any], connection: Any, target: Any) -> None:
+    """A new thôn, lĩnh vực, unit or leader joins its body's commune, else the user's or the office's."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    if target.commune_id is not None:
+        return
+    body = getattr(target, "organization_id", None)
+    if body is not None:
+        target.commune_id = connection.execute(
+            select(Organization.commune_id).where(Organization.id == body)
+        ).scalar()
+        if target.commune_id is not None:
+            return
+    target.commune_id = office_commune(connection, object_session(target))
+
+
+for _catalogue in (Unit, Hamlet, Field, Leader):
+    event.listen(_catalogue, "before_insert", _catalogue_commune)
 
 event.listen(Petition, "before_insert", _petition_commune)
 event.listen(Petition, "before_update", _petition_commune)

@@ -41,6 +41,10 @@ ENTITY_LABELS = {
     "issued_document": "Văn bản",
     "setting": "Cài đặt",
     "database": "Tệp dữ liệu",
+    "unit": "Đơn vị",
+    "hamlet": "Thôn, tổ dân phố",
+    "field": "Lĩnh vực",
+    "leader": "Lãnh đạo",
 }
 
 
@@ -62,6 +66,12 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
     Column("Đối tượng", lambda r: ENTITY_LABELS.get(r.entity, r.entity)),
     Column("Mã", lambda r: "" if r.entity_id is None else str(r.entity_id), align_right=True),
     Column("Chi tiết", _what),
+)
+# A province user sees every commune's lines: which commune each belongs to comes first.
+PROVINCE_AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
+    AUDIT_COLUMNS[0],
+    Column("Xã, phường", lambda r: r.commune),
+    *AUDIT_COLUMNS[1:],
 )
 
 
@@ -105,15 +115,24 @@ class AuditLogPage(QWidget):
         self.record.setSpecialValueText("mọi mã")
         self.record.setPrefix("Mã ")
         bar.addWidget(self.record)
+        # Only a province user (several communes, bound to none) gets the commune filter and column;
+        # a commune user's lines are their commune's whatever they choose (app.services.audit).
+        communes = context.ops.read_and_wait(audit.communes)
+        self.commune = QComboBox()
+        self.commune.addItem("Mọi xã, phường", None)
+        for ident, name in communes:
+            self.commune.addItem(name, ident)
+        self.commune.setVisible(bool(communes))
+        bar.addWidget(self.commune, 1)
         layout.addLayout(bar)
         self.model: RowTableModel[AuditRow] = RowTableModel(
-            AUDIT_COLUMNS, self._loader(), context.ops, parent=self
+            PROVINCE_AUDIT_COLUMNS if communes else AUDIT_COLUMNS, self._loader(), context.ops, parent=self
         )
         self.view = make_table_view(self.model, self)
         layout.addWidget(self.view, 1)
         self.count = CountLabel(self.model, "dòng nhật ký")
         layout.addWidget(self.count)
-        for combo in (self.person, self.action, self.entity):
+        for combo in (self.person, self.action, self.entity, self.commune):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.use_dates.toggled.connect(lambda _b: self.refresh())
         self.since.dateChanged.connect(lambda _d: self.refresh())
@@ -146,6 +165,7 @@ class AuditLogPage(QWidget):
             action=self.action.currentData() or "",
             entity=self.entity.currentData() or "",
             entity_id=self.record.value() or None,
+            commune_id=self.commune.currentData() if hasattr(self, "commune") else None,
         )
 
     def _loader(self) -> Loader[AuditRow]:

@@ -288,15 +288,18 @@ class CatalogueTab(QWidget):
         if row_index is None:
             return
         current = self.model.row_at(row_index)
+        # The entry as this list shows it: renaming one another PC changed since is refused
+        # («đã được người khác sửa», with both names) and the list reloads.
+        seen: Any = current.expected(kind)
 
         def work(session: Session) -> object:
             if kind == "leader":
                 name = value if column == NAME_COLUMN else current.name
                 title = value if column != NAME_COLUMN else current.title
                 return catalog.update_leader(
-                    session, ident, full_name=name, title=title, active=current.active
+                    session, ident, full_name=name, title=title, active=current.active, expected=seen
                 )
-            return catalog.rename_entry(session, kind, ident, value)
+            return catalog.rename_entry(session, kind, ident, value, expected=seen)
 
         self._run(work, ident)
 
@@ -306,11 +309,12 @@ class CatalogueTab(QWidget):
         if row is None:
             return
         kind, active = self.kind, not row.active
+        seen: Any = row.expected(kind)
 
         def work(session: Session) -> object:
             if kind == "leader":
-                return catalog.set_leader_active(session, row.id, active)
-            return catalog.set_active(session, kind, row.id, active)
+                return catalog.set_leader_active(session, row.id, active, expected=seen)
+            return catalog.set_active(session, kind, row.id, active, expected=seen)
 
         self._run(work, row.id)
 
@@ -335,12 +339,13 @@ class CatalogueTab(QWidget):
         kind = self.kind
         index = self.model.row_of_id(row.id) or 0
         neighbour = self.model.row_at(index - 1).id if index > 0 else None
+        seen: Any = row.expected(kind)
 
         def work(session: Session) -> None:
             if kind == "leader":
-                catalog.delete_leader(session, row.id)
+                catalog.delete_leader(session, row.id, expected=seen)
             else:
-                catalog.delete_entry(session, kind, row.id)
+                catalog.delete_entry(session, kind, row.id, expected=seen)
 
         self._run(work, neighbour)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -221,6 +222,10 @@ class DialogueScheduler(QWidget):
         self.saver = FormSaver(context.ops, self.snapshot, self._save, parent=self, origin=self)
         self.saver.saved.connect(self._saved)
         self.saver.rejected.connect(self._rejected)
+        self.saver.conflicted.connect(context.ops.tasks.report_failure)  # «đã được người khác sửa»
+        # Each dialogue's version after the last read or save (written by the saves on the
+        # database thread, one after another): an autosave never conflicts with its own previous one.
+        self._versions: dict[int, int] = {}
         self.indicator = SaveIndicator(self.saver)
         self.indicator_box.addWidget(self.indicator)
 
@@ -306,6 +311,7 @@ class DialogueScheduler(QWidget):
         self._loading = True
         try:
             self.dialogue_id = row.id
+            self._versions[row.id] = max(self._versions.get(row.id, 0), row.version)
             self.title.setText(row.title)
             dated = row.scheduled_at is not None
             self.by_date.setChecked(dated)
@@ -403,7 +409,10 @@ class DialogueScheduler(QWidget):
 
     def _save(self, session: Session, data: tuple[int, int, DialogueInput]) -> DialogueDetail:
         plan_id, dialogue_id, values = data
-        return plans.save_scheduled_dialogue(session, plan_id, dialogue_id, values)
+        values = replace(values, version=self._versions.get(dialogue_id))
+        saved = plans.save_scheduled_dialogue(session, plan_id, dialogue_id, values)
+        self._versions[dialogue_id] = saved.version
+        return saved
 
     def _saved(self, _when: object) -> None:
         row = self.saver.last_result

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.rules import PetitionStatus
 from app.domain.text import short_date, upper_first
-from app.errors import ValidationError
+from app.errors import EditConflict, ValidationError
 from app.services import catalog, dialogues, followup, petitions, unit_sheets
 from app.services import settings as settings_service
 from app.services.petitions import PetitionFilter, PetitionRow
@@ -341,12 +341,22 @@ class FollowUpPage(QWidget):
         if index.isValid():
             self.open_requested.emit(self.model.row_at(index.row()).id)
 
+    def selected_versions(self) -> dict[int, int]:
+        """Each selected petition's version as the list shows it: an action on a row another PC
+        changed since the list was read is refused instead of overwriting their change."""
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        return {self.model.row_at(row).id: self.model.row_at(row).version for row in rows}
+
     def _bulk(self, title: str, dialog_factory: type[BulkDialog]) -> None:
         ids = self.selected_ids()
         if not ids:
             self.message.show_message("Hãy chọn ít nhất một dòng (Ctrl+A: chọn tất cả).")
             return
-        dialog = dialog_factory(self._context, ids, title, self._options, self)
+        dialog = dialog_factory(
+            self._context, ids, title, self._options, self, versions=self.selected_versions()
+        )
         dialog.open()
 
     @Slot()
@@ -400,9 +410,16 @@ class BulkDialog(QDialog):
         title: str,
         options: FilterOptions | None,
         parent: QWidget | None = None,
+        *,
+        versions: dict[int, int] | None = None,
+        seen: dict[int, dict[str, object]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._context, self.ids, self._options = context, ids, options
+        # The version of each petition as the screen that opened this showed it (None: no check),
+        # and what it showed of it (PetitionDetail.fields), for the conflict message.
+        self.versions = versions  # shared with the window that opened it, which reads it back
+        self._seen = dict(seen or {})
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -429,8 +446,19 @@ class BulkDialog(QDialog):
         self.error.show_message(None)
         values = self.collect()
         self.buttons.setEnabled(False)
+        versions, seen = self.versions, self._seen
+
+        def unit(session: Session) -> int:
+            if versions is None:
+                return self.operation(session, values)
+            petitions.expect_versions(session, versions, seen)
+            done = self.operation(session, values)
+            for ident in list(versions):  # this action's own new versions: never a conflict later
+                versions[ident] = petitions.version_of(session, ident)
+            return done
+
         self._context.ops.write(
-            lambda session: self.operation(session, values),
+            unit,
             on_done=self._done,
             on_error=self._failed,
             owner=self,
@@ -442,6 +470,16 @@ class BulkDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
+        # The screens reload with the stored version; the message puts both side by side.
+        # Pressing «Ghi» again, after reading it, applies this action to what is stored now.
+        if (
+            isinstance(exc, EditConflict)
+            and self.versions is not None
+            and isinstance(exc.ident, int)
+            and exc.current_version is not None
+        ):
+            self.versions[exc.ident] = exc.current_version
+            self._seen[exc.ident] = dict(exc.theirs)
         if isinstance(exc, ValidationError):
             self.error.show_message(" ".join(exc.problems.values()))
         else:

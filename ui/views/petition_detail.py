@@ -135,6 +135,10 @@ class PetitionWindow(QDialog):
         self.summary_saver = Autosaver(
             context.ops, lambda: nfc(self.summary.toPlainText()), self._save_summary, parent=self, origin=self
         )
+        self.summary_saver.conflicted.connect(self._summary_conflicted)
+        # The petition's version after the last read or write of this window, shared with the
+        # action dialogs it opens (they write it back after their action, on the database thread).
+        self._known: dict[int, int] = {}
         self.summary.textChanged.connect(
             lambda: None if self._loading_summary else self.summary_saver.touch()
         )
@@ -202,7 +206,16 @@ class PetitionWindow(QDialog):
         )
 
     def _save_summary(self, session: Session, summary: str) -> None:
+        # Runs on the database thread, after this window's earlier writes: the version it hands
+        # back is the one its previous save left, so the autosave never conflicts with itself.
+        if self.petition_id in self._known:
+            petitions.expect_versions(session, {self.petition_id: self._known[self.petition_id]})
         wording.set_summary(session, self.petition_id, summary)
+        self._known[self.petition_id] = petitions.version_of(session, self.petition_id)
+
+    def _summary_conflicted(self, exc: BaseException) -> None:
+        self.message.show_message(str(getattr(exc, "user_message", exc)))
+        self.reload()
 
     def _summary_loaded(self, summary: str) -> None:
         if self.summary_saver.pending:
@@ -228,6 +241,7 @@ class PetitionWindow(QDialog):
 
     def show_detail(self, detail: PetitionDetail) -> None:
         self.detail = detail
+        self._known[detail.id] = max(self._known.get(detail.id, 0), detail.version)
         who = detail.petitioner or "Công dân"
         where = f" ({detail.hamlet})" if detail.hamlet else ""
         colour = TONES[detail.tone].name() if detail.tone else "#111827"
@@ -328,6 +342,14 @@ class PetitionWindow(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir() / attachment)))
 
     # --- actions ----------------------------------------------------------------------------
+    def _versions(self) -> dict[str, Any]:
+        """The version this window shows, for the action's dialog: acting on a petition another
+        PC changed since is refused («đã được người khác sửa»), never applied over their change."""
+        if self.detail is None:
+            return {}
+        self._known[self.detail.id] = max(self._known.get(self.detail.id, 0), self.detail.version)
+        return {"versions": self._known, "seen": {self.detail.id: self.detail.fields}}
+
     def _open(self, dialog: QDialog) -> None:
         self.message.show_message(None)
         dialog.open()
@@ -335,12 +357,21 @@ class PetitionWindow(QDialog):
     @Slot()
     def record_result(self) -> None:
         self._open(
-            ResultDialog(self._context, [self.petition_id], "Ghi kết quả giải quyết", self._options, self)
+            ResultDialog(
+                self._context,
+                [self.petition_id],
+                "Ghi kết quả giải quyết",
+                self._options,
+                self,
+                **self._versions(),
+            )
         )
 
     @Slot()
     def change_status(self) -> None:
-        dialog = StatusDialog(self._context, [self.petition_id], "Đổi tình trạng", self._options, self)
+        dialog = StatusDialog(
+            self._context, [self.petition_id], "Đổi tình trạng", self._options, self, **self._versions()
+        )
         if self.detail is not None:
             # Only where the rules allow from here (DOMAIN §2), so no refusal after the fact.
             dialog.status.clear()
@@ -351,29 +382,51 @@ class PetitionWindow(QDialog):
     @Slot()
     def reassign(self) -> None:
         self._open(
-            AssignDialog(self._context, [self.petition_id], "Giao lại đơn vị giải quyết", self._options, self)
+            AssignDialog(
+                self._context,
+                [self.petition_id],
+                "Giao lại đơn vị giải quyết",
+                self._options,
+                self,
+                **self._versions(),
+            )
         )
 
     @Slot()
     def extend(self) -> None:
-        dialog = ExtendDialog(self._context, [self.petition_id], "Gia hạn giải quyết", self._options, self)
+        dialog = ExtendDialog(
+            self._context, [self.petition_id], "Gia hạn giải quyết", self._options, self, **self._versions()
+        )
         if self.detail is not None and self.detail.deadline:
             dialog.deadline.setDate(qdate(self.detail.deadline))
         self._open(dialog)
 
     @Slot()
     def mark_duplicate(self) -> None:
-        self._open(DuplicateDialog(self._context, [self.petition_id], "Đánh dấu trùng", self._options, self))
+        self._open(
+            DuplicateDialog(
+                self._context, [self.petition_id], "Đánh dấu trùng", self._options, self, **self._versions()
+            )
+        )
 
     @Slot()
     def reopen(self) -> None:
-        self._open(ReopenDialog(self._context, [self.petition_id], "Mở lại ý kiến", self._options, self))
+        self._open(
+            ReopenDialog(
+                self._context, [self.petition_id], "Mở lại ý kiến", self._options, self, **self._versions()
+            )
+        )
 
     @Slot()
     def informed(self) -> None:
         self._open(
             InformedDialog(
-                self._context, [self.petition_id], "Đã thông báo kết quả cho công dân", self._options, self
+                self._context,
+                [self.petition_id],
+                "Đã thông báo kết quả cho công dân",
+                self._options,
+                self,
+                **self._versions(),
             )
         )
 

@@ -7,6 +7,7 @@ it was and puts the Vietnamese message under the field concerned.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -94,6 +95,10 @@ class PlanEditor(QWidget):
         self.form.year.valueChanged.connect(self.scheduler.set_year)
         self.saver.saved.connect(self._saved)
         self.saver.rejected.connect(self._rejected)
+        self.saver.conflicted.connect(self._conflicted)
+        # Each plan's version after the last read or save (the saves run one after another on the
+        # database thread and write it there): an autosave never conflicts with its own previous one.
+        self._versions: dict[int, int] = {}
         self.scheduler.dialogues_changed.connect(self._dialogues_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
@@ -120,6 +125,7 @@ class PlanEditor(QWidget):
     def _show(self, detail: PlanDetail) -> None:
         if detail.id != self.plan_id:
             return
+        self._versions[detail.id] = max(self._versions.get(detail.id, 0), detail.version)
         self.form.load(detail)
         self.problems = {}
         self._set_heading(detail.year, detail.kind, detail.number_text, detail.title)
@@ -152,7 +158,14 @@ class PlanEditor(QWidget):
     # --- saving ---------------------------------------------------------------------------------
     def _save(self, session: Session, data: tuple[int, PlanInput]) -> PlanRow:
         plan_id, values = data
-        return plans.update_plan(session, plan_id, values)
+        saved = plans.update_plan(session, plan_id, replace(values, version=self._versions.get(plan_id)))
+        self._versions[plan_id] = saved.version
+        return saved
+
+    def _conflicted(self, exc: BaseException) -> None:
+        """Another PC saved this plan meanwhile: the message shows both versions; theirs is loaded."""
+        self._context.ops.tasks.report_failure(exc)
+        self.open_plan(self.plan_id)
 
     def _saved(self, _when: object) -> None:
         row = self.saver.last_result

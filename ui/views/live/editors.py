@@ -7,7 +7,7 @@ thread by the first save (so no keystroke waits for the row to exist) and only r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, QStringListModel, Qt, Signal, Slot
@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from app.domain.rules import AnswerOutcome, MinuteKind, PetitionKind
 from app.domain.text import AddressForm, nfc, sort_key, suggest_address_form, upper_first
-from app.services import minutes, wording
+from app.errors import EditConflict
+from app.services import minutes, petitions, wording
 from app.services.catalog import CatalogueEntry, LeaderEntry
 from ui.autosave import Autosaver
 from ui.context import AppContext
@@ -180,6 +181,10 @@ class OpinionDraft:
     petition_id: int | None = None
     entry_id: int | None = None
     address_form: AddressForm | None = None  # chosen with F9; None: as suggested or as stored
+    # The petition's version after this editor's last write (set on the database thread, where
+    # writes run one after another): each autosave hands back its previous one's, so it never
+    # conflicts with itself, only with another PC's save.
+    version: int | None = None
 
 
 class OpinionEditor(QWidget):
@@ -237,6 +242,7 @@ class OpinionEditor(QWidget):
         layout.addRow(self.error)
 
         self.saver = Autosaver(context.ops, self._snapshot, self._save, parent=self)
+        self.saver.conflicted.connect(self._conflicted)
         moves_on = EnterMovesOn(self)
         for edit in (self.name, self.hamlet):
             edit.installEventFilter(moves_on)
@@ -306,11 +312,17 @@ class OpinionEditor(QWidget):
         """
         self.saver.flush()
         draft = self.draft
-        self._context.ops.write(
-            lambda session: (
-                None if draft.petition_id is None else minutes.finish_opinion(session, draft.petition_id)
-            )
-        )
+
+        def finish(session: Session) -> None:
+            if draft.petition_id is None:
+                return
+            # Linking the thôn is a new version; it is this editor's own only if nobody else saved.
+            ours = draft.version is None or petitions.version_of(session, draft.petition_id) == draft.version
+            minutes.finish_opinion(session, draft.petition_id)
+            if ours:
+                draft.version = petitions.version_of(session, draft.petition_id)
+
+        self._context.ops.write(finish)
 
     @Slot()
     def _hamlet_done(self) -> None:
@@ -337,8 +349,15 @@ class OpinionEditor(QWidget):
 
     def edit(self, row: minutes.OpinionRow) -> None:
         """Correct an opinion recorded earlier (a misheard name, a typo): saves into the same row."""
+        previous = self.draft
         self.complete()
-        self.draft = OpinionDraft(petition_id=row.id)
+        if previous.petition_id == row.id:
+            # The same opinion again (or reloaded after a conflict): keep the chain of versions,
+            # which knows this editor's own saves still on their way.
+            previous.version = max(previous.version or 0, row.version)
+            self.draft = previous
+        else:
+            self.draft = OpinionDraft(petition_id=row.id, version=row.version)
         self._loading = True
         self.heading.setText(
             f"<b>Sửa ý kiến của {row.petitioner or 'công dân'}</b> — Ctrl+N: người phát biểu mới"
@@ -387,10 +406,30 @@ class OpinionEditor(QWidget):
         if draft.petition_id is None:
             draft.petition_id, draft.entry_id = minutes.record_opinion(session, self._dialogue_id, opinion)
         else:
-            minutes.update_opinion(session, draft.petition_id, opinion)
+            minutes.update_opinion(session, draft.petition_id, replace(opinion, version=draft.version))
         if draft.address_form is not None:
             wording.set_address_form(session, draft.petition_id, draft.address_form)
         minutes.mark_open_draft(session, self._dialogue_id, minutes.DRAFT_OPINION, draft.petition_id)
+        draft.version = petitions.version_of(session, draft.petition_id)
+
+    @Slot(object)
+    def _conflicted(self, exc: EditConflict) -> None:
+        """Another PC saved this opinion meanwhile: say so (both versions), then show theirs."""
+        message = exc.user_message
+        ident = self.draft.petition_id
+        if ident is None:
+            self.error.show_message(message)
+            return
+
+        def load(session: Session) -> minutes.OpinionRow | None:
+            return minutes.opinion_row(session, ident)
+
+        def show(row: minutes.OpinionRow | None) -> None:
+            if row is not None and self.draft.petition_id == ident:
+                self.edit(row)
+            self.error.show_message(message)
+
+        self._context.ops.read(load, on_done=show, owner=self)
 
     @Slot()
     def finish(self) -> None:
