@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -313,7 +313,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
 
     from app.errors import ReadOnlyDatabaseError
     from app.services import settings as settings_service
-    from app.services.minutes import running_dialogue
+    from app.services.dialogues import running_dialogue
     from ui.context import AppContext
     from ui.tasks import TaskManager
 
@@ -376,16 +376,28 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         wants_demo = False
 
     window.attach(context)
-    watch_background_check(db, tasks, window, on_damaged=app.quit)
-    from app.services.maintenance import data_folder_problem
+    from app.services.maintenance import after_first_screen, data_folder_problem
+
+    def first_screen_filled() -> None:
+        # What the secretary does not wait for starts once she sees her list: on a large file the
+        # quick_check, the routine copy and the weekly integrity_check each read the whole file,
+        # and on an old disk the first list would have waited behind them.
+        if window.context is not None and window.context.db is db:  # not left for the sample
+            after_first_screen(db)
+            watch_background_check(db, tasks, window, on_damaged=app.quit)
+            if server is None and db.path is not None:
+                _start_weekly_check(db.path, window)
+        if quit_after_show:
+            # Measured start = the window shown with its first list filled, not just its frame.
+            log.info("main window ready at %.4f", time.time())
+            app.quit()
 
     folder_problem = data_folder_problem()
     if folder_problem:
         window.show_notice(folder_problem)
     if wants_demo:  # her own file stays as set up; the demo opens from its own sample file
         window.show_demo(rebuild=True)
-    if server is None and db.path is not None:
-        _start_weekly_check(db.path, window)
+    window.when_page_filled(first_screen_filled)  # the page in front now (the sample's, if shown)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
@@ -394,10 +406,6 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         window.statusBar().showMessage(
             f"Dữ liệu đã được nâng cấp; bản sao lưu trước khi nâng cấp: {db.migration.backup_path}", 15000
         )
-    if quit_after_show:
-        # Measured start = the window shown with its data loaded, not just its frame.
-        context.tasks.wait()
-        QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
     tasks.wait()
     # The window may have switched files (the sample and back): close the one it shows now.

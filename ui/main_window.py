@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, Slot
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -157,6 +158,33 @@ class MainWindow(QMainWindow):
             self._show_page(row)
         else:
             self.nav.setCurrentRow(row)
+
+    def when_page_filled(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the page in front shows its first data: every list on it has
+        its first rows (or its error), read through the operations layer, and has been painted.
+
+        Start-up waits for this before it starts the work the secretary does not wait for
+        (routine copy, integrity check), and ``--quit-after-show`` marks it for the benchmarks.
+        """
+        from ui.models.table import RowTableModel
+
+        page = self.pages.currentWidget()
+        waiting = [model for model in page.findChildren(RowTableModel) if model.loading]
+        left = set(waiting)
+
+        def settled(model: RowTableModel) -> None:
+            if model not in left:
+                return
+            left.discard(model)
+            if not left:
+                # Queued after the paint the new rows asked for: the list is on screen then.
+                QTimer.singleShot(0, callback)
+
+        for model in waiting:
+            model.loaded.connect(lambda _count, m=model: settled(m))
+            model.load_failed.connect(lambda _text, m=model: settled(m))
+        if not waiting:
+            QTimer.singleShot(0, callback)
 
     def show_notice(self, text: str) -> None:
         """A lasting line above the pages (a data folder that cannot be written); after the
@@ -468,6 +496,10 @@ class MainWindow(QMainWindow):
             self._own_lock = None
         close_context(old)
         self.attach(AppContext(db=db, tasks=old.tasks, lock=lock, demo=demo), page=max(in_front, 0))
+        from app.services.maintenance import after_first_screen
+
+        # As at start: a large file's check and routine copy begin once its first list is shown.
+        self.when_page_filled(lambda: after_first_screen(db))
         return True
 
     def _detach(self) -> None:
