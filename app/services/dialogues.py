@@ -191,12 +191,14 @@ def conclusion_notice_countdowns(session: Session, today: date | None = None) ->
     )
     out: dict[int, NoticeCountdown] = {}
     held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
-    for dialogue in session.scalars(select(Dialogue).where(held)):
-        day = meeting_day(dialogue.started_at, dialogue.scheduled_at)
-        if dialogue.id in issued or day is None:
+    # Three columns, not whole dialogues: the list that asks has loaded those already.
+    moments = select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held)
+    for dialogue_id, started_at, scheduled_at in session.execute(moments):
+        day = meeting_day(started_at, scheduled_at)
+        if dialogue_id in issued or day is None:
             continue
         due = day + timedelta(days=CONCLUSION_DAYS_AFTER)
-        out[dialogue.id] = NoticeCountdown(dialogue.id, due, (due - today).days)
+        out[dialogue_id] = NoticeCountdown(dialogue_id, due, (due - today).days)
     return out
 
 
