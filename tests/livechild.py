@@ -35,13 +35,13 @@ KEY_INTERVAL_MS = 200  # 5 characters a second: a fast secretary
 def ensure_dialogue(db_path: Path) -> None:
     """A running dialogue to type into (made once, before the first child)."""
     from app.domain.rules import DialogueState
-    from app.services import minutes
+    from app.services import dialogues, minutes
     from app.storage.database import Database
     from app.storage.models import Dialogue, Organization
 
     db = Database.open(db_path, create=True)
     with db.transaction() as session:
-        if minutes.running_dialogue(session) is None:
+        if dialogues.running_dialogue(session) is None:
             org = Organization(name="ỦY BAN NHÂN DÂN XÃ THỬ", place_name="Thử", issuer_code="UBND")
             session.add(org)
             session.flush()
@@ -60,7 +60,7 @@ def main(db_path: str, log_path: str, seed: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     from app.domain.text import nfc
-    from app.services import minutes
+    from app.services import dialogues
     from app.storage.database import Database
     from ui.context import AppContext
     from ui.main import make_application
@@ -71,7 +71,7 @@ def main(db_path: str, log_path: str, seed: str) -> None:
     app = make_application(["livechild"])
     db = Database.open(Path(db_path))
     context = AppContext(db=db, tasks=TaskManager())
-    dialogue_id = context.ops.read_and_wait(minutes.running_dialogue)
+    dialogue_id = context.ops.read_and_wait(dialogues.running_dialogue)
     assert dialogue_id is not None, "no running dialogue"
     window = LiveMinutesWindow(context, dialogue_id, recovered=True)
     window.resize(1366, 728)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QObject, QSettings, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_ID, APP_NAME, __version__, paths
 from app.errors import AppError, DatabaseDamagedError
@@ -106,6 +106,8 @@ def open_database(
     traceback on screen. The sample file (``sample``) is opened as it is: no routine backup, so
     no copy of the demo ever sits among the user's backups.
     """
+    from PySide6.QtWidgets import QMessageBox
+
     from app.errors import DatabaseMissingError
     from ui.tasks import run_and_wait
 
@@ -162,6 +164,8 @@ def offer_restore(tasks: TaskManager, target: Path, window: QWidget, exc: Databa
 
     True when the backup was restored (the damaged file is set aside under a dated name).
     """
+    from PySide6.QtWidgets import QMessageBox
+
     from app.storage import backups
     from ui.tasks import run_and_wait
 
@@ -217,6 +221,8 @@ class _Relay(QObject):
 def in_background(parent: QObject, work: Callable[[], object], on_result: Callable[[object], None]) -> None:
     """Run ``work`` on its own thread (not the database worker, which the screens' reads use)
     and hand its result to ``on_result`` on the GUI thread."""
+    from PySide6.QtCore import Qt
+
     relay = _Relay(parent)
     relay.delivered.connect(on_result, Qt.ConnectionType.QueuedConnection)
 
@@ -236,6 +242,8 @@ def watch_background_check(
     """A large file is checked while the first screens read it (app.storage.database.Verification):
     if it fails, the user is told as at start, offered the backup, and ``on_damaged`` runs (the
     program closes: nothing was written to the file)."""
+    from PySide6.QtWidgets import QMessageBox
+
     verification = db.verification
     if verification is None:
         return
@@ -257,6 +265,8 @@ def _start_weekly_check(db_path: Path, window: QWidget) -> None:
     Its own thread: on a large file it reads for seconds, and the screens' reads must not queue
     behind it on the database worker.
     """
+    from PySide6.QtWidgets import QMessageBox
+
     from app.services.maintenance import weekly_check
 
     def done(report: object) -> None:
@@ -284,6 +294,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     try:
         server = server_target(db_path, db_url)
     except AppError as exc:  # a mistyped --db-url
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, exc.user_message)
         return 2
     if db_url and server is None and db_path is None:
@@ -294,6 +306,8 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     # Several PCs share a server by design: the one-window lock guards a local file only.
     lock = instance_lock(target) if server is None else None
     if server is None and lock is None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.information(
             None,
             APP_NAME,
@@ -310,10 +324,11 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     app.processEvents()
     # Wall-clock marks let benchmarks/bundle.py measure from outside when the window appeared.
     log.info("main window on screen at %.4f", time.time())
+    from PySide6.QtWidgets import QMessageBox
 
     from app.errors import ReadOnlyDatabaseError
     from app.services import settings as settings_service
-    from app.services.minutes import running_dialogue
+    from app.services.dialogues import running_dialogue
     from ui.context import AppContext
     from ui.tasks import TaskManager
 
@@ -376,16 +391,28 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         wants_demo = False
 
     window.attach(context)
-    watch_background_check(db, tasks, window, on_damaged=app.quit)
-    from app.services.maintenance import data_folder_problem
+    from app.services.maintenance import after_first_screen, data_folder_problem
+
+    def first_screen_filled() -> None:
+        # What the secretary does not wait for starts once she sees her list: on a large file the
+        # quick_check, the routine copy and the weekly integrity_check each read the whole file,
+        # and on an old disk the first list would have waited behind them.
+        if window.context is not None and window.context.db is db:  # not left for the sample
+            after_first_screen(db)
+            watch_background_check(db, tasks, window, on_damaged=app.quit)
+            if server is None and db.path is not None:
+                _start_weekly_check(db.path, window)
+        if quit_after_show:
+            # Measured start = the window shown with its first list filled, not just its frame.
+            log.info("main window ready at %.4f", time.time())
+            app.quit()
 
     folder_problem = data_folder_problem()
     if folder_problem:
         window.show_notice(folder_problem)
     if wants_demo:  # her own file stays as set up; the demo opens from its own sample file
         window.show_demo(rebuild=True)
-    if server is None and db.path is not None:
-        _start_weekly_check(db.path, window)
+    window.when_page_filled(first_screen_filled)  # the page in front now (the sample's, if shown)
     crashed = _mark_running()
     if running is not None:
         # Reopen exactly where the secretary was: the dialogue whose minutes were being typed.
@@ -394,10 +421,6 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         window.statusBar().showMessage(
             f"Dữ liệu đã được nâng cấp; bản sao lưu trước khi nâng cấp: {db.migration.backup_path}", 15000
         )
-    if quit_after_show:
-        # Measured start = the window shown with its data loaded, not just its frame.
-        context.tasks.wait()
-        QTimer.singleShot(0, lambda: (log.info("main window ready at %.4f", time.time()), app.quit()))
     code = app.exec()
     tasks.wait()
     # The window may have switched files (the sample and back): close the one it shows now.

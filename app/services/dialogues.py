@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.rules import NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
-from app.domain.standing import dialogue_tone
+from app.domain.rules import CONCLUSION_DAYS_AFTER, NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
+from app.domain.standing import dialogue_tone, meeting_day
 from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
@@ -23,6 +23,8 @@ from app.storage.models import (
     Petition,
     commune_organizations,
 )
+
+LIVE_SESSION_KEY = "live_session"  # where the live minutes were: reopened after a crash
 
 
 @dataclass
@@ -161,6 +163,59 @@ def get_dialogue(session: Session, dialogue_id: int) -> Dialogue:
     return row
 
 
+@dataclass(frozen=True)
+class NoticeCountdown:
+    """How long is left to issue a held dialogue's Thông báo kết luận (10 days after it)."""
+
+    dialogue_id: int
+    due_on: date
+    days_left: int
+
+    @property
+    def label(self) -> str:
+        """``TB kết luận: còn 3 ngày`` / ``TB kết luận: quá hạn 2 ngày``."""
+        return f"TB kết luận: {days_phrase(self.days_left)}"
+
+
+def conclusion_notice_countdowns(session: Session, today: date | None = None) -> dict[int, NoticeCountdown]:
+    """For each held dialogue whose Thông báo kết luận is not yet issued (numbered): the countdown."""
+    today = today or date.today()
+    issued = set(
+        session.scalars(
+            select(IssuedDocument.dialogue_id).where(
+                IssuedDocument.kind == DocumentKind.CONCLUSION_NOTICE,
+                IssuedDocument.number.is_not(None),
+                IssuedDocument.dialogue_id.is_not(None),
+            )
+        )
+    )
+    out: dict[int, NoticeCountdown] = {}
+    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
+    # Three columns, not whole dialogues: the list that asks has loaded those already.
+    moments = select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held)
+    for dialogue_id, started_at, scheduled_at in session.execute(moments):
+        day = meeting_day(started_at, scheduled_at)
+        if dialogue_id in issued or day is None:
+            continue
+        due = day + timedelta(days=CONCLUSION_DAYS_AFTER)
+        out[dialogue_id] = NoticeCountdown(dialogue_id, due, (due - today).days)
+    return out
+
+
+def running_dialogue(session: Session) -> int | None:
+    """The dialogue whose minutes were open when the program stopped (crash, power cut)."""
+    state = settings.get_setting(session, LIVE_SESSION_KEY)
+    if isinstance(state, dict) and state.get("dialogue_id"):
+        dialogue = session.get(Dialogue, state["dialogue_id"])
+        if dialogue is not None and dialogue.state == DialogueState.IN_PROGRESS:
+            return dialogue.id
+    return session.scalar(
+        select(Dialogue.id)
+        .where(Dialogue.state == DialogueState.IN_PROGRESS)
+        .order_by(Dialogue.started_at.desc())
+    )
+
+
 def notice_due_date(scheduled_at: datetime | None) -> date | None:
     """The last day a Thông báo / Giấy mời can go out (≥ 7 days before)."""
     return scheduled_at.date() - timedelta(days=NOTICE_DAYS_BEFORE) if scheduled_at else None
@@ -189,8 +244,6 @@ def list_dialogues(
         .scalar_subquery()
     )
     announced = _announced_ids(session)
-    from app.services.documents import conclusion_notice_countdowns  # documents import this module
-
     countdowns = conclusion_notice_countdowns(session, today)
     moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
     fixed: list[Any] = []

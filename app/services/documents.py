@@ -9,8 +9,8 @@ refused before any file is written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +49,8 @@ from app.export.documents import (
     build_plan,
     build_report,
 )
-from app.export.documents.conclusion_notice import NOTICE_DAYS, issue_date_warning
+from app.export.documents.conclusion_notice import issue_date_warning
 from app.export.errors import DuplicateNumberError, NoPublicVersionError
-from app.export.layout import render
 from app.export.privacy import Replacement, public_dialogue
 from app.services import counters, settings
 from app.storage.database import Database
@@ -420,45 +419,6 @@ def conclusion_notice_warning(session: Session, dialogue_id: int, issued_on: dat
     return issue_date_warning(load_dialogue_data(session, dialogue_id), issued_on)
 
 
-@dataclass(frozen=True)
-class NoticeCountdown:
-    """How long is left to issue a held dialogue's Thông báo kết luận (10 days after it)."""
-
-    dialogue_id: int
-    due_on: date
-    days_left: int
-
-    @property
-    def label(self) -> str:
-        """``TB kết luận: còn 3 ngày`` / ``TB kết luận: quá hạn 2 ngày``."""
-        return f"TB kết luận: {text.days_phrase(self.days_left)}"
-
-
-def conclusion_notice_countdowns(session: Session, today: date | None = None) -> dict[int, NoticeCountdown]:
-    """For each held dialogue whose Thông báo kết luận is not yet issued (numbered): the countdown."""
-    today = today or date.today()
-    issued = set(
-        session.scalars(
-            select(IssuedDocument.dialogue_id).where(
-                IssuedDocument.kind == DocumentKind.CONCLUSION_NOTICE,
-                IssuedDocument.number.is_not(None),
-                IssuedDocument.dialogue_id.is_not(None),
-            )
-        )
-    )
-    out: dict[int, NoticeCountdown] = {}
-    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
-    # Three columns, not whole dialogues: the Hội nghị list asks this for every dialogue it opens.
-    moments = select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held)
-    for ident, started_at, scheduled_at in session.execute(moments):
-        day = meeting_day(started_at, scheduled_at)
-        if ident in issued or day is None:
-            continue
-        due = day + timedelta(days=NOTICE_DAYS)
-        out[ident] = NoticeCountdown(ident, due, (due - today).days)
-    return out
-
-
 _FILE_LABELS = {
     DocumentKind.PLAN: "kế hoạch",
     DocumentKind.INVITATION: "giấy mời",
@@ -663,6 +623,8 @@ def write_document(
     # The file gets its final name only once its số is committed: a crash before the commit
     # leaves a hidden pending file (removed at the next start), never "Số: 31" on paper that
     # the database does not know; a crash after it is completed at the next start.
+    # Loaded on the first export: python-docx and lxml are not needed to list the dialogues.
+    from app.export.layout import render
     from app.services.numbering import finish_on_commit, pending_path, reserve
 
     reserve(session, out, number)

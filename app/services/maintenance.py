@@ -7,6 +7,7 @@ import platform
 import sqlite3
 import sys
 import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -275,17 +276,35 @@ def open_for_window(db_path: Path | None, *, create: bool = False) -> Database:
     (at most one a day), and settle exports a kill interrupted. A failed routine backup or a
     read-only file is logged and the program still opens.
 
-    On a large file the quick_check, the routine copy and the settling run in the background
-    (:func:`after_open`) while the first screen reads; writes wait for the quick_check.
+    On a large file the quick_check, the routine copy and the settling wait until the first
+    screen is filled (:func:`after_first_screen`): they read the whole file, and on an old disk
+    the first list would wait behind them. Writes wait for the quick_check.
     """
     from app.storage.database import Database
 
     db = Database.open(db_path, create=create, check_in_background=True)
     if db.verification is None:
         after_open(db)
-    else:
-        threading.Thread(target=after_open, args=(db,), name="after-open", daemon=True).start()
     return db
+
+
+# The after_open thread of each large file open in a window (close_after_window lets it finish).
+_background: weakref.WeakKeyDictionary[Database, threading.Thread] = weakref.WeakKeyDictionary()
+_background_lock = threading.Lock()
+
+
+def after_first_screen(db: Database) -> None:
+    """Start what the window's first screen did not wait for, once (a small file had it at open):
+    the large file's quick_check, then its routine copy and the settling of exports."""
+    if db.verification is None:
+        return
+    with _background_lock:
+        if db in _background:
+            return
+        db.verification.start()
+        thread = threading.Thread(target=after_open, args=(db,), name="after-open", daemon=True)
+        _background[db] = thread
+    thread.start()
 
 
 def after_open(db: Database) -> None:
@@ -314,6 +333,10 @@ def close_after_window(db: Database) -> None:
     """Close the database and make the copy on exit, only after changes; never stops the exit."""
     from app.storage import backups
 
+    with _background_lock:
+        started = _background.pop(db, None)
+    if started is not None:
+        started.join()  # a routine copy under way ends whole rather than cut short by the exit
     try:
         if db.verification is not None and not db.verification.passed():
             db.close()

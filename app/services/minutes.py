@@ -26,6 +26,9 @@ from app.domain.standing import Standing, meeting_day
 from app.domain.text import clean, days_phrase, petitioner_label, search_words, short_date
 from app.errors import AppError, NotFoundError, ValidationError
 from app.services import audit, catalog, counters, locking, petitions, search, settings
+
+# Asked at start, before the first list: it lives with the dialogues, loaded without this module.
+from app.services.dialogues import LIVE_SESSION_KEY
 from app.storage.models import (
     Answer,
     Attendee,
@@ -36,9 +39,6 @@ from app.storage.models import (
     MinuteEntry,
     Petition,
 )
-
-LIVE_SESSION_KEY = "live_session"  # where the screen was: reopened after a crash
-
 
 # --- plain data for the screen --------------------------------------------------------------
 
@@ -223,20 +223,6 @@ def reopen_dialogue(session: Session, dialogue_id: int) -> None:
         dialogue.ended_at = None
         settings.store_state(session, LIVE_SESSION_KEY, {"dialogue_id": dialogue.id})
         audit.record(session, "reopen", "dialogue", dialogue.id)
-
-
-def running_dialogue(session: Session) -> int | None:
-    """The dialogue whose minutes were open when the program stopped (crash, power cut)."""
-    state = settings.get_setting(session, LIVE_SESSION_KEY)
-    if isinstance(state, dict) and state.get("dialogue_id"):
-        dialogue = session.get(Dialogue, state["dialogue_id"])
-        if dialogue is not None and dialogue.state == DialogueState.IN_PROGRESS:
-            return dialogue.id
-    return session.scalar(
-        select(Dialogue.id)
-        .where(Dialogue.state == DialogueState.IN_PROGRESS)
-        .order_by(Dialogue.started_at.desc())
-    )
 
 
 @dataclass(frozen=True)

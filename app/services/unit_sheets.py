@@ -47,7 +47,6 @@ from app.export.blocks import DocumentBlocks
 from app.export.data import IssueData, OrganizationData
 from app.export.documents import build_assignment_slip, build_reminder_letter
 from app.export.documents.common import person_phrase
-from app.export.layout import render, save_atomic
 from app.export.unit_data import UnitDocumentData, UnitItemData
 from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
@@ -231,6 +230,8 @@ def _marker_signature(secret: str, marker: dict[str, str]) -> str:
 
 def _save_workbook(book: Any, target: Path) -> Path:
     """Temp name, then rename (the one atomic writer of the exports)."""
+    from app.export.layout import save_atomic  # python-docx loads with the first export only
+
     return save_atomic(book, target, opened_in="Excel")
 
 
@@ -1063,12 +1064,16 @@ def reminder_letter(
 def export_assignment_slip(
     session: Session, unit_id: int, path: Path, *, today: date | None = None, issue: IssueData | None = None
 ) -> Path:
+    from app.export.layout import render
+
     return render(assignment_slip(session, unit_id, today=today, issue=issue), Path(path))
 
 
 def export_reminder_letter(
     session: Session, unit_id: int, path: Path, *, today: date | None = None, issue: IssueData | None = None
 ) -> Path:
+    from app.export.layout import render
+
     return render(reminder_letter(session, unit_id, today=today, issue=issue), Path(path))
 
 

@@ -126,28 +126,64 @@ class Verification:
     Reading screens may show what the file holds meanwhile; nothing is written to it before it
     passed, so a damaged file is still never written. A failure is kept and raised by
     :meth:`wait` to every writer (and told to the user by the window).
+
+    A ``deferred`` check starts when :meth:`start` is called (the window does once its first
+    list is on screen: on an old disk the check reads the whole file and would slow that list
+    down) or when anything needs the verdict, whichever comes first.
     """
 
-    def __init__(self, probe: FileProbe) -> None:
+    def __init__(self, probe: FileProbe, *, deferred: bool = False) -> None:
         self.done = threading.Event()
         self.error: DatabaseDamagedError | None = None
-        self._thread = threading.Thread(target=self._run, args=(probe,), name="quick-check", daemon=True)
-        self._thread.start()
+        self._probe = probe
+        # Set with the verdict, or when the database closes before anyone started the check.
+        self._settled = threading.Event()
+        self._starting = threading.Lock()
+        self._thread: threading.Thread | None = None
+        if not deferred:
+            self.start()
 
-    def _run(self, probe: FileProbe) -> None:
+    def start(self) -> None:
+        """Begin the check (once; later calls do nothing)."""
+        with self._starting:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="quick-check", daemon=True)
+            self._thread.start()
+
+    @property
+    def started(self) -> bool:
+        return self._thread is not None
+
+    def _run(self) -> None:
         try:
-            verify_pages(probe)
+            verify_pages(self._probe)
         except DatabaseDamagedError as exc:
             self.error = exc
         except Exception as exc:  # an unreadable file is damaged too, never a crash of the thread
-            self.error = damaged(probe.path, f"lỗi đọc tệp ({type(exc).__name__})")
+            self.error = damaged(self._probe.path, f"lỗi đọc tệp ({type(exc).__name__})")
         finally:
             self.done.set()
+            self._settled.set()
 
     def passed(self) -> bool:
-        """Block until the verdict; True when the file is sound."""
+        """Block until the verdict (starting the check if nobody did); True when the file is sound."""
+        self.start()
         self.done.wait()
         return self.error is None
+
+    def settled(self) -> bool:
+        """Block until whoever starts the check has its verdict; True when the file is sound.
+
+        False, without a verdict, once the database is closed first: the upkeep waits on this
+        and must neither start the check itself nor keep the program from closing.
+        """
+        self._settled.wait()
+        return self.done.is_set() and self.error is None
+
+    def release(self) -> None:
+        """The database closes: nobody waits any longer for a check that never started."""
+        self._settled.set()
 
     def wait(self) -> None:
         """Block until the verdict; raise the refusal when the file failed."""
@@ -202,7 +238,7 @@ class Database:
         self.verification = verification
         # Index merges and checkpoints write: never on a read-only file, after a large file's check.
         self.upkeep: Upkeep | None = (
-            Upkeep(path, engine, ready=verification.passed if verification else None)
+            Upkeep(path, engine, ready=verification.settled if verification else None)
             if path is not None and not read_only and engine.dialect.name == "sqlite"
             else None
         )
@@ -259,6 +295,9 @@ class Database:
         :class:`~app.errors.DatabaseMissingError` naming it, and a file that is not SQLite
         :class:`~app.errors.NotADatabaseError`: a typo never silently starts an empty database.
         A folder the user named must already exist.
+
+        ``check_in_background``: a large file at the current schema opens before its quick_check,
+        which starts with ``verification.start()`` or the first write (see :class:`Verification`).
         """
         db_path = Path(path).expanduser() if path else paths.default_db_path()
         if path is None:
@@ -284,7 +323,8 @@ class Database:
                 and probe.size > BACKGROUND_CHECK_BYTES
                 and _up_to_date(db_path)
             ):
-                verification = Verification(probe)  # no migration to run: nothing writes first
+                # No migration to run: nothing writes first.
+                verification = Verification(probe, deferred=True)
             else:
                 verify_pages(probe)
             if reason:
@@ -375,6 +415,8 @@ class Database:
             yield session
 
     def close(self) -> None:
+        if self.verification is not None:
+            self.verification.release()
         if self.upkeep is not None:
             self.upkeep.stop()
         self.engine.dispose()

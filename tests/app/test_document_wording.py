@@ -46,12 +46,8 @@ from app.export.documents.common import propose_summary
 from app.export.errors import DialogueNotHeldError, IssueDateError, NoPublicVersionError
 from app.export.layout import render
 from app.export.privacy import public_dialogue
-from app.services.documents import (
-    conclusion_notice_countdowns,
-    conclusion_notice_warning,
-    export_document,
-    public_replacements,
-)
+from app.services.dialogues import conclusion_notice_countdowns
+from app.services.documents import conclusion_notice_warning, export_document, public_replacements
 from app.storage.database import Database
 from app.storage.models import Dialogue, IssuedDocument, Petition, Plan
 from tests.app.doc_samples import MEETING, PARTY_ORG, TODAY, VICE, docx_paragraphs, sample_dialogue

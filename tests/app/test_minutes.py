@@ -36,7 +36,7 @@ def test_start_records_the_actual_time_and_remembers_the_running_dialogue(demo_d
         dialogue = session.get(Dialogue, dialogue_id)
         assert dialogue is not None and dialogue.state == DialogueState.IN_PROGRESS
         assert dialogue.started_at == datetime(2026, 12, 11, 14, 5)
-        assert minutes.running_dialogue(session) == dialogue_id
+        assert dialogues.running_dialogue(session) == dialogue_id
 
 
 def test_a_closed_dialogue_cannot_be_started_again(demo_db: Database) -> None:

@@ -299,7 +299,7 @@ def test_after_a_power_cut_the_running_dialogue_reopens_with_a_note(
     assert ui_main._mark_running() is False  # a clean start
     assert ui_main._mark_running() is True  # the flag of a run that never exited cleanly
     with demo_context.db.reading() as session:
-        assert minutes.running_dialogue(session) == dialogue_id
+        assert dialogues.running_dialogue(session) == dialogue_id
 
     main_window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
     qtbot.addWidget(main_window)

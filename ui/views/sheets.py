@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -32,12 +32,17 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.text import short_date, upper_first
-from app.services import catalog, opinion_import, unit_sheets
-from app.services.opinion_import import ImportPreview, ImportResult
-from app.services.unit_sheets import ResultsPreview
 from ui import file_dialogs
 from ui.context import AppContext
 from ui.tasks import user_message
+
+if TYPE_CHECKING:
+    # The services load when a round trip is first used, not with the Hội nghị page that holds
+    # these buttons: they bring python-docx, openpyxl and the follow-up rules (a good part of a
+    # second on an old PC, before the first list could be shown).
+    from app.services import unit_sheets
+    from app.services.opinion_import import ImportPreview, ImportResult
+    from app.services.unit_sheets import ResultsPreview
 
 CHECK_ROLE = Qt.ItemDataRole.UserRole
 
@@ -153,6 +158,8 @@ class UnitRoundTrip(QWidget):
 
     # --- Phiếu giao việc: .docx + .xlsx for one unit -------------------------------------------
     def export_unit(self, unit_id: int | None) -> None:
+        from app.services import unit_sheets
+
         if unit_id is None:
             unit_id = self._pick_unit()
             if unit_id is None:
@@ -170,6 +177,8 @@ class UnitRoundTrip(QWidget):
         )
 
     def _pick_unit(self) -> int | None:
+        from app.services import catalog
+
         units = self._context.ops.read_and_wait(
             lambda s: [(e.id, e.name) for e in catalog.list_entries(s, "unit")]
         )
@@ -183,6 +192,8 @@ class UnitRoundTrip(QWidget):
 
     def _export_to(self, unit_id: int, slip_name: str, sheet_name: str) -> None:
         """The Phiếu (Word) where the user chooses; its results sheet (Excel) beside it."""
+        from app.services import unit_sheets
+
         target = self.ask.save(self._parent, "Lưu phiếu giao việc", slip_name, "Word (*.docx)")
         if target is None:
             return
@@ -207,6 +218,8 @@ class UnitRoundTrip(QWidget):
 
     # --- Nhập kết quả: the unit's sheet comes back ------------------------------------------------
     def import_results(self) -> None:
+        from app.services import unit_sheets
+
         source = self.ask.open(self._parent, "Chọn bảng kết quả đơn vị gửi lại", "Excel (*.xlsx)")
         if source is None:
             return
@@ -247,6 +260,8 @@ class UnitRoundTrip(QWidget):
         return dialog
 
     def _show_results(self, preview: ResultsPreview) -> None:
+        from app.services import unit_sheets
+
         dialog = self.results_dialog(preview)
         if not self.ask.confirm(dialog):
             return
@@ -262,6 +277,8 @@ class UnitRoundTrip(QWidget):
 
     # --- Công văn đôn đốc --------------------------------------------------------------------------
     def remind(self) -> None:
+        from app.services import unit_sheets
+
         self._context.ops.read(
             lambda session: unit_sheets.reminder_units(session),
             on_done=self._pick_reminder,
@@ -284,6 +301,8 @@ class UnitRoundTrip(QWidget):
         self.send_reminder(units[labels.index(chosen)].unit_id)
 
     def send_reminder(self, unit_id: int) -> None:
+        from app.services import unit_sheets
+
         name = self._context.ops.read_and_wait(lambda s: unit_sheets.unit_file_name(s, unit_id, "reminder"))
         target = self.ask.save(self._parent, "Lưu công văn đôn đốc", name, "Word (*.docx)")
         if target is None:
@@ -362,6 +381,8 @@ class OpinionImporter(QWidget):
         self.ask = ask or FileAsk()
 
     def save_template(self) -> None:
+        from app.services import opinion_import
+
         target = self.ask.save(self._parent, "Lưu mẫu Excel", "mau-y-kien-thu-thap.xlsx", "Excel (*.xlsx)")
         if target is None:
             return
@@ -376,6 +397,8 @@ class OpinionImporter(QWidget):
         )
 
     def start(self, dialogue_id: int) -> None:
+        from app.services import opinion_import
+
         source = self.ask.open(self._parent, "Chọn danh sách ý kiến thu thập (Excel)", "Excel (*.xlsx)")
         if source is None:
             return
@@ -423,6 +446,8 @@ class OpinionImporter(QWidget):
         return dialog
 
     def _show(self, dialogue_id: int, preview: ImportPreview) -> None:
+        from app.services import opinion_import
+
         dialog = self.preview_dialog(preview)
         if not self.ask.confirm(dialog):
             return

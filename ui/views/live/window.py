@@ -46,11 +46,12 @@ from ui.context import AppContext
 from ui.export_dialog import WordExporter
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
+from ui.screen import fit_to_screen
 from ui.views.common import ColumnFit, make_table_view
 from ui.views.live.editors import AnswerEditor, ConclusionEditor, NoteEditor, OpinionEditor
 from ui.views.live.projector import ProjectorWindow
 from ui.views.live.timer import TONE_STYLES, SpeakerTimer, clock_text
-from ui.widgets import Banner, NfcLineEdit, fit_to_screen, scrolling
+from ui.widgets import Banner, NfcLineEdit, scrolling
 
 # What other screens (or this one's own editors) change that the live window shows.
 CATALOGUES = ("hamlet", "field", "unit", "leader", "setting")
