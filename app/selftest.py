@@ -229,6 +229,39 @@ def _window(notes: list[str], db: Any, folder: Path) -> None:
     check_main_window(notes, db, folder)
 
 
+SELFTEST_PG_URL = "DOITHOAI_SELFTEST_PG_URL"  # a server to connect to, when the build has one
+
+
+def _postgres_driver(notes: list[str]) -> None:
+    """Several PCs need the server driver: psycopg imports with its compiled part and libpq loads.
+
+    With ``DOITHOAI_SELFTEST_PG_URL`` set (make windows starts a throwaway server), it also
+    connects through Database.open_url, creating the schema in that database.
+    """
+    import psycopg
+
+    from app.storage.database import Database
+
+    implementation = psycopg.pq.__impl__
+    libpq = psycopg.pq.version()  # calls into libpq: the DLL is loaded and answers
+    if implementation == "python":
+        raise RuntimeError("psycopg chạy bản thuần Python, thiếu phần biên dịch kèm libpq")
+    notes.append(f"psycopg {psycopg.__version__} ({implementation}), libpq {libpq // 10000}.{libpq % 10000}")
+    url = os.environ.get(SELFTEST_PG_URL, "").strip()
+    if url:
+        db = Database.open_url(url)
+        try:
+            with db.reading() as session:
+                from sqlalchemy import text
+
+                server = session.execute(text("SHOW server_version")).scalar()
+        finally:
+            db.close()
+        notes.append(
+            f"đã kết nối máy chủ PostgreSQL {server}, cấu trúc {db.migration.to_revision if db.migration else '?'}"
+        )
+
+
 def run_self_test(out: Callable[[str], None] = print, *, today: date | None = None) -> int:
     today = today or date.today()
     frozen = "bản đóng gói" if getattr(sys, "frozen", False) else "mã nguồn"
@@ -289,6 +322,9 @@ def run_self_test(out: Callable[[str], None] = print, *, today: date | None = No
 
         with test.step("Lịch nghỉ lễ, Tết (thời hạn theo ngày làm việc)") as notes:
             _calendar(notes)
+
+        with test.step("Trình điều khiển PostgreSQL (psycopg, libpq)") as notes:
+            _postgres_driver(notes)
 
         with test.step("Cửa sổ chính (Qt, không cần màn hình)") as notes:
             _window(notes, db, scratch)

@@ -14,7 +14,7 @@ from app.domain.standing import dialogue_tone, meeting_day
 from app.domain.text import clean, days_phrase, roman, short_date
 from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
-from app.services.ordering import reversed_order
+from app.services.ordering import reversed_order, vietnamese
 from app.storage.models import (
     WORK_COMMUNE_KEY,
     Dialogue,
@@ -253,7 +253,7 @@ def list_dialogues(
     elif sort == "date":
         fixed, keys = [moment.is_(None)], [moment, Dialogue.id]
     elif sort == "title":
-        keys = [Dialogue.title_sort, Dialogue.id]
+        keys = [vietnamese(session, Dialogue.title, Dialogue.title_sort), Dialogue.id]
     else:
         running_first = (DialogueState.IN_PROGRESS, DialogueState.PLANNED, DialogueState.CLOSED)
         order = {state.value: n for n, state in enumerate(running_first)}

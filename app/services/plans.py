@@ -34,7 +34,7 @@ from app.services.dialogues import (
     plan_dialogues,
     update_dialogue,
 )
-from app.services.ordering import reversed_order
+from app.services.ordering import reversed_order, vietnamese
 from app.services.settings import current_organization
 from app.storage.models import (
     WORK_COMMUNE_KEY,
@@ -351,7 +351,11 @@ def list_plans(session: Session, *, sort: str = "default", descending: bool = Fa
     if sort not in PLAN_SORTS:
         raise ValueError(f"unknown plan sort {sort!r}")
     counts = dict(session.execute(select(Dialogue.plan_id, func.count()).group_by(Dialogue.plan_id)).all())
-    keys: list[Any] = [Plan.year.desc(), Plan.id.desc()] if sort == "default" else [Plan.title_sort, Plan.id]
+    keys: list[Any] = (
+        [Plan.year.desc(), Plan.id.desc()]
+        if sort == "default"
+        else [vietnamese(session, Plan.title, Plan.title_sort), Plan.id]
+    )
     if descending:
         keys = [reversed_order(key) for key in keys]
     stmt = select(Plan).order_by(*keys)

@@ -77,7 +77,8 @@ cleanup() {
   "$WINESERVER" -k 2>/dev/null || true  # only the Wine processes of this prefix
   rm -f "$WINEPREFIX/dosdevices/z:"     # see below
 }
-trap cleanup EXIT
+# A self-test server left by a failed run is stopped with it.
+trap 'cleanup; [ -z "${PG_DIR:-}" ] || bash tests/pg_server.sh stop "$PG_DIR"' EXIT
 
 step "Wine prefix (Windows 10): $WINEPREFIX"
 if [ ! -f "$WINEPREFIX/.ready" ]; then
@@ -155,7 +156,25 @@ self_test() {  # self_test LOG EXE
 }
 
 step "self-test of the frozen doithoai-cli.exe under Wine"
+# With PostgreSQL installed, a throwaway server on 127.0.0.1: the self-test then connects to it
+# through the bundled psycopg and libpq.dll (Wine's sockets are the Linux ones); without, the
+# self-test still imports the driver and loads libpq.
+PG_DIR=$WORK/pg
+if bash tests/pg_server.sh start "$PG_DIR" >"$WORK/pg.env" 2>"$WORK/pg.log"; then
+  DOITHOAI_SELFTEST_PG_URL=$(sed -n 's/^export DOITHOAI_TEST_PG_URL=//p' "$WORK/pg.env")
+  export DOITHOAI_SELFTEST_PG_URL
+  echo "PostgreSQL for the self-test: ${DOITHOAI_SELFTEST_PG_URL%%:doithoai-test@*}:…@${DOITHOAI_SELFTEST_PG_URL#*@}"
+else
+  echo "no PostgreSQL server for the self-test ($(tail -1 "$WORK/pg.log")): driver and libpq only"
+  PG_DIR=
+fi
 self_test "$WORK/selftest.txt" "$(win "$DIST/doithoai/doithoai-cli.exe")"
+grep -q "Trình điều khiển PostgreSQL" "$WORK/selftest.txt" || die "the self-test has no PostgreSQL driver step"
+if [ -n "$PG_DIR" ]; then
+  grep -q "đã kết nối máy chủ PostgreSQL" "$WORK/selftest.txt" || die "the frozen program did not reach the server"
+  bash tests/pg_server.sh stop "$PG_DIR"
+  unset DOITHOAI_SELFTEST_PG_URL
+fi
 
 step "NSIS installer (native makensis) -> $(basename "$INSTALLER")"
 rm -f "$INSTALLER"
