@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,71 +87,214 @@ def _short(label: str, limit: int = 34) -> str:
     return label.replace("$", r"\$")
 
 
-def _draw(chart: ChartData, ax: Any) -> None:
+# The layout is fixed, in inches from the bottom-left corner of the picture: no Axes, no ticks,
+# no layout engine. matplotlib's Axis machinery and its layout engines lay out every text again
+# at each draw, and drawing text (a glyph at a time) is most of a chart's cost: each chart has
+# only the texts a reader needs, a label and a value per bar, the title and the legend. Sizes
+# are estimated from character counts, never measured, which is as cheap as it is stable.
+TITLE_BAND = 0.42  # above the bars, the title in it
+ROW = 0.3  # per horizontal bar
+BAR = 0.62  # share of its row (or column) a bar fills
+GAP = 0.08  # between a label and its bar
+VALUE_ROOM = 0.5  # right of the longest bar, for its value
+MARGIN = 0.12
+LEGEND_BAND = 0.34
+CHAR = 0.066  # inches per character of an 8-point label, generously (DejaVu Sans averages less)
+TEXT = "#222222"
+AXIS = "#666666"
+
+
+def chart_size(chart: ChartData) -> tuple[float, float]:
+    """The picture's width and height in inches: a bar is as thick whatever the number of bars."""
+    width, height = SIZE_INCHES
+    if chart.horizontal and chart.labels:
+        height = TITLE_BAND + ROW * len(chart.labels) + MARGIN + _legend_band(chart)
+        height = min(max(height, 2.0), 7.0)
+    return width, height
+
+
+def _legend_band(chart: ChartData) -> float:
+    return LEGEND_BAND if len(chart.series) > 1 else 0.0
+
+
+def _box(x0: float, y0: float, x1: float, y1: float) -> list[tuple[float, float]]:
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def _legend(figure: Any, chart: ChartData, boxes: list[Any], colours: list[str]) -> None:
+    """One row of colour squares and names under the bars, for stacked bars only."""
+    inches = figure.dpi_scale_trans
+    x, y = MARGIN, MARGIN + 0.06
+    for name in chart.series:
+        boxes.append(_box(x, y, x + 0.12, y + 0.12))
+        colours.append(STATUS_COLOURS.get(name, BAR_COLOUR))
+        figure.text(x + 0.17, y + 0.06, name, va="center", fontsize=7, color=TEXT, transform=inches)
+        x += 0.17 + len(name) * CHAR * 0.85 + 0.25
+
+
+def _draw_bars(figure: Any, chart: ChartData, width: float, height: float) -> None:
+    """Horizontal bars, stacked when there are several series, each with its label and total."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.lines import Line2D
+
+    inches = figure.dpi_scale_trans
     labels = [_short(label) for label in chart.labels]
-    if not labels:
-        ax.text(0.5, 0.5, "Không có số liệu trong kỳ", ha="center", va="center", color="#666666")
-        ax.set_axis_off()
-        return
-    positions = list(range(len(labels)))
-    if chart.line:
-        values = next(iter(chart.series.values()))
-        ax.bar(positions, values, color=BAR_COLOUR, alpha=0.25, width=0.6)
-        ax.plot(positions, values, color=BAR_COLOUR, marker="o", linewidth=2)
-        for x, v in zip(positions, values, strict=True):
-            ax.annotate(str(v), (x, v), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
-        ax.set_xticks(positions, labels, fontsize=8, rotation=0 if len(labels) <= 7 else 45)
-        ax.set_ylim(0, max([*values, 1]) * 1.2)
-        ax.yaxis.get_major_locator().set_params(integer=True)
-        return
+    bottom = MARGIN + _legend_band(chart)
+    left = MARGIN + min(max(len(label) for label in labels) * CHAR, width * 0.45) + GAP
+    right = width - MARGIN - VALUE_ROOM
+    top = height - TITLE_BAND
+    row = (top - bottom) / len(labels)
+    totals = [sum(values) for values in zip(*chart.series.values(), strict=True)]
+    scale = (right - left) / max([*totals, 1])
+    boxes: list[Any] = []
+    colours: list[str] = []
     start = [0] * len(labels)
-    many = len(chart.series) > 1
     for name, values in chart.series.items():
         colour = STATUS_COLOURS.get(name, BAR_COLOUR)
-        bars = ax.barh(positions, values, left=start, color=colour, label=name, height=0.6)
-        if not many:
-            ax.bar_label(bars, fontsize=8, padding=3)
-        start = [a + b for a, b in zip(start, values, strict=True)]
-    if many:
-        for y, total in zip(positions, start, strict=True):
-            ax.text(total, y, f" {total}", va="center", fontsize=8)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, ncols=4)
-    ax.set_yticks(positions, labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, max([*start, 1]) * 1.15)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+        for n, value in enumerate(values):
+            if value:
+                y0 = top - row * (n + 0.5 + BAR / 2)
+                boxes.append(
+                    _box(left + start[n] * scale, y0, left + (start[n] + value) * scale, y0 + row * BAR)
+                )
+                colours.append(colour)
+            start[n] += value
+    for n, (label, total) in enumerate(zip(labels, totals, strict=True)):
+        y = top - row * (n + 0.5)
+        figure.text(left - GAP, y, label, ha="right", va="center", fontsize=8, color=TEXT, transform=inches)
+        figure.text(left + total * scale + 0.04, y, str(total), va="center", fontsize=8, transform=inches)
+    if len(chart.series) > 1:
+        _legend(figure, chart, boxes, colours)
+    figure.add_artist(PolyCollection(boxes, facecolors=colours, edgecolors="none", transform=inches))
+    figure.add_artist(Line2D([left, left], [bottom, top], color=AXIS, linewidth=0.8, transform=inches))
 
 
-def render_png(chart: ChartData, *, dpi: int = DPI) -> bytes:
-    """The chart as PNG bytes (same size and look wherever it is shown)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def _draw_trend(figure: Any, chart: ChartData, width: float, height: float) -> None:
+    """Columns with a line through their tops, a value above each and the month under it."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.lines import Line2D
+
+    inches = figure.dpi_scale_trans
+    values = next(iter(chart.series.values()))
+    labels = [_short(label, 12) for label in chart.labels]
+    year = _common_year(labels)
+    if year:  # "T1".."T12" under a title that names the year: twelve labels fit unturned
+        labels = [label.removesuffix(year) for label in labels]
+    left, right = MARGIN + 0.1, width - MARGIN
+    bottom, top = MARGIN + 0.3, height - TITLE_BAND - 0.25  # month names below, values above
+    column = (right - left) / len(labels)
+    scale = (top - bottom) / max([*values, 1])
+    xs = [left + column * (n + 0.5) for n in range(len(labels))]
+    ys = [bottom + v * scale for v in values]
+    boxes = [_box(x - column * BAR / 2, bottom, x + column * BAR / 2, y) for x, y in zip(xs, ys, strict=True)]
+    figure.add_artist(
+        PolyCollection(boxes, facecolors=BAR_COLOUR, alpha=0.25, edgecolors="none", transform=inches)
+    )
+    figure.add_artist(
+        Line2D(xs, ys, color=BAR_COLOUR, marker="o", markersize=4, linewidth=2, transform=inches)
+    )
+    figure.add_artist(Line2D([left, right], [bottom, bottom], color=AXIS, linewidth=0.8, transform=inches))
+    size = 8 if max(len(label) for label in labels) * CHAR * 0.9 <= column else 6.5
+    for x, y, value, label in zip(xs, ys, values, labels, strict=True):
+        figure.text(x, y + 0.06, str(value), ha="center", va="bottom", fontsize=8, transform=inches)
+        figure.text(
+            x, bottom - 0.06, label, ha="center", va="top", fontsize=size, color=TEXT, transform=inches
+        )
+
+
+def _common_year(labels: list[str]) -> str:
+    """The "/2026" every month label ends with, if they all do."""
+    tails = {label[label.rfind("/") :] for label in labels if "/" in label}
+    if len(tails) == 1 and all("/" in label for label in labels):
+        tail = tails.pop()
+        return tail if tail[1:].isdigit() else ""
+    return ""
+
+
+def _title(chart: ChartData) -> str:
+    year = _common_year(chart.labels) if chart.line else ""
+    return _short(f"{chart.title} năm {year[1:]}" if year else chart.title, 80)
+
+
+def render_png(chart: ChartData, *, dpi: float = DPI) -> bytes:
+    """The chart as PNG bytes (same size and look wherever it is shown).
+
+    The last pictures drawn are kept, keyed by everything they show and their resolution: the
+    report screen opened again, or refreshed after an edit that moved one chart's counts, shows
+    the others at once; the .docx of the period on screen reuses nothing but the same function.
+    """
+    key = (_identity(chart), round(float(dpi), 3))
+    with _KEPT_LOCK:
+        png = _KEPT.get(key)
+        if png is not None:
+            _KEPT.move_to_end(key)
+            return png
+    with _DRAWING:  # matplotlib's state (rcParams, font caches) is not for two threads at once
+        png = _render(chart, float(dpi))
+    with _KEPT_LOCK:
+        _KEPT[key] = png
+        while len(_KEPT) > KEPT_PICTURES:
+            _KEPT.popitem(last=False)
+    return png
+
+
+def forget_drawn() -> None:
+    """Drop the kept pictures (the next ones are drawn afresh)."""
+    with _KEPT_LOCK:
+        _KEPT.clear()
+
+
+def _identity(chart: ChartData) -> tuple[object, ...]:
+    return (
+        chart.key,
+        chart.title,
+        tuple(chart.labels),
+        tuple((name, tuple(values)) for name, values in chart.series.items()),
+        chart.horizontal,
+        chart.line,
+        tuple(chart.notes),
+    )
+
+
+KEPT_PICTURES = 24  # a few periods' four charts at two resolutions; a PNG is a few tens of kB
+_KEPT: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+_DRAWING = threading.Lock()
+# Glyphs drawn unhinted: about a third less time per text than FreeType's hinting, which is most
+# of a chart's cost, and as legible at these sizes (matplotlib's own test images use it).
+_TEXT_RC: dict[Any, Any] = {"text.hinting": "no_hinting"}
+
+
+def _render(chart: ChartData, dpi: float) -> bytes:
+    import matplotlib
     from matplotlib.figure import Figure
 
-    width, height = SIZE_INCHES
-    if chart.horizontal:  # a bar is as thick whatever the number of bars
-        height = min(max(1.6 + 0.42 * len(chart.labels) + 0.3 * (len(chart.series) > 1), 2.2), 7.0)
-    figure = Figure(figsize=(width, height), dpi=dpi)
+    width, height = chart_size(chart)
+    with matplotlib.rc_context(_TEXT_RC):
+        return _draw(chart, Figure(figsize=(width, height), dpi=dpi), width, height)
+
+
+def _draw(chart: ChartData, figure: Any, width: float, height: float) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
-    # A title placed at the top and axis-label positions given: matplotlib would otherwise measure
-    # every tick label at each draw to place a title and labels these charts do not have (a
-    # quarter of the drawing time). The top has no ticks, so the place is the same.
-    ax.set_title(_short(chart.title, 90), fontsize=10, fontweight="bold", loc="left", y=1.0)
-    ax.xaxis.set_label_coords(0.5, -0.1)
-    ax.yaxis.set_label_coords(-0.1, 0.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.tick_params(labelsize=8)
-    ax.grid(axis="x" if chart.horizontal else "y", color="#dddddd", linewidth=0.6)
-    ax.set_axisbelow(True)
-    _draw(chart, ax)
-    # Fixed margins (the label column sized from the longest label) instead of matplotlib's
-    # constrained layout, which measures every text again and triples the drawing time.
-    longest = max((len(_short(label)) for label in chart.labels), default=0) if chart.horizontal else 0
-    left = min(0.5, 0.04 + longest * 0.075 / width) if chart.horizontal else 0.08
-    bottom_inches = 0.75 if len(chart.series) > 1 else 0.4
-    bottom = min(0.4, bottom_inches / height) if chart.horizontal else min(0.3, 0.6 / height)
-    figure.subplots_adjust(left=left, right=0.96, top=1 - 0.4 / height, bottom=bottom)
+    inches = figure.dpi_scale_trans
+    figure.text(
+        MARGIN,
+        height - 0.14,
+        _title(chart),
+        fontsize=10,
+        fontweight="bold",
+        va="top",
+        color=TEXT,
+        transform=inches,
+    )
+    if not chart.labels:
+        figure.text(0.5, 0.45, "Không có số liệu trong kỳ", ha="center", va="center", color="#666666")
+    elif chart.line:
+        _draw_trend(figure, chart, width, height)
+    else:
+        _draw_bars(figure, chart, width, height)
     buffer = io.BytesIO()
     # No timestamp or software name: the same figures give the same bytes.
     figure.savefig(buffer, format="png", metadata={"Software": None}, pil_kwargs={"compress_level": 4})

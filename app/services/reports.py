@@ -14,13 +14,13 @@ ORM objects) so a year of a busy commune counts in a fraction of a second.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from app.domain.periods import Cutoff, Period, month_buckets, parse_period
 from app.domain.rules import DialogueState, PetitionSource, PetitionStatus
 from app.domain.standing import AssignmentFacts, PetitionFacts, Standing, meeting_day, petition_standing
 from app.domain.standing import resolved_on as resolved_on_rule
-from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, counts_of, group_counts
+from app.domain.statistics import NO_FIELD, NO_HAMLET, StandingCounts, count_groups, counts_of
 from app.domain.text import short_date, sort_key
 from app.errors import NotFoundError
 from app.export.data import OrganizationData
@@ -105,6 +105,7 @@ class ReportPetition:
 
 _STATUSES = {s.value: s for s in PetitionStatus}
 _SOURCES = {s.value: s for s in PetitionSource}
+AT_MEETING = PetitionSource.AT_MEETING.value
 
 
 def _day(value: object) -> date | None:
@@ -166,13 +167,36 @@ def _period_condition(period: Period, commune_id: int | None = None) -> ColumnEl
     return condition
 
 
-def period_petitions(
-    session: Session, period: Period, *, today: date | None = None, commune_id: int | None = None
-) -> list[ReportPetition]:
-    """The petitions a period reports on, each with its standing ``today`` (the report's day)."""
-    today = today or date.today()
+class _Row(NamedTuple):
+    """One petition of the period as the figures need it (a tuple: thousands are made per report)."""
+
+    id: int
+    standing: Standing
+    source: str  # PetitionSource value
+    dialogue: str
+    day: date | None
+    units: tuple[str, ...]
+    informed: bool
+    field: str
+    field_position: int
+    hamlet: str
+    facts: PetitionFacts  # shared by every petition alike in status, assignments and resolution
+
+
+def _names(session: Session, model: Any) -> dict[int, str]:
+    return dict(_raw_rows(session, select(model.id, model.name)))
+
+
+def _period_rows(session: Session, period: Period, today: date, commune_id: int | None) -> list[_Row]:
+    """The petitions of ``period`` with their standing ``today``, in id order.
+
+    Three plain column reads (petitions, their assignments, their resolution steps) with no
+    joins: catalogue names and the period's few dialogues are looked up in small dictionaries,
+    dates are parsed once per distinct value, and the standing is computed once per kind of
+    petition (it depends only on the status, the assignments and the resolution day).
+    """
     near = settings.near_due_days(session)
-    condition = _period_condition(period, report_scope(session, commune_id))
+    condition = _period_condition(period, commune_id)
     rows = _raw_rows(
         session,
         select(
@@ -181,30 +205,39 @@ def period_petitions(
             Petition.source,
             Petition.received_on,
             Petition.informed_on,
+            Petition.hamlet_id,
             Petition.hamlet_text,
-            Hamlet.name,
-            Field.name,
-            Field.position,
-            Dialogue.title,
-            Dialogue.started_at,
-            Dialogue.scheduled_at,
+            Petition.field_id,
+            Petition.dialogue_id,
         )
-        .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
-        .outerjoin(Field, Field.id == Petition.field_id)
-        .outerjoin(Dialogue, Dialogue.id == Petition.dialogue_id)
         .where(condition)
         .order_by(Petition.id),
     )
+    if not rows:
+        return []
+    hamlets = _names(session, Hamlet)
+    fields = {ident: (name, position) for ident, name, position in _raw_rows(
+        session, select(Field.id, Field.name, Field.position)
+    )}  # fmt: skip
+    units = _names(session, Unit)
+    dialogues = {
+        ident: ((title or "Hội nghị đối thoại"), _day(started or scheduled))
+        for ident, title, started, scheduled in _raw_rows(
+            session,
+            select(Dialogue.id, Dialogue.title, Dialogue.started_at, Dialogue.scheduled_at).where(
+                Dialogue.id.in_(dialogues_held_between(period.start, period.end))
+            ),
+        )
+    }
     ids = select(Petition.id).where(condition).scalar_subquery()
     assignments: dict[int, list[tuple[AssignmentFacts, str]]] = defaultdict(list)
     for pid, deadline, finished, unit in _raw_rows(
         session,
-        select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Unit.name)
-        .join(Unit, Unit.id == Assignment.lead_unit_id)
+        select(Assignment.petition_id, Assignment.deadline, Assignment.finished_on, Assignment.lead_unit_id)
         .where(Assignment.petition_id.in_(ids))
         .order_by(Assignment.id),
     ):
-        assignments[pid].append((AssignmentFacts(_day(deadline), _day(finished)), unit))
+        assignments[pid].append((AssignmentFacts(_day(deadline), _day(finished)), units.get(unit, "")))
     updates: dict[int, list[tuple[date, date | None, PetitionStatus]]] = defaultdict(list)
     for pid, on, reply, after in _raw_rows(
         session,
@@ -219,51 +252,67 @@ def period_petitions(
     ):
         updates[pid].append((_day(on) or date.min, _day(reply), _STATUSES[after]))
 
-    # The standing depends only on the status, the assignments and the resolution day: petitions
-    # alike in those share it (the rule itself is petition_standing's, computed once per kind).
-    standings: dict[tuple[object, ...], Standing] = {}
+    # Petitions alike in status, assignments and resolution day share their facts and standing.
+    alike: dict[tuple[object, ...], tuple[PetitionFacts, Standing]] = {}
+    no_assignment: list[tuple[AssignmentFacts, str]] = []
     result = []
-    for (
-        pid,
-        status,
-        source,
-        received,
-        informed,
-        typed,
-        hamlet,
-        fname,
-        fpos,
-        title,
-        started,
-        scheduled,
-    ) in rows:
-        held = assignments.get(pid, [])
-        facts = PetitionFacts(
-            status=_STATUSES[status],
-            assignments=tuple(a for a, _u in held),
-            resolved_on=resolved_on_rule(updates.get(pid, [])),
-            field=fname or "",
-            field_position=fpos if fname else 1_000_000,
-            hamlet=hamlet or typed or "",
-        )
-        day = _day(started or scheduled) if title is not None else _day(received)
-        alike = (facts.status, facts.assignments, facts.resolved_on)
-        standing = standings.get(alike)
-        if standing is None:
-            standing = standings[alike] = petition_standing(facts, today, near).standing
+    for pid, status, source, received, informed, hamlet_id, typed, field_id, dialogue_id in rows:
+        held = assignments.get(pid, no_assignment)
+        steps = updates.get(pid)
+        facts_of = tuple(a for a, _u in held) if held else ()
+        key = (status, facts_of, resolved_on_rule(steps) if steps else None)
+        known = alike.get(key)
+        if known is None:
+            facts = PetitionFacts(status=_STATUSES[status], assignments=facts_of, resolved_on=key[2])
+            known = alike[key] = (facts, petition_standing(facts, today, near).standing)
+        fname, fpos = fields.get(field_id, ("", 0)) if field_id is not None else ("", 0)
+        if dialogue_id is not None:
+            dialogue, day = dialogues.get(dialogue_id, ("Hội nghị đối thoại", None))
+        else:
+            dialogue, day = NO_DIALOGUE, _day(received)
         result.append(
-            ReportPetition(
-                id=pid,
-                facts=facts,
-                standing=standing,
-                source=_SOURCES[source],
-                dialogue=(title or "Hội nghị đối thoại") if title is not None else NO_DIALOGUE,
-                day=day,
-                units=tuple(dict.fromkeys(u for _a, u in held)),
-                informed=informed is not None,
+            _Row(
+                pid,
+                known[1],
+                source,
+                dialogue,
+                day,
+                tuple(dict.fromkeys(u for _a, u in held)) if held else (),
+                informed is not None,
+                fname,
+                fpos if fname else 1_000_000,
+                (hamlets.get(hamlet_id) if hamlet_id is not None else None) or typed or "",
+                known[0],
             )
         )
     return result
+
+
+def period_petitions(
+    session: Session, period: Period, *, today: date | None = None, commune_id: int | None = None
+) -> list[ReportPetition]:
+    """The petitions a period reports on, each with its standing ``today`` (the report's day)."""
+    today = today or date.today()
+    return [
+        ReportPetition(
+            id=row.id,
+            facts=PetitionFacts(
+                status=row.facts.status,
+                assignments=row.facts.assignments,
+                resolved_on=row.facts.resolved_on,
+                field=row.field,
+                field_position=row.field_position,
+                hamlet=row.hamlet,
+            ),
+            standing=row.standing,
+            source=_SOURCES[row.source],
+            dialogue=row.dialogue,
+            day=row.day,
+            units=row.units,
+            informed=row.informed,
+        )
+        for row in _period_rows(session, period, today, report_scope(session, commune_id))
+    ]
 
 
 # --- the figures --------------------------------------------------------------------------------
@@ -369,14 +418,16 @@ def _held_dialogues(
     ]
 
 
-def _recurring(items: Sequence[ReportPetition]) -> list[tuple[str, int]]:
-    """Matters raised again: the same field in the same thôn at two or more dialogues."""
+def _recurring(rows: Sequence[_Row]) -> list[tuple[str, int]]:
+    """Matters raised again: the same field in the same thôn at two or more dialogues (top 10)."""
     seen: dict[str, set[str]] = defaultdict(set)
-    for item in items:
-        if item.dialogue == NO_DIALOGUE or not item.facts.field or not item.facts.hamlet:
-            continue
-        seen[f"{item.facts.field} – {item.facts.hamlet}"].add(item.dialogue)
+    for fname, hamlet, dialogue in {(r.field, r.hamlet, r.dialogue) for r in rows}:
+        if dialogue != NO_DIALOGUE and fname and hamlet:
+            seen[f"{fname} – {hamlet}"].add(dialogue)
     repeated = [(name, len(where)) for name, where in seen.items() if len(where) >= 2]
+    if len(repeated) > 10:  # the Vietnamese sort key only for those that can make the top 10
+        floor = sorted((n for _name, n in repeated), reverse=True)[9]
+        repeated = [item for item in repeated if item[1] >= floor]
     return sorted(repeated, key=lambda kv: (-kv[1], sort_key(kv[0])))[:10]
 
 
@@ -390,32 +441,35 @@ def period_report(
     """
     today = today or date.today()
     scope = report_scope(session, commune_id)
-    items = period_petitions(session, period, today=today, commune_id=scope)
-    counted = [i for i in items if i.standing is not Standing.DUPLICATE]
+    # Duplicates are counted with their original.
+    counted = [r for r in _period_rows(session, period, today, scope) if r.standing is not Standing.DUPLICATE]
+    standings = [r.standing for r in counted]
     report = PeriodReport(period, today)
     dialogues = _held_dialogues(session, period, scope)
     report.dialogues_held = len(dialogues)
     report.citizens = sum(d[3] for d in dialogues)
     report.participants = report.citizens + sum(d[4] for d in dialogues)
     report.raised = len(counted)
-    report.at_meeting = sum(1 for i in counted if i.source is PetitionSource.AT_MEETING)
+    report.at_meeting = sum(1 for r in counted if r.source == AT_MEETING)
     report.collected_before = report.raised - report.at_meeting
-    report.assigned = sum(1 for i in counted if i.assigned)
-    report.informed = sum(1 for i in counted if i.informed)
-    overall: dict[Standing, int] = {}
-    for item in counted:
-        overall[item.standing] = overall.get(item.standing, 0) + 1
-    report.overall = counts_of(overall)
+    report.assigned = sum(1 for r in counted if r.units)
+    report.informed = sum(1 for r in counted if r.informed)
+    report.overall = counts_of(Counter(standings))
 
-    positions = {i.facts.field: i.facts.field_position for i in counted if i.facts.field}
-    by_field = group_counts(((i.standing, (i.facts.field or NO_FIELD,)) for i in counted), last=NO_FIELD)
-    report.by_field = sorted(by_field, key=lambda kv: (positions.get(kv[0], 2_000_000), sort_key(kv[0])))
-    report.by_hamlet = group_counts(
-        ((i.standing, (i.facts.hamlet or NO_HAMLET,)) for i in counted), last=NO_HAMLET
+    # Each grouping is one count of (group, standing) pairs (Counter counts in C).
+    positions = {r.field: r.field_position for r in counted if r.field}
+    by_field = count_groups(
+        zip([r.field or NO_FIELD for r in counted], standings, strict=True), last=NO_FIELD
     )
-    report.by_unit = group_counts(((i.standing, i.units or (NO_UNIT,)) for i in counted), last=NO_UNIT)
+    report.by_field = sorted(by_field, key=lambda kv: (positions.get(kv[0], 2_000_000), sort_key(kv[0])))
+    report.by_hamlet = count_groups(
+        zip([r.hamlet or NO_HAMLET for r in counted], standings, strict=True), last=NO_HAMLET
+    )
+    report.by_unit = count_groups(
+        ((unit, r.standing) for r in counted for unit in (r.units or (NO_UNIT,))), last=NO_UNIT
+    )
 
-    per_dialogue = dict(group_counts(((i.standing, (i.dialogue,)) for i in counted), last=NO_DIALOGUE))
+    per_dialogue = dict(count_groups(zip([r.dialogue for r in counted], standings, strict=True)))
     rows = [
         DialogueRow(title, day, citizens, per_dialogue.pop(title, StandingCounts()))
         for _id, title, day, citizens, _others in sorted(dialogues, key=lambda d: (d[2] or date.min, d[0]))
@@ -429,11 +483,11 @@ def period_report(
     buckets = month_buckets(period)
     starts = [b.start for b in buckets]
     per_month = [0] * len(buckets)
-    for item in counted:
-        if item.day is not None:
-            n = bisect_right(starts, item.day) - 1
-            if n >= 0 and item.day <= buckets[n].end:
-                per_month[n] += 1
+    for day, count in Counter(r.day for r in counted).items():  # a few hundred days at most
+        if day is not None:
+            n = bisect_right(starts, day) - 1
+            if n >= 0 and day <= buckets[n].end:
+                per_month[n] += count
     report.by_month = [(b.label, n) for b, n in zip(buckets, per_month, strict=True)]
     report.recurring = _recurring(counted)
     return report

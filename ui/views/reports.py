@@ -14,14 +14,17 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDateEdit,
-    QGridLayout,
-    QHBoxLayout,
+    QFrame,
+    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,6 +40,7 @@ from app.services.reports import DialogueRow, Figure, PeriodReport
 from app.storage.changes import Changes
 from ui import file_dialogs
 from ui.context import AppContext
+from ui.flow_layout import FlowLayout, row_of
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
 from ui.views.common import make_table_view
@@ -121,17 +125,90 @@ def load_report(session: Session, period: Period | None, kind: PeriodKind, year:
     return Loaded(reports.period_report(session, period), cutoff)
 
 
-CHART_WIDTH = 560  # pixels a chart takes on screen
-SCREEN_DPI = round(CHART_WIDTH / SIZE_INCHES[0])  # the .docx picture drawn at the screen's size
+CHART_WIDTH = 540  # pixels a chart takes on screen: two columns fit a 1366-pixel window beside the menu
+CHART_GAP = 12
+SCREEN_DPI = CHART_WIDTH / SIZE_INCHES[0]  # the .docx picture drawn at the screen's size
+CHART_KEYS = ("linh-vuc", "don-vi", "theo-thang", "lap-lai")
+NARROW = 900  # below this width (logical pixels) the group tables go under the figures
 
 
-def draw_charts(report: PeriodReport, *, dpi: int = SCREEN_DPI) -> list[tuple[str, bytes]]:
+def draw_charts(report: PeriodReport, *, dpi: float = SCREEN_DPI) -> list[tuple[str, bytes]]:
     """The chart PNGs of a report already counted: (key, PNG), the .docx picture at ``dpi``.
 
     The screen gets the same figure (size in inches, layout, colours) drawn at its own size, which
     is cheaper than drawing the .docx resolution and scaling it down.
     """
     return [(c.key, render_png(c, dpi=dpi)) for c in report_charts(report)]
+
+
+def _fit_group_columns(view: QTableView) -> None:
+    """The name column takes the room left; the others (counts, a date) are as wide as their
+    titles on two lines or their widest value, so the table never scrolls sideways at 125–150 %.
+
+    Set once from the titles and the font, never measured over the rows: the counts of any
+    period fit, and loading a period costs no layout pass over its tables.
+    """
+    header = view.horizontalHeader()
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    header.setFixedHeight(2 * header.fontMetrics().lineSpacing() + 8)
+    header.setStretchLastSection(False)
+    values = view.fontMetrics().horizontalAdvance("00/00/0000") + 12  # a date, or seven digits
+    model = view.model()
+    for column in range(1, model.columnCount()):
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        view.setColumnWidth(column, max(_two_line_width(header, title), values))
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    _compact_rows(view)
+
+
+def _compact_rows(view: QTableView) -> None:
+    """Rows one line of text high (the style's default is almost two): more of a report in view."""
+    rows = view.verticalHeader()
+    rows.setMinimumSectionSize(0)
+    rows.setDefaultSectionSize(view.fontMetrics().lineSpacing() + 6)
+
+
+def _two_line_width(header: QHeaderView, title: str) -> int:
+    """The width a column title needs on at most two lines (split where the lines are most even)."""
+    metrics = header.fontMetrics()
+    words = title.split()
+    widest = min(
+        (
+            max(
+                metrics.horizontalAdvance(" ".join(words[:n])), metrics.horizontalAdvance(" ".join(words[n:]))
+            )
+            for n in range(1, len(words))
+        ),
+        default=metrics.horizontalAdvance(title),
+    )
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    return widest + 2 * margin + 6
+
+
+class _Body(QWidget):
+    """What scrolls under the period bar: figures beside the group tables (one above the other on
+    a narrow window), then the charts, two columns or one."""
+
+    def __init__(self, figures: QWidget, tables: QWidget, charts: QWidget) -> None:
+        super().__init__()
+        self.top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.top.addWidget(figures, 0, Qt.AlignmentFlag.AlignTop)
+        self.top.addWidget(tables, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.top)
+        layout.addWidget(charts)
+        layout.addStretch(1)
+
+    def resizeEvent(self, event):  # type: ignore[no-untyped-def]
+        narrow = event.size().width() < NARROW
+        wanted = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        if self.top.direction() != wanted:
+            self.top.setDirection(wanted)
+        super().resizeEvent(event)
 
 
 class ReportsPage(QWidget):
@@ -176,41 +253,42 @@ class ReportsPage(QWidget):
         self.cutoff.setToolTip("Mốc chốt số liệu của báo cáo định kỳ (lưu trong Cài đặt của tệp dữ liệu)")
         self.range_label = QLabel("")
         self.range_label.setObjectName("periodRange")
+        self.range_label.setWordWrap(True)  # a long period sentence wraps, never runs under the buttons
 
         self.export_docx = QPushButton("Xuất Báo cáo (Word)…")
         self.export_xlsx = QPushButton("Xuất số liệu (Excel)…")
         self.export_png = QPushButton("Lưu biểu đồ (PNG)…")
         self.export_book = QPushButton("Xuất sổ theo dõi (Excel)…")
 
-        bar = QHBoxLayout()
-        for widget in (
-            QLabel("Kỳ báo cáo:"),
-            self.kind,
-            self.month,
-            self.year,
-            self.start,
-            QLabel("–"),
-            self.end,
-        ):
-            bar.addWidget(widget)
-        bar.addWidget(QLabel("Chốt số liệu:"))
-        bar.addWidget(self.cutoff)
-        bar.addStretch(1)
-        actions = QHBoxLayout()
-        actions.addWidget(self.range_label, 1)
+        # The period bar and the buttons wrap onto a second row rather than being cut (125–150 %).
+        self.dash = QLabel("–")
+        bar = QWidget()
+        bar_layout = FlowLayout(bar, margins=0)
+        bar_layout.addWidget(
+            row_of(QLabel("Kỳ báo cáo:"), self.kind, self.month, self.year, self.start, self.dash, self.end)
+        )
+        bar_layout.addWidget(row_of(QLabel("Chốt số liệu:"), self.cutoff))
+        actions = QWidget()
+        actions_layout = FlowLayout(actions, margins=0)
         for button in (self.export_docx, self.export_xlsx, self.export_png, self.export_book):
-            actions.addWidget(button)
+            actions_layout.addWidget(button)
 
         self.figures = RowTableModel(FIGURE_COLUMNS, None, context.ops, parent=self)
         self.figure_view = make_table_view(self.figures, self)
-        self.figure_view.setMinimumWidth(400)
         self.figure_view.verticalHeader().hide()
-        self.figure_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.figure_view.horizontalHeader().setStretchLastSection(False)
+        _compact_rows(self.figure_view)
+        for set_policy in (
+            self.figure_view.setHorizontalScrollBarPolicy,
+            self.figure_view.setVerticalScrollBarPolicy,
+        ):
+            set_policy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # sized to show every figure whole
         self.by_field = RowTableModel(_group_columns("Lĩnh vực"), None, context.ops, parent=self)
         self.by_hamlet = RowTableModel(_group_columns("Thôn, tổ dân phố"), None, context.ops, parent=self)
         self.by_unit = RowTableModel(_group_columns("Đơn vị chủ trì"), None, context.ops, parent=self)
         self.by_dialogue = RowTableModel(DIALOGUE_COLUMNS, None, context.ops, parent=self)
         self.tabs = QTabWidget()
+        self.group_views: list[QTableView] = []
         for model, title in (
             (self.by_field, "Theo lĩnh vực"),
             (self.by_hamlet, "Theo thôn"),
@@ -218,31 +296,32 @@ class ReportsPage(QWidget):
             (self.by_dialogue, "Theo hội nghị"),
         ):
             view = make_table_view(model, self)
-            view.horizontalHeader().setStretchLastSection(False)
+            _fit_group_columns(view)
+            self.group_views.append(view)
             self.tabs.addTab(view, title)
 
         self.chart_labels: dict[str, QLabel] = {}
-        charts = QWidget()
-        grid = QGridLayout(charts)
-        for n, key in enumerate(("linh-vuc", "don-vi", "theo-thang", "lap-lai")):
+        self.charts = QWidget()
+        charts_layout = FlowLayout(self.charts, spacing=CHART_GAP, margins=0)
+        for key in CHART_KEYS:
             label = QLabel("Đang vẽ biểu đồ…")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setMinimumSize(420, 220)
+            label.setFixedSize(CHART_WIDTH, round(SIZE_INCHES[1] * SCREEN_DPI))
             self.chart_labels[key] = label
-            grid.addWidget(label, n // 2, n % 2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(charts)
+            charts_layout.addWidget(label)
+        self.body = _Body(self.figure_view, self.tabs, self.charts)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.body)
 
-        top = QHBoxLayout()
-        top.addWidget(self.figure_view)
-        top.addWidget(self.tabs, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Báo cáo – thống kê"))
-        layout.addLayout(bar)
-        layout.addLayout(actions)
-        layout.addLayout(top, 2)
-        layout.addWidget(scroll, 3)
+        layout.addWidget(bar)
+        layout.addWidget(self.range_label)
+        layout.addWidget(actions)
+        layout.addWidget(self.scroll, 1)
 
         self._sync_inputs()
         self.kind.currentIndexChanged.connect(self._period_changed)
@@ -263,8 +342,8 @@ class ReportsPage(QWidget):
         kind = self.kind.currentData()
         self.month.setVisible(kind is PeriodKind.MONTH)
         self.year.setVisible(kind is not PeriodKind.RANGE)
-        for edit in (self.start, self.end):
-            edit.setVisible(kind is PeriodKind.RANGE)
+        for widget in (self.start, self.dash, self.end):
+            widget.setVisible(kind is PeriodKind.RANGE)
 
     def chosen_range(self) -> Period | None:
         """The range typed in, or None for a named period (its dates follow the cut-off)."""
@@ -306,6 +385,19 @@ class ReportsPage(QWidget):
         self.loaded = loaded
         self.charts_ready = False
         report = loaded.report
+        # The pictures first: they are drawn off the GUI thread, one task each in their order on
+        # screen, while the figures below are put on screen; each is shown as soon as it is drawn.
+        # Drawn for this screen's pixel ratio, so they are sharp at 125–150 % as at 100 %.
+        charts = report_charts(report)
+        count = len(charts)
+        self.charts_shown = 0
+        ratio = self.devicePixelRatioF()
+        for chart in charts:
+            self._context.tasks.run(
+                lambda c=chart: (c.key, render_png(c, dpi=SCREEN_DPI * ratio)),
+                on_success=lambda drawn, r=report: self._chart_drawn(r, drawn, count, ratio),
+                owner=self,
+            )
         self.cutoff.blockSignals(True)
         self.cutoff.setCurrentIndex(self.cutoff.findData(loaded.cutoff))
         self.cutoff.blockSignals(False)
@@ -317,38 +409,35 @@ class ReportsPage(QWidget):
         self.by_hamlet.set_rows(report.by_hamlet)
         self.by_unit.set_rows(report.by_unit)
         self.by_dialogue.set_rows(report.by_dialogue)
-        self.figure_view.resizeColumnsToContents()
-        self.figure_view.resizeRowsToContents()
-        self.figure_view.setColumnWidth(0, self.figure_view.viewport().width() - 75)
-        self.figure_view.setColumnWidth(1, 70)
-        for index in range(self.tabs.count()):
-            self.tabs.widget(index).resizeColumnsToContents()  # type: ignore[attr-defined]
-        # The figures are on screen; the pictures are drawn off the GUI thread, one task each,
-        # in their order on screen, each shown as soon as it is drawn.
-        charts = report_charts(report)
-        count = len(charts)
-        self.charts_shown = 0
-        for chart in charts:
-            self._context.tasks.run(
-                lambda c=chart: (c.key, render_png(c, dpi=SCREEN_DPI)),
-                on_success=lambda drawn, r=report: self._chart_drawn(r, drawn, count),
-                owner=self,
-            )
+        self._fit_figures()
 
-    def _chart_drawn(self, report: PeriodReport, drawn: tuple[str, bytes], count: int) -> None:
+    def _fit_figures(self) -> None:
+        """The figures table as large as its rows: every figure in view, none cut (measured from
+        the labels and the font, not by a layout pass over the table)."""
+        view = self.figure_view
+        metrics = view.fontMetrics()
+        padding = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 14
+        labels = [f.label for f in self.figures.rows()]
+        label_width = max(metrics.horizontalAdvance(text) for text in [*labels, FIGURE_COLUMNS[0].title])
+        view.setColumnWidth(0, label_width + padding)
+        number = max(metrics.horizontalAdvance(FIGURE_COLUMNS[1].title), metrics.horizontalAdvance("0000000"))
+        view.setColumnWidth(1, number + padding)
+        frame = 2 * view.frameWidth()
+        view.setFixedWidth(view.columnWidth(0) + view.columnWidth(1) + frame)
+        rows = view.verticalHeader().defaultSectionSize() * self.figures.rowCount()
+        view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
+        self.tabs.setMinimumHeight(min(view.height(), 320))
+
+    def _chart_drawn(self, report: PeriodReport, drawn: tuple[str, bytes], count: int, ratio: float) -> None:
         if self.loaded is None or self.loaded.report is not report:
             return  # a newer period is being shown
         key, png = drawn
         pixmap = QPixmap()
         pixmap.loadFromData(png, "PNG")
+        pixmap.setDevicePixelRatio(ratio)
         label = self.chart_labels[key]
-        shown = (
-            pixmap
-            if pixmap.width() == CHART_WIDTH
-            else pixmap.scaledToWidth(CHART_WIDTH, Qt.TransformationMode.SmoothTransformation)
-        )
-        label.setPixmap(shown)
-        label.setMinimumSize(shown.size())
+        label.setPixmap(pixmap)
+        label.setFixedSize(pixmap.deviceIndependentSize().toSize())
         self.charts_shown += 1
         self.charts_ready = self.charts_shown == count
 
