@@ -293,3 +293,34 @@ def test_revision_0015_keeps_what_was_indexed_and_goes_back(tmp_path: Path) -> N
         ).fetchone()
         assert left == (0,)
     conn.close()
+
+
+def test_an_old_petition_that_says_it_best_is_found_among_hundreds_of_newer(db: Database) -> None:
+    """Ranking covers every match, not only the newest few hundred: the list's search box and
+    search everywhere both put first the old, short petition about the word asked for."""
+    with db.transaction() as session:
+        best = petitions.create_petition(
+            session,
+            petitions.PetitionInput(
+                content="Kênh mương bị lấp, đề nghị nạo vét kênh mương", petitioner_name="Hà Văn Một"
+            ),
+        )
+        for n in range(400):  # newer, longer, each mentioning it once
+            petitions.create_petition(
+                session,
+                petitions.PetitionInput(
+                    content=f"Đề nghị xã xem xét đường làng, điện chiếu sáng, nước sạch, rác thải và kênh mương số {n}",
+                    petitioner_name=f"Người thứ {n}",
+                ),
+            )
+    with db.reading() as session:
+        (hits,) = [h for k, h in search_everything(session, "kenh muong", kinds=[SearchKind.PETITION]).groups]
+        assert hits[0].id == best
+        rows = petitions.list_petitions(session, petitions.PetitionFilter(query="kênh mương"), limit=50)
+        assert rows[0].id == best
+        page_two = petitions.list_petitions(
+            session, petitions.PetitionFilter(query="kênh mương"), offset=50, limit=50
+        )
+        assert len(page_two) == 50 and not {r.id for r in rows} & {
+            r.id for r in page_two
+        }  # pages never overlap
