@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -42,7 +43,7 @@ from ui.autosave import SaveIndicator
 from ui.context import AppContext
 from ui.models.table import Column, Page, RowsById
 from ui.tasks import user_message
-from ui.views.common import make_table_view
+from ui.views.common import ColumnFit, make_table_view
 from ui.views.plan_widgets import Choices, DateTimeEdit, FormSaver, OptionalDateEdit, hint_label
 from ui.widgets import FieldError, NfcLineEdit
 
@@ -86,6 +87,7 @@ class DialogueScheduler(QWidget):
         self._pending_select: int | None = None
         self._focus_after_load = False
         self._columns_fitted = False
+        self.columns: ColumnFit | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -171,14 +173,16 @@ class DialogueScheduler(QWidget):
         self.notice.setWordWrap(True)
         self.errors = {key: FieldError() for key in ("title", "scheduled_at", "quarter", "collect_deadline")}
 
-        when = QHBoxLayout()
-        when.addWidget(self.by_quarter)
-        when.addWidget(self.quarter)
-        when.addSpacing(16)
-        when.addWidget(self.by_date)
-        when.addWidget(self.scheduled_at)
-        when.addStretch(1)
-        rows: list[tuple[str, QWidget | QHBoxLayout, str | None]] = [
+        # The two ways of giving the time on two lines: on one line they were cut at 150 %.
+        when = QGridLayout()
+        when.setContentsMargins(0, 0, 0, 0)
+        when.setVerticalSpacing(2)
+        when.addWidget(self.by_quarter, 0, 0)
+        when.addWidget(self.quarter, 0, 1)
+        when.addWidget(self.by_date, 1, 0)
+        when.addWidget(self.scheduled_at, 1, 1)
+        when.setColumnStretch(2, 1)
+        rows: list[tuple[str, QWidget | QGridLayout, str | None]] = [
             ("Tên hội nghị", self.title, "title"),
             ("Thời gian", when, "scheduled_at"),
             ("Địa điểm", self.place, None),
@@ -190,7 +194,7 @@ class DialogueScheduler(QWidget):
         line = 0
         for caption, widget, error in rows:
             form.addWidget(QLabel(caption), line, 0, Qt.AlignmentFlag.AlignTop)
-            if isinstance(widget, QHBoxLayout):
+            if isinstance(widget, QGridLayout):
                 form.addLayout(widget, line, 1)
             elif widget is self.collect_deadline:
                 deadline_row = QHBoxLayout()
@@ -211,7 +215,13 @@ class DialogueScheduler(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.state_note)
         lower_layout.addWidget(self.form_box, 1)
-        splitter.addWidget(lower)
+        # On a short screen (150 %) the details scroll instead of their rows being squeezed.
+        lower_scroll = QScrollArea()
+        lower_scroll.setWidgetResizable(True)
+        lower_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        lower_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        lower_scroll.setWidget(lower)
+        splitter.addWidget(lower_scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
@@ -478,9 +488,21 @@ class DialogueScheduler(QWidget):
 
     def _fit_columns(self) -> None:
         self._columns_fitted = True
-        self.view.resizeColumnsToContents()
-        for column, cap in ((1, 230), (3, 320), (5, 140)):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), cap))
+        if self.columns is None:
+            # Made on first sight (it refits after each load from then on). The name takes what
+            # is left; time and state stay whole; on a narrow screen audience, chair, collection
+            # deadline and «Lưu ý» narrow, then step aside (the details below show them all).
+            self.columns = ColumnFit(
+                self.view,
+                1,
+                caps={1: 230, 3: 320, 5: 140, 6: 200},
+                give_way=(6, 5, 4, 3),
+                drop=(6, 5, 4, 3),
+                keep=(0, 2),
+                stretch_min=160,
+                min_width=80,
+            )
+        self.columns.refit()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

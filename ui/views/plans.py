@@ -390,7 +390,10 @@ class PlansPage(QWidget):
         # Danh mục (units, leaders) or a dialogue held in the live minutes changed elsewhere.
         if changes.touches("unit", "leader"):
             self.refresh_choices()
-        if changes.touches("dialogue", "petition") and self.editor.plan_id is not None:
+        # A dialogue saved by this page's own scheduler is on screen already: reloading it would
+        # put back what is stored over what is being typed (a date just picked, say).
+        own = isinstance(changes.origin, QWidget) and self.isAncestorOf(changes.origin)
+        if changes.touches("dialogue", "petition") and self.editor.plan_id is not None and not own:
             self.editor.scheduler.model.reload()
             self._refresh_counts()
 
