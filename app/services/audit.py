@@ -98,7 +98,6 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, **
     with session.no_autoflush:
         person = users.signed_in(session)
         actor = (person.full_name or person.login) if person is not None else display_name(session)
-        commune = _line_commune(session, entity, entity_id)
     session.add(
         AuditEvent(
             action=action,
@@ -107,55 +106,8 @@ def record(session: Session, action: str, entity: str, entity_id: int | None, **
             user=person.login if person is not None else current_user(),
             actor=actor,
             details=details,
-            commune_id=commune,
-        )
+        )  # its commune: models._audit_commune
     )
-
-
-def _line_commune(session: Session, entity: str, entity_id: int | None) -> int | None:
-    """The commune a line belongs to: the signed-in user's; else the record's; else the office's.
-
-    A province user's edit of a commune's petition is that commune's line, so the commune sees it.
-    """
-    from app.storage.models import WORK_COMMUNE_KEY, office_commune
-
-    work = session.info.get(WORK_COMMUNE_KEY)
-    if isinstance(work, int):
-        return work
-    found = _record_commune(session, entity, entity_id)
-    if found is not None:
-        return found
-    return office_commune(session.connection(), session)
-
-
-def _record_commune(session: Session, entity: str, entity_id: int | None) -> int | None:
-    from app.storage import models
-
-    if entity_id is None:
-        return None
-    owner: dict[str, Any] = {
-        "petition": models.Petition.organization_id,
-        "dialogue": models.Dialogue.organization_id,
-        "plan": models.Plan.organization_id,
-    }
-    column = owner.get(entity)
-    if column is not None:
-        table = column.class_
-        return session.scalar(
-            select(models.Organization.commune_id)
-            .join(table, table.organization_id == models.Organization.id)
-            .where(table.id == entity_id)
-        )
-    shared: dict[str, Any] = {
-        "unit": models.Unit,
-        "hamlet": models.Hamlet,
-        "field": models.Field,
-        "leader": models.Leader,
-    }
-    model = shared.get(entity)
-    if model is not None:
-        return session.scalar(select(model.commune_id).where(model.id == entity_id))
-    return None
 
 
 # Columns that change with every write and say nothing a reader of the Nhật ký needs.

@@ -338,11 +338,13 @@ def check_version(petition: Petition, expected: int | None, mine: dict[str, obje
     )
 
 
-def version_of(session: Session, petition_id: int) -> int:
+def version_of(session: Session, petition_id: int) -> int | None:
     """The petition's version once this unit of work's changes are flushed (what the next save of
-    an autosaving form must hand back: its own previous save is never a conflict)."""
+    an autosaving form must hand back: its own previous save is never a conflict); None once the
+    petition is gone (deleted meanwhile: the next save says so itself)."""
     session.flush()
-    return _petition(session, petition_id).version
+    petition = session.get(Petition, petition_id) if petition_id in INT64 else None
+    return petition.version if petition is not None else None
 
 
 def expect_versions(

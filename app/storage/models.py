@@ -758,6 +758,42 @@ def _catalogue_commune(_mapper: Mapper[Any], connection: Any, target: Any) -> No
 for _catalogue in (Unit, Hamlet, Field, Leader):
     event.listen(_catalogue, "before_insert", _catalogue_commune)
 
+
+def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) -> None:
+    """A Nhật ký line belongs to the signed-in user's commune; else to its record's; else the office's.
+
+    A listener (not the service) so every way of writing lines, the bench history's bulk path
+    included, gives the same commune. A province user's edit of a commune's petition is that
+    commune's line, so the commune sees it.
+    """
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    if target.commune_id is not None:
+        return
+    session = object_session(target)
+    work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
+    if isinstance(work, int):
+        target.commune_id = work
+        return
+    owned: dict[str, Any] = {"petition": Petition, "dialogue": Dialogue, "plan": Plan}
+    listed: dict[str, Any] = {"unit": Unit, "hamlet": Hamlet, "field": Field, "leader": Leader}
+    found = None
+    if target.entity_id is not None and target.entity in owned:
+        model = owned[target.entity]
+        found = connection.execute(
+            select(Organization.commune_id)
+            .join(model, model.organization_id == Organization.id)
+            .where(model.id == target.entity_id)
+        ).scalar()
+    elif target.entity_id is not None and target.entity in listed:
+        model = listed[target.entity]
+        found = connection.execute(select(model.commune_id).where(model.id == target.entity_id)).scalar()
+    target.commune_id = int(found) if found is not None else office_commune(connection, session)
+
+
+event.listen(AuditEvent, "before_insert", _audit_commune)
+
 event.listen(Petition, "before_insert", _petition_commune)
 event.listen(Petition, "before_update", _petition_commune)
 

@@ -454,7 +454,9 @@ class BulkDialog(QDialog):
             petitions.expect_versions(session, versions, seen)
             done = self.operation(session, values)
             for ident in list(versions):  # this action's own new versions: never a conflict later
-                versions[ident] = petitions.version_of(session, ident)
+                version = petitions.version_of(session, ident)
+                if version is not None:
+                    versions[ident] = version
             return done
 
         self._context.ops.write(

@@ -211,7 +211,9 @@ class PetitionWindow(QDialog):
         if self.petition_id in self._known:
             petitions.expect_versions(session, {self.petition_id: self._known[self.petition_id]})
         wording.set_summary(session, self.petition_id, summary)
-        self._known[self.petition_id] = petitions.version_of(session, self.petition_id)
+        version = petitions.version_of(session, self.petition_id)
+        if version is not None:
+            self._known[self.petition_id] = version
 
     def _summary_conflicted(self, exc: BaseException) -> None:
         self.message.show_message(str(getattr(exc, "user_message", exc)))
