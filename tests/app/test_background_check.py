@@ -70,3 +70,36 @@ def test_a_small_file_is_still_checked_before_it_opens(tmp_path: Path) -> None:
     with pytest.raises(DatabaseDamagedError):
         Database.open(target, check_in_background=True)
     assert snapshot(target) == before
+
+
+def test_the_check_waits_for_the_window_or_the_first_write_and_a_close_before_it_never_hangs(
+    tmp_path: Path, every_file_is_large: None
+) -> None:
+    target = _good(tmp_path / "big.sqlite", petitions=50)
+    before = snapshot(target)
+    db = Database.open(target, check_in_background=True)
+    assert db.verification is not None
+    with db.reading() as session:  # the first list reads before the whole file is checked
+        assert session.scalar(select(func.count()).select_from(Petition)) == 50
+    assert not db.verification.started
+    db.close()  # closed before anyone asked for the verdict: the upkeep lets go at once
+    assert db.upkeep is not None and not db.upkeep._thread.is_alive()
+    assert not db.verification.started
+    assert snapshot(target) == before
+
+
+def test_after_the_first_screen_the_check_and_the_days_copy_run_once(
+    tmp_path: Path, every_file_is_large: None, data_home: Path
+) -> None:
+    target = _good(tmp_path / "big.sqlite", petitions=50)
+    db = maintenance.open_for_window(target)
+    try:
+        assert db.verification is not None and not db.verification.started
+        assert not list(data_home.glob("**/big-*.sqlite")), "no copy before the first screen"
+        maintenance.after_first_screen(db)
+        maintenance.after_first_screen(db)  # asked again (a file switched back to): nothing more
+        assert db.verification.passed()
+    finally:
+        maintenance.close_after_window(db)  # lets the day's copy finish
+    copies = [p.name for p in data_home.glob("**/big-*.sqlite")]
+    assert sum("-auto" in name for name in copies) == 1, copies
