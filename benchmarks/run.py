@@ -960,7 +960,9 @@ def main(argv: list[str] | None = None) -> int:
             with section("PostgreSQL (benchmarks/pg.py)", failures, figures, "pg"):
                 from benchmarks import pg
 
-                figures += pg.pg_figures(None, args.pg_communes, args.pg_petitions, args.repeat, 30, args.fresh)
+                figures += pg.pg_figures(
+                    None, args.pg_communes, args.pg_petitions, args.repeat, 30, args.fresh
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
