@@ -875,9 +875,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pg-petitions",
         type=int,
-        default=20_000,
-        help="petitions of the PostgreSQL history (benchmarks/pg.py; needs DOITHOAI_BENCH_PG_URL)",
+        default=500_000,
+        help="petitions of the PostgreSQL province (benchmarks/pg.py: DOITHOAI_BENCH_PG_URL, else the"
+        " kept server in build/bench/pg when PostgreSQL is installed)",
     )
+    parser.add_argument("--pg-communes", type=int, default=150, help="communes of the PostgreSQL province")
     parser.add_argument(
         "--only",
         nargs="+",
@@ -958,7 +960,9 @@ def main(argv: list[str] | None = None) -> int:
             with section("PostgreSQL (benchmarks/pg.py)", failures, figures, "pg"):
                 from benchmarks import pg
 
-                figures += pg.pg_figures(None, args.pg_petitions, args.repeat, 30, args.fresh)
+                figures += pg.pg_figures(
+                    None, args.pg_communes, args.pg_petitions, args.repeat, 30, args.fresh
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,11 +3,18 @@
 #
 #   eval "$(bash tests/pg_server.sh start DIR)"   # sets DOITHOAI_TEST_PG_URL, prints nothing else
 #   bash tests/pg_server.sh stop DIR
+#   bash tests/pg_server.sh start-kept DIR          # the benchmarks' server (see below)
+#   bash tests/pg_server.sh stop-kept DIR
 #
 # The server runs from a fresh data directory DIR/data on 127.0.0.1 on a free port, with the
 # superuser "postgres" and a fixed test password (the tests create and drop databases, and check
 # that a wrong password is refused); it is tuned for speed, not durability:
-# fsync off, because the data is thrown away. As root it runs as the "postgres" user (initdb
+# fsync off, because the data is thrown away.
+#
+# start-kept / stop-kept are for `make bench`: the data directory DIR/data is made once and kept
+# (the generated province takes minutes to write), and the server is durable like an office's
+# (fsync, synchronous_commit and full_page_writes at their defaults), because the benchmark
+# measures commit latency and a server that never flushes would flatter it. As root it runs as the "postgres" user (initdb
 # refuses root); it is installed from Debian's packages by .ci/run when missing.
 set -euo pipefail
 
@@ -43,13 +50,13 @@ PASSWORD=doithoai-test
 cmd=${1:-}
 dir=${2:-}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|start-kept|stop-kept DIR" >&2
     exit 2
 fi
 bin=$(pg_bindir)
 
-case "$cmd" in
-start)
+# A new data directory in DIR/data, owned by the server's user.
+init_data() {
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
     if [ "$(id -u)" = 0 ]; then
@@ -66,12 +73,39 @@ start)
     }
     init --locale=C.UTF-8 || { rm -rf "$dir/data" && init --locale=C; }
     rm -f "$dir/pwfile"
+}
+
+# Start the server of DIR/data on a free port with these extra settings; prints the URL export.
+run_server() {
+    local port
     port=$(free_port)
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-        start >/dev/null
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
+        -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=200 $*" start >/dev/null
     echo "$port" >"$dir/port"
     echo "export DOITHOAI_TEST_PG_URL=postgresql+psycopg://postgres:$PASSWORD@127.0.0.1:$port/postgres"
+}
+
+case "$cmd" in
+start)
+    init_data
+    run_server -c fsync=off -c synchronous_commit=off -c full_page_writes=off
+    ;;
+start-kept)
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        dir=$(cd "$dir" && pwd)
+        # A run killed before stop-kept left it running: stop it, then start it afresh.
+        as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    else
+        rm -rf "$dir/data"
+        init_data
+    fi
+    # An office server's durability (the defaults), with memory for a province's indexes.
+    run_server -c shared_buffers=256MB -c max_wal_size=4GB
+    ;;
+stop-kept)
+    if [ -d "$dir/data" ]; then
+        as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    fi
     ;;
 stop)
     if [ -d "$dir/data" ]; then
@@ -80,7 +114,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|start-kept|stop-kept DIR" >&2
     exit 2
     ;;
 esac

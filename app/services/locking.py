@@ -212,8 +212,14 @@ def _guard_flush(session: Session, _context: Any, _instances: Any) -> None:
         for obj, action, changes in touched:
             for dialogue_id in _dialogue_id_of(session, obj):
                 if dialogue_id not in checked:
-                    ensure_unlocked(session, dialogue_id)
+                    # A dialogue not yet loaded is read fresh now, lock included: one query, not
+                    # two (an autosave on a server pays a round trip for each).
+                    loaded = session.identity_key(Dialogue, dialogue_id) in session.identity_map
                     dialogue = session.get(Dialogue, dialogue_id)
+                    if loaded:
+                        ensure_unlocked(session, dialogue_id)
+                    elif dialogue is not None and dialogue.locked_at is not None:
+                        raise LockedError(dialogue_id)
                     checked[dialogue_id] = dialogue is not None and (
                         dialogue.unlocked_at is not None or _was_closed(session, dialogue)
                     )

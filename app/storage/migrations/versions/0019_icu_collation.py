@@ -33,7 +33,9 @@ def upgrade() -> None:
     if not has_icu:
         return
     # Deterministic: two texts that differ only in ways the order ignores still differ (= stays =).
-    op.execute(f"CREATE COLLATION IF NOT EXISTS {COLLATION} (provider = icu, locale = 'vi', deterministic = true)")
+    op.execute(
+        f"CREATE COLLATION IF NOT EXISTS {COLLATION} (provider = icu, locale = 'vi', deterministic = true)"
+    )
 
 
 def downgrade() -> None:
