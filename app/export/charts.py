@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from app.services.reports import NO_UNIT, PeriodReport, status_series
+from app.services.reports import NO_UNIT, PeriodReport, collector_paused, status_series
 
 # Colours of the standings, the same on every chart (Okabe–Ito, readable by colour-blind users).
 STATUS_COLOURS = {
@@ -230,7 +230,9 @@ def render_png(chart: ChartData, *, dpi: float = DPI) -> bytes:
         if png is not None:
             _KEPT.move_to_end(key)
             return png
-    with _DRAWING:  # matplotlib's state (rcParams, font caches) is not for two threads at once
+    # matplotlib's state (rcParams, font caches) is not for two threads at once; a chart's artists
+    # are many small objects, freed with the figure: the cycle collector waits until it is drawn.
+    with _DRAWING, collector_paused():
         png = _render(chart, float(dpi))
     with _KEPT_LOCK:
         _KEPT[key] = png
@@ -319,6 +321,27 @@ def _canvas_class() -> type:
         return FigureCanvasAgg
 
     class WholeTextRenderer(RendererAgg):  # type: ignore[misc]
+        # The text last laid out by FreeType, (font, (text, properties)): matplotlib measures a
+        # text (a layout) and at once draws it (another layout of the same string); the second
+        # is skipped when the font still holds that very layout.
+        _laid: tuple[Any, tuple[str, int]] | None = None
+
+        def clear(self) -> None:
+            self._laid = None
+            super().clear()  # type: ignore[no-untyped-call]
+
+        def _prepare_font(self, font_prop: Any) -> Any:
+            self._laid = None  # the font is cleared: whatever it held is gone
+            font = super()._prepare_font(font_prop)  # type: ignore[no-untyped-call]
+            self._font = font
+            return font
+
+        def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> Any:
+            result = super().get_text_width_height_descent(s, prop, ismath)  # type: ignore[no-untyped-call]
+            if ismath is False:  # laid out by font.set_text (maths and TeX are not)
+                self._laid = (self._font, (s, hash(prop)))
+            return result
+
         def draw_text(
             self,
             gc: Any,
@@ -331,10 +354,16 @@ def _canvas_class() -> type:
             mtext: Any = None,
         ) -> None:
             if ismath or angle:
+                self._laid = None
                 super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)  # type: ignore[no-untyped-call]
                 return
-            font = self._prepare_font(prop)  # type: ignore[no-untyped-call]
-            font.set_text(s, 0, flags=get_hinting_flag())  # type: ignore[no-untyped-call]
+            laid = self._laid
+            if laid is not None and laid[1] == (s, hash(prop)):
+                font = laid[0]
+            else:
+                font = self._prepare_font(prop)
+                font.set_text(s, 0, flags=get_hinting_flag())  # type: ignore[no-untyped-call]
+                self._laid = (font, (s, hash(prop)))
             font.draw_glyphs_to_bitmap(antialiased=gc.get_antialiased())
             xo, yo = font.get_bitmap_offset()
             descent = font.get_descent() / 64.0
