@@ -18,6 +18,7 @@ the services change; ``tests/app/test_generator.py`` compares both results table
 from __future__ import annotations
 
 import bisect
+import functools
 import inspect
 import itertools
 import random
@@ -42,7 +43,7 @@ from app.domain.rules import (
     PetitionStatus,
 )
 from app.domain.text import clean
-from app.services import audit, catalog, dialogues, followup, minutes, petitions, plans, settings
+from app.services import audit, catalog, dialogues, followup, minutes, petitions, plans, search, settings
 from app.storage.database import Database
 from app.storage.models import (
     Answer,
@@ -164,9 +165,27 @@ class HistoryPlan:
         return sum(len(d.petitions) for y in self.years for d in y.dialogues)
 
 
-def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
+@functools.cache
+def _cumulative(pairs: tuple[tuple[Any, float], ...]) -> tuple[tuple[Any, ...], list[float]]:
     values, weights = zip(*pairs, strict=True)
-    return rng.choices(values, weights)[0]
+    return values, list(itertools.accumulate(weights))
+
+
+def _weighted(rng: random.Random, pairs: tuple[tuple[Any, float], ...]) -> Any:
+    # choices() with cum_weights draws exactly as with the weights it would accumulate itself.
+    values, cumulative = _cumulative(pairs)
+    return rng.choices(values, cum_weights=cumulative)[0]
+
+
+FIELD_WEIGHTS = tuple(enumerate((14, 6, 5, 14, 9, 10, 5, 5, 4, 7, 5, 3, 7, 3)))  # by DEFAULT_FIELDS
+KIND_WEIGHTS = (
+    (PetitionKind.PROPOSAL, 60), (PetitionKind.OPINION, 15), (PetitionKind.REPORT, 20),
+    (PetitionKind.COMPLAINT, 4), (PetitionKind.DENUNCIATION, 1),
+)  # fmt: skip
+OUTCOME_WEIGHTS = (
+    (AnswerOutcome.ANSWERED, 30), (AnswerOutcome.ASSIGNED, 55), (AnswerOutcome.FORWARDED, 8),
+    (AnswerOutcome.NOTED, 7),
+)  # fmt: skip
 
 
 class _Names:
@@ -296,14 +315,8 @@ def _dialogue_plan(
     clock = when + timedelta(minutes=25)  # after the opening and the report
     for _ in range(count):
         hamlet = rng.choice(group)
-        field_index = _weighted(
-            rng, [(i, w) for i, w in enumerate((14, 6, 5, 14, 9, 10, 5, 5, 4, 7, 5, 3, 7, 3))]
-        )
-        kind = _weighted(
-            rng,
-            [(PetitionKind.PROPOSAL, 60), (PetitionKind.OPINION, 15), (PetitionKind.REPORT, 20),
-             (PetitionKind.COMPLAINT, 4), (PetitionKind.DENUNCIATION, 1)],
-        )  # fmt: skip
+        field_index = _weighted(rng, FIELD_WEIGHTS)
+        kind = _weighted(rng, KIND_WEIGHTS)
         content = _content(rng, field_index, words.HAMLETS[hamlet])
         # A meeting still to come has only what was collected so far.
         collected = not held or rng.random() < 0.2
@@ -375,11 +388,7 @@ def _with_meeting(
     state, deadline = "none", None
     if rng.random() < 0.96:
         clock = at + timedelta(minutes=1)
-        outcome = _weighted(
-            rng,
-            [(AnswerOutcome.ANSWERED, 30), (AnswerOutcome.ASSIGNED, 55), (AnswerOutcome.FORWARDED, 8),
-             (AnswerOutcome.NOTED, 7)],
-        )  # fmt: skip
+        outcome = _weighted(rng, OUTCOME_WEIGHTS)
         if outcome == AnswerOutcome.ANSWERED and rng.random() < 0.08:
             # A first answer, then a leader adds the decision.
             answers.append(AnswerStep(rng.choice(answerers), outcome, rng.choice(words.ANSWERED), clock))
@@ -607,7 +616,7 @@ def write_with_services(
             with db.transaction() as session:
                 _dialogue_with_services(session, ids, plan_id, year.year, d)
         if progress:
-            progress(f"{year.year}")
+            progress(f"year {year.year}")
     _settle_counters_and_ids(db)
 
 
@@ -847,6 +856,22 @@ def _after_assignment(status: PetitionStatus) -> PetitionStatus:
 
 def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], None] | None = None) -> None:
     with db.transaction() as session:
+        # The search indexes are filled once at the end, not row by row (search.pause_index_triggers).
+        paused = search.pause_index_triggers(session)
+    try:
+        _write_years_in_bulk(db, plan, progress)
+    finally:
+        with db.transaction() as session:
+            search.fill_paused_index(session, paused)
+    if progress:
+        progress("search indexes")
+    _settle_counters_and_ids(db)
+    if progress:
+        progress("counters")
+
+
+def _write_years_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], None] | None) -> None:
+    with db.transaction() as session:
         ids = _setup(session)
         next_ids = {
             name: session.scalar(select(func.max(model.id))) or 0
@@ -880,8 +905,7 @@ def write_in_bulk(db: Database, plan: HistoryPlan, progress: Callable[[str], Non
                 if d.held:
                     _close_meeting(session, dialogue_id, d)
         if progress:
-            progress(f"{year.year}")
-    _settle_counters_and_ids(db)
+            progress(f"year {year.year}")
 
 
 def _dialogue_rows(
@@ -926,6 +950,9 @@ def _dialogue_rows(
         row.update(
             id=rows.new_id("petition"),
             dialogue_id=dialogue_id,
+            # The dialogue's body, as models._petition_commune gives it (it skips a row that has
+            # one; asking the database per row was a quarter of the generation).
+            organization_id=ids.organization,
             position=position,
             kind=p.kind,
             petitioner_name=name,

@@ -92,6 +92,7 @@ class Upkeep:
         self._path = path
         self._ready = ready  # blocks until the file may be written; False: never touch it
         self._wake = threading.Event()
+        self._last_commit = 0.0  # time.monotonic() of the latest commit
         self._stop = threading.Event()
         self.rounds = 0  # completed tidy-ups (tests read it)
         self.idle = threading.Event()  # set when nothing is left to do
@@ -106,8 +107,13 @@ class Upkeep:
         dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
     def _on_commit(self, _conn: Any) -> None:
-        self.idle.clear()
-        self._wake.set()
+        # Called in every commit, on the writer's thread: only a clock reading while this
+        # thread is already awake. Setting the Event woke it at each autosave, and handing the
+        # GIL over and back cost the commit up to a scheduler slice on a busy PC.
+        self._last_commit = time.monotonic()
+        if not self._wake.is_set():
+            self.idle.clear()
+            self._wake.set()
 
     def _run(self) -> None:
         connection: sqlite3.Connection | None = None
@@ -144,11 +150,16 @@ class Upkeep:
                 connection.close()
 
     def _wait_for_pause(self) -> None:
+        # Sleep until IDLE_SECONDS after the latest commit (commits meanwhile move it on without
+        # waking this thread); at most BUSY_SECONDS in all.
         deadline = time.monotonic() + BUSY_SECONDS
-        while not self._stop.is_set() and time.monotonic() < deadline:
+        while not self._stop.is_set():
             self._wake.clear()
-            if not self._wake.wait(IDLE_SECONDS):
+            now = time.monotonic()
+            quiet = now - self._last_commit
+            if quiet >= IDLE_SECONDS or now >= deadline:
                 return
+            self._stop.wait(min(IDLE_SECONDS - quiet, deadline - now))
 
     def _tidy(self, connection: sqlite3.Connection) -> None:
         # One step, then more only while nobody writes: a writer waiting on SQLite's busy handler

@@ -44,6 +44,39 @@ def table_rows(db: Database) -> dict[str, tuple[list[str], list[tuple[str, ...]]
     return out
 
 
+def index_rows(db: Database) -> dict[str, list[tuple[str, ...]]]:
+    """Every FTS5 index as stored (fts5vocab, not the content it points to): per indexed row,
+    that row's compared columns and the words with their positions, sorted."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    with db.engine.connect() as conn:
+        sources = dict(
+            conn.exec_driver_sql(
+                "SELECT substr(name, 1, length(name) - 7), tbl_name FROM sqlite_master"
+                " WHERE type = 'trigger' AND name LIKE '%fts%\\_insert' ESCAPE '\\'"
+            ).all()
+        )
+        assert {"petition_fts", "search_fts_minute", "search_fts_answer"} <= set(sources)
+        for fts, source in sorted(sources.items()):
+            table = Base.metadata.tables[source]
+            ignored = IGNORED | IGNORED_BY_TABLE.get(source, set())
+            columns = [c for c in table.columns if c.name not in ignored]
+            described = {
+                row[0]: json.dumps(row[1:], default=str, ensure_ascii=False)
+                for row in conn.execute(select(table.c.id, *columns))
+            }
+            conn.exec_driver_sql(
+                f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, '{fts}', 'instance')"
+            )
+            words: dict[int, list[tuple[str, int]]] = {}
+            for term, doc, offset in conn.exec_driver_sql('SELECT term, doc, "offset" FROM temp.vocab'):
+                words.setdefault(doc, []).append((term, offset))
+            conn.exec_driver_sql("DROP TABLE temp.vocab")
+            out[fts] = sorted(
+                (described.get(doc, f"no {source} {doc}"), str(sorted(w))) for doc, w in words.items()
+            )
+    return out
+
+
 @pytest.fixture(scope="module")
 def plan() -> history.HistoryPlan:
     return history.make_plan(500, 2, seed=5, today=TODAY)
@@ -78,6 +111,11 @@ def test_bulk_rows_equal_the_rows_the_services_write(tmp_path: Path, plan: histo
         history.write_with_services(by_services, plan)
         history.write_in_bulk(by_bulk, plan)
         expected, actual = table_rows(by_services), table_rows(by_bulk)
+        # The search indexes too: the bulk path fills them afterwards instead of row by row.
+        indexed, indexed_in_bulk = index_rows(by_services), index_rows(by_bulk)
+        with by_bulk.engine.begin() as conn:
+            for fts in indexed_in_bulk:
+                conn.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
     finally:
         by_services.close()
         by_bulk.close()
@@ -93,6 +131,15 @@ def test_bulk_rows_equal_the_rows_the_services_write(tmp_path: Path, plan: histo
         assert not missing and not extra, (
             f"{table}: {sum(missing.values())} rows written only by the services, e.g. {example(missing)}; "
             f"{sum(extra.values())} only by the bulk path, e.g. {example(extra)}"
+        )
+    assert len(indexed["search_fts_minute"]) == len(expected["minute_entry"][1])
+    assert len(indexed["petition_fts"]) == 500
+    for fts, entries in indexed.items():
+        missing = Counter(entries) - Counter(indexed_in_bulk[fts])
+        extra = Counter(indexed_in_bulk[fts]) - Counter(entries)
+        assert not missing and not extra, (
+            f"{fts}: {sum(missing.values())} rows indexed only by the services, e.g. {next(iter(missing), '-')}; "
+            f"{sum(extra.values())} only by the bulk path, e.g. {next(iter(extra), '-')}"
         )
 
 

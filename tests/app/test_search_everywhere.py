@@ -121,6 +121,47 @@ def test_every_change_keeps_the_index_right(commune: tuple[Database, ReportCommu
         assert not search_everything(session, "thon tay", kinds=[SearchKind.HAMLET]).hits
 
 
+def test_a_bulk_load_with_the_triggers_paused_is_found_as_if_they_had_run(
+    commune: tuple[Database, ReportCommune],
+) -> None:
+    """benchmarks/history.py writes in bulk with the index triggers set aside, then fills the indexes."""
+    from app.services.search import fill_paused_index, pause_index_triggers
+
+    db, c = commune
+    with db.transaction() as session:
+        paused = pause_index_triggers(session)
+    with db.transaction() as session:
+        answer = session.query(Answer).filter_by(petition_id=c.petitions["in_time"]).one()
+        answer.content = "Xã sẽ nạo vét kênh tưới"
+        minute = session.query(MinuteEntry).filter_by(position=90).one()
+        minute.deleted_at = datetime(2026, 3, 5, 10)
+        session.add(
+            MinuteEntry(dialogue_id=c.dialogues["d1"], position=91, at=datetime(2026, 3, 5, 9, 20),
+                        kind=MinuteKind.NOTE, speaker="Thư ký", content="Đại biểu hỏi về giếng khoan")
+        )  # fmt: skip
+        hamlet = session.get(Hamlet, c.commune.hamlets["tay"])
+        assert hamlet is not None
+        hamlet.name = "Thôn Bắc Sơn"
+        session.delete(session.query(Conclusion).filter_by(position=1).one())
+    with db.transaction() as session:
+        fill_paused_index(session, paused)
+    with db.transaction() as session:  # the triggers are back
+        session.add(Conclusion(dialogue_id=c.dialogues["d1"], position=2, content="Sửa cầu treo bản Mông"))
+    with db.reading() as session:
+        assert search_everything(session, "kenh tuoi", kinds=[SearchKind.ANSWER]).hits
+        assert not search_everything(session, "khao sat", kinds=[SearchKind.ANSWER]).hits
+        assert not search_everything(session, "trat tu hoi truong", kinds=[SearchKind.MINUTE]).hits
+        assert search_everything(session, "gieng khoan", kinds=[SearchKind.MINUTE]).hits
+        assert [h.snippet for h in search_everything(session, "bac son", kinds=[SearchKind.HAMLET]).hits] == [
+            "Thôn Bắc Sơn"
+        ]
+        assert not search_everything(session, "thon tay", kinds=[SearchKind.HAMLET]).hits
+        assert search_everything(session, "cau treo", kinds=[SearchKind.CONCLUSION]).hits
+        assert search_everything(session, "dat thua ranh gioi").hits[0].id == c.petitions["reopened"]
+        assert not search_everything(session, "lan chiem via he", kinds=[SearchKind.CONCLUSION]).hits
+        assert search_everything(session, "Đặng Văn Đức").hits[0].id == c.petitions["overdue"]
+
+
 def test_filters_combine_with_the_words_and_searches_can_be_saved(
     commune: tuple[Database, ReportCommune],
 ) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.domain import text
 
@@ -115,3 +118,27 @@ def test_stored_collation_keys_order_like_sort_key() -> None:
         assert (collation_key(a) < collation_key(b)) == (sort_key(a) < sort_key(b))
     # Compact: one code point per letter, ASCII for the Vietnamese alphabet.
     assert collation_key("Đặng").isascii() and len(collation_key("ăn")) == 4  # 2 letters, 2 separators
+
+
+_VIETNAMESE = (
+    "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwzAĂĐÊÔƠƯ 09.,-áàảãạấầẩẫậềểễếệóòỏõọớờởỡợúùủũụứừửữựỳýđð€ßİﬁ漢\t\n"
+)
+_MIXED = st.text(st.sampled_from(_VIETNAMESE), max_size=90) | st.text(max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_MIXED, length=st.none() | st.integers(0, 90))
+def test_keys_are_what_their_definitions_say(value: str, length: int | None) -> None:
+    """The keys are computed a character table at a time; they equal their definitions, written
+    here character by character, for any text (decomposed input and foreign scripts included)."""
+    for typed in (value, unicodedata.normalize("NFD", value)):
+        decomposed = unicodedata.normalize("NFD", typed)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = stripped.translate(str.maketrans({"đ": "d", "Đ": "d", "ð": "d"})).casefold()
+        assert text.search_key(typed) == re.sub(r"\s+", " ", folded).strip()
+        cut = unicodedata.normalize("NFC", typed).strip()
+        cut = cut if length is None else cut[:length]
+        assert text.collation_key(typed, length=length) == text._encode(text.sort_key(cut))
+        assert text.person_collation_key(typed) == "\x01".join(
+            text._encode(part) for part in text.person_sort_key(typed)
+        )
