@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, Slot
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -141,7 +141,7 @@ def draw_charts(report: PeriodReport, *, dpi: float = SCREEN_DPI) -> list[tuple[
     return [(c.key, render_png(c, dpi=dpi)) for c in report_charts(report)]
 
 
-def _fit_group_columns(view: QTableView) -> None:
+def _fit_group_columns(view: QTableView, samples: dict[int, str] | None = None) -> None:
     """The name column takes the room left; the others (counts, a date) are as wide as their
     titles on two lines or their widest value, so the table never scrolls sideways at 125–150 %.
 
@@ -152,11 +152,13 @@ def _fit_group_columns(view: QTableView) -> None:
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
     header.setFixedHeight(2 * header.fontMetrics().lineSpacing() + 8)
     header.setStretchLastSection(False)
-    values = view.fontMetrics().horizontalAdvance("00/00/0000") + 12  # a date, or seven digits
+    metrics = view.fontMetrics()
     model = view.model()
     for column in range(1, model.columnCount()):
         title = model.headerData(column, Qt.Orientation.Horizontal)
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        # A count of seven digits, or the sample given (a date).
+        values = metrics.horizontalAdvance((samples or {}).get(column, "0000000")) + 12
         view.setColumnWidth(column, max(_two_line_width(header, title), values))
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -186,6 +188,13 @@ def _two_line_width(header: QHeaderView, title: str) -> int:
     )
     margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     return widest + 2 * margin + 6
+
+
+def _picture(png: bytes, ratio: float) -> QImage:
+    """The PNG decoded off the GUI thread (a QImage may be made on any thread, a QPixmap not)."""
+    image = QImage.fromData(png, "PNG")
+    image.setDevicePixelRatio(ratio)
+    return image
 
 
 class _Body(QWidget):
@@ -296,7 +305,7 @@ class ReportsPage(QWidget):
             (self.by_dialogue, "Theo hội nghị"),
         ):
             view = make_table_view(model, self)
-            _fit_group_columns(view)
+            _fit_group_columns(view, {1: "00/00/0000"} if model is self.by_dialogue else None)
             self.group_views.append(view)
             self.tabs.addTab(view, title)
 
@@ -394,7 +403,7 @@ class ReportsPage(QWidget):
         ratio = self.devicePixelRatioF()
         for chart in charts:
             self._context.tasks.run(
-                lambda c=chart: (c.key, render_png(c, dpi=SCREEN_DPI * ratio)),
+                lambda c=chart: (c.key, _picture(render_png(c, dpi=SCREEN_DPI * ratio), ratio)),
                 on_success=lambda drawn, r=report: self._chart_drawn(r, drawn, count, ratio),
                 owner=self,
             )
@@ -428,13 +437,11 @@ class ReportsPage(QWidget):
         view.setFixedHeight(view.horizontalHeader().height() + rows + frame)
         self.tabs.setMinimumHeight(min(view.height(), 320))
 
-    def _chart_drawn(self, report: PeriodReport, drawn: tuple[str, bytes], count: int, ratio: float) -> None:
+    def _chart_drawn(self, report: PeriodReport, drawn: tuple[str, QImage], count: int, ratio: float) -> None:
         if self.loaded is None or self.loaded.report is not report:
             return  # a newer period is being shown
-        key, png = drawn
-        pixmap = QPixmap()
-        pixmap.loadFromData(png, "PNG")
-        pixmap.setDevicePixelRatio(ratio)
+        key, image = drawn
+        pixmap = QPixmap.fromImage(image)
         label = self.chart_labels[key]
         label.setPixmap(pixmap)
         label.setFixedSize(pixmap.deviceIndependentSize().toSize())
