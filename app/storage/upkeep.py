@@ -123,7 +123,9 @@ class Upkeep:
                 return  # a damaged file: nothing is written to it, housekeeping included
             connection = sqlite3.connect(self._path, timeout=5, isolation_level=None, check_same_thread=False)
             connection.execute("PRAGMA synchronous=FULL")
-            self._wake.set()  # merge what an earlier run left
+            # Nothing is tidied before this process's first commit: a run that only reads (a
+            # dry run, a search, a report) leaves the file's bytes as they were. What an earlier
+            # run left is merged after the first write, which the program makes soon enough.
             while not self._stop.is_set():
                 self._wake.wait()
                 self._wait_for_pause()

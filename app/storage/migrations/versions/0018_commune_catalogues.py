@@ -1,7 +1,7 @@
 """catalogues and the audit log per commune; plans carry a version
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02
 
 On a server holding several communes each keeps its own thôn / tổ dân phố, lĩnh vực, ban ngành and
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

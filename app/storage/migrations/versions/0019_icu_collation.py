@@ -1,7 +1,7 @@
 """Vietnamese order on PostgreSQL through an ICU collation
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 Create Date: 2026-12-02
 
 On PostgreSQL built with ICU (Debian's is) the collation ``doithoai_vi`` is made from ICU's
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
