@@ -82,3 +82,21 @@ def test_close_stops_the_upkeep_thread(tmp_path) -> None:  # type: ignore[no-unt
     assert thread.is_alive()
     db.close()
     assert not thread.is_alive()
+
+
+def test_a_run_that_only_reads_leaves_the_file_as_it_was(demo_db: Database) -> None:
+    # An import's dry run, a search or a report opens the file writable but never commits:
+    # the upkeep must not merge or configure anything in it (it did after 0.4 s).
+    path = demo_db.path
+    demo_db.close()
+    before = path.read_bytes()
+    db = Database.open(path)
+    try:
+        with db.reading() as session:
+            petitions.list_petitions(session, petitions.PetitionFilter(query="nuoc"), limit=5)
+        assert db.upkeep is not None
+        db.upkeep._stop.wait(3 * upkeep.IDLE_SECONDS)
+        assert db.upkeep.rounds == 0
+    finally:
+        db.close()
+    assert path.read_bytes() == before
