@@ -56,10 +56,9 @@ EXCLUDED_MODULES = [
     "lxml.html",
     "lxml.isoschematron",
     "lxml.sax",
-    # No network: without ssl and _hashlib the bundle needs no OpenSSL (5 MB); hashlib falls back
-    # to Python's own sha1/md5/sha256 (the single-instance lock names, SQLAlchemy's name hashes).
-    "ssl",
-    "_ssl",
+    # Without _hashlib, hashlib falls back to Python's own sha1/md5/sha256 (the single-instance lock
+    # names, SQLAlchemy's name hashes). ssl stays: psycopg's compiled part imports it (a server
+    # connection may use TLS; make windows showed "No module named 'ssl'" without it).
     "_hashlib",
     # Qt modules the program does not import (QtCore, QtGui, QtWidgets are all it uses).
     "PySide6.QtNetwork",
