@@ -26,7 +26,9 @@ SETTINGS = {"automerge": 0, "crisismerge": 128}  # frozen copy of upkeep.CRISIS_
 
 def _fts_tables() -> list[str]:
     rows = op.get_bind().execute(
-        text("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'")
+        text(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'"
+        )
     )
     return sorted(name for (name,) in rows)
 
@@ -36,7 +38,11 @@ def upgrade() -> None:
         return
     for name in _fts_tables():
         for key, value in SETTINGS.items():
-            op.execute(text(f"INSERT INTO {name}({name}, rank) VALUES (:key, :value)").bindparams(key=key, value=value))
+            op.execute(
+                text(f"INSERT INTO {name}({name}, rank) VALUES (:key, :value)").bindparams(
+                    key=key, value=value
+                )
+            )
 
 
 def downgrade() -> None:
