@@ -180,10 +180,17 @@ class MainWindow(QMainWindow):
         """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
         from app.services.province import province_view
 
-        try:
-            wanted = bool(context.ops.read_and_wait(province_view))
-        except Exception:  # the page is a convenience; the database's own refusal shows elsewhere
-            wanted = False
+        # Asked beside the first page, never before it: the answer only adds or removes a row
+        # at the end of the navigation.
+        context.ops.read(
+            province_view, on_done=self._set_province_page, on_error=self._province_unknown, owner=self
+        )
+
+    def _province_unknown(self, _exc: BaseException) -> None:
+        # The page is a convenience; the database's own refusal shows on the page in front.
+        self._set_province_page(False)
+
+    def _set_province_page(self, wanted: bool) -> None:
         key, title = self.PROVINCE_PAGE
         present = key in self.page_keys
         if wanted and not present:

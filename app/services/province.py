@@ -11,17 +11,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.periods import Period
 from app.domain.text import short_date, sort_key
-from app.export.xlsx import Cell, Sheet, XColumn, write_workbook
 from app.services import reports
 from app.services.reports import Figure
 from app.services.users import Permission, require
 from app.storage.models import Commune
+
+if TYPE_CHECKING:
+    from app.export.xlsx import Sheet
 
 TOTAL_LABEL = "Tổng cộng"
 
@@ -105,6 +108,8 @@ def province_table(
 
 def province_sheet(table: ProvinceTable) -> Sheet:
     """The table as one .xlsx sheet: a commune a row, a figure a column, the totals last."""
+    from app.export.xlsx import Cell, Sheet, XColumn  # openpyxl and its writer: only on export
+
     columns = [XColumn("STT", 5), XColumn("Xã, phường", 28, wrap=True)]
     columns += [XColumn(label, 14, wrap=True) for label in table.labels]
     body: list[list[Cell]] = [
@@ -124,5 +129,7 @@ def export_province_xlsx(
 ) -> Path:
     """The province table of ``period`` to .xlsx (written to a temporary name, then renamed)."""
     require(session, Permission.EXPORT)
+    from app.export.xlsx import write_workbook
+
     table = province_table(session, period, commune_ids=commune_ids, today=today)
     return write_workbook([province_sheet(table)], target)

@@ -273,13 +273,15 @@ def test_the_province_report_is_there_for_a_province_user_only(
 ) -> None:  # type: ignore[no-untyped-def]
     db = demo_context.db
     single = _main_window(qtbot, demo_context, tmp_path)  # one commune: no province page
+    _idle(qtbot, demo_context)  # the page is asked for beside the first one
     assert "Báo cáo toàn tỉnh" not in [single.nav.item(i).text() for i in range(single.nav.count())]
     single.close()
 
     hoa_binh, _org = _second_commune(db)
     window = _main_window(qtbot, demo_context, tmp_path)
-    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles[-1] == "Báo cáo toàn tỉnh"
+    qtbot.waitUntil(
+        lambda: window.nav.item(window.nav.count() - 1).text() == "Báo cáo toàn tỉnh", timeout=TIMEOUT
+    )
     page = window.show_page("province")
     from ui.views.province_report import ProvinceReportPage
 
