@@ -99,6 +99,7 @@ def report_month_range(year: int, month: int, cutoff: Cutoff) -> tuple[date, dat
 
 def make_period(kind: PeriodKind, year: int, month: int = 0, cutoff: Cutoff = Cutoff.CALENDAR) -> Period:
     """A named period of ``year`` (``month`` only for a monthly report)."""
+    kind, cutoff = PeriodKind(kind), Cutoff(cutoff)  # also from their stored or shown codes
     if kind is PeriodKind.MONTH:
         if not 1 <= month <= 12:
             raise PeriodError(f"month out of range: {month}")

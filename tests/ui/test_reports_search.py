@@ -68,6 +68,36 @@ def test_report_screen_shows_the_service_figures_and_charts(
     page.grab().save(str(SHOTS / "reports.png"))
 
 
+def test_report_screen_asks_the_month_or_the_dates_the_chosen_period_needs(
+    qtbot: QtBot, commune: ReportCommune, context: AppContext
+) -> None:
+    page = ReportsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1366, 900)
+    page.show()
+    page.year.setValue(2026)
+    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.MONTH))
+    assert page.month.isVisible() and page.year.isVisible() and not page.start.isVisible()
+    page.month.setValue(5)
+    qtbot.waitUntil(
+        lambda: (
+            page.loaded is not None
+            and page.loaded.report.period.kind is PeriodKind.MONTH
+            and page.loaded.report.period.month == 5
+        ),
+        timeout=TIMEOUT,
+    )
+    assert "Tháng 5 năm 2026" in page.range_label.text()
+    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.RANGE))
+    assert page.start.isVisible() and page.end.isVisible()
+    assert not page.month.isVisible() and not page.year.isVisible()
+    qtbot.waitUntil(
+        lambda: page.loaded is not None and page.loaded.report.period.kind is PeriodKind.RANGE,
+        timeout=TIMEOUT,
+    )
+    qtbot.waitUntil(lambda: page.charts_ready, timeout=TIMEOUT)
+
+
 def test_search_popup_finds_across_kinds_and_opens_with_enter(
     qtbot: QtBot, commune: ReportCommune, context: AppContext
 ) -> None:

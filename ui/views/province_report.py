@@ -227,15 +227,19 @@ class ProvinceReportPage(QWidget):
         self.refresh()
 
     # --- period and communes ----------------------------------------------------------------
+    def chosen_kind(self) -> PeriodKind:
+        # Qt hands a str-based enum back as a plain str: `is PeriodKind.MONTH` would never hold.
+        return PeriodKind(self.kind.currentData())
+
     def _sync_inputs(self) -> None:
-        kind = self.kind.currentData()
+        kind = self.chosen_kind()
         self.month.setVisible(kind is PeriodKind.MONTH)
         self.year.setVisible(kind is not PeriodKind.RANGE)
         for edit in (self.start, self.dash, self.end):
             edit.setVisible(kind is PeriodKind.RANGE)
 
     def chosen_range(self) -> Period | None:
-        if self.kind.currentData() is not PeriodKind.RANGE:
+        if self.chosen_kind() is not PeriodKind.RANGE:
             return None
         start, end = self.start.date().toPython(), self.end.date().toPython()
         return range_period(min(start, end), max(start, end))  # type: ignore[arg-type]
@@ -284,7 +288,7 @@ class ProvinceReportPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        period, kind = self.chosen_range(), self.kind.currentData()
+        period, kind = self.chosen_range(), self.chosen_kind()
         year, month, chosen = self.year.value(), self.month.value(), self.chosen_communes()
         self._generation += 1
         generation = self._generation

@@ -347,8 +347,12 @@ class ReportsPage(QWidget):
         self.refresh()
 
     # --- period -----------------------------------------------------------------------------
+    def chosen_kind(self) -> PeriodKind:
+        # Qt hands a str-based enum back as a plain str: `is PeriodKind.MONTH` would never hold.
+        return PeriodKind(self.kind.currentData())
+
     def _sync_inputs(self) -> None:
-        kind = self.kind.currentData()
+        kind = self.chosen_kind()
         self.month.setVisible(kind is PeriodKind.MONTH)
         self.year.setVisible(kind is not PeriodKind.RANGE)
         for widget in (self.start, self.dash, self.end):
@@ -356,7 +360,7 @@ class ReportsPage(QWidget):
 
     def chosen_range(self) -> Period | None:
         """The range typed in, or None for a named period (its dates follow the cut-off)."""
-        if self.kind.currentData() is not PeriodKind.RANGE:
+        if self.chosen_kind() is not PeriodKind.RANGE:
             return None
         start, end = self.start.date().toPython(), self.end.date().toPython()
         return range_period(min(start, end), max(start, end))  # type: ignore[arg-type]
@@ -368,13 +372,13 @@ class ReportsPage(QWidget):
 
     @Slot()
     def _cutoff_chosen(self) -> None:
-        cutoff = self.cutoff.currentData()
+        cutoff = Cutoff(self.cutoff.currentData())  # a plain str from Qt, like the kind
         if self.loaded is not None and cutoff is self.loaded.cutoff:
             return
         self._context.ops.write(lambda s: reports.set_report_cutoff(s, cutoff), parent=self)
 
     def refresh(self) -> None:
-        period, kind = self.chosen_range(), self.kind.currentData()
+        period, kind = self.chosen_range(), self.chosen_kind()
         year, month = self.year.value(), self.month.value()
         self._context.ops.read(
             lambda s: load_report(s, period, kind, year, month), on_done=self._loaded, owner=self
