@@ -135,3 +135,28 @@ def test_search_popup_finds_across_kinds_and_opens_with_enter(
         lambda: dialog.box.text() == "dang van du" and dialog.status.currentData() == "overdue",
         timeout=TIMEOUT,
     )
+
+
+def test_search_popup_status_filter_keeps_only_that_status(
+    qtbot: QtBot, commune: ReportCommune, context: AppContext
+) -> None:
+    from app.domain.rules import PetitionStatus
+
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    overdue = commune.petitions["overdue"]  # being worked on, past its deadline: not resolved
+
+    def petition_ids() -> set[int]:
+        results = dialog.results
+        return (
+            {h.petition_id for k, hits in results.groups if k is SearchKind.PETITION for h in hits}
+            if results
+            else set()
+        )
+
+    qtbot.keyClicks(dialog.box, "dang van du")
+    qtbot.waitUntil(lambda: overdue in petition_ids(), timeout=TIMEOUT)
+    dialog.status.setCurrentIndex(dialog.status.findData(PetitionStatus.RESOLVED))
+    assert dialog.current_filter().statuses == (PetitionStatus.RESOLVED,)
+    qtbot.waitUntil(lambda: dialog.results is not None and overdue not in petition_ids(), timeout=TIMEOUT)

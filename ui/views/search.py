@@ -201,13 +201,13 @@ class SearchDialog(QDialog):
 
     # --- searching ------------------------------------------------------------------------------
     def current_filter(self) -> SearchFilter:
-        status = self.status.currentData()
+        status = self.status.currentData()  # Qt hands a str enum back as a plain str
         return SearchFilter(
             year=self.year.currentData(),
             field_id=self.field.currentData(),
             hamlet_id=self.hamlet.currentData(),
             unit_id=self.unit.currentData(),
-            statuses=(status,) if isinstance(status, PetitionStatus) else (),
+            statuses=(PetitionStatus(status),) if status not in (None, "overdue") else (),
             due="overdue" if status == "overdue" else None,
         )
 
