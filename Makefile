@@ -22,8 +22,11 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check app ui tests benchmarks packaging
 	$(PY) -m mypy app
 
+# One worker per core (a test module stays on one worker: its module fixtures are built once).
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: $(STAMP) lint dist-selftest
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 dist: $(STAMP)
 	$(PY) -m PyInstaller --noconfirm --clean build.spec
