@@ -229,3 +229,26 @@ def test_an_administrator_adds_a_commune_whose_first_body_joins_it(demo_db: Data
         assert rows == {"Hòa Bình": 1, "Lương Phong": 3}
     finally:
         users.bind_user(demo_db.sessions, None)
+
+
+def test_a_nhat_ky_line_follows_the_office_body_chosen_in_the_same_unit_of_work(demo_db: Database) -> None:
+    # The commune of a line with no record of its own is the office's, looked up once per unit of
+    # work; choosing another office body in that unit must not leave the earlier answer in use.
+    from app.services import audit
+    from app.storage.models import AuditEvent, Setting
+
+    hoa_binh, hoa_binh_org = _second_commune(demo_db)
+    with demo_db.transaction() as session:
+        first = session.scalar(select(Commune.id).where(Commune.id != hoa_binh))
+        audit.record(session, "note", "backup", None)
+        session.flush()
+        setting = session.get(Setting, settings.CURRENT_ORGANIZATION)
+        assert setting is not None
+        setting.value = hoa_binh_org
+        session.flush()
+        audit.record(session, "note", "backup", None)
+        session.flush()
+        lines = session.scalars(
+            select(AuditEvent.commune_id).where(AuditEvent.action == "note").order_by(AuditEvent.id)
+        ).all()
+    assert lines == [first, hoa_binh]
