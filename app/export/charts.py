@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.domain.text import word_safe
 from app.services.reports import NO_UNIT, PeriodReport, collector_paused, status_series
 
 # Colours of the standings, the same on every chart (Okabe–Ito, readable by colour-blind users).
@@ -83,6 +84,9 @@ def report_charts(report: PeriodReport) -> list[ChartData]:
 
 
 def _short(label: str, limit: int = 34) -> str:
+    # A label is drawn on one line: a pasted tab or line break becomes a space, and control
+    # characters (no font has a glyph for them) are dropped.
+    label = " ".join(word_safe(label).split())
     # "$" would start matplotlib's maths text (and need fonts the bundle leaves out).
     label = label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
     return label.replace("$", r"\$")

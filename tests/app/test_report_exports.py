@@ -136,6 +136,16 @@ def test_a_dollar_sign_in_a_name_is_drawn_as_text() -> None:
     assert Image.open(io.BytesIO(png)).width == 1050
 
 
+def test_control_characters_in_a_name_are_not_drawn(recwarn: pytest.WarningsRecorder) -> None:
+    """A name pasted with a bell or a line break draws as one line, with no missing-glyph box."""
+    from app.export.charts import ChartData
+
+    pasted = render_png(ChartData("x", "Ý kiến", ["Thôn\x07 Đông\nA", "B"], {"Số ý kiến": [1, 2]}))
+    typed = render_png(ChartData("x", "Ý kiến", ["Thôn Đông A", "B"], {"Số ý kiến": [1, 2]}))
+    assert pasted == typed
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
 def test_chart_texts_land_where_matplotlib_itself_draws_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """The charts draw each text in one FreeType call; matplotlib's own glyph-by-glyph path puts
     the same letters on the same pixels (within antialiasing), so no label drifts off its bar."""
