@@ -46,6 +46,7 @@ from app.services.search import (  # noqa: E402
     search_everything,
 )
 from app.storage.database import Database  # noqa: E402
+from ui.views.period_picker import PeriodChoice  # noqa: E402
 from ui.views.reports import draw_charts, load_report  # noqa: E402
 
 WORDS = (
@@ -231,7 +232,7 @@ def measure(
             for _round in range(rounds):
                 forget_drawn()
                 # What the screen waits for before the figures show: ui.views.reports.load_report.
-                screen.append(timed(lambda: load_report(session, None, PeriodKind.YEAR, year, 0)) * 1000)
+                screen.append(timed(lambda: load_report(session, PeriodChoice(PeriodKind.YEAR, year))) * 1000)
                 report = period_report(session, period)
                 forget_drawn()  # drawn afresh, not the pictures kept from the last round
                 charts.append(timed(lambda r=report: draw_charts(r)) * 1000)

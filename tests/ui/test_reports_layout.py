@@ -49,8 +49,8 @@ def test_report_screen_fits_without_cutting_or_overlapping(
     window.show()
     page = window.show_page("reports")
     assert isinstance(page, ReportsPage)
-    page.year.setValue(date.today().year)
-    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.YEAR))
+    page.picker.year.setValue(date.today().year)
+    page.picker.kind.setCurrentIndex(page.picker.kind.findData(PeriodKind.YEAR))
     qtbot.waitUntil(
         lambda: page.loaded is not None and page.loaded.report.period.kind == PeriodKind.YEAR, timeout=TIMEOUT
     )

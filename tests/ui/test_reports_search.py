@@ -35,8 +35,8 @@ def test_report_screen_shows_the_service_figures_and_charts(
     qtbot.addWidget(page)
     page.resize(1366, 900)
     page.show()
-    page.year.setValue(2026)
-    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.HALF))
+    page.picker.year.setValue(2026)
+    page.picker.kind.setCurrentIndex(page.picker.kind.findData(PeriodKind.HALF))
     qtbot.waitUntil(
         lambda: page.loaded is not None and page.loaded.report.period.year == 2026, timeout=TIMEOUT
     )
@@ -75,10 +75,12 @@ def test_report_screen_asks_the_month_or_the_dates_the_chosen_period_needs(
     qtbot.addWidget(page)
     page.resize(1366, 900)
     page.show()
-    page.year.setValue(2026)
-    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.MONTH))
-    assert page.month.isVisible() and page.year.isVisible() and not page.start.isVisible()
-    page.month.setValue(5)
+    page.picker.year.setValue(2026)
+    page.picker.kind.setCurrentIndex(page.picker.kind.findData(PeriodKind.MONTH))
+    assert (
+        page.picker.month.isVisible() and page.picker.year.isVisible() and not page.picker.start.isVisible()
+    )
+    page.picker.month.setValue(5)
     qtbot.waitUntil(
         lambda: (
             page.loaded is not None
@@ -88,9 +90,9 @@ def test_report_screen_asks_the_month_or_the_dates_the_chosen_period_needs(
         timeout=TIMEOUT,
     )
     assert "Tháng 5 năm 2026" in page.range_label.text()
-    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.RANGE))
-    assert page.start.isVisible() and page.end.isVisible()
-    assert not page.month.isVisible() and not page.year.isVisible()
+    page.picker.kind.setCurrentIndex(page.picker.kind.findData(PeriodKind.RANGE))
+    assert page.picker.start.isVisible() and page.picker.end.isVisible()
+    assert not page.picker.month.isVisible() and not page.picker.year.isVisible()
     qtbot.waitUntil(
         lambda: page.loaded is not None and page.loaded.report.period.kind is PeriodKind.RANGE,
         timeout=TIMEOUT,

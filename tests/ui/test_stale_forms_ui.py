@@ -286,8 +286,8 @@ def test_the_province_report_is_there_for_a_province_user_only(
     from ui.views.province_report import ProvinceReportPage
 
     assert isinstance(page, ProvinceReportPage)
-    page.kind.setCurrentIndex(page.kind.findData(PeriodKind.YEAR))
-    page.year.setValue(2026)
+    page.picker.kind.setCurrentIndex(page.picker.kind.findData(PeriodKind.YEAR))
+    page.picker.year.setValue(2026)
     qtbot.waitUntil(
         lambda: page.loaded is not None and page.loaded.table.period.code == "2026", timeout=TIMEOUT
     )

@@ -9,13 +9,10 @@ a commune's row is what that commune's Báo cáo shows, the totals are their sum
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -31,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.domain.periods import Period, PeriodKind, make_period, range_period
+from app.domain.periods import Period, PeriodKind
 from app.services import province, reports
 from app.services.province import ProvinceTable
 from app.services.reports import Figure
@@ -41,18 +37,10 @@ from ui.context import AppContext
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
 from ui.views.common import make_table_view
+from ui.views.period_picker import PeriodChoice, PeriodPicker
 from ui.widgets import FieldError, page_title
 
 WATCHED = ("petition", "answer", "assignment", "resolution_update", "dialogue", "commune", "setting")
-
-KINDS = (
-    (PeriodKind.MONTH, "Tháng"),
-    (PeriodKind.QUARTER, "Quý I (3 tháng)"),
-    (PeriodKind.HALF, "6 tháng"),
-    (PeriodKind.NINE, "9 tháng"),
-    (PeriodKind.YEAR, "Năm"),
-    (PeriodKind.RANGE, "Khoảng ngày…"),
-)
 
 # The figures a screen row shows (the .xlsx has every one), with headers short enough for 1366 px.
 SHOWN = (
@@ -101,12 +89,9 @@ class Loaded:
     communes: list[tuple[int, str]]
 
 
-def load_table(
-    session: Session, period: Period | None, kind: PeriodKind, year: int, month: int, chosen: list[int] | None
-) -> Loaded:
+def load_table(session: Session, choice: PeriodChoice, chosen: list[int] | None) -> Loaded:
     """The province table of one period (on the database thread); ``chosen`` None: every commune."""
-    if period is None:
-        period = make_period(kind, year, month, reports.report_cutoff(session))
+    period = choice.resolve(reports.report_cutoff(session))
     return Loaded(province.province_table(session, period, commune_ids=chosen), province.communes(session))
 
 
@@ -133,41 +118,15 @@ class ProvinceReportPage(QWidget):
         self._context = context
         self.loaded: Loaded | None = None
         self._generation = 0
-        today = date.today()
 
-        self.kind = QComboBox()
-        for period_kind, label in KINDS:
-            self.kind.addItem(label, period_kind)
-        self.kind.setCurrentIndex(self.kind.findData(kind))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(year or today.year)
-        self.month = QSpinBox()
-        self.month.setRange(1, 12)
-        self.month.setPrefix("tháng ")
-        self.month.setValue(today.month)
-        self.start = QDateEdit(QDate(today.year, 1, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.picker = PeriodPicker(kind, year)
         self.export_xlsx = QPushButton("Xuất bảng tổng hợp (Excel)…")
         self.range_label = QLabel("")
         self.range_label.setWordWrap(True)
         self.message = FieldError()
 
         bar = QHBoxLayout()
-        self.dash = QLabel("–")
-        for widget in (
-            QLabel("Kỳ báo cáo:"),
-            self.kind,
-            self.month,
-            self.year,
-            self.start,
-            self.dash,
-            self.end,
-        ):
-            bar.addWidget(widget)
+        bar.addWidget(self.picker)
         bar.addStretch(1)
         bar.addWidget(self.export_xlsx)
 
@@ -213,12 +172,7 @@ class ProvinceReportPage(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(note)
 
-        self._sync_inputs()
-        self.kind.currentIndexChanged.connect(self._period_changed)
-        for spin in (self.year, self.month):
-            spin.valueChanged.connect(self._period_changed)
-        for edit in (self.start, self.end):
-            edit.dateChanged.connect(self._period_changed)
+        self.picker.changed.connect(self.refresh)
         self.commune_list.itemChanged.connect(lambda _item: self.refresh())
         self.all_communes.clicked.connect(lambda: self._tick_all(True))
         self.no_communes.clicked.connect(lambda: self._tick_all(False))
@@ -227,23 +181,6 @@ class ProvinceReportPage(QWidget):
         self.refresh()
 
     # --- period and communes ----------------------------------------------------------------
-    def chosen_kind(self) -> PeriodKind:
-        # Qt hands a str-based enum back as a plain str: `is PeriodKind.MONTH` would never hold.
-        return PeriodKind(self.kind.currentData())
-
-    def _sync_inputs(self) -> None:
-        kind = self.chosen_kind()
-        self.month.setVisible(kind is PeriodKind.MONTH)
-        self.year.setVisible(kind is not PeriodKind.RANGE)
-        for edit in (self.start, self.dash, self.end):
-            edit.setVisible(kind is PeriodKind.RANGE)
-
-    def chosen_range(self) -> Period | None:
-        if self.chosen_kind() is not PeriodKind.RANGE:
-            return None
-        start, end = self.start.date().toPython(), self.end.date().toPython()
-        return range_period(min(start, end), max(start, end))  # type: ignore[arg-type]
-
     def chosen_communes(self) -> list[int] | None:
         """The ticked communes; None while the list is not filled yet or every one is ticked."""
         count = self.commune_list.count()
@@ -283,17 +220,12 @@ class ProvinceReportPage(QWidget):
         self.refresh()
 
     @Slot()
-    def _period_changed(self) -> None:
-        self._sync_inputs()
-        self.refresh()
-
     def refresh(self) -> None:
-        period, kind = self.chosen_range(), self.chosen_kind()
-        year, month, chosen = self.year.value(), self.month.value(), self.chosen_communes()
+        choice, chosen = self.picker.choice(), self.chosen_communes()
         self._generation += 1
         generation = self._generation
         self._context.ops.read(
-            lambda s: load_table(s, period, kind, year, month, chosen),
+            lambda s: load_table(s, choice, chosen),
             on_done=lambda loaded: self._loaded(generation, loaded),
             on_error=lambda exc: self.message.show_message(str(getattr(exc, "user_message", exc))),
             owner=self,

@@ -8,21 +8,18 @@ the Word report embeds). The screen counts nothing itself.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
-    QDateEdit,
     QFrame,
     QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QStyle,
     QTableView,
     QTabWidget,
@@ -31,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.domain.periods import Cutoff, Period, PeriodKind, make_period, range_period
+from app.domain.periods import Cutoff, Period, PeriodKind
 from app.domain.statistics import StandingCounts
 from app.domain.text import short_date
 from app.export.charts import SIZE_INCHES, render_png, report_charts
@@ -44,6 +41,7 @@ from ui.flow_layout import FlowLayout, row_of
 from ui.models.table import Column, RowTableModel
 from ui.operations import watch
 from ui.views.common import make_table_view
+from ui.views.period_picker import PeriodChoice, PeriodPicker
 from ui.widgets import page_title
 
 WATCHED = (
@@ -58,14 +56,6 @@ WATCHED = (
     "setting",
 )
 
-KINDS = (
-    (PeriodKind.MONTH, "Tháng"),
-    (PeriodKind.QUARTER, "Quý I (3 tháng)"),
-    (PeriodKind.HALF, "6 tháng"),
-    (PeriodKind.NINE, "9 tháng"),
-    (PeriodKind.YEAR, "Năm"),
-    (PeriodKind.RANGE, "Khoảng ngày…"),
-)
 CUTOFFS = (
     (Cutoff.CALENDAR, "Theo tháng dương lịch"),
     (Cutoff.DAY_15, "Từ ngày 15 tháng trước đến ngày 14 (NĐ 09/2019)"),
@@ -117,12 +107,10 @@ class Loaded:
     cutoff: Cutoff
 
 
-def load_report(session: Session, period: Period | None, kind: PeriodKind, year: int, month: int) -> Loaded:
+def load_report(session: Session, choice: PeriodChoice) -> Loaded:
     """The figures of one period (on the database thread); the charts follow in a second step."""
     cutoff = reports.report_cutoff(session)
-    if period is None:
-        period = make_period(kind, year, month, cutoff)
-    return Loaded(reports.period_report(session, period), cutoff)
+    return Loaded(reports.period_report(session, choice.resolve(cutoff)), cutoff)
 
 
 CHART_WIDTH = 540  # pixels a chart takes on screen: two columns fit a 1366-pixel window beside the menu
@@ -238,24 +226,8 @@ class ReportsPage(QWidget):
         self.loaded: Loaded | None = None
         self.charts_ready = False  # every chart of the period shown
         self.charts_shown = 0
-        today = date.today()
 
-        self.kind = QComboBox()
-        for period_kind, label in KINDS:
-            self.kind.addItem(label, period_kind)
-        self.kind.setCurrentIndex(self.kind.findData(kind))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setValue(year or today.year)
-        self.month = QSpinBox()
-        self.month.setRange(1, 12)
-        self.month.setPrefix("tháng ")
-        self.month.setValue(today.month)
-        self.start = QDateEdit(QDate(today.year, 1, 1))
-        self.end = QDateEdit(QDate(today.year, today.month, today.day))
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd/MM/yyyy")
+        self.picker = PeriodPicker(kind, year)
         self.cutoff = QComboBox()
         for cutoff, label in CUTOFFS:
             self.cutoff.addItem(label, cutoff)
@@ -270,12 +242,9 @@ class ReportsPage(QWidget):
         self.export_book = QPushButton("Xuất sổ theo dõi (Excel)…")
 
         # The period bar and the buttons wrap onto a second row rather than being cut (125–150 %).
-        self.dash = QLabel("–")
         bar = QWidget()
         bar_layout = FlowLayout(bar, margins=0)
-        bar_layout.addWidget(
-            row_of(QLabel("Kỳ báo cáo:"), self.kind, self.month, self.year, self.start, self.dash, self.end)
-        )
+        bar_layout.addWidget(self.picker)
         bar_layout.addWidget(row_of(QLabel("Chốt số liệu:"), self.cutoff))
         actions = QWidget()
         actions_layout = FlowLayout(actions, margins=0)
@@ -332,12 +301,7 @@ class ReportsPage(QWidget):
         layout.addWidget(actions)
         layout.addWidget(self.scroll, 1)
 
-        self._sync_inputs()
-        self.kind.currentIndexChanged.connect(self._period_changed)
-        for spin in (self.year, self.month):
-            spin.valueChanged.connect(self._period_changed)
-        for edit in (self.start, self.end):
-            edit.dateChanged.connect(self._period_changed)
+        self.picker.changed.connect(self.refresh)
         self.cutoff.currentIndexChanged.connect(self._cutoff_chosen)
         self.export_docx.clicked.connect(self._export_docx)
         self.export_xlsx.clicked.connect(self._export_xlsx)
@@ -347,29 +311,6 @@ class ReportsPage(QWidget):
         self.refresh()
 
     # --- period -----------------------------------------------------------------------------
-    def chosen_kind(self) -> PeriodKind:
-        # Qt hands a str-based enum back as a plain str: `is PeriodKind.MONTH` would never hold.
-        return PeriodKind(self.kind.currentData())
-
-    def _sync_inputs(self) -> None:
-        kind = self.chosen_kind()
-        self.month.setVisible(kind is PeriodKind.MONTH)
-        self.year.setVisible(kind is not PeriodKind.RANGE)
-        for widget in (self.start, self.dash, self.end):
-            widget.setVisible(kind is PeriodKind.RANGE)
-
-    def chosen_range(self) -> Period | None:
-        """The range typed in, or None for a named period (its dates follow the cut-off)."""
-        if self.chosen_kind() is not PeriodKind.RANGE:
-            return None
-        start, end = self.start.date().toPython(), self.end.date().toPython()
-        return range_period(min(start, end), max(start, end))  # type: ignore[arg-type]
-
-    @Slot()
-    def _period_changed(self) -> None:
-        self._sync_inputs()
-        self.refresh()
-
     @Slot()
     def _cutoff_chosen(self) -> None:
         cutoff = Cutoff(self.cutoff.currentData())  # a plain str from Qt, like the kind
@@ -377,12 +318,10 @@ class ReportsPage(QWidget):
             return
         self._context.ops.write(lambda s: reports.set_report_cutoff(s, cutoff), parent=self)
 
+    @Slot()
     def refresh(self) -> None:
-        period, kind = self.chosen_range(), self.chosen_kind()
-        year, month = self.year.value(), self.month.value()
-        self._context.ops.read(
-            lambda s: load_report(s, period, kind, year, month), on_done=self._loaded, owner=self
-        )
+        choice = self.picker.choice()
+        self._context.ops.read(lambda s: load_report(s, choice), on_done=self._loaded, owner=self)
 
     def _data_changed(self, _changes: Changes) -> None:
         self.refresh()
