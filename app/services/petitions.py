@@ -10,15 +10,21 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
+    Integer,
     Select,
+    String,
     bindparam,
     case,
     func,
+    literal,
     literal_column,
     or_,
     select,
+    type_coerce,
+    union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased, selectinload
 
 from app.domain.rules import (
     OUTCOME_STATUS,
@@ -734,6 +740,42 @@ def _sort_keys(stmt: Select[Any], sort: str, descending: bool) -> tuple[Select[A
     raise ValueError(f"unknown petition sort {sort!r}")
 
 
+def _by_meeting_moment(stmt: Select[Any], descending: bool) -> CompoundSelect[Any]:
+    """The sort by Ngày hội nghị on SQLite, without sorting every petition.
+
+    One ORDER BY over the join (as ``_sort_keys`` gives PostgreSQL) made SQLite read and sort
+    all 100 000 petitions before the LIMIT. Here the held dialogues come in meeting order off
+    ``ix_dialogue_moment`` and each one's petitions by position off
+    ``ix_petition_dialogue_position`` (only one dialogue's entries are sorted at a time); the
+    few petitions outside any dialogue, or of a dialogue with no date, come by their received
+    day and are merged in (UNION ALL with ORDER BY: a merge of ordered parts, stopping at the
+    page's end). Ties on the moment go by dialogue, so two dialogues held at the same time
+    list their petitions one dialogue after the other instead of interleaved by position.
+    """
+    meeting = aliased(Dialogue, name="meeting")
+    moment = func.coalesce(meeting.started_at, meeting.scheduled_at)  # meeting_moment_sql, aliased
+    # No date at all: last in both directions, as "moment IS NULL" first put them (dates are
+    # ISO text on SQLite: "~" sorts after every one, "" before).
+    undated = literal("" if descending else "~", String)
+    received = func.coalesce(type_coerce(Petition.received_on, String), undated)
+
+    def keyed(part: Select[Any], day: Any, group: Any) -> Select[Any]:
+        return part.add_columns(
+            type_coerce(day, String).label("day"),
+            type_coerce(group, Integer).label("grp"),
+            Petition.position.label("pos"),
+        )
+
+    held = stmt.join(meeting, Petition.dialogue_id == meeting.id)
+    parts = union_all(
+        keyed(held.where(moment.is_not(None)), moment, meeting.id),
+        keyed(stmt.where(Petition.dialogue_id.is_(None)), received, literal(0)),
+        keyed(held.where(moment.is_(None)), received, literal(0)),
+    )
+    keys = [parts.selected_columns[name] for name in ("day", "grp", "pos", "id")]
+    return parts.order_by(*(key.desc() if descending else key for key in keys))
+
+
 def _status_led(flt: PetitionFilter) -> bool:
     """Open statuses only (the few still being worked on: "chưa xong", "mới", "đang giải quyết")
     and no lĩnh vực, thôn or hội nghị, which have their own deadline index."""
@@ -765,7 +807,7 @@ def petition_ids_statement(
     ranked: bool = True,
     dialect: str = "sqlite",
     window: int | None = None,
-) -> Select[Any]:
+) -> Select[Any] | CompoundSelect[Any]:
     """The sorted, filtered ids (no LIMIT yet): what list_petitions pages through.
 
     With a query and the default sort, ``ranked`` orders by relevance (bm25); otherwise, or when
@@ -781,8 +823,8 @@ def petition_ids_statement(
     fixed: list[Any] = []
     by_id = False
     matches = None
+    plain = flt == PetitionFilter(query=flt.query, commune_id=flt.commune_id)
     if sort == "default" and ranked:
-        plain = flt == PetitionFilter(query=flt.query, commune_id=flt.commune_id)
         if window is not None and plain:
             matches = search.best_matches(flt.query, window, dialect)
         if matches is None:
@@ -810,6 +852,10 @@ def petition_ids_statement(
             # for their id order. "+due_on" (SQLite's way to keep a term off an index) sends it
             # to the status index, where the few are sorted; PostgreSQL plans by its statistics.
             stmt, keys = stmt.where(literal_column("+petition.due_on").is_(None)), []
+        elif sort == "dialogue_date" and dialect == "sqlite" and plain and not flt.query:
+            # The whole list: a filter's own index finds its few matches, sorted once (each part
+            # of the merge would gather them again).
+            return _by_meeting_moment(stmt, descending)
         else:
             stmt, keys, fixed = _sort_keys(stmt, sort, descending)
     if not by_id:
