@@ -236,6 +236,11 @@ class Dialogue(TimestampMixin, Base):
     """One hội nghị đối thoại: planned, in progress or closed."""
 
     __tablename__ = "dialogue"
+    __table_args__ = (
+        # The meeting moment (petitions.meeting_moment_sql), for the petition list sorted by
+        # Ngày hội nghị: dialogues walked in this order, each one's petitions by position.
+        Index("ix_dialogue_moment", text("coalesce(started_at, scheduled_at)"), "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))

@@ -63,6 +63,24 @@ def test_list_pages_come_straight_off_an_index(
     assert not _full_scans(plan), plan
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_sort_by_dialogue_date_walks_the_dialogues_in_meeting_order(
+    demo_db: Database, descending: bool
+) -> None:
+    """Ngày hội nghị: the dialogues in meeting order off their index, each one's petitions by
+    position; no step reads every petition (the old plan scanned them all, read each wide row
+    for received_on and sorted all of them before the LIMIT: 160 ms on 100 000)."""
+    with demo_db.reading() as session:
+        plan = _ids_plan(session, PetitionFilter(), "dialogue_date", descending)
+    assert "SCAN meeting USING INDEX ix_dialogue_moment" in plan, plan
+    assert "SEARCH petition USING COVERING INDEX ix_petition_dialogue_position (dialogue_id=?)" in plan, plan
+    assert not [step for step in plan if step.startswith("SCAN petition")], plan
+    # Only one dialogue's petitions are sorted at a time; a full sort is of the few outside any
+    # held dialogue, found by their dialogue (dialogue_id IS NULL, or one without a date).
+    sorted_parts = [n for n, step in enumerate(plan) if step == "USE TEMP B-TREE FOR ORDER BY"]
+    assert all(plan[n - 1].endswith("(dialogue_id=?)") for n in sorted_parts), plan
+
+
 @pytest.mark.parametrize(
     "flt",
     [
