@@ -249,7 +249,7 @@ def test_preview_shows_the_structure_before_export(qtbot, demo_context: AppConte
     page.view.setCurrentIndex(page.model.index(row, 0))
     qtbot.waitUntil(lambda: page.editor.form.year.value() == 2024, timeout=TIMEOUT)
     QTest.keyClick(page.editor.form.title, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
-    assert page.editor.tabs.currentWidget() is page.editor.preview
+    assert page.editor.tabs.currentIndex() == 2 and page.editor.preview.isVisible()
     qtbot.waitUntil(lambda: "KẾ HOẠCH" in page.editor.preview.browser.toPlainText(), timeout=TIMEOUT)
     shown = "\n".join(
         " ".join(line.split()) for line in page.editor.preview.browser.toPlainText().split("\n")
@@ -325,7 +325,7 @@ def test_scheduling_dialogues_with_validation_in_place(qtbot, demo_context: AppC
     plan_id = page.editor.form.plan_id
     QTest.keyClick(page.editor.form.title, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
     scheduler = page.editor.scheduler
-    assert page.editor.tabs.currentWidget() is scheduler
+    assert page.editor.tabs.currentIndex() == 1 and scheduler.isVisible()
     QTest.mouseClick(scheduler.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: scheduler.model.rowCount() == 1 and scheduler.form_box.isVisible(), timeout=TIMEOUT
