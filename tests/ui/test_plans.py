@@ -438,7 +438,7 @@ def test_list_keys_add_move_and_remove_items(qtbot) -> None:  # type: ignore[no-
     QTest.keyClick(editor.editor_at(2), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     QTest.keyClick(editor.editor_at(1), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert editor.items() == ["Ba", "Một", "Hai"]
-    assert [editor._rows[i].marker.text() for i in range(3)] == ["1.", "2.", "3."]
+    assert [editor.rows()[i].marker.text() for i in range(3)] == ["1.", "2.", "3."]
     QTest.keyClick(editor.editor_at(0), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(editor.editor_at(1), Qt.Key.Key_Backspace)  # an empty item goes away
     assert editor.items() == ["Ba", "Một", "Hai"] and editor.count() == 3
@@ -446,10 +446,10 @@ def test_list_keys_add_move_and_remove_items(qtbot) -> None:  # type: ignore[no-
 
 def test_list_items_reorder_by_drag_and_drop(qtbot) -> None:  # type: ignore[no-untyped-def]
     _host, editor = make_list(qtbot, ["A", "B", "C", "D"])
-    qtbot.waitUntil(lambda: editor._rows[3].geometry().top() > editor._rows[2].geometry().top() > 0)
+    qtbot.waitUntil(lambda: editor.rows()[3].geometry().top() > editor.rows()[2].geometry().top() > 0)
     mime = QMimeData()
     mime.setData(MIME_ROW, QByteArray(editor.drag_token(0).encode()))
-    below_c = editor._rows[3].geometry().top() + 2  # just above D's middle: between C and D
+    below_c = editor.rows()[3].geometry().top() + 2  # just above D's middle: between C and D
     event = QDropEvent(
         QPointF(50, below_c),
         Qt.DropAction.MoveAction,
