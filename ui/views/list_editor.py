@@ -454,6 +454,87 @@ class ListItemRow(QWidget):
         edit.setFocus(reason)
 
 
+def row_metrics(widget: QWidget) -> tuple[int, int, int]:
+    """Inset of an item's text in its box, width and height of its remove button."""
+    inset = widget.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + _ItemFace.MARGIN
+    button = _remove_button_size(widget)
+    return inset, button.width(), button.height()
+
+
+def row_heights(widget: QWidget, texts: list[str], width: int) -> list[int]:
+    """The heights the rows of ``texts`` take in a list ``width`` wide (``widget``'s font)."""
+    inset, button_w, button_h = row_metrics(widget)
+    metrics = widget.fontMetrics()
+    inner = max(1, width - ROW_TEXT_LEFT - ROW_SPACING - button_w - 2 * inset)
+    line = metrics.lineSpacing()
+    marker_h = metrics.height() + MARKER_TOP
+    return [
+        max(
+            max(metrics.boundingRect(QRect(0, 0, inner, 1_000_000), _WRAP, text or " ").height(), line)
+            + 2 * inset,
+            button_h,
+            marker_h,
+        )
+        for text in texts
+    ]
+
+
+def paint_rows(
+    painter: QPainter,
+    widget: QWidget,
+    texts: list[str],
+    heights: list[int],
+    area: QRect,
+    marker_style: str,
+    clip: QRect,
+) -> None:
+    """Draw list rows as ``ListItemRow`` shows them, in ``area`` of ``widget``."""
+    inset, button_w, button_h = row_metrics(widget)
+    palette = widget.palette()
+    style = widget.style()
+    box_right = area.right() + 1 - ROW_SPACING - button_w
+    frame = QStyleOptionFrame()
+    frame.initFrom(widget)
+    frame.lineWidth = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    frame.midLineWidth = 0
+    frame.state |= QStyle.StateFlag.State_Sunken
+    frame.frameShape = QFrame.Shape.StyledPanel
+    top, left = area.top(), area.left()
+    for number, (text, height) in enumerate(zip(texts, heights, strict=True), start=1):
+        if top > clip.bottom():
+            break
+        if top + height >= clip.top():
+            painter.setPen(HANDLE_COLOR)
+            painter.drawText(
+                QRect(left, top, HANDLE_WIDTH, height),
+                int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
+                "⠿",
+            )
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            marker = f"{number}." if marker_style == "number" else "–" if marker_style == "dash" else ""
+            if marker:
+                painter.drawText(
+                    QRect(
+                        left + HANDLE_WIDTH + ROW_SPACING, top + MARKER_TOP, MARKER_WIDTH, height - MARKER_TOP
+                    ),
+                    int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight),
+                    marker,
+                )
+            box = QRect(left + ROW_TEXT_LEFT, top, box_right - left - ROW_TEXT_LEFT, height)
+            painter.fillRect(box, palette.color(QPalette.ColorRole.Base))
+            frame.rect = box
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_Frame, frame, painter, widget)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(box.adjusted(inset, inset, -inset, -inset), _WRAP, text)
+            painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+            painter.drawText(
+                QRect(area.right() + 1 - button_w, top, button_w, button_h),
+                int(Qt.AlignmentFlag.AlignCenter),
+                "✕",
+            )
+        top += height + ROW_GAP
+
+
 class _ListFace(QWidget):
     """A whole list drawn as its rows will look, until the pointer or the focus comes to it.
 
@@ -479,24 +560,12 @@ class _ListFace(QWidget):
         self.update()
 
     def _metrics(self) -> tuple[int, int, int]:
-        """Inset of the text in its box, width and height of a row's remove button."""
-        inset = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + _ItemFace.MARGIN
-        button = _remove_button_size(self)
-        return inset, button.width(), button.height()
+        return row_metrics(self)
 
     def _row_heights(self, width: int) -> list[int]:
         heights = self._heights.get(width)
         if heights is None:
-            inset, button_w, button_h = self._metrics()
-            metrics = self.fontMetrics()
-            inner = max(1, width - ROW_TEXT_LEFT - ROW_SPACING - button_w - 2 * inset)
-            line = metrics.lineSpacing()
-            marker_h = metrics.height() + MARKER_TOP
-            heights = []
-            for text in self._owner.texts():
-                box = metrics.boundingRect(QRect(0, 0, inner, 1_000_000), _WRAP, text or " ").height()
-                heights.append(max(max(box, line) + 2 * inset, button_h, marker_h))
-            self._heights[width] = heights
+            heights = self._heights[width] = row_heights(self, self._owner.texts(), width)
         return heights
 
     def heightForWidth(self, width: int) -> int:
@@ -525,51 +594,17 @@ class _ListFace(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        inset, button_w, _button_h = self._metrics()
-        palette = self.palette()
+        texts = self._owner.texts()
         width = self.width()
-        box_right = width - ROW_SPACING - button_w
-        frame = QStyleOptionFrame()
-        frame.initFrom(self)
-        frame.lineWidth = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
-        frame.midLineWidth = 0
-        frame.state |= QStyle.StateFlag.State_Sunken
-        frame.frameShape = QFrame.Shape.StyledPanel
-        top = 0
-        style = self._owner.marker_style
-        for number, (text, height) in enumerate(
-            zip(self._owner.texts(), self._row_heights(width), strict=True), start=1
-        ):
-            if top > event.rect().bottom():
-                break
-            if top + height >= event.rect().top():
-                painter.setPen(HANDLE_COLOR)
-                painter.drawText(
-                    QRect(0, top, HANDLE_WIDTH, height),
-                    int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
-                    "⠿",
-                )
-                painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-                marker = f"{number}." if style == "number" else "–" if style == "dash" else ""
-                if marker:
-                    painter.drawText(
-                        QRect(
-                            HANDLE_WIDTH + ROW_SPACING, top + MARKER_TOP, MARKER_WIDTH, height - MARKER_TOP
-                        ),
-                        int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight),
-                        marker,
-                    )
-                box = QRect(ROW_TEXT_LEFT, top, box_right - ROW_TEXT_LEFT, height)
-                painter.fillRect(box, palette.color(QPalette.ColorRole.Base))
-                frame.rect = box
-                self.style().drawPrimitive(QStyle.PrimitiveElement.PE_Frame, frame, painter, self)
-                painter.setPen(palette.color(QPalette.ColorRole.Text))
-                painter.drawText(box.adjusted(inset, inset, -inset, -inset), _WRAP, text)
-                painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
-                painter.drawText(
-                    QRect(width - button_w, top, button_w, _button_h), int(Qt.AlignmentFlag.AlignCenter), "✕"
-                )
-            top += height + ROW_GAP
+        paint_rows(
+            painter,
+            self,
+            texts,
+            self._row_heights(width),
+            QRect(0, 0, width, self.height()),
+            self._owner.marker_style,
+            event.rect(),
+        )
 
     def row_at(self, y: int) -> int | None:
         top = 0
