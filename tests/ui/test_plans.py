@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from docx import Document
-from PySide6.QtCore import QByteArray, QDate, QDateTime, QMimeData, QPointF, Qt, QTime
+from PySide6.QtCore import QByteArray, QDate, QDateTime, QMimeData, QPoint, QPointF, Qt, QTime
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton, QWidget
@@ -566,3 +566,52 @@ def test_deleting_plans(qtbot, demo_context: AppContext, monkeypatch: pytest.Mon
     QTest.keyClick(page.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3 and not page.message.isVisible(), timeout=TIMEOUT)
     assert 2030 not in [row.year for row in page.model.rows()]
+
+
+def test_an_opened_plan_saves_its_lists_unchanged_and_edits_the_item_clicked(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, demo_context)
+    qtbot.waitUntil(lambda: page.editor.form.plan_id is not None, timeout=TIMEOUT)
+    settle(qtbot, page)
+    form, plan_id = page.editor.form, page.editor.form.plan_id
+    before = stored(demo_context, plan_id)
+    # «Lịch hội nghị» says how many dialogues the plan has before the tab is ever opened.
+    assert page.editor.tabs.tabText(1) == f"Lịch hội nghị ({len(before.dialogues)})"
+    assert len(before.purposes) >= 2 and before.tasks
+
+    # Only the title typed: every list and unit goes back to disk as it was read.
+    replace_text(form.title, before.title + " (sửa)")
+    settle(qtbot, page)
+    after = stored(demo_context, plan_id)
+    assert after.title == before.title + " (sửa)"
+    for field in (
+        "bases",
+        "purposes",
+        "requirements",
+        "contents",
+        "forms",
+        "time_place",
+        "steps",
+        "recipients",
+    ):
+        assert getattr(after, field) == getattr(before, field), field
+    assert [(t.unit, t.tasks) for t in after.tasks] == [(t.unit, t.tasks) for t in before.tasks]
+
+    # A click on the second «Mục đích» puts the cursor in that item, and what is typed is saved.
+    form.ensureWidgetVisible(form.purposes)
+    face = form.purposes._face
+    assert face is not None
+    y = next(y for y in range(face.height()) if face.row_at(y) == 1)
+    QTest.mouseClick(face, Qt.MouseButton.LeftButton, pos=face.rect().topLeft() + QPoint(120, y + 6))
+    edit = form.purposes.editor_at(1)
+    assert QApplication.focusWidget() is edit
+    QTest.keyClick(edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(edit, " Thêm")
+    settle(qtbot, page)
+    assert stored(demo_context, plan_id).purposes[1] == before.purposes[1] + " Thêm"
+    assert stored(demo_context, plan_id).purposes[0] == before.purposes[0]
+
+    # The units: the first one's tasks reached from its block, as the user sees them.
+    block = form.tasks.blocks[0]
+    assert block.value() == {"unit": before.tasks[0].unit, "tasks": list(before.tasks[0].tasks)}
