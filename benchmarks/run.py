@@ -554,14 +554,24 @@ class Qt:
             loop.exec()
             self.tasks.busy_changed.disconnect(loop.quit)
 
-    def open(self, make: Callable[[], Any]) -> Callable[[], None]:
-        """An action that builds a window, shows it, waits until its data is in, and closes it."""
+    def open(self, make: Callable[[], Any], ready: Callable[[Any], bool] | None = None) -> Callable[[], None]:
+        """An action that builds a window, shows it, waits until its data is in, and closes it.
+
+        ``ready(widget)`` says the page shows its data (the figure is what a user waits for): the
+        run goes on until it holds, whatever the page reads later or defers.
+        """
 
         def run() -> None:
             widget = make()
             widget.resize(1366, 768)
             widget.show()
             self.settle()
+            deadline = time.perf_counter() + 20.0
+            while ready is not None and not ready(widget):
+                if time.perf_counter() > deadline:
+                    raise TimeoutError("the page did not show its data")
+                self.app.processEvents()
+                self.settle()
             widget.repaint()
             widget.close()
             widget.deleteLater()
@@ -595,6 +605,12 @@ def page_rows(db_path: Path, sql: str) -> list[tuple[str, ...]]:
     finally:
         conn.close()
 
+
+# What a page shows once its data is in (pages not named: their loads end with the tasks).
+PAGE_READY: dict[str, Callable[[Any], bool]] = {
+    # The plans listed and the newest one in the form (its lists and units drawn).
+    "plans": lambda page: page.model.rowCount() > 0 and page.editor.form.plan_id is not None,
+}
 
 # The list pages, by the main window's page key, or by title where pages have no key yet.
 PAGES = (
@@ -634,7 +650,7 @@ def page_figures(qt: Qt, db_path: Path, p: Probe, repeat: int) -> list[Figure]:
             return window._make_page(name)
 
         try:
-            ours, bare = interleaved(qt.open(make), qt.bare_table(floors[key]), repeat)
+            ours, bare = interleaved(qt.open(make, PAGE_READY.get(key)), qt.bare_table(floors[key]), repeat)
         except Exception as exc:  # one broken page must not hide the others
             traceback.print_exc()
             note = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"[:110]

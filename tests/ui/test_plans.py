@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from docx import Document
-from PySide6.QtCore import QByteArray, QDate, QDateTime, QMimeData, QPointF, Qt, QTime
+from PySide6.QtCore import QByteArray, QDate, QDateTime, QMimeData, QPoint, QPointF, Qt, QTime
 from PySide6.QtGui import QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton, QWidget
@@ -249,7 +249,7 @@ def test_preview_shows_the_structure_before_export(qtbot, demo_context: AppConte
     page.view.setCurrentIndex(page.model.index(row, 0))
     qtbot.waitUntil(lambda: page.editor.form.year.value() == 2024, timeout=TIMEOUT)
     QTest.keyClick(page.editor.form.title, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)
-    assert page.editor.tabs.currentWidget() is page.editor.preview
+    assert page.editor.tabs.currentIndex() == 2 and page.editor.preview.isVisible()
     qtbot.waitUntil(lambda: "KẾ HOẠCH" in page.editor.preview.browser.toPlainText(), timeout=TIMEOUT)
     shown = "\n".join(
         " ".join(line.split()) for line in page.editor.preview.browser.toPlainText().split("\n")
@@ -325,7 +325,7 @@ def test_scheduling_dialogues_with_validation_in_place(qtbot, demo_context: AppC
     plan_id = page.editor.form.plan_id
     QTest.keyClick(page.editor.form.title, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
     scheduler = page.editor.scheduler
-    assert page.editor.tabs.currentWidget() is scheduler
+    assert page.editor.tabs.currentIndex() == 1 and scheduler.isVisible()
     QTest.mouseClick(scheduler.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: scheduler.model.rowCount() == 1 and scheduler.form_box.isVisible(), timeout=TIMEOUT
@@ -438,7 +438,7 @@ def test_list_keys_add_move_and_remove_items(qtbot) -> None:  # type: ignore[no-
     QTest.keyClick(editor.editor_at(2), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     QTest.keyClick(editor.editor_at(1), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
     assert editor.items() == ["Ba", "Một", "Hai"]
-    assert [editor._rows[i].marker.text() for i in range(3)] == ["1.", "2.", "3."]
+    assert [editor.rows()[i].marker.text() for i in range(3)] == ["1.", "2.", "3."]
     QTest.keyClick(editor.editor_at(0), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(editor.editor_at(1), Qt.Key.Key_Backspace)  # an empty item goes away
     assert editor.items() == ["Ba", "Một", "Hai"] and editor.count() == 3
@@ -446,10 +446,10 @@ def test_list_keys_add_move_and_remove_items(qtbot) -> None:  # type: ignore[no-
 
 def test_list_items_reorder_by_drag_and_drop(qtbot) -> None:  # type: ignore[no-untyped-def]
     _host, editor = make_list(qtbot, ["A", "B", "C", "D"])
-    qtbot.waitUntil(lambda: editor._rows[3].geometry().top() > editor._rows[2].geometry().top() > 0)
+    qtbot.waitUntil(lambda: editor.rows()[3].geometry().top() > editor.rows()[2].geometry().top() > 0)
     mime = QMimeData()
     mime.setData(MIME_ROW, QByteArray(editor.drag_token(0).encode()))
-    below_c = editor._rows[3].geometry().top() + 2  # just above D's middle: between C and D
+    below_c = editor.rows()[3].geometry().top() + 2  # just above D's middle: between C and D
     event = QDropEvent(
         QPointF(50, below_c),
         Qt.DropAction.MoveAction,
@@ -566,3 +566,52 @@ def test_deleting_plans(qtbot, demo_context: AppContext, monkeypatch: pytest.Mon
     QTest.keyClick(page.view, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3 and not page.message.isVisible(), timeout=TIMEOUT)
     assert 2030 not in [row.year for row in page.model.rows()]
+
+
+def test_an_opened_plan_saves_its_lists_unchanged_and_edits_the_item_clicked(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, demo_context)
+    qtbot.waitUntil(lambda: page.editor.form.plan_id is not None, timeout=TIMEOUT)
+    settle(qtbot, page)
+    form, plan_id = page.editor.form, page.editor.form.plan_id
+    before = stored(demo_context, plan_id)
+    # «Lịch hội nghị» says how many dialogues the plan has before the tab is ever opened.
+    assert page.editor.tabs.tabText(1) == f"Lịch hội nghị ({len(before.dialogues)})"
+    assert len(before.purposes) >= 2 and before.tasks
+
+    # Only the title typed: every list and unit goes back to disk as it was read.
+    replace_text(form.title, before.title + " (sửa)")
+    settle(qtbot, page)
+    after = stored(demo_context, plan_id)
+    assert after.title == before.title + " (sửa)"
+    for field in (
+        "bases",
+        "purposes",
+        "requirements",
+        "contents",
+        "forms",
+        "time_place",
+        "steps",
+        "recipients",
+    ):
+        assert getattr(after, field) == getattr(before, field), field
+    assert [(t.unit, t.tasks) for t in after.tasks] == [(t.unit, t.tasks) for t in before.tasks]
+
+    # A click on the second «Mục đích» puts the cursor in that item, and what is typed is saved.
+    form.ensureWidgetVisible(form.purposes)
+    face = form.purposes._face
+    assert face is not None
+    y = next(y for y in range(face.height()) if face.row_at(y) == 1)
+    QTest.mouseClick(face, Qt.MouseButton.LeftButton, pos=face.rect().topLeft() + QPoint(120, y + 6))
+    edit = form.purposes.editor_at(1)
+    assert QApplication.focusWidget() is edit
+    QTest.keyClick(edit, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    type_text(edit, " Thêm")
+    settle(qtbot, page)
+    assert stored(demo_context, plan_id).purposes[1] == before.purposes[1] + " Thêm"
+    assert stored(demo_context, plan_id).purposes[0] == before.purposes[0]
+
+    # The units: the first one's tasks reached from its block, as the user sees them.
+    block = form.tasks.blocks[0]
+    assert block.value() == {"unit": before.tasks[0].unit, "tasks": list(before.tasks[0].tasks)}

@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
+    QStyle,
+    QStyleOptionFrame,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -47,6 +49,14 @@ from app.domain.text import nfc
 MIME_ROW = "application/x-doithoai-list-row"
 _WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
 TAB_REASONS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
+# A row: handle, marker, text box, remove button (the drawn list uses the same measures).
+HANDLE_WIDTH = 14
+MARKER_WIDTH = 22
+MARKER_TOP = 4
+ROW_SPACING = 4
+ROW_GAP = 3
+ROW_TEXT_LEFT = HANDLE_WIDTH + ROW_SPACING + MARKER_WIDTH + ROW_SPACING
+HANDLE_COLOR = QColor("#9ca3af")
 
 
 def _can_take_tab(widget: QWidget) -> bool:
@@ -244,10 +254,10 @@ class _DragHandle(QLabel):
         self.setToolTip("Kéo để đổi thứ tự (hoặc Alt+↑ / Alt+↓)")
         # A palette, not a style sheet: a sheet per widget makes every item slower to build.
         palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, QColor("#9ca3af"))
+        palette.setColor(QPalette.ColorRole.WindowText, HANDLE_COLOR)
         self.setPalette(palette)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.setFixedWidth(14)
+        self.setFixedWidth(HANDLE_WIDTH)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -362,14 +372,14 @@ class ListItemRow(QWidget):
         self.face: _ItemFace | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(ROW_SPACING)
         self._layout = layout
         self.handle = _DragHandle(self)
         layout.addWidget(self.handle)
         self.marker = QLabel("")
-        self.marker.setFixedWidth(22)
+        self.marker.setFixedWidth(MARKER_WIDTH)
         self.marker.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight)
-        self.marker.setContentsMargins(0, 4, 0, 0)
+        self.marker.setContentsMargins(0, MARKER_TOP, 0, 0)
         layout.addWidget(self.marker)
         self.remove_button = QToolButton()
         self.remove_button.setText("✕")
@@ -444,6 +454,199 @@ class ListItemRow(QWidget):
         edit.setFocus(reason)
 
 
+def row_metrics(widget: QWidget) -> tuple[int, int, int]:
+    """Inset of an item's text in its box, width and height of its remove button."""
+    inset = widget.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth) + _ItemFace.MARGIN
+    button = _remove_button_size(widget)
+    return inset, button.width(), button.height()
+
+
+def row_heights(widget: QWidget, texts: list[str], width: int) -> list[int]:
+    """The heights the rows of ``texts`` take in a list ``width`` wide (``widget``'s font)."""
+    inset, button_w, button_h = row_metrics(widget)
+    metrics = widget.fontMetrics()
+    inner = max(1, width - ROW_TEXT_LEFT - ROW_SPACING - button_w - 2 * inset)
+    line = metrics.lineSpacing()
+    marker_h = metrics.height() + MARKER_TOP
+    return [
+        max(
+            max(metrics.boundingRect(QRect(0, 0, inner, 1_000_000), _WRAP, text or " ").height(), line)
+            + 2 * inset,
+            button_h,
+            marker_h,
+        )
+        for text in texts
+    ]
+
+
+def paint_rows(
+    painter: QPainter,
+    widget: QWidget,
+    texts: list[str],
+    heights: list[int],
+    area: QRect,
+    marker_style: str,
+    clip: QRect,
+) -> None:
+    """Draw list rows as ``ListItemRow`` shows them, in ``area`` of ``widget``."""
+    inset, button_w, button_h = row_metrics(widget)
+    palette = widget.palette()
+    style = widget.style()
+    box_right = area.right() + 1 - ROW_SPACING - button_w
+    frame = QStyleOptionFrame()
+    frame.initFrom(widget)
+    frame.lineWidth = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    frame.midLineWidth = 0
+    frame.state |= QStyle.StateFlag.State_Sunken
+    frame.frameShape = QFrame.Shape.StyledPanel
+    top, left = area.top(), area.left()
+    for number, (text, height) in enumerate(zip(texts, heights, strict=True), start=1):
+        if top > clip.bottom():
+            break
+        if top + height >= clip.top():
+            painter.setPen(HANDLE_COLOR)
+            painter.drawText(
+                QRect(left, top, HANDLE_WIDTH, height),
+                int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter),
+                "⠿",
+            )
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            marker = f"{number}." if marker_style == "number" else "–" if marker_style == "dash" else ""
+            if marker:
+                painter.drawText(
+                    QRect(
+                        left + HANDLE_WIDTH + ROW_SPACING, top + MARKER_TOP, MARKER_WIDTH, height - MARKER_TOP
+                    ),
+                    int(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight),
+                    marker,
+                )
+            box = QRect(left + ROW_TEXT_LEFT, top, box_right - left - ROW_TEXT_LEFT, height)
+            painter.fillRect(box, palette.color(QPalette.ColorRole.Base))
+            frame.rect = box
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_Frame, frame, painter, widget)
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(box.adjusted(inset, inset, -inset, -inset), _WRAP, text)
+            painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+            painter.drawText(
+                QRect(area.right() + 1 - button_w, top, button_w, button_h),
+                int(Qt.AlignmentFlag.AlignCenter),
+                "✕",
+            )
+        top += height + ROW_GAP
+
+
+class _ListFace(QWidget):
+    """A whole list drawn as its rows will look, until the pointer or the focus comes to it.
+
+    A loaded plan holds thirty-odd items in a dozen lists and a row costs five widgets (handle,
+    marker, text, remove button and the row): the form draws each list as one widget, and the
+    list makes its rows when the user reaches it (``ListEditor.rows``). Heights are those the
+    rows will have, so nothing moves when they take over.
+    """
+
+    def __init__(self, owner: ListEditor) -> None:
+        super().__init__()
+        self._owner = owner
+        self._heights: dict[int, list[int]] = {}
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+        self.setMouseTracking(True)
+
+    def texts_changed(self) -> None:
+        self._heights.clear()
+        self.updateGeometry()
+        self.update()
+
+    def _metrics(self) -> tuple[int, int, int]:
+        return row_metrics(self)
+
+    def _row_heights(self, width: int) -> list[int]:
+        heights = self._heights.get(width)
+        if heights is None:
+            heights = self._heights[width] = row_heights(self, self._owner.texts(), width)
+        return heights
+
+    def heightForWidth(self, width: int) -> int:
+        heights = self._row_heights(width)
+        return sum(heights) + ROW_GAP * max(0, len(heights) - 1)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        # One line a row, as the rows' own minimum (the height for the width is what they get).
+        inset, _button_w, button_h = self._metrics()
+        metrics = self.fontMetrics()
+        row = max(metrics.lineSpacing() + 2 * inset, button_h, metrics.height() + MARKER_TOP)
+        count = len(self._owner.texts())
+        return QSize(120, count * row + ROW_GAP * max(0, count - 1))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        texts = self._owner.texts()
+        width = self.width()
+        paint_rows(
+            painter,
+            self,
+            texts,
+            self._row_heights(width),
+            QRect(0, 0, width, self.height()),
+            self._owner.marker_style,
+            event.rect(),
+        )
+
+    def row_at(self, y: int) -> int | None:
+        top = 0
+        for index, height in enumerate(self._row_heights(self.width())):
+            if y < top + height:
+                return index
+            top += height + ROW_GAP
+        return None
+
+    # The pointer or the focus arriving: the real rows take over (buttons, tooltips, dragging).
+    def enterEvent(self, event: QEvent) -> None:
+        self._owner.rows()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        at = event.position().toPoint()
+        index = self.row_at(at.y())
+        rows = self._owner.rows()
+        if index is not None and index < len(rows):
+            row = rows[index]
+            if row.face is not None:
+                row.open_editor(Qt.FocusReason.MouseFocusReason, row.face.mapFrom(self, at))
+            else:
+                row.edit.setFocus(Qt.FocusReason.MouseFocusReason)
+
+
+_BUTTON_SIZES: dict[tuple[str, str], QSize] = {}
+
+
+def _remove_button_size(widget: QWidget) -> QSize:
+    """What a row's «✕» button measures in ``widget``'s font and style (measured once)."""
+    key = (widget.font().key(), widget.style().name())
+    size = _BUTTON_SIZES.get(key)
+    if size is None:
+        button = QToolButton()
+        button.setText("✕")
+        button.setAutoRaise(True)
+        button.setFont(widget.font())
+        size = _BUTTON_SIZES[key] = button.sizeHint()
+        button.deleteLater()
+    return size
+
+
 class ListEditor(FocusStops, QFrame):
     """A list of paragraphs edited in place; ``edited`` fires on every change made by the user."""
 
@@ -471,8 +674,11 @@ class ListEditor(FocusStops, QFrame):
         self._rows_host = QWidget()
         self._rows_box = QVBoxLayout(self._rows_host)
         self._rows_box.setContentsMargins(0, 0, 0, 0)
-        self._rows_box.setSpacing(3)
+        self._rows_box.setSpacing(ROW_GAP)
         layout.addWidget(self._rows_host)
+        # A loaded list is drawn (``_texts``) until the user comes to it; then ``_rows`` hold it.
+        self._texts: list[str] | None = None
+        self._face: _ListFace | None = None
         bar = QHBoxLayout()
         bar.setContentsMargins(18, 0, 0, 0)
         self.add_button = QToolButton()
@@ -480,7 +686,10 @@ class ListEditor(FocusStops, QFrame):
         self.add_button.setAutoRaise(True)
         self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.add_button.setToolTip(f"Thêm {noun} vào cuối danh sách (trong một {noun}: Ctrl+Enter)")
-        self.add_button.setStyleSheet("QToolButton { color: #1a3d7c; }")
+        # A palette, not a style sheet (a sheet per widget makes each list slower to build).
+        palette = self.add_button.palette()
+        palette.setColor(QPalette.ColorRole.ButtonText, QColor("#1a3d7c"))
+        self.add_button.setPalette(palette)
         self.add_button.clicked.connect(self._add_at_end)
         bar.addWidget(self.add_button)
         bar.addStretch(1)
@@ -489,15 +698,27 @@ class ListEditor(FocusStops, QFrame):
     # --- data ---------------------------------------------------------------------------
     def items(self) -> list[str]:
         """The items as stored: NFC, blanks around removed, empty ones left out."""
-        return [text for row in self._rows if (text := row.text().strip())]
+        texts = self._texts if self._texts is not None else [row.text() for row in self._rows]
+        return [text for raw in texts if (text := raw.strip())]
+
+    def texts(self) -> list[str]:
+        """The items as shown, one per row."""
+        return list(self._texts) if self._texts is not None else [row.text() for row in self._rows]
 
     def set_items(self, items: Iterable[str]) -> None:
-        """Replace the whole list (loading a record: no ``edited``); rows already made are reused."""
-        texts = list(items)
+        """Replace the whole list (loading a record: no ``edited``).
+
+        The list is drawn until the user comes to it, unless they are in it now (a plan read
+        again under the cursor): then the rows already made are reused.
+        """
+        texts = [nfc(text) for text in items]
+        focus = QApplication.focusWidget()
+        if all(texts) and not (focus is not None and self.isAncestorOf(focus)):
+            self._draw(texts)
+            return
+        self.rows()
         while len(self._rows) > len(texts):
-            row = self._rows.pop()
-            row.setParent(None)
-            row.deleteLater()
+            self._drop(self._rows.pop())
         fresh = []
         for index, text in enumerate(texts):
             if index < len(self._rows):
@@ -507,18 +728,51 @@ class ListEditor(FocusStops, QFrame):
         show_together(self._rows_host, fresh)
         self._renumber()
 
+    def _draw(self, texts: list[str]) -> None:
+        for row in self._rows:
+            self._drop(row)
+        self._rows = []
+        self._texts = texts
+        if self._face is None:
+            self._face = _ListFace(self)
+            self._rows_box.addWidget(self._face)
+            self._face.show()
+        self._face.texts_changed()
+
+    def _drop(self, row: ListItemRow) -> None:
+        # Hidden first: a row made in this same pass has a show queued by its layout, which
+        # would otherwise open it as a window of its own once taken out.
+        row.hide()
+        self._rows_box.removeWidget(row)
+        row.setParent(None)
+        row.deleteLater()
+
+    def rows(self) -> list[ListItemRow]:
+        """The rows, made now if the list was only drawn."""
+        if self._texts is not None:
+            texts, self._texts = self._texts, None
+            face, self._face = self._face, None
+            fresh = [self._insert(index, text) for index, text in enumerate(texts)]
+            if face is not None:
+                face.hide()
+                self._rows_box.removeWidget(face)
+                face.deleteLater()
+            show_together(self._rows_host, fresh)
+            self._renumber()
+        return self._rows
+
     def count(self) -> int:
-        return len(self._rows)
+        return len(self._texts) if self._texts is not None else len(self._rows)
 
     def editor_at(self, index: int) -> GrowingTextEdit:
-        return self._rows[index].edit
+        return self.rows()[index].edit
 
     def index_of(self, row: ListItemRow) -> int:
         return self._rows.index(row)
 
     # --- editing --------------------------------------------------------------------------
     def add_item(self, after: int | None = None, text: str = "", *, focus: bool = True) -> GrowingTextEdit:
-        index = len(self._rows) if after is None else after + 1
+        index = len(self.rows()) if after is None else after + 1
         row = self._insert(index, text, show=True)
         self._renumber()
         if focus:
@@ -527,10 +781,9 @@ class ListEditor(FocusStops, QFrame):
         return row.edit
 
     def remove_item(self, index: int) -> None:
-        row = self._rows.pop(index)
+        row = self.rows().pop(index)
         had_focus = row.has_focus()
-        row.setParent(None)
-        row.deleteLater()
+        self._drop(row)
         self._renumber()
         if had_focus:
             if self._rows:
@@ -545,7 +798,7 @@ class ListEditor(FocusStops, QFrame):
         self.move_to(index, index + offset)
 
     def move_to(self, index: int, target: int) -> None:
-        target = max(0, min(len(self._rows) - 1, target))
+        target = max(0, min(len(self.rows()) - 1, target))
         if target == index or not 0 <= index < len(self._rows):
             return
         row = self._rows.pop(index)
@@ -591,7 +844,7 @@ class ListEditor(FocusStops, QFrame):
     # --- focus ----------------------------------------------------------------------------
     def focus_stops(self) -> list[QWidget]:
         # With items, Ctrl+Enter adds the next one; the add button is a stop only in an empty list.
-        return [row.focus_stop() for row in self._rows] or [self.add_button]
+        return [row.focus_stop() for row in self.rows()] or [self.add_button]
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         if not self.handle_focus_in(event):
@@ -623,7 +876,7 @@ class ListEditor(FocusStops, QFrame):
         if source is None:
             return
         y = event.position().toPoint().y()
-        target = len(self._rows) - 1
+        target = len(self.rows()) - 1
         for index, row in enumerate(self._rows):
             if y < row.geometry().center().y():
                 target = index if index <= source else index - 1

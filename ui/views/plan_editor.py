@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.rules import PlanKind
 from app.services import plans
+from app.services.dialogues import DialogueDetail, plan_dialogues
 from app.services.plans import PlanDetail, PlanInput, PlanRow
 from ui.autosave import SaveIndicator
 from ui.context import AppContext
@@ -35,6 +36,8 @@ from ui.views.plan_preview import PlanPreview
 from ui.views.plan_widgets import Choices, FormSaver
 
 # --- the editor: form, schedule, preview ----------------------------------------------------------
+
+FORM_TAB, SCHEDULE_TAB, PREVIEW_TAB = range(3)
 
 
 class PlanEditor(QWidget):
@@ -64,11 +67,18 @@ class PlanEditor(QWidget):
 
         self.tabs = QTabWidget()
         self.form = PlanForm()
-        self.scheduler = DialogueScheduler(context)
-        self.preview = PlanPreview()
+        # «Lịch hội nghị» and «Xem trước» are made when first shown: a page opens on the form, and
+        # the scheduler alone costs as much to build as the list beside it. Until then each tab
+        # holds an empty host, and the editor keeps what the scheduler will be given.
+        self._scheduler: DialogueScheduler | None = None
+        self._preview: PlanPreview | None = None
+        self._hosts = (self._host(), self._host())
+        self._dialogue_rows: tuple[DialogueDetail, ...] | None = None
+        self._schedule_year = date.today().year
+        self._choices: Choices | None = None
         self.tabs.addTab(self.form, "Nội dung kế hoạch")
-        self.tabs.addTab(self.scheduler, "Lịch hội nghị")
-        self.tabs.addTab(self.preview, "Xem trước")
+        self.tabs.addTab(self._hosts[0], "Lịch hội nghị")
+        self.tabs.addTab(self._hosts[1], "Xem trước")
         for index, tip in enumerate(
             (
                 "Các phần của kế hoạch (Alt+1)",
@@ -92,30 +102,101 @@ class PlanEditor(QWidget):
         self.status_box.addLayout(self.actions_box)
         self.problems: dict[str, str] = {}
         self.form.edited.connect(self.saver.touch)
-        self.form.year.valueChanged.connect(self.scheduler.set_year)
+        self.form.year.valueChanged.connect(self._year_changed)
         self.saver.saved.connect(self._saved)
         self.saver.rejected.connect(self._rejected)
         self.saver.conflicted.connect(self._conflicted)
         # Each plan's version after the last read or save (the saves run one after another on the
         # database thread and write it there): an autosave never conflicts with its own previous one.
         self._versions: dict[int, int] = {}
-        self.scheduler.dialogues_changed.connect(self._dialogues_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
 
+    # --- the tabs made on first sight -------------------------------------------------------------
+    @staticmethod
+    def _host() -> QWidget:
+        host = QWidget()
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        return host
+
+    @property
+    def scheduler(self) -> DialogueScheduler:
+        """«Lịch hội nghị» (made now if it was not shown yet)."""
+        return self._scheduler or self._make_scheduler()
+
+    def _make_scheduler(self) -> DialogueScheduler:
+        scheduler = DialogueScheduler(self._context)
+        self._scheduler = scheduler
+        if self._choices is not None:
+            scheduler.set_choices(self._choices)
+        scheduler.dialogues_changed.connect(self._dialogues_changed)
+        scheduler.set_plan(self.plan_id, self._schedule_year, self._dialogue_rows)
+        self._hosts[0].layout().addWidget(scheduler)
+        scheduler.show()  # a child added to a shown host stays hidden until told
+        return scheduler
+
+    @property
+    def preview(self) -> PlanPreview:
+        """«Xem trước» (made now if it was not shown yet)."""
+        if self._preview is None:
+            self._preview = PlanPreview()
+            self._hosts[1].layout().addWidget(self._preview)
+            self._preview.show()
+        return self._preview
+
+    def _schedule(self, plan_id: int | None, year: int, rows: tuple[DialogueDetail, ...] | None) -> None:
+        """Give the scheduler the plan's dialogues, or keep them until it is made."""
+        self._schedule_year = year
+        self._dialogue_rows = rows
+        if self._scheduler is not None:
+            self._scheduler.set_plan(plan_id, year, rows)
+        elif rows is not None:
+            self._dialogues_changed(len(rows))
+
+    def reload_dialogues(self) -> None:
+        """The plan's dialogues changed elsewhere (the live minutes, another page): read them again."""
+        if self._scheduler is not None:
+            self._scheduler.model.reload()
+            return
+        plan_id = self.plan_id
+        if plan_id is None:
+            return
+
+        def load(session: Session) -> list[DialogueDetail]:
+            return plan_dialogues(session, plan_id)
+
+        def done(rows: list[DialogueDetail]) -> None:
+            if plan_id == self.plan_id and self._scheduler is None:
+                self._schedule(plan_id, self._schedule_year, tuple(rows))
+            elif plan_id == self.plan_id:
+                self.scheduler.model.set_rows(rows)
+
+        self._context.ops.read(load, on_done=done, owner=self)
+
+    def _year_changed(self, year: int) -> None:
+        self._schedule_year = year
+        if self._scheduler is not None:
+            self._scheduler.set_year(year)
+
     # --- opening a plan --------------------------------------------------------------------------
-    def open_plan(self, plan_id: int | None) -> None:
-        """Show ``plan_id`` (saving what was typed in the previous one first)."""
-        self.saver.flush()
-        self.scheduler.saver.flush()
+    def open_plan(self, plan_id: int | None, detail: PlanDetail | None = None) -> None:
+        """Show ``plan_id`` (saving what was typed in the previous one first).
+
+        ``detail`` is the plan when the caller has just read it (the page's first read).
+        """
+        self.flush()
         self.plan_id = plan_id
         if plan_id is None:
             self.form.plan_id = None
             self.heading.setText("")
             self.setEnabled(False)
-            self.scheduler.set_plan(None, date.today().year)
+            self._schedule(None, date.today().year, ())
             return
         self.setEnabled(True)
+        if detail is not None and detail.id == plan_id:
+            self._show(detail)
+            return
 
         def load(session: Session) -> PlanDetail:
             return plans.get_plan(session, plan_id)
@@ -129,8 +210,8 @@ class PlanEditor(QWidget):
         self.form.load(detail)
         self.problems = {}
         self._set_heading(detail.year, detail.kind, detail.number_text, detail.title)
-        self.scheduler.set_plan(detail.id, detail.year, detail.dialogues)  # read with the plan
-        if self.tabs.currentWidget() is self.preview:
+        self._schedule(detail.id, detail.year, detail.dialogues)  # read with the plan
+        if self.tabs.currentIndex() == PREVIEW_TAB:
             self.refresh_preview()
 
     def _load_failed(self, exc: BaseException) -> None:
@@ -145,14 +226,15 @@ class PlanEditor(QWidget):
 
     def set_choices(self, choices: Choices) -> None:
         self.form.set_choices(choices)
-        self.scheduler.set_choices(choices)
+        self._choices = choices
+        if self._scheduler is not None:
+            self._scheduler.set_choices(choices)
 
     def show_tab(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        widget = self.tabs.currentWidget()
-        if widget is self.form:
+        if index == FORM_TAB:
             self.form.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        elif widget is self.scheduler:
+        elif index == SCHEDULE_TAB:
             self.scheduler.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # --- saving ---------------------------------------------------------------------------------
@@ -182,7 +264,8 @@ class PlanEditor(QWidget):
 
     def flush(self) -> None:
         self.saver.flush()
-        self.scheduler.saver.flush()
+        if self._scheduler is not None:
+            self._scheduler.saver.flush()
 
     def discard_pending(self) -> None:
         self.saver.discard()
@@ -206,7 +289,7 @@ class PlanEditor(QWidget):
 
     @property
     def pending(self) -> bool:
-        return self.saver.pending or self.scheduler.saver.pending
+        return self.saver.pending or (self._scheduler is not None and self._scheduler.saver.pending)
 
     @Slot(QWidget, QWidget)
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
@@ -223,8 +306,10 @@ class PlanEditor(QWidget):
         self.dialogues_changed.emit(count)
 
     @Slot(int)
-    def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.preview:
+    def _tab_changed(self, index: int) -> None:
+        if index == SCHEDULE_TAB and self._scheduler is None:
+            self._make_scheduler()
+        elif index == PREVIEW_TAB:
             self.refresh_preview()
 
     def refresh_preview(self) -> None:

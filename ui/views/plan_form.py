@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QFocusEvent, QIntValidator, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QIntValidator,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -18,17 +28,30 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
+    QStyle,
+    QStyleOptionComboBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain import text
 from app.domain.rules import PlanKind
+from app.domain.text import nfc
 from app.services import plans
 from app.services.catalog import LeaderEntry
 from app.services.plans import PlanDetail, PlanInput
-from ui.views.list_editor import FocusStops, GrowingTextEdit, ListEditor, show_together
+from ui.views.list_editor import (
+    ROW_GAP,
+    FocusStops,
+    GrowingTextEdit,
+    ListEditor,
+    paint_rows,
+    row_heights,
+    show_together,
+)
 from ui.views.plan_widgets import (
     Choices,
     ComboKeys,
@@ -45,6 +68,8 @@ from ui.widgets import FieldError, NfcLineEdit
 # --- tổ chức thực hiện: units and their tasks -----------------------------------------------------
 
 UNIT_BAR = QColor("#c7d2fe")
+BLOCK_GAP = 6
+ADD_COLOR = QColor("#1a3d7c")  # the lists' «+ Thêm …» buttons
 
 
 class UnitBlock(QFrame):
@@ -103,6 +128,191 @@ class UnitBlock(QFrame):
         painter.fillRect(0, 0, 3, self.height(), UNIT_BAR)
 
 
+@dataclass(frozen=True)
+class _BlockMeasures:
+    """Where a unit block's parts sit, measured once on a real block (per font and style)."""
+
+    width: int
+    height: int  # of the template block, whose one task is one line
+    task_height: int  # that task's row
+    number: QRect
+    unit: QRect
+    buttons: tuple[QRect, ...]  # from the right edge: x is the distance to it
+    tasks_left: int
+    tasks_top: int
+    add: QRect  # «+ Thêm nhiệm vụ», its y from the block's bottom
+
+
+_MEASURES: dict[tuple[str, str], _BlockMeasures] = {}
+
+
+def _block_measures(widget: QWidget) -> _BlockMeasures:
+    key = (widget.font().key(), widget.style().name())
+    found = _MEASURES.get(key)
+    if found is not None:
+        return found
+    host = QWidget()
+    host.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    host.setFont(widget.font())
+    layout = QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    owner = UnitTasksEditor()
+    block = UnitBlock(owner, "x", ["x"])
+    block.tasks.rows()
+    layout.addWidget(block)
+    layout.addStretch(1)  # the block at its own height
+    host.resize(600, 400)
+    host.show()
+    layout.activate()
+    block.layout().activate()
+    block.tasks.layout().activate()
+    width = block.width()
+    row = block.tasks.rows()[0]
+    buttons = tuple(
+        QRect(width - b.geometry().x(), b.geometry().y(), b.width(), b.height())
+        for b in block.findChildren(QToolButton)
+        if b.parent() is block
+    )
+    add = block.tasks.add_button
+    add_at = add.mapTo(block, QPoint(0, 0))
+    found = _MEASURES[key] = _BlockMeasures(
+        width=width,
+        height=block.height(),
+        task_height=row.height(),
+        number=block.number.geometry(),
+        unit=block.unit.geometry(),
+        buttons=buttons,
+        tasks_left=block.tasks.geometry().x(),
+        tasks_top=block.tasks.geometry().y(),
+        add=QRect(add_at.x(), block.height() - add_at.y(), add.width(), add.height()),
+    )
+    host.hide()
+    host.deleteLater()
+    owner.deleteLater()
+    return found
+
+
+class _UnitsFace(QWidget):
+    """The units of «Tổ chức thực hiện» drawn as their blocks will look, until the user comes.
+
+    Each block is a dozen widgets (the unit's combo box alone is several): like the lists, the
+    units are drawn in one widget, at the heights the blocks will have, and the blocks are made
+    when the pointer or the focus arrives (``UnitTasksEditor.blocks``).
+    """
+
+    def __init__(self, owner: UnitTasksEditor) -> None:
+        super().__init__()
+        self._owner = owner
+        self._heights: dict[int, list[tuple[int, list[int]]]] = {}
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMouseTracking(True)
+
+    def changed(self) -> None:
+        self._heights.clear()
+        self.updateGeometry()
+        self.update()
+
+    def _blocks(self, width: int) -> list[tuple[int, list[int]]]:
+        """Each block's height and its tasks' row heights, for ``width``."""
+        found = self._heights.get(width)
+        if found is None:
+            m = _block_measures(self)
+            found = []
+            for _unit, tasks in self._owner._drawn or []:
+                rows = row_heights(self, tasks, width - m.tasks_left)
+                extra = sum(rows) + ROW_GAP * max(0, len(rows) - 1) - m.task_height
+                found.append((m.height + extra, rows))
+            self._heights[width] = found
+        return found
+
+    def heightForWidth(self, width: int) -> int:
+        blocks = self._blocks(width)
+        return sum(h for h, _rows in blocks) + BLOCK_GAP * max(0, len(blocks) - 1)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        m = _block_measures(self)
+        count = len(self._owner._drawn or [])
+        return QSize(200, count * m.height + BLOCK_GAP * max(0, count - 1))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        m = _block_measures(self)
+        width = self.width()
+        palette = self.palette()
+        style = self.style()
+        clip = event.rect()
+        top = 0
+        for number, ((unit, tasks), (height, rows)) in enumerate(
+            zip(self._owner._drawn or [], self._blocks(width), strict=True), start=1
+        ):
+            if top > clip.bottom():
+                break
+            painter.fillRect(0, top, 3, height, UNIT_BAR)
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(
+                m.number.translated(0, top),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                f"{number}.",
+            )
+            combo = QStyleOptionComboBox()
+            combo.initFrom(self)
+            combo.editable = True
+            combo.frame = True
+            combo.rect = QRect(
+                m.unit.x(),
+                top + m.unit.y(),
+                width - m.unit.x() - (m.width - m.unit.right() - 1),
+                m.unit.height(),
+            )
+            style.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, combo, painter, self)
+            field = style.subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, combo, QStyle.SubControl.SC_ComboBoxEditField, self
+            )
+            painter.fillRect(field, palette.color(QPalette.ColorRole.Base))
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(
+                field.adjusted(2, 0, -2, 0),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                unit,
+            )
+            painter.setPen(palette.color(QPalette.ColorRole.ButtonText))
+            for glyph, rect in zip(("↑", "↓", "✕"), m.buttons, strict=False):
+                painter.drawText(
+                    QRect(width - rect.x(), top + rect.y(), rect.width(), rect.height()),
+                    int(Qt.AlignmentFlag.AlignCenter),
+                    glyph,
+                )
+            tasks_area = QRect(m.tasks_left, top + m.tasks_top, width - m.tasks_left, sum(rows))
+            paint_rows(painter, self, tasks, rows, tasks_area, "dash", clip)
+            painter.setPen(ADD_COLOR)
+            painter.drawText(
+                QRect(m.add.x(), top + height - m.add.y(), m.add.width(), m.add.height()),
+                int(Qt.AlignmentFlag.AlignCenter),
+                "+ Thêm nhiệm vụ",
+            )
+            top += height + BLOCK_GAP
+
+    def enterEvent(self, event: QEvent) -> None:
+        self._owner.blocks  # noqa: B018  (the real blocks take over)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._owner.blocks  # noqa: B018
+
+
 class UnitTasksEditor(FocusStops, QWidget):
     """The units of «Tổ chức thực hiện», in order, each with its list of tasks."""
 
@@ -111,14 +321,17 @@ class UnitTasksEditor(FocusStops, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.units: tuple[str, ...] = ()
-        self.blocks: list[UnitBlock] = []
+        self._blocks: list[UnitBlock] = []
+        # A loaded plan's units are drawn (``_drawn``) until the user comes to them, as the lists are.
+        self._drawn: list[tuple[str, list[str]]] | None = None
+        self._face: _UnitsFace | None = None
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self._host = QWidget()  # the blocks, shown together when a plan is loaded
         self._box = QVBoxLayout(self._host)
         self._box.setContentsMargins(0, 0, 0, 0)
-        self._box.setSpacing(6)
+        self._box.setSpacing(BLOCK_GAP)
         layout.addWidget(self._host)
         self.add_button = QPushButton("+ Thêm đơn vị thực hiện")
         self.add_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
@@ -129,9 +342,24 @@ class UnitTasksEditor(FocusStops, QWidget):
         row.addStretch(1)
         layout.addLayout(row)
 
+    @property
+    def blocks(self) -> list[UnitBlock]:
+        """The units' blocks, made now if they were only drawn."""
+        if self._drawn is not None:
+            drawn, self._drawn = self._drawn, None
+            face, self._face = self._face, None
+            fresh: list[QWidget] = [self._insert(i, unit, tasks) for i, (unit, tasks) in enumerate(drawn)]
+            if face is not None:
+                face.hide()
+                self._box.removeWidget(face)
+                face.deleteLater()
+            show_together(self._host, fresh)
+            self._renumber()
+        return self._blocks
+
     def set_units(self, units: tuple[str, ...]) -> None:
         self.units = units
-        for block in self.blocks:
+        for block in self._blocks:
             current = combo_text(block.unit)
             with QSignalBlocker(block.unit):
                 block.unit.clear()
@@ -139,20 +367,44 @@ class UnitTasksEditor(FocusStops, QWidget):
                 block.unit.setEditText(current)
 
     def value(self) -> list[dict[str, Any]]:
-        return [block.value() for block in self.blocks]
+        if self._drawn is not None:
+            return [
+                {"unit": text.clean(unit), "tasks": [t for raw in tasks if (t := raw.strip())]}
+                for unit, tasks in self._drawn
+            ]
+        return [block.value() for block in self._blocks]
 
     def set_value(self, tasks: list[dict[str, Any]]) -> None:
-        """Show ``tasks`` (loading a plan); the blocks already made are reused."""
-        while len(self.blocks) > len(tasks):
-            block = self.blocks.pop()
+        """Show ``tasks`` (loading a plan): drawn, or in the blocks already made if the user is in them."""
+        entries = [(str(e.get("unit", "")), [nfc(t) for t in e.get("tasks", [])]) for e in tasks]
+        focus = QApplication.focusWidget()
+        inside = focus is not None and self.isAncestorOf(focus)
+        if not inside and all(unit and all(items) for unit, items in entries):
+            for block in self._blocks:
+                block.hide()  # a block made in this same pass must not open as a window
+                self._box.removeWidget(block)
+                block.setParent(None)
+                block.deleteLater()
+            self._blocks = []
+            self._drawn = entries
+            if self._face is None:
+                self._face = _UnitsFace(self)
+                self._box.addWidget(self._face)
+                self._face.show()
+            self._face.changed()
+            return
+        self.blocks  # noqa: B018  (made from the drawn ones, if any)
+        while len(self._blocks) > len(tasks):
+            block = self._blocks.pop()
+            block.hide()
             block.setParent(None)
             block.deleteLater()
         fresh: list[QWidget] = []
         for index, entry in enumerate(tasks):
             unit, items = entry.get("unit", ""), list(entry.get("tasks", []))
-            if index < len(self.blocks):
-                set_combo_text(self.blocks[index].unit, unit)
-                self.blocks[index].tasks.set_items(items)
+            if index < len(self._blocks):
+                set_combo_text(self._blocks[index].unit, unit)
+                self._blocks[index].tasks.set_items(items)
             else:
                 fresh.append(self._insert(index, unit, items))
         show_together(self._host, fresh)
@@ -160,7 +412,7 @@ class UnitTasksEditor(FocusStops, QWidget):
 
     def _insert(self, index: int, unit: str, tasks: list[str], *, show: bool = False) -> UnitBlock:
         block = UnitBlock(self, unit, tasks)
-        self.blocks.insert(index, block)
+        self._blocks.insert(index, block)
         self._box.insertWidget(index, block)
         if show:  # a unit added by the user takes the focus at once; a loaded list shows in one pass
             block.show()
@@ -177,6 +429,7 @@ class UnitTasksEditor(FocusStops, QWidget):
     def remove_block(self, block: UnitBlock) -> None:
         index = self.blocks.index(block)
         self.blocks.pop(index)
+        block.hide()
         block.setParent(None)
         block.deleteLater()
         self._renumber()
@@ -199,7 +452,7 @@ class UnitTasksEditor(FocusStops, QWidget):
         self.edited.emit()
 
     def _renumber(self) -> None:
-        for number, block in enumerate(self.blocks, start=1):
+        for number, block in enumerate(self._blocks, start=1):
             block.number.setText(f"{number}.")
 
     def focus_stops(self) -> list[QWidget]:

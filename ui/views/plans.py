@@ -177,6 +177,13 @@ class ExportBar(QFrame):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
+def _first_read(session: Session) -> tuple[list[PlanRow], PlanDetail | None, Choices]:
+    """The plans, the newest one in full (the one the page opens on) and the pick lists."""
+    rows = plans.list_plans(session)
+    detail = plans.get_plan(session, rows[0].id) if rows else None
+    return rows, detail, load_choices(session)
+
+
 class PlansPage(QWidget):
     # Listed by F1 while this page is shown.
     SHORTCUTS = (
@@ -200,6 +207,10 @@ class PlansPage(QWidget):
         self.last_dir: Path | None = None
         self.new_dialog: NewPlanDialog | None = None
         self.copy_dialog: CopyPlanDialog | None = None
+        # Everything the page shows first, in one read started before the widgets are made: the
+        # database thread reads while this thread builds, and the page fills in one pass.
+        self._opening: PlanDetail | None = None
+        context.ops.read(_first_read, on_done=self._first_read_done, owner=self)
 
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -302,11 +313,15 @@ class PlansPage(QWidget):
         self.editor.plan_saved.connect(self._plan_saved)
         self.editor.dialogues_changed.connect(self._dialogues_counted)
         self.editor.open_plan(None)
-        self.model.reload()
-        self.refresh_choices()
         watch(context.ops, self, ("unit", "leader", "dialogue", "petition"), self._data_changed)
 
     # --- the list ---------------------------------------------------------------------------------
+    def _first_read_done(self, first: tuple[list[PlanRow], PlanDetail | None, Choices]) -> None:
+        rows, detail, choices = first
+        self._set_choices(choices)
+        self._opening = detail
+        self.model.set_rows(rows)  # → _loaded, which opens ``detail`` without reading it again
+
     def _loaded(self, count: int) -> None:
         # The year and «HN» columns measured on the rows now in (the header alone is narrower).
         self.view.horizontalHeader().resizeSections()
@@ -329,8 +344,9 @@ class PlansPage(QWidget):
         self.view.setCurrentIndex(index)
         self._switching = False
         plan_id = self.model.row_at(row).id
+        opening, self._opening = self._opening, None
         if plan_id != self.editor.plan_id or wanted == plan_id:
-            self.editor.open_plan(plan_id)
+            self.editor.open_plan(plan_id, opening)
 
     @Slot()
     def _row_changed(self, current: Any, previous: Any) -> None:
@@ -394,7 +410,7 @@ class PlansPage(QWidget):
         # put back what is stored over what is being typed (a date just picked, say).
         own = isinstance(changes.origin, QWidget) and self.isAncestorOf(changes.origin)
         if changes.touches("dialogue", "petition") and self.editor.plan_id is not None and not own:
-            self.editor.scheduler.model.reload()
+            self.editor.reload_dialogues()
             self._refresh_counts()
 
     # --- new, copy, delete -----------------------------------------------------------------------
