@@ -36,6 +36,8 @@ def test_live_window_fits_a_small_screen(
     size = _logical(scale)
     window = live_window(demo_context, size)
     qtbot.addWidget(window)
+    # The fourth opinion, being typed, reaches the minutes with the next reload.
+    qtbot.waitUntil(lambda: window.entries_model.rowCount() >= 8, timeout=20000)
     settle(demo_context, 50)
     window.grab().save(str(tmp_path / f"live-{int(scale * 100)}.png"))
     assert window.width() <= size[0] and window.height() <= size[1]

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -640,10 +641,20 @@ class LiveMinutesWindow(QMainWindow):
                     on_done=self._restore_draft,
                     owner=self,
                 )
-        self.entries_view.resizeColumnToContents(0)
-        self.entries_view.resizeColumnToContents(1)
+        if first:
+            self._fit_entry_columns()
         self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
         self.entries_view.scrollToBottom()
+
+    def _fit_entry_columns(self) -> None:
+        """«Giờ» and «Phần» as wide as the widest text they can hold, measured once: fitting them
+        to the rows walked up to 60 rows through the model at every reload (each autosave)."""
+        view, header = self.entries_view, self.entries_view.horizontalHeader()
+        metrics = view.fontMetrics()
+        pad = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 10
+        for column, texts in ((0, ["00:00", "23:59"]), (1, [kind.label for kind in MinuteKind])):
+            widest = max(metrics.horizontalAdvance(text) for text in texts) + pad
+            view.setColumnWidth(column, max(widest, header.sectionSizeFromContents(column).width()))
 
     def _restore_draft(self, draft: minutes.OpenDraft | None) -> None:
         """After a crash: exactly the opinion or line being typed, cursor at its end."""
