@@ -11,7 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 from sqlalchemy import select
 
@@ -155,3 +155,40 @@ def test_plan_form_rows_do_not_overlap_or_cut(
     assert _cut_labels(editor) == []
     assert _overlapping([editor.heading, page.preview_button, page.export_button]) == []  # type: ignore[attr-defined]
     assert editor.tabs.tabBar().sizeHint().width() <= editor.tabs.width()
+
+
+@pytest.mark.parametrize("scale", (1.0, 1.25, 1.5))
+def test_settings_sections_are_all_reachable_with_whole_titles(
+    qtbot, demo_context: AppContext, tmp_path: Path, scale: float
+) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
+    qtbot.addWidget(window)
+    window.resize(*_logical(scale))
+    window.show()
+    page = window.show_page("settings")
+    qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=20000)
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / f"settings-{int(scale * 100)}.png"))
+    assert window.width() <= _logical(scale)[0] and window.height() <= _logical(scale)[1]
+    sections = page.sections  # type: ignore[attr-defined]
+    titles = [sections.item(row).text() for row in range(sections.count())]
+    assert "Dữ liệu, phiên bản" in titles and "Người dùng" in titles
+    metrics = sections.fontMetrics()
+    window_rect = QRect(QPoint(0, 0), window.size())
+    for row in range(sections.count()):
+        rect = sections.visualItemRect(sections.item(row))
+        # Each title is drawn whole inside the list, and the list itself inside the window.
+        assert metrics.horizontalAdvance(titles[row]) <= rect.width(), (titles[row], scale)
+        assert sections.viewport().rect().contains(rect), (titles[row], scale)
+        assert window_rect.contains(QRect(sections.viewport().mapTo(window, rect.topLeft()), rect.size()))
+    assert sections.horizontalScrollBar().maximum() == 0
+    # The keyboard walks them: ↓ in the list, Ctrl+PgDown from inside a section.
+    sections.setFocus()
+    sections.setCurrentRow(0)
+    for row in range(1, sections.count()):
+        qtbot.keyClick(sections, Qt.Key.Key_Down)
+        assert page.pages.currentIndex() == row  # type: ignore[attr-defined]
+    page.pages.currentWidget().setFocus()  # type: ignore[attr-defined]
+    qtbot.keyClick(page.pages.currentWidget(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)  # type: ignore[attr-defined]
+    assert sections.currentRow() == 0  # past the last, round to the first
+    assert page.pages.currentWidget() is page.organization  # type: ignore[attr-defined]

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -398,34 +398,76 @@ class SettingsPage(QWidget):
         self._context = context
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Cài đặt"))
-        self.tabs = QTabWidget()
+        # The sections in a list at the side, not a tab bar: at 150 % a tab bar runs out of width
+        # and cuts a title; a list keeps each title whole, one under the other (↑/↓ moves).
+        self.sections = QListWidget()
+        self.sections.setObjectName("settings_sections")
+        self.sections.setAccessibleName("Các mục cài đặt")
+        self.sections.setSpacing(3)
+        self.pages = QStackedWidget()
+        self.tabs = self.pages  # the pages by their old name (callers written against the tab bar)
         self.organization = OrganizationForm(context)
         self.templates = TemplateEditor(context)
         self.defaults = DefaultsForm(context)
-        self.tabs.addTab(self.organization, "Cơ quan ban hành")
-        self.tabs.addTab(self.templates, "Mẫu câu chữ văn bản")
+        self._add_section(self.organization, "Cơ quan ban hành")
+        self._add_section(self.templates, "Mẫu câu chữ văn bản")
         self.deadlines = DeadlineSettingsForm(context)
-        self.tabs.addTab(self.deadlines, "Cách tính thời hạn")
-        self.tabs.addTab(self.defaults, "Sắp đến hạn, đồng hồ, tên")
-        self.tabs.addTab(self._data_tab(context), "Dữ liệu, phiên bản")
+        self._add_section(self.deadlines, "Cách tính thời hạn")
+        self._add_section(self.defaults, "Sắp đến hạn, đồng hồ, tên")
+        self._add_section(self._data_tab(context), "Dữ liệu, phiên bản")
         from ui.views.backups import BackupsTab
 
         self.backups = BackupsTab(context)
-        self.tabs.addTab(self.backups, "Sao lưu, khôi phục")
+        self._add_section(self.backups, "Sao lưu, khôi phục")
         from ui.views.database_settings import DatabaseSettings
 
         self.database = DatabaseSettings(context)
-        self.tabs.addTab(self.database, "Cơ sở dữ liệu")
+        self._add_section(self.database, "Cơ sở dữ liệu")
         from ui.views.users_settings import UsersSettings
 
         self.users = UsersSettings(context)
-        self.tabs.addTab(self.users, "Người dùng")
+        self._add_section(self.users, "Người dùng")
         if context.demo:
             # Her backups are listed there: none may be restored onto (or made from) the sample.
             self.backups.setEnabled(False)
             self.backups.setToolTip("Đang xem dữ liệu mẫu: hãy về dữ liệu của tôi để sao lưu, khôi phục.")
-        layout.addWidget(self.tabs, 1)
+        self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.pages.currentChanged.connect(self.sections.setCurrentRow)
+        self.sections.setCurrentRow(0)
+        # As wide as the longest title (no elision, no horizontal scrollbar), never wider.
+        self.sections.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._fit_sections()
+        # Ctrl+PgDown / Ctrl+PgUp step through the sections from anywhere on the page, as on tabs.
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self._step_section(step))
+        body = QHBoxLayout()
+        body.addWidget(self.sections)
+        body.addWidget(self.pages, 1)
+        layout.addLayout(body, 1)
         self.refresh()
+
+    def _add_section(self, page: QWidget, title: str) -> None:
+        self.pages.addWidget(page)
+        item = QListWidgetItem(title)
+        item.setToolTip(title)
+        self.sections.addItem(item)
+
+    def _fit_sections(self) -> None:
+        self.sections.ensurePolished()
+        frame = 2 * self.sections.frameWidth()
+        self.sections.setFixedWidth(self.sections.sizeHintForColumn(0) + frame + 12)
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # The font and style in force are known once the page sits in the window.
+        self._fit_sections()
+        super().showEvent(event)
+
+    def _step_section(self, step: int) -> None:
+        count = self.sections.count()
+        self.sections.setCurrentRow((self.sections.currentRow() + step) % count)
 
     def _data_tab(self, context: AppContext) -> QWidget:
         tab = QWidget()

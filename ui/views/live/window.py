@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,9 +26,11 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -109,6 +110,35 @@ SHORTCUTS = [
     ("Ctrl + / Ctrl −", "Phóng to / thu nhỏ chữ"),
     ("F1", "Bảng phím tắt này"),
 ]
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in «…» when narrower than its text; the tooltip keeps it whole."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__()
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(40)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 40))
+        if shown != self.text():
+            self.setText(shown)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
 
 
 class _DeleteEntry(QUndoCommand):
@@ -192,13 +222,20 @@ class LiveMinutesWindow(QMainWindow):
         documents.addStretch(1)
         self.documents_bar.hide()
         root.addWidget(self.documents_bar)
+        # Two columns, not three: at 150 % a 1366×728 screen holds 910×485 points, too few for a
+        # sidebar beside the minutes. The agenda heads the right column; the attendance, filled
+        # once at the start, is a tab there beside the opinions.
+        attendance = self._build_attendance()
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(scrolling(self._build_sidebar()))
         splitter.addWidget(self._build_centre())
-        splitter.addWidget(self._build_right())
-        splitter.setSizes([230, 700, 420])
-        splitter.setStretchFactor(1, 1)
+        splitter.addWidget(self._build_right(attendance))
+        splitter.setSizes([900, 440])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
         splitter.setChildrenCollapsible(False)
+        self.columns_splitter = splitter
+        self._columns_moved = False
+        splitter.splitterMoved.connect(lambda _pos, _index: setattr(self, "_columns_moved", True))
         root.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -251,13 +288,19 @@ class LiveMinutesWindow(QMainWindow):
     # --- layout -------------------------------------------------------------------------
     def _build_top_bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.title_label = QLabel()
+        # One line, elided (the tooltip holds it whole): a wrapped title took three lines of a
+        # 485-point-high window at 150 %.
+        self.title_label = _ElidedLabel()
         font = self.title_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.title_label.setFont(font)
-        self.title_label.setWordWrap(True)
-        bar.addWidget(self.title_label, 1)
+        self.place_label = _ElidedLabel()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.place_label)
+        bar.addLayout(titles, 1)
         self.clock_label = QLabel()
         self.clock_label.setToolTip("Thời gian từ lúc bắt đầu hội nghị")
         bar.addWidget(self.clock_label)
@@ -282,21 +325,30 @@ class LiveMinutesWindow(QMainWindow):
         bar.addLayout(self.save_label_holder)
         return bar
 
-    def _build_sidebar(self) -> QWidget:
-        side = QWidget()
-        layout = QVBoxLayout(side)
+    def _build_agenda(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(QLabel("<b>Chương trình hội nghị</b>"))
         self.agenda = QListWidget()
         for number, (_kind, label) in enumerate(AGENDA, start=1):
             self.agenda.addItem(f"{number}. {label}")
-        self.agenda.setMaximumHeight(150)
         self.agenda.setStyleSheet(
             "QListWidget::item:selected { background: #1f3b57; color: white; font-weight: 600; }"
         )
+        self.agenda.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.agenda.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Exactly the five steps tall: every step in sight, no room wasted.
+        self.agenda.setFixedHeight(
+            self.agenda.sizeHintForRow(0) * self.agenda.count() + 2 * self.agenda.frameWidth() + 2
+        )
         layout.addWidget(self.agenda)
+        return box
 
-        attendance = QGroupBox("Thành phần tham dự")
+    def _build_attendance(self) -> QWidget:
+        attendance = QWidget()
+        attendance.setObjectName("attendance")
         form = QFormLayout(attendance)
         self.counts: dict[str, QSpinBox] = {}
         for key, label in (
@@ -337,9 +389,7 @@ class LiveMinutesWindow(QMainWindow):
         self.absentees.setPlaceholderText("Vắng mặt (mỗi dòng: Họ tên – chức vụ – lý do)")
         self.absentees.setMaximumHeight(70)
         form.addRow(self.absentees)
-        layout.addWidget(attendance)
-        layout.addStretch(1)
-        return side
+        return scrolling(attendance)
 
     def _build_centre(self) -> QWidget:
         centre = QSplitter(Qt.Orientation.Vertical)
@@ -364,12 +414,48 @@ class LiveMinutesWindow(QMainWindow):
         centre.setStretchFactor(0, 1)
         centre.setStretchFactor(1, 0)
         centre.setSizes([240, 340])
+        self.centre_splitter = centre
+        self._centre_moved = False  # once she drags the divider, her heights stay
+        centre.splitterMoved.connect(self._centre_dragged)
+        self._two_line_rows = self.entries_view.verticalHeader().defaultSectionSize()
         return centre
 
-    def _build_right(self) -> QWidget:
+    def _centre_dragged(self, _pos: int, _index: int) -> None:
+        self._centre_moved = True
+
+    def _share_centre(self) -> None:
+        """The editor gets a good half of the height (never less than it needs), the minutes
+        the rest; on a short screen (150 %) the minutes' rows take one line each, so that six
+        or more of them stay in sight above a roomy editor."""
+        layout = self.centralWidget().layout() if self.centralWidget() else None
+        if layout is not None:
+            layout.activate()  # the splitters' geometry for this window size, before sharing it
+        centre = self.centre_splitter
+        total = sum(centre.sizes())
+        if total <= 0:
+            return
+        compact = self.height() < 600
+        line = self.entries_view.fontMetrics().lineSpacing() + 8
+        self.entries_view.verticalHeader().setDefaultSectionSize(line if compact else self._two_line_rows)
+        if not self._columns_moved:
+            # The right column as narrow as its tabs allow on a small screen, ~30 % on a wide one.
+            columns = self.columns_splitter
+            width = max(sum(columns.sizes()), self.width() - 16 - columns.handleWidth())
+            right = max(columns.widget(1).minimumSizeHint().width(), round(width * 0.3))
+            columns.setSizes([max(width - right, 1), right])
+        if not self._centre_moved:
+            editor = max(self.editors.minimumSizeHint().height(), round(total * 0.55))
+            centre.setSizes([max(total - editor, 1), editor])
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._share_centre()
+
+    def _build_right(self, attendance: QWidget) -> QWidget:
         right = QWidget()
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._build_agenda())
         self.tabs = QTabWidget()
         self.opinions_model: RowTableModel[OpinionRow] = RowTableModel(
             OPINION_COLUMNS, None, self.context.ops, parent=self
@@ -403,11 +489,15 @@ class LiveMinutesWindow(QMainWindow):
         self.tick_button = QPushButton("Nêu tại hội nghị (Ctrl+T)")
         self.tick_button.clicked.connect(self.tick_selected)
         collected_layout.addWidget(self.tick_button)
-        # A narrow side (150 %) elides the tab titles rather than hiding one behind arrows.
-        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        # The titles are never elided nor hidden behind arrows: the column is at least as wide
+        # as the tab bar needs (the centre gives way).
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.tabs.tabBar().setUsesScrollButtons(False)
         self.tabs.addTab(self.opinions_view, "Tại hội nghị")
         self.tabs.addTab(collected_page, "Thu thập trước")
+        self.attendance_tab = attendance
+        self.tabs.addTab(attendance, "Tham dự")
+        self.tabs.setTabToolTip(2, "Thành phần tham dự: số lượng, thư ký, đại biểu (F12)")
         layout.addWidget(self.tabs, 2)
         self.open_petition_button = QPushButton("Mở ý kiến (Ctrl+O)")
         self.open_petition_button.setToolTip(
@@ -551,10 +641,20 @@ class LiveMinutesWindow(QMainWindow):
                     on_done=self._restore_draft,
                     owner=self,
                 )
-        self.entries_view.resizeColumnToContents(0)
-        self.entries_view.resizeColumnToContents(1)
+        if first:
+            self._fit_entry_columns()
         self.entries_view.setColumnWidth(2, min(self.entries_view.columnWidth(2), 220))
         self.entries_view.scrollToBottom()
+
+    def _fit_entry_columns(self) -> None:
+        """«Giờ» and «Phần» as wide as the widest text they can hold, measured once: fitting them
+        to the rows walked up to 60 rows through the model at every reload (each autosave)."""
+        view, header = self.entries_view, self.entries_view.horizontalHeader()
+        metrics = view.fontMetrics()
+        pad = 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 10
+        for column, texts in ((0, ["00:00", "23:59"]), (1, [kind.label for kind in MinuteKind])):
+            widest = max(metrics.horizontalAdvance(text) for text in texts) + pad
+            view.setColumnWidth(column, max(widest, header.sectionSizeFromContents(column).width()))
 
     def _restore_draft(self, draft: minutes.OpenDraft | None) -> None:
         """After a crash: exactly the opinion or line being typed, cursor at its end."""
@@ -615,9 +715,8 @@ class LiveMinutesWindow(QMainWindow):
             if state.scheduled_at
             else ""
         )
-        self.title_label.setText(
-            f"{state.title}<br><span style='font-weight:400;font-size:small'>{state.place} {when}</span>"
-        )
+        self.title_label.set_full_text(state.title)
+        self.place_label.set_full_text(f"{state.place} {when}".strip())
         self.setWindowTitle(f"Biên bản trực tiếp – {state.title}")
         running = state.state == DialogueState.IN_PROGRESS
         self.start_button.setVisible(state.state == DialogueState.PLANNED)
@@ -957,6 +1056,7 @@ class LiveMinutesWindow(QMainWindow):
     def focus_attendance(self) -> None:
         """F12: straight to the counts, no mouse needed; Tab goes on to the named attendees."""
         first = self.counts["leaders"]
+        self.tabs.setCurrentWidget(self.attendance_tab)
         first.setFocus(Qt.FocusReason.ShortcutFocusReason)
         first.selectAll()
 
