@@ -167,7 +167,6 @@ class MainWindow(QMainWindow):
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
-        self._offer_province_page(context)
         row = page if page is not None else int(self._settings.value("page", 1))  # Hội nghị by default
         if not 0 <= row < self.nav.count():
             row = 1
@@ -175,13 +174,18 @@ class MainWindow(QMainWindow):
             self._show_page(row)
         else:
             self.nav.setCurrentRow(row)
+        # Asked once the first page shows its data, never before it: the province report's
+        # modules take a fifth of a second to load, and the answer only adds or removes a row at
+        # the end of the navigation.
+        # (One turn of the event loop later: after whatever else waited for that page.)
+        self.when_page_filled(lambda: QTimer.singleShot(0, lambda: self._offer_province_page(context)))
 
     def _offer_province_page(self, context: AppContext) -> None:
         """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
+        if self.context is not context:
+            return  # the window went on to another file meanwhile
         from app.services.province import province_view
 
-        # Asked beside the first page, never before it: the answer only adds or removes a row
-        # at the end of the navigation.
         context.ops.read(
             province_view, on_done=self._set_province_page, on_error=self._province_unknown, owner=self
         )
