@@ -37,6 +37,7 @@ def near_due_days_from(value: object) -> int:
     low, high = NEAR_DUE_LIMITS
     return days if low <= days <= high else DEFAULT_NEAR_DUE_DAYS
 
+
 # Tone names the UI maps to colours; the core never names a colour.
 DANGER, WARNING, OK, MUTED = "danger", "warning", "ok", "muted"
 
