@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
     from app.storage.lock import DatabaseLock
     from app.storage.urls import Target
     from ui.context import AppContext
+    from ui.main_window import MainWindow
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,20 @@ def server_target(db_path: Path | None, db_url: str | None) -> Target | None:
         return chosen if chosen.is_server else None
     choice = load_choice()
     return choice.target() if choice.server else None
+
+
+def show_first_page(window: MainWindow, db_path: Path) -> bool:
+    """Show the Hội nghị list read without the database layer, when the window opens on it and
+    the file needs nothing first (app.storage.first_page); False: the normal path shows it."""
+    if window.saved_page() != "dialogues":
+        return False
+    from app.storage.first_page import quick_first_page
+
+    page = quick_first_page(db_path)
+    if page is None:
+        return False
+    window.show_first_dialogues(page.rows)
+    return True
 
 
 def _running_flag() -> Path:
@@ -324,6 +339,12 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     app.processEvents()
     # Wall-clock marks let benchmarks/bundle.py measure from outside when the window appeared.
     log.info("main window on screen at %.4f", time.time())
+    # The first list with data before the database layer loads (app.storage.first_page): the
+    # same statements and rows as the page's own, which takes them over once the file is open.
+    shown_early = server is None and show_first_page(window, target)
+    if shown_early:
+        app.processEvents()
+        log.info("main window ready at %.4f", time.time())
     from PySide6.QtWidgets import QMessageBox
 
     from app.errors import ReadOnlyDatabaseError
@@ -391,7 +412,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         wants_demo = False
 
     window.attach(context)
-    from app.services.maintenance import after_first_screen, data_folder_problem
+    from app.services.maintenance import after_first_screen, data_folder_problem, keep_first_page
 
     def first_screen_filled() -> None:
         # What the secretary does not wait for starts once she sees her list: on a large file the
@@ -402,9 +423,14 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
             watch_background_check(db, tasks, window, on_damaged=app.quit)
             if server is None and db.path is not None:
                 _start_weekly_check(db.path, window)
-        if quit_after_show:
+        if server is None:  # for the next start's first list (once per version and schema)
+            threading.Thread(target=keep_first_page, name="keep-first-page", daemon=True).start()
+        if not shown_early:
             # Measured start = the window shown with its first list filled, not just its frame.
             log.info("main window ready at %.4f", time.time())
+        else:
+            log.info("first list taken over at %.4f", time.time())
+        if quit_after_show:
             app.quit()
 
     folder_problem = data_folder_problem()

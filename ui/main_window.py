@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,8 +25,10 @@ from app import APP_NAME, __version__
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
+    from app.domain.dialogue_list import DialogueRow
     from app.storage.lock import DatabaseLock
     from ui.context import AppContext
+    from ui.views.dialogue_list import FirstDialogues
     from ui.views.live.window import LiveMinutesWindow
 
 MIN_FONT_PT, MAX_FONT_PT = 8.0, 22.0
@@ -77,6 +79,9 @@ class MainWindow(QMainWindow):
         self.live_windows: dict[int, LiveMinutesWindow] = {}
         self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
+        # The Hội nghị list shown from rows read before the database layer loaded (ui.main),
+        # until the page itself takes them over in attach.
+        self.first_dialogues: FirstDialogues | None = None
         # Her own database: where «Về dữ liệu của tôi» leads back from the sample file.
         self.own_db_path: Path | None = None
         # Her file's lock stays held while the sample is shown: no second window takes her data.
@@ -180,6 +185,25 @@ class MainWindow(QMainWindow):
         # (One turn of the event loop later: after whatever else waited for that page.)
         self.when_page_filled(lambda: QTimer.singleShot(0, lambda: self._offer_province_page(context)))
 
+    def saved_page(self) -> str:
+        """The key of the page the window opens on (the one the user left open)."""
+        row = int(self._settings.value("page", 1))
+        return self.page_keys[row] if 0 <= row < len(self.page_keys) else "dialogues"
+
+    def show_first_dialogues(self, rows: Sequence[DialogueRow]) -> None:
+        """Show the Hội nghị list from rows read at start-up, before the database is open; the
+        page built in :meth:`attach` takes them over in place."""
+        from ui.views.dialogue_list import FirstDialogues
+
+        row = self.page_keys.index("dialogues")
+        placeholder = self.pages.widget(row)
+        self.first_dialogues = FirstDialogues(rows)
+        self.pages.insertWidget(row, self.first_dialogues)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.nav.setCurrentRow(row)
+        self.pages.setCurrentIndex(row)
+
     def _offer_province_page(self, context: AppContext) -> None:
         """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
         if self.context is not context:
@@ -278,7 +302,14 @@ class MainWindow(QMainWindow):
         if key == "dialogues":
             from ui.views.dialogues import DialoguesPage
 
-            page = DialoguesPage(context)
+            first, self.first_dialogues = self.first_dialogues, None
+            if first is None:
+                page = DialoguesPage(context)
+            else:  # the rows on screen pass to the page, where the user left them
+                page = DialoguesPage(context, first_rows=first.model.rows())
+                page.resize(first.size())
+                page.view.setCurrentIndex(page.model.index(first.view.currentIndex().row(), 0))
+                page.view.verticalScrollBar().setValue(first.view.verticalScrollBar().value())
             page.open_requested.connect(self.open_live_minutes)
             self.dialogues_page = page
             return page
