@@ -87,11 +87,15 @@ def show_first_page(window: MainWindow, db_path: Path) -> bool:
     if window.saved_page() != "dialogues":
         return False
     from app.storage.first_page import quick_first_page
+    from ui.views.dialogue_list import FirstDialogues
 
-    page = quick_first_page(db_path)
+    first = FirstDialogues()
+    page = quick_first_page(db_path, order=first.order)
     if page is None:
+        first.deleteLater()
         return False
-    window.show_first_dialogues(page.rows)
+    first.show_rows(page.rows)
+    window.show_first_dialogues(first)
     return True
 
 
@@ -423,8 +427,12 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
             watch_background_check(db, tasks, window, on_damaged=app.quit)
             if server is None and db.path is not None:
                 _start_weekly_check(db.path, window)
-        if server is None:  # for the next start's first list (once per version and schema)
-            threading.Thread(target=keep_first_page, name="keep-first-page", daemon=True).start()
+        shown = window.dialogues_page
+        if server is None and shown is not None:  # for the next start's first list
+            order = shown.model.sort_order  # type: ignore[attr-defined]
+            threading.Thread(
+                target=keep_first_page, args=(order,), name="keep-first-page", daemon=True
+            ).start()
         if not shown_early:
             # Measured start = the window shown with its first list filled, not just its frame.
             log.info("main window ready at %.4f", time.time())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +25,6 @@ from app import APP_NAME, __version__
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
-    from app.domain.dialogue_list import DialogueRow
     from app.storage.lock import DatabaseLock
     from ui.context import AppContext
     from ui.views.dialogue_list import FirstDialogues
@@ -190,14 +189,12 @@ class MainWindow(QMainWindow):
         row = int(self._settings.value("page", 1))
         return self.page_keys[row] if 0 <= row < len(self.page_keys) else "dialogues"
 
-    def show_first_dialogues(self, rows: Sequence[DialogueRow]) -> None:
+    def show_first_dialogues(self, first: FirstDialogues) -> None:
         """Show the Hội nghị list from rows read at start-up, before the database is open; the
         page built in :meth:`attach` takes them over in place."""
-        from ui.views.dialogue_list import FirstDialogues
-
         row = self.page_keys.index("dialogues")
         placeholder = self.pages.widget(row)
-        self.first_dialogues = FirstDialogues(rows)
+        self.first_dialogues = first
         self.pages.insertWidget(row, self.first_dialogues)
         self.pages.removeWidget(placeholder)
         placeholder.deleteLater()

@@ -415,8 +415,8 @@ def _kept_kind(column_type: Any) -> Any:
     raise ValueError(f"no kept form for a {type(column_type).__name__} column")
 
 
-def kept_first_page() -> dict[str, Any]:
-    """The default Hội nghị list's statements compiled for SQLite, with what each column holds."""
+def kept_first_page(order: tuple[str, bool] = ("default", False)) -> dict[str, Any]:
+    """The Hội nghị list's statements in ``order`` compiled for SQLite, with what each column holds."""
     from sqlalchemy import func, select
     from sqlalchemy.dialects import sqlite
 
@@ -424,7 +424,7 @@ def kept_first_page() -> dict[str, Any]:
     from app.storage.first_page import ORGANIZATIONS, USERS
     from app.storage.models import AppUser, Organization
 
-    statements: dict[str, Any] = dict(dialogue_list_statements())
+    statements: dict[str, Any] = dict(dialogue_list_statements(*order))
     statements[USERS] = select(func.count()).select_from(AppUser)
     statements[ORGANIZATIONS] = select(func.count()).select_from(Organization)
     dialect = sqlite.dialect()
@@ -437,14 +437,15 @@ def kept_first_page() -> dict[str, Any]:
     }
 
 
-def keep_first_page() -> bool:
-    """Keep the first page's statements for the next start (rewritten only when they changed);
+def keep_first_page(order: tuple[str, bool] = ("default", False)) -> bool:
+    """Keep the first page's statements, in the ``order`` (sort key, descending) the page asked
+    for, for the next start (rewritten only when they changed);
     True when the kept file is current. A state folder that cannot be written only means the next
     start takes the normal path."""
     from app.storage.first_page import kept_path, kept_queries_text
 
     try:
-        text = kept_queries_text(kept_first_page(), head_revision())
+        text = kept_queries_text(kept_first_page(order), head_revision(), order)
         target = kept_path()
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             return True

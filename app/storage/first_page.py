@@ -41,8 +41,9 @@ def kept_path() -> Path:
     return paths.state_dir() / KEPT_FILE
 
 
-def kept_key(head: str) -> dict[str, str]:
-    return {"version": __version__, "head": head}
+def kept_key(head: str, order: tuple[str, bool]) -> dict[str, Any]:
+    """Program version, schema head, and the list's order (the one the page asks for first)."""
+    return {"version": __version__, "head": head, "order": [order[0], order[1]]}
 
 
 @dataclass(frozen=True)
@@ -102,20 +103,23 @@ def _runner(
     return run
 
 
-def load_kept(head: str) -> dict[str, Any] | None:
-    """The kept statements when they were compiled by this version for this schema head."""
+def load_kept(head: str, order: tuple[str, bool]) -> dict[str, Any] | None:
+    """The kept statements when they were compiled by this version for this schema head and order."""
     try:
         kept = json.loads(kept_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(kept, dict) or kept.get("key") != kept_key(head):
+    if not isinstance(kept, dict) or kept.get("key") != kept_key(head, order):
         return None
     queries = kept.get("queries")
     return queries if isinstance(queries, dict) else None
 
 
-def quick_first_page(db_path: Path, *, today: date | None = None) -> QuickPage | None:
-    """The default Hội nghị list of ``db_path``, or None when the normal path must decide."""
+def quick_first_page(
+    db_path: Path, *, order: tuple[str, bool] = ("default", False), today: date | None = None
+) -> QuickPage | None:
+    """The Hội nghị list of ``db_path`` in ``order`` (sort key, descending), or None when the
+    normal path must decide."""
     from app.storage.database import BACKGROUND_CHECK_BYTES, verify_readable
     from app.storage.engine import check_db_location, read_only_reason
     from app.storage.migrate import schema_status
@@ -131,7 +135,7 @@ def quick_first_page(db_path: Path, *, today: date | None = None) -> QuickPage |
         status = schema_status(db_path)
         if not status.up_to_date:
             return None
-        queries = load_kept(status.head)
+        queries = load_kept(status.head, order)
         if queries is None:
             return None
         checked = None
@@ -157,7 +161,7 @@ def quick_first_page(db_path: Path, *, today: date | None = None) -> QuickPage |
     return QuickPage(rows, checked)
 
 
-def kept_queries_text(queries: dict[str, Sequence[Any]], head: str) -> str:
+def kept_queries_text(queries: dict[str, Sequence[Any]], head: str, order: tuple[str, bool]) -> str:
     return json.dumps(
-        {"key": kept_key(head), "queries": queries}, ensure_ascii=False, indent=1, sort_keys=True
+        {"key": kept_key(head, order), "queries": queries}, ensure_ascii=False, indent=1, sort_keys=True
     )

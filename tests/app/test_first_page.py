@@ -48,7 +48,8 @@ def test_statements_kept_by_another_version_or_for_another_schema_are_not_used(t
     path = _demo(tmp_path / "data.sqlite")
     assert keep_first_page()
     kept = json.loads(kept_path().read_text(encoding="utf-8"))
-    for key in ({**kept["key"], "version": "0.0.0"}, {**kept["key"], "head": "0001"}):
+    other_order = {**kept["key"], "order": ["date", True]}
+    for key in ({**kept["key"], "version": "0.0.0"}, {**kept["key"], "head": "0001"}, other_order):
         kept_path().write_text(json.dumps({**kept, "key": key}), encoding="utf-8")
         assert quick_first_page(path, today=TODAY) is None
     kept_path().write_text("{not json", encoding="utf-8")
@@ -107,3 +108,16 @@ def test_a_large_file_is_read_before_its_check(tmp_path: Path, monkeypatch: pyte
     assert page is not None and page.checked is None  # checked beside the first screen, as always
     assert page.rows == _service_rows(path)
     assert first_page.KEPT_FILE in {p.name for p in kept_path().parent.iterdir()}
+
+
+def test_the_order_the_page_asks_for_first_is_kept_and_read(tmp_path: Path) -> None:
+    path = _demo(tmp_path / "data.sqlite")
+    assert keep_first_page(("date", True))
+    assert quick_first_page(path, today=TODAY) is None  # kept for another order
+    page = quick_first_page(path, order=("date", True), today=TODAY)
+    db = Database.open(path)
+    with db.reading() as session:
+        expected = list_dialogues(session, sort="date", descending=True, today=TODAY)
+    db.close()
+    assert page is not None and page.rows == expected
+    assert [row.id for row in expected] != [row.id for row in _service_rows(path)]  # a real change

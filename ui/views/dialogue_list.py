@@ -61,7 +61,7 @@ class FirstDialogues(QWidget):
     """The Hội nghị list as the page shows it, from rows read at start-up; view only until the
     page takes them over."""
 
-    def __init__(self, rows: Sequence[DialogueRow], parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(TITLE))
@@ -74,4 +74,11 @@ class FirstDialogues(QWidget):
         self.count = CountLabel(self.model, NOUN)
         layout.addWidget(self.count)
         self.columns = fit_columns(self.view)
+
+    @property
+    def order(self) -> tuple[str, bool]:
+        """The order the page asks its list for first (the view sets it when sorting is enabled)."""
+        return self.model.sort_order
+
+    def show_rows(self, rows: Sequence[DialogueRow]) -> None:
         self.model.set_rows(rows)
