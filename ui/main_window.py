@@ -25,6 +25,8 @@ from app import APP_NAME, __version__
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
+    from sqlalchemy.orm import Session
+
     from app.storage.lock import DatabaseLock
     from ui.context import AppContext
     from ui.views.dialogue_list import FirstDialogues
@@ -181,8 +183,7 @@ class MainWindow(QMainWindow):
         # Asked once the first page shows its data, never before it: the province report's
         # modules take a fifth of a second to load, and the answer only adds or removes a row at
         # the end of the navigation.
-        # (One turn of the event loop later: after whatever else waited for that page.)
-        self.when_page_filled(lambda: QTimer.singleShot(0, lambda: self._offer_province_page(context)))
+        self.when_page_filled(lambda: self._offer_province_page(context))
 
     def saved_page(self) -> str:
         """The key of the page the window opens on (the one the user left open)."""
@@ -205,7 +206,11 @@ class MainWindow(QMainWindow):
         """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
         if self.context is not context:
             return  # the window went on to another file meanwhile
-        from app.services.province import province_view
+
+        def province_view(session: Session) -> bool:
+            from app.services.province import province_view  # loaded on the database thread
+
+            return province_view(session)
 
         context.ops.read(
             province_view, on_done=self._set_province_page, on_error=self._province_unknown, owner=self
