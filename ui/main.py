@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # loaded after the window is on screen
     from app.storage.lock import DatabaseLock
     from app.storage.urls import Target
     from ui.context import AppContext
+    from ui.main_window import MainWindow
     from ui.tasks import TaskManager
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,24 @@ def server_target(db_path: Path | None, db_url: str | None) -> Target | None:
         return chosen if chosen.is_server else None
     choice = load_choice()
     return choice.target() if choice.server else None
+
+
+def show_first_page(window: MainWindow, db_path: Path) -> bool:
+    """Show the Hội nghị list read without the database layer, when the window opens on it and
+    the file needs nothing first (app.storage.first_page); False: the normal path shows it."""
+    if window.saved_page() != "dialogues":
+        return False
+    from app.storage.first_page import quick_first_page
+    from ui.views.dialogue_list import FirstDialogues
+
+    first = FirstDialogues()
+    page = quick_first_page(db_path, order=first.order)
+    if page is None:
+        first.deleteLater()
+        return False
+    first.show_rows(page.rows)
+    window.show_first_dialogues(first)
+    return True
 
 
 def _running_flag() -> Path:
@@ -324,6 +343,12 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
     app.processEvents()
     # Wall-clock marks let benchmarks/bundle.py measure from outside when the window appeared.
     log.info("main window on screen at %.4f", time.time())
+    # The first list with data before the database layer loads (app.storage.first_page): the
+    # same statements and rows as the page's own, which takes them over once the file is open.
+    shown_early = server is None and show_first_page(window, target)
+    if shown_early:
+        app.processEvents()
+        log.info("main window ready at %.4f", time.time())
     from PySide6.QtWidgets import QMessageBox
 
     from app.errors import ReadOnlyDatabaseError
@@ -391,7 +416,7 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
         wants_demo = False
 
     window.attach(context)
-    from app.services.maintenance import after_first_screen, data_folder_problem
+    from app.services.maintenance import after_first_screen, data_folder_problem, keep_first_page
 
     def first_screen_filled() -> None:
         # What the secretary does not wait for starts once she sees her list: on a large file the
@@ -402,9 +427,18 @@ def run(db_path: Path | None = None, *, quit_after_show: bool = False, db_url: s
             watch_background_check(db, tasks, window, on_damaged=app.quit)
             if server is None and db.path is not None:
                 _start_weekly_check(db.path, window)
-        if quit_after_show:
+        shown = window.dialogues_page
+        if server is None and shown is not None:  # for the next start's first list
+            order = shown.model.sort_order  # type: ignore[attr-defined]
+            threading.Thread(
+                target=keep_first_page, args=(order,), name="keep-first-page", daemon=True
+            ).start()
+        if not shown_early:
             # Measured start = the window shown with its first list filled, not just its frame.
             log.info("main window ready at %.4f", time.time())
+        else:
+            log.info("first list taken over at %.4f", time.time())
+        if quit_after_show:
             app.quit()
 
     folder_problem = data_folder_problem()

@@ -25,8 +25,11 @@ from app import APP_NAME, __version__
 from ui.screen import fit_to_screen
 
 if TYPE_CHECKING:  # the pages and the database layer load after the window is on screen
+    from sqlalchemy.orm import Session
+
     from app.storage.lock import DatabaseLock
     from ui.context import AppContext
+    from ui.views.dialogue_list import FirstDialogues
     from ui.views.live.window import LiveMinutesWindow
 
 MIN_FONT_PT, MAX_FONT_PT = 8.0, 22.0
@@ -77,6 +80,9 @@ class MainWindow(QMainWindow):
         self.live_windows: dict[int, LiveMinutesWindow] = {}
         self.petition_windows: dict[int, QWidget] = {}
         self.dialogues_page: QWidget | None = None
+        # The Hội nghị list shown from rows read before the database layer loaded (ui.main),
+        # until the page itself takes them over in attach.
+        self.first_dialogues: FirstDialogues | None = None
         # Her own database: where «Về dữ liệu của tôi» leads back from the sample file.
         self.own_db_path: Path | None = None
         # Her file's lock stays held while the sample is shown: no second window takes her data.
@@ -167,7 +173,6 @@ class MainWindow(QMainWindow):
         # Bound slots (not lambdas): Qt drops them with the window, the task manager lives on.
         context.tasks.busy_changed.connect(self._busy_changed)
         context.tasks.task_failed.connect(self.show_error)
-        self._offer_province_page(context)
         row = page if page is not None else int(self._settings.value("page", 1))  # Hội nghị by default
         if not 0 <= row < self.nav.count():
             row = 1
@@ -175,13 +180,38 @@ class MainWindow(QMainWindow):
             self._show_page(row)
         else:
             self.nav.setCurrentRow(row)
+        # Asked once the first page shows its data, never before it: the province report's
+        # modules take a fifth of a second to load, and the answer only adds or removes a row at
+        # the end of the navigation.
+        self.when_page_filled(lambda: self._offer_province_page(context))
+
+    def saved_page(self) -> str:
+        """The key of the page the window opens on (the one the user left open)."""
+        row = int(self._settings.value("page", 1))
+        return self.page_keys[row] if 0 <= row < len(self.page_keys) else "dialogues"
+
+    def show_first_dialogues(self, first: FirstDialogues) -> None:
+        """Show the Hội nghị list from rows read at start-up, before the database is open; the
+        page built in :meth:`attach` takes them over in place."""
+        row = self.page_keys.index("dialogues")
+        placeholder = self.pages.widget(row)
+        self.first_dialogues = first
+        self.pages.insertWidget(row, self.first_dialogues)
+        self.pages.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.nav.setCurrentRow(row)
+        self.pages.setCurrentIndex(row)
 
     def _offer_province_page(self, context: AppContext) -> None:
         """Báo cáo toàn tỉnh is there for a province user, and never for a commune's."""
-        from app.services.province import province_view
+        if self.context is not context:
+            return  # the window went on to another file meanwhile
 
-        # Asked beside the first page, never before it: the answer only adds or removes a row
-        # at the end of the navigation.
+        def province_view(session: Session) -> bool:
+            from app.services.province import province_view  # loaded on the database thread
+
+            return province_view(session)
+
         context.ops.read(
             province_view, on_done=self._set_province_page, on_error=self._province_unknown, owner=self
         )
@@ -274,7 +304,14 @@ class MainWindow(QMainWindow):
         if key == "dialogues":
             from ui.views.dialogues import DialoguesPage
 
-            page = DialoguesPage(context)
+            first, self.first_dialogues = self.first_dialogues, None
+            if first is None:
+                page = DialoguesPage(context)
+            else:  # the rows on screen pass to the page, where the user left them
+                page = DialoguesPage(context, first_rows=first.model.rows())
+                page.resize(first.size())
+                page.view.setCurrentIndex(page.model.index(first.view.currentIndex().row(), 0))
+                page.view.verticalScrollBar().setValue(first.view.verticalScrollBar().value())
             page.open_requested.connect(self.open_live_minutes)
             self.dialogues_page = page
             return page

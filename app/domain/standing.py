@@ -24,6 +24,19 @@ from app.domain.rules import DialogueState, LabelledEnum, PetitionStatus
 from app.domain.text import days_phrase, short_date
 
 DEFAULT_NEAR_DUE_DAYS = 7  # the default of the ``near_due_days`` setting, nothing else
+NEAR_DUE_LIMITS = (1, 90)
+
+
+def near_due_days_from(value: object) -> int:
+    """The near-due threshold a stored ``near_due_days`` setting means (the default when unset or
+    unusable)."""
+    try:
+        days = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return DEFAULT_NEAR_DUE_DAYS
+    low, high = NEAR_DUE_LIMITS
+    return days if low <= days <= high else DEFAULT_NEAR_DUE_DAYS
+
 
 # Tone names the UI maps to colours; the core never names a colour.
 DANGER, WARNING, OK, MUTED = "danger", "warning", "ok", "muted"

@@ -9,9 +9,23 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.domain.rules import CONCLUSION_DAYS_AFTER, NOTICE_DAYS_BEFORE, DialogueState, DocumentKind
-from app.domain.standing import dialogue_tone, meeting_day
-from app.domain.text import clean, days_phrase, roman, short_date
+from app.domain.dialogue_list import (
+    ANNOUNCED,
+    CONCLUDED,
+    HELD,
+    LISTED,
+    NEAR_DUE_SETTING,
+    DialogueRow,
+    NoticeCountdown,
+    countdowns,
+    due_text,
+    notice_due_date,
+    read_dialogue_list,
+    when_text,
+)
+from app.domain.rules import DialogueState, DocumentKind
+from app.domain.standing import dialogue_tone
+from app.domain.text import clean, roman, short_date
 from app.errors import EditConflict, InUseError, NotFoundError, ValidationError
 from app.services import audit, settings
 from app.services.ordering import reversed_order, vietnamese
@@ -21,6 +35,7 @@ from app.storage.models import (
     IssuedDocument,
     Leader,
     Petition,
+    Setting,
     commune_organizations,
 )
 
@@ -46,57 +61,7 @@ class DialogueInput:
     version: int | None = None  # DialogueDetail.version the form started from; None: no check
 
 
-@dataclass(frozen=True)
-class DialogueRow:
-    id: int
-    title: str
-    scheduled_at: datetime | None
-    quarter: int | None
-    place: str
-    state: DialogueState
-    chair: str
-    petitions: int
-    days_left: int | None
-    notice_overdue: bool  # the 7-day notice date has passed without a TB/GM exported
-    tone: str | None = None  # app.domain.standing.dialogue_tone: "danger" | "warning" | "muted" | None
-    # Held, Thông báo kết luận not yet issued: days left of the 10 the law allows (< 0: late).
-    conclusion_days_left: int | None = None
-    started_at: datetime | None = None  # the real start, once held
-
-    @property
-    def when_text(self) -> str:
-        """When it was held (the real start) once it began; until then when it is planned."""
-        return when_text(self.started_at or self.scheduled_at, self.quarter)
-
-    @property
-    def due_text(self) -> str:
-        return due_text(self.state, self.days_left)
-
-    @property
-    def notice_text(self) -> str:
-        """The "Lưu ý" of the Hội nghị list: a late invitation, or the Thông báo kết luận due."""
-        if self.notice_overdue:
-            return "Quá hạn gửi thông báo/giấy mời (≥ 7 ngày trước)"
-        if self.conclusion_days_left is not None:
-            return f"TB kết luận: {days_phrase(self.conclusion_days_left)}"
-        return ""
-
-
 DIALOGUE_SORTS = ("default", "date", "title", "state")
-
-
-def when_text(scheduled_at: datetime | None, quarter: int | None) -> str:
-    """``08:00 23/9/2016`` or ``Quý IV``."""
-    if scheduled_at:
-        return f"{scheduled_at:%H:%M} {short_date(scheduled_at.date())}"
-    return f"Quý {roman(quarter)}" if quarter else ""
-
-
-def due_text(state: DialogueState, days_left: int | None) -> str:
-    """``còn 5 ngày`` for a planned dialogue, else its state."""
-    if state != DialogueState.PLANNED or days_left is None:
-        return state.label
-    return days_phrase(days_left) if days_left >= 0 else f"đã qua {-days_left} ngày"
 
 
 def validate_dialogue(data: DialogueInput) -> dict[str, str]:
@@ -163,43 +128,87 @@ def get_dialogue(session: Session, dialogue_id: int) -> Dialogue:
     return row
 
 
-@dataclass(frozen=True)
-class NoticeCountdown:
-    """How long is left to issue a held dialogue's Thông báo kết luận (10 days after it)."""
+def dialogue_list_statements(
+    sort: str = "default", descending: bool = False, *, work: int | None = None, title_key: Any = None
+) -> dict[str, Any]:
+    """The statements of the Hội nghị list, by name (:data:`app.domain.dialogue_list.QUERY_NAMES`).
 
-    dialogue_id: int
-    due_on: date
-    days_left: int
+    :func:`list_dialogues` runs them through a session; the start-up's first page runs the
+    default order's, compiled once and kept, through plain sqlite3 (``app.services.maintenance``).
+    ``work``: the commune a signed-in user works in; ``title_key``: the Vietnamese order of the
+    title on this database (``app.services.ordering.vietnamese``), for the sort by title.
+    """
+    from app.services.settings import NEAR_DUE_DAYS
 
-    @property
-    def label(self) -> str:
-        """``TB kết luận: còn 3 ngày`` / ``TB kết luận: quá hạn 2 ngày``."""
-        return f"TB kết luận: {days_phrase(self.days_left)}"
+    if sort not in DIALOGUE_SORTS:
+        raise ValueError(f"unknown dialogue sort {sort!r}")
+    # Counted per dialogue through the (dialogue_id, position, deleted_at) index: faster than one
+    # GROUP BY over every petition of the history.
+    petitions = (
+        select(func.count())
+        .where(Petition.dialogue_id == Dialogue.id, Petition.deleted_at.is_(None))
+        .correlate(Dialogue)
+        .scalar_subquery()
+    )
+    moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
+    fixed: list[Any] = []
+    keys: list[Any]
+    if sort == "default":
+        fixed, keys = [Dialogue.scheduled_at.is_(None)], [Dialogue.scheduled_at.desc(), Dialogue.id.desc()]
+    elif sort == "date":
+        fixed, keys = [moment.is_(None)], [moment, Dialogue.id]
+    elif sort == "title":
+        keys = [Dialogue.title_sort if title_key is None else title_key, Dialogue.id]
+    else:
+        running_first = (DialogueState.IN_PROGRESS, DialogueState.PLANNED, DialogueState.CLOSED)
+        order = {state.value: n for n, state in enumerate(running_first)}
+        keys = [case(order, value=Dialogue.state, else_=len(order)), moment.desc(), Dialogue.id.desc()]
+    if descending:
+        keys = [reversed_order(key) for key in keys]
+    # The columns the list shows, not whole dialogues: their minutes text and assessment would be
+    # read for 400 rows only to be dropped (the Hội nghị page opens on this query).
+    listed = (
+        select(
+            Dialogue.id,
+            Dialogue.title,
+            Dialogue.scheduled_at,
+            Dialogue.quarter,
+            Dialogue.place,
+            Dialogue.state,
+            Dialogue.started_at,
+            Leader.full_name,
+            petitions,
+        )
+        .outerjoin(Leader, Leader.id == Dialogue.chair_id)
+        .order_by(*fixed, *keys)
+    )
+    if work is not None:  # a commune user sees their commune's dialogues
+        listed = listed.where(Dialogue.organization_id.in_(commune_organizations(work)))
+    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
+    return {
+        NEAR_DUE_SETTING: select(Setting.value).where(Setting.key == NEAR_DUE_DAYS),
+        ANNOUNCED: select(IssuedDocument.dialogue_id).where(
+            IssuedDocument.kind.in_([DocumentKind.INVITATION, DocumentKind.MEETING_NOTICE])
+        ),
+        CONCLUDED: select(IssuedDocument.dialogue_id).where(
+            IssuedDocument.kind == DocumentKind.CONCLUSION_NOTICE,
+            IssuedDocument.number.is_not(None),
+            IssuedDocument.dialogue_id.is_not(None),
+        ),
+        # Three columns, not whole dialogues: the list that asks has loaded those already.
+        HELD: select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held),
+        LISTED: listed,
+    }
 
 
 def conclusion_notice_countdowns(session: Session, today: date | None = None) -> dict[int, NoticeCountdown]:
     """For each held dialogue whose Thông báo kết luận is not yet issued (numbered): the countdown."""
-    today = today or date.today()
-    issued = set(
-        session.scalars(
-            select(IssuedDocument.dialogue_id).where(
-                IssuedDocument.kind == DocumentKind.CONCLUSION_NOTICE,
-                IssuedDocument.number.is_not(None),
-                IssuedDocument.dialogue_id.is_not(None),
-            )
-        )
+    statements = dialogue_list_statements()
+    return countdowns(
+        session.execute(statements[HELD]).all(),
+        session.execute(statements[CONCLUDED]).all(),
+        today or date.today(),
     )
-    out: dict[int, NoticeCountdown] = {}
-    held = (Dialogue.state != DialogueState.PLANNED) | Dialogue.started_at.is_not(None)
-    # Three columns, not whole dialogues: the list that asks has loaded those already.
-    moments = select(Dialogue.id, Dialogue.started_at, Dialogue.scheduled_at).where(held)
-    for dialogue_id, started_at, scheduled_at in session.execute(moments):
-        day = meeting_day(started_at, scheduled_at)
-        if dialogue_id in issued or day is None:
-            continue
-        due = day + timedelta(days=CONCLUSION_DAYS_AFTER)
-        out[dialogue_id] = NoticeCountdown(dialogue_id, due, (due - today).days)
-    return out
 
 
 def running_dialogue(session: Session) -> int | None:
@@ -216,11 +225,6 @@ def running_dialogue(session: Session) -> int | None:
     )
 
 
-def notice_due_date(scheduled_at: datetime | None) -> date | None:
-    """The last day a Thông báo / Giấy mời can go out (≥ 7 days before)."""
-    return scheduled_at.date() - timedelta(days=NOTICE_DAYS_BEFORE) if scheduled_at else None
-
-
 def list_dialogues(
     session: Session, *, sort: str = "default", descending: bool = False, today: date | None = None
 ) -> list[DialogueRow]:
@@ -231,83 +235,17 @@ def list_dialogues(
     running, planned, closed, each newest first. ``descending`` reverses the chosen order (undated
     dialogues stay last); ties are broken by id.
     """
-    if sort not in DIALOGUE_SORTS:
-        raise ValueError(f"unknown dialogue sort {sort!r}")
-    today = today or date.today()
-    near = settings.near_due_days(session)
-    # Counted per dialogue through the (dialogue_id, position, deleted_at) index: faster than one
-    # GROUP BY over every petition of the history.
-    petitions = (
-        select(func.count())
-        .where(Petition.dialogue_id == Dialogue.id, Petition.deleted_at.is_(None))
-        .correlate(Dialogue)
-        .scalar_subquery()
+    statements = dialogue_list_statements(
+        sort,
+        descending,
+        work=session.info.get(WORK_COMMUNE_KEY),
+        title_key=vietnamese(session, Dialogue.title, Dialogue.title_sort) if sort == "title" else None,
     )
-    announced = _announced_ids(session)
-    countdowns = conclusion_notice_countdowns(session, today)
-    moment = func.coalesce(Dialogue.started_at, Dialogue.scheduled_at)
-    fixed: list[Any] = []
-    keys: list[Any]
-    if sort == "default":
-        fixed, keys = [Dialogue.scheduled_at.is_(None)], [Dialogue.scheduled_at.desc(), Dialogue.id.desc()]
-    elif sort == "date":
-        fixed, keys = [moment.is_(None)], [moment, Dialogue.id]
-    elif sort == "title":
-        keys = [vietnamese(session, Dialogue.title, Dialogue.title_sort), Dialogue.id]
-    else:
-        running_first = (DialogueState.IN_PROGRESS, DialogueState.PLANNED, DialogueState.CLOSED)
-        order = {state.value: n for n, state in enumerate(running_first)}
-        keys = [case(order, value=Dialogue.state, else_=len(order)), moment.desc(), Dialogue.id.desc()]
-    if descending:
-        keys = [reversed_order(key) for key in keys]
-    # The columns the list shows, not whole dialogues: their minutes text and assessment would be
-    # read for 400 rows only to be dropped (the Hội nghị page opens on this query).
-    stmt = (
-        select(
-            Dialogue.id,
-            Dialogue.title,
-            Dialogue.scheduled_at,
-            Dialogue.quarter,
-            Dialogue.place,
-            Dialogue.state,
-            Dialogue.started_at,
-            Leader.full_name,
-            petitions,
-        )
-        .outerjoin(Leader, Leader.id == Dialogue.chair_id)
-        .order_by(*fixed, *keys)
+    return read_dialogue_list(
+        lambda name: session.execute(statements[name]).all(),
+        today or date.today(),
+        near=settings.near_due_days(session),
     )
-    work = session.info.get(WORK_COMMUNE_KEY)
-    if work is not None:  # a commune user sees their commune's dialogues
-        stmt = stmt.where(Dialogue.organization_id.in_(commune_organizations(work)))
-    rows = []
-    for ident, title, scheduled_at, quarter, place, state, started_at, chair, count in session.execute(stmt):
-        days_left = (scheduled_at.date() - today).days if scheduled_at else None
-        due = notice_due_date(scheduled_at)
-        notice_overdue = bool(
-            state == DialogueState.PLANNED and due is not None and today > due and ident not in announced
-        )
-        conclusion_left = countdowns[ident].days_left if ident in countdowns else 0
-        rows.append(
-            DialogueRow(
-                id=ident,
-                title=title,
-                scheduled_at=scheduled_at,
-                quarter=quarter,
-                place=place,
-                state=state,
-                chair=chair or "",
-                petitions=count,
-                days_left=days_left,
-                notice_overdue=notice_overdue,
-                tone=dialogue_tone(
-                    state, days_left, notice_overdue, near, conclusion_overdue=conclusion_left < 0
-                ),
-                conclusion_days_left=conclusion_left if ident in countdowns else None,
-                started_at=started_at,
-            )
-        )
-    return rows
 
 
 # --- dialogues of a plan: the scheduler of the Kế hoạch screen ----------------------------------
@@ -376,13 +314,7 @@ class DialogueDetail:
 
 
 def _announced_ids(session: Session) -> set[int]:
-    return set(
-        session.scalars(
-            select(IssuedDocument.dialogue_id).where(
-                IssuedDocument.kind.in_([DocumentKind.INVITATION, DocumentKind.MEETING_NOTICE])
-            )
-        )
-    )
+    return set(session.scalars(dialogue_list_statements()[ANNOUNCED]))
 
 
 def _detail(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import platform
 import sqlite3
@@ -11,9 +12,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from app import __version__, paths
 from app.errors import AppError
@@ -21,6 +20,8 @@ from app.storage.migrate import head_revision, revision_graph
 from app.storage.probe import FileKind, probe_file, read_only_connection, wal_missing
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -386,3 +387,73 @@ def weekly_check(db_path: Path, *, today: date | None = None) -> CheckReport | N
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(day.isoformat(), encoding="utf-8")
     return report
+
+
+def _kept_kind(column_type: Any) -> Any:
+    """What a column holds, for app.storage.first_page's converters (ValueError: not keepable)."""
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Integer, String
+
+    if isinstance(column_type, Enum) and column_type.enum_class is not None:
+        cls = column_type.enum_class
+        lookup = column_type._object_lookup  # stored string → member, as SQLAlchemy reads it
+        members = {
+            stored: member.name
+            for stored, member in lookup.items()
+            if stored is not None and isinstance(member, enum.Enum)
+        }
+        return {"enum": f"{cls.__module__}:{cls.__qualname__}", "members": members}
+    if isinstance(column_type, DateTime):
+        return "datetime"
+    if isinstance(column_type, Date):
+        return "date"
+    if isinstance(column_type, JSON):
+        return "json"
+    if isinstance(column_type, Boolean):
+        return "bool"
+    if type(column_type) in (Integer, String) or isinstance(column_type, String | Integer):
+        return "raw"
+    raise ValueError(f"no kept form for a {type(column_type).__name__} column")
+
+
+def kept_first_page(order: tuple[str, bool] = ("default", False)) -> dict[str, Any]:
+    """The Hội nghị list's statements in ``order`` compiled for SQLite, with what each column holds."""
+    from sqlalchemy import func, select
+    from sqlalchemy.dialects import sqlite
+
+    from app.services.dialogues import dialogue_list_statements
+    from app.storage.first_page import ORGANIZATIONS, USERS
+    from app.storage.models import AppUser, Organization
+
+    statements: dict[str, Any] = dict(dialogue_list_statements(*order))
+    statements[USERS] = select(func.count()).select_from(AppUser)
+    statements[ORGANIZATIONS] = select(func.count()).select_from(Organization)
+    dialect = sqlite.dialect()
+    return {
+        name: {
+            "sql": str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})),
+            "columns": [_kept_kind(column.type) for column in statement.selected_columns],
+        }
+        for name, statement in statements.items()
+    }
+
+
+def keep_first_page(order: tuple[str, bool] = ("default", False)) -> bool:
+    """Keep the first page's statements, in the ``order`` (sort key, descending) the page asked
+    for, for the next start (rewritten only when they changed);
+    True when the kept file is current. A state folder that cannot be written only means the next
+    start takes the normal path."""
+    from app.storage.first_page import kept_path, kept_queries_text
+
+    try:
+        text = kept_queries_text(kept_first_page(order), head_revision(), order)
+        target = kept_path()
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)
+    except (OSError, ValueError) as exc:
+        log.warning("first page statements not kept: %s", type(exc).__name__)
+        return False
+    return True

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.standing import DEFAULT_NEAR_DUE_DAYS
+from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, NEAR_DUE_LIMITS, near_due_days_from
 from app.domain.text import clean, clean_optional, short_body_name, short_date, upper_first
 from app.domain.workdays import DEADLINE_MODES, MODE_LABELS, DeadlineMode, OfficeCalendar, add_days
 from app.errors import NotFoundError, ValidationError
@@ -26,7 +26,6 @@ DEFAULTS: dict[str, Any] = {
     "speaker_seconds": 180,  # the speaker timer
     NEAR_DUE_DAYS: DEFAULT_NEAR_DUE_DAYS,  # "sắp đến hạn" when a deadline is this close
 }
-NEAR_DUE_LIMITS = (1, 90)
 
 
 _ABSENT = object()
@@ -96,13 +95,7 @@ def _write(session: Session, key: str, value: Any) -> None:
 
 def near_due_days(session: Session) -> int:
     """How many days before its deadline a petition or a dialogue shows as near due."""
-    value = get_setting(session, NEAR_DUE_DAYS)
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        return DEFAULT_NEAR_DUE_DAYS
-    low, high = NEAR_DUE_LIMITS
-    return days if low <= days <= high else DEFAULT_NEAR_DUE_DAYS
+    return near_due_days_from(get_setting(session, NEAR_DUE_DAYS))
 
 
 def set_near_due_days(session: Session, days: int) -> None:

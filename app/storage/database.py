@@ -19,11 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, TypeVar
 
 from app import paths
 from app.errors import (
@@ -51,7 +47,11 @@ from app.storage.probe import (
     read_only_uri,
     wal_missing,
 )
-from app.storage.upkeep import Upkeep
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the engine: the first page at start-up reads without it
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -237,6 +237,8 @@ class Database:
         self.read_only = read_only
         self.verification = verification
         # Index merges and checkpoints write: never on a read-only file, after a large file's check.
+        from app.storage.upkeep import Upkeep
+
         self.upkeep: Upkeep | None = (
             Upkeep(path, engine, ready=verification.settled if verification else None)
             if path is not None and not read_only and engine.dialect.name == "sqlite"
@@ -389,7 +391,7 @@ class Database:
         and "busy" are retried (the unit of work was rolled back, so re-running it is safe). On
         a server, a serialization failure or a deadlock is retried the same way.
         """
-        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.exc import DBAPIError, OperationalError
 
         from app.storage.server import is_retryable
 

@@ -11,12 +11,13 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from app.errors import StorageError
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the first engine: the start-up's first page reads without it
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "doithoai_write"  # execution option of a connection that begins a write
@@ -168,6 +169,8 @@ def make_engine(
     ``read_only_uri`` (from :func:`app.storage.probe.read_only_uri`) opens every connection
     through SQLite's ``mode=ro``: SQLite itself refuses any write, whoever runs the program.
     """
+    from sqlalchemy import create_engine, event
+
     # hide_parameters: a logged traceback names the statement, never a citizen's name or phone.
     kwargs.setdefault("hide_parameters", True)
     if read_only_uri is not None:
@@ -209,5 +212,7 @@ def make_engine(
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     # expire_on_commit=False: plain data read in a unit of work stays readable after it.
     return sessionmaker(engine, expire_on_commit=False)

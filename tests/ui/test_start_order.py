@@ -42,6 +42,13 @@ def rows_in_front(window):
     from ui.models.table import RowTableModel
     return [m.rowCount() for m in window.pages.currentWidget().findChildren(RowTableModel)]
 
+def texts_in_front(window):
+    from ui.models.table import RowTableModel
+    return [
+        [[m.index(r, c).data() for c in range(m.columnCount())] for r in range(m.rowCount())]
+        for m in window.pages.currentWidget().findChildren(RowTableModel)
+    ]
+
 real_when_filled = MainWindow.when_page_filled
 
 def when_page_filled(self, callback):
@@ -66,7 +73,19 @@ class Marks(logging.Handler):
         elif text.startswith("main window ready"):
             from PySide6.QtWidgets import QApplication
             windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-            found["ready"] = {"heavy": loaded(heavy), "rows": rows_in_front(windows[0])}
+            found["ready"] = {
+                "heavy": loaded(heavy),
+                "db_layer": loaded(("sqlalchemy", "app.storage.models")),
+                "rows": rows_in_front(windows[0]),
+                "texts": texts_in_front(windows[0]),
+            }
+        elif text.startswith("first list taken over"):
+            from PySide6.QtWidgets import QApplication
+            windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+            found["taken_over"] = {
+                "page": type(windows[0].pages.currentWidget()).__name__,
+                "texts": texts_in_front(windows[0]),
+            }
 
 logging.getLogger("ui.main").addHandler(Marks())
 import ui.main
@@ -112,3 +131,21 @@ def test_a_large_files_check_and_routine_copy_wait_for_the_first_list(tmp_path: 
     assert filled["backups"] == []
     # ... and both were done before the program closed: the day's copy of the file is there.
     assert any(name.startswith("data-") and "-auto" in name for name in found["backups_after"])
+
+
+def test_the_next_start_shows_the_first_list_before_the_database_layer_and_hands_it_over(
+    tmp_path: Path,
+) -> None:
+    target = _demo(tmp_path / "data.sqlite")
+    home = tmp_path / "child-home"
+    first = _start(target, home, "small")
+    assert "taken_over" not in first  # nothing kept yet: the normal path, which keeps the statements
+    found = _start(target, home, "small")
+    ready = found["ready"]
+    # The Hội nghị list with the sample's dialogues, on screen before SQLAlchemy or the models ...
+    assert ready["rows"] and all(count > 0 for count in ready["rows"])
+    assert ready["db_layer"] == [] and ready["heavy"] == []
+    # ... is exactly what the normal start showed, and what the page shows once it took it over.
+    assert ready["texts"] == first["ready"]["texts"]
+    assert found["taken_over"] == {"page": "DialoguesPage", "texts": ready["texts"]}
+    assert found["filled"]["check_started"] is None  # a small file: quick_checked before it was read

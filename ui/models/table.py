@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,9 +23,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
-from sqlalchemy.orm import Session
 
-from ui.operations import Operations
+if TYPE_CHECKING:  # a list shown from rows read at start-up loads before SQLAlchemy (ui.main)
+    from sqlalchemy.orm import Session
+
+    from ui.operations import Operations
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -42,7 +44,7 @@ class Page:
     descending: bool = False
 
 
-Loader = Callable[[Session, Page], list[Row]]
+Loader = Callable[["Session", Page], list[Row]]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self,
         columns: Sequence[Column[Row]],
         loader: Loader[Row] | None,
-        ops: Operations,
+        ops: Operations | None,
         *,
         page_size: int = 200,
         parent: QObject | None = None,
@@ -128,9 +130,40 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.endResetModel()
         self.loaded.emit(len(self._rows))
 
+    def hand_over(self, loader: Loader[Row], ops: Operations) -> None:
+        """Rows shown by ``set_rows`` (the start-up's first page, read before the database layer
+        loaded) pass to ``loader``: they stay on screen while it reads the same page again, and
+        are replaced only if it found something else. ``loaded`` follows, as after a reload."""
+        self._loader, self._ops = loader, ops
+        self._generation += 1
+        self._pending.stop()
+        self._loading = True
+        generation = self._generation
+        page = Page(0, self._page, self._sort, self._descending)
+        ops.read(
+            lambda session: loader(session, page),
+            on_done=lambda rows: self._confirmed(generation, rows),
+            on_error=lambda exc: self._failed(generation, exc),
+            owner=self,
+        )
+
+    def _confirmed(self, generation: int, rows: list[Row]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._more = len(rows) == self._page
+        if rows != self._rows:
+            import logging
+
+            logging.getLogger(__name__).warning("the first page shown at start differed from the list's own")
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+        self.loaded.emit(len(self._rows))
+
     def _request(self, offset: int) -> None:
         loader = self._loader
-        assert loader is not None
+        assert loader is not None and self._ops is not None
         self._loading = True
         generation = self._generation
         page = Page(offset, self._page, self._sort, self._descending)

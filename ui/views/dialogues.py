@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -15,34 +17,19 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.domain.dialogue_list import DialogueRow
 from app.domain.rules import DocumentKind
-from app.services.dialogues import DialogueRow, list_dialogues
+from app.services.dialogues import list_dialogues
 from ui.context import AppContext
 from ui.export_dialog import WordExporter
-from ui.models.table import Column, Page, RowTableModel
+from ui.models.table import Page, RowTableModel
 from ui.operations import watch
-from ui.views.common import ColumnFit, CountLabel, make_table_view, menu_button
+from ui.views.common import CountLabel, make_table_view, menu_button
+from ui.views.dialogue_list import DIALOGUE_COLUMNS, INTRO, NOUN, PAGE_SIZE, TITLE, fit_columns
 from ui.views.sheets import OpinionImporter
 from ui.widgets import Banner, page_title
 
 DIALOGUE_KINDS = ("dialogue", "petition", "issued_document", "leader", "plan")
-
-
-def _title_tip(row: DialogueRow) -> str:
-    """The whole title, with the place and the chair (their columns give way on a narrow screen)."""
-    lines = [row.title, row.place, f"Chủ trì: {row.chair}" if row.chair else ""]
-    return "\n".join(line for line in lines if line)
-
-
-DIALOGUE_COLUMNS: list[Column[DialogueRow]] = [
-    Column("Thời gian", lambda r: r.when_text, sort="date"),
-    Column("Hội nghị", lambda r: r.title, sort="title", tooltip=lambda r: _title_tip(r)),
-    Column("Địa điểm", lambda r: r.place),
-    Column("Chủ trì", lambda r: r.chair),
-    Column("Ý kiến", lambda r: str(r.petitions), align_right=True),
-    Column("Tình trạng", lambda r: r.due_text, sort="state", tone=lambda r: r.tone),
-    Column("Lưu ý", lambda r: r.notice_text, tone=lambda r: r.tone),
-]
 
 
 class DialoguesPage(QWidget):
@@ -54,17 +41,17 @@ class DialoguesPage(QWidget):
     )
     open_requested = Signal(int)  # the live minutes of a dialogue
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        first_rows: Sequence[DialogueRow] | None = None,
+    ) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title("Hội nghị"))
-        layout.addWidget(
-            Banner(
-                "Chọn một hội nghị rồi nhấn Enter (hoặc nhấp đúp) để mở biên bản trực tiếp: bắt đầu hội nghị, "
-                "ghi ý kiến, trả lời, kết luận. Mọi nội dung được lưu tự động.",
-                "info",
-            )
-        )
+        layout.addWidget(page_title(TITLE))
+        layout.addWidget(Banner(INTRO, "info"))
 
         def load(session: Session, page: Page) -> list[DialogueRow]:
             if page.offset:
@@ -72,12 +59,12 @@ class DialoguesPage(QWidget):
             return list_dialogues(session, sort=page.sort, descending=page.descending)
 
         self.model: RowTableModel[DialogueRow] = RowTableModel(
-            DIALOGUE_COLUMNS, load, context.ops, page_size=100_000, parent=self
+            DIALOGUE_COLUMNS, None, context.ops, page_size=PAGE_SIZE, parent=self
         )
         self.view = make_table_view(self.model, self)
         layout.addWidget(self.view, 1)
         footer = QHBoxLayout()
-        self.count: QLabel = CountLabel(self.model, "hội nghị")
+        self.count: QLabel = CountLabel(self.model, NOUN)
         footer.addWidget(self.count)
         footer.addStretch(1)
         self.exporter = WordExporter(context, self)
@@ -113,22 +100,15 @@ class DialoguesPage(QWidget):
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         for keys in ("Return", "Enter"):
             QShortcut(QKeySequence(keys), self.view, activated=self.open_selected)
-        # The title takes what is left; "Lưu ý" is read whole. When the window is narrow (150 %),
-        # place and chair narrow first, then step aside (the title's tooltip still names them).
-        self.columns = ColumnFit(
-            self.view,
-            1,
-            caps={2: 170, 3: 150},
-            give_way=(2, 3),
-            drop=(2, 3),
-            keep=(0, 6),
-            stretch_min=240,
-            min_width=90,
-        )
+        self.columns = fit_columns(self.view)
         # A dialogue scheduled in a plan, a petition answered live, a notice exported (the 7-day
         # warning clears): the list follows, whichever screen did it.
         watch(context.ops, self, DIALOGUE_KINDS, lambda _changes: self.model.reload(), skip_own=False)
-        self.model.reload()
+        if first_rows is None:
+            self.model.set_loader(load)
+        else:  # the start-up's first page: shown at once, then read again by the list itself
+            self.model.set_rows(first_rows)
+            self.model.hand_over(load, context.ops)
 
     def selected_row(self) -> DialogueRow | None:
         index = self.view.currentIndex()
