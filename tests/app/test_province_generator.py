@@ -3,29 +3,34 @@ and what it writes directly is what the program and the server's triggers would 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from app.domain.text import PETITION_CONTENT_KEY_LENGTH, collation_key, person_collation_key, petitioner_label
 from app.services.search import petition_search_key
 from benchmarks import province
-from tests.app.pg import PG_URL, needs_pg, wiped_pg_engine
+from tests.conftest import PgServer
 
-pytestmark = [needs_pg, pytest.mark.pg]
+# The province is a PostgreSQL bench (its copies are written by the server itself): no SQLite run.
+pytestmark = pytest.mark.pg
 
 
 @pytest.fixture(scope="module")
-def built() -> object:
-    wiped_pg_engine().dispose()
-    province.build_province(PG_URL, communes=4, petitions=900, templates=2, seed=3)
-    engine = create_engine(PG_URL)
+def built(pg_server: PgServer) -> Iterator[Engine]:
+    name = pg_server.fresh()
+    url = pg_server.url_of(name)
+    province.build_province(url, communes=4, petitions=900, templates=2, seed=3)
+    engine = create_engine(url)
     yield engine
     engine.dispose()
+    pg_server.drop(name)
 
 
-def test_search_doc_holds_what_the_triggers_compute(built: object) -> None:
+def test_search_doc_holds_what_the_triggers_compute(built: Engine) -> None:
     sources, shift = province._revision_0010().SOURCES, province._revision_0010().SHIFT
-    with built.connect() as conn:  # type: ignore[attr-defined]
+    with built.connect() as conn:
         stored = dict(conn.execute(text("SELECT rowid, body::text FROM search_doc")).all())
         expected = {}
         for table, (code, body, condition) in sources.items():
@@ -42,8 +47,8 @@ def test_search_doc_holds_what_the_triggers_compute(built: object) -> None:
     assert stored == expected
 
 
-def test_petitions_keys_are_what_the_program_computes(built: object) -> None:
-    with built.connect() as conn:  # type: ignore[attr-defined]
+def test_petitions_keys_are_what_the_program_computes(built: Engine) -> None:
+    with built.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT p.petitioner_name, p.is_anonymous, coalesce(h.name, p.hamlet_text), p.content,"
@@ -60,8 +65,8 @@ def test_petitions_keys_are_what_the_program_computes(built: object) -> None:
     assert all(sort == collation_key(name) for name, sort in hamlets)
 
 
-def test_each_copy_speaks_of_its_own_commune(built: object) -> None:
-    with built.connect() as conn:  # type: ignore[attr-defined]
+def test_each_copy_speaks_of_its_own_commune(built: Engine) -> None:
+    with built.connect() as conn:
         communes = conn.execute(text("SELECT c.id, c.name FROM commune c ORDER BY c.id")).all()
         assert len(communes) == 4
 
