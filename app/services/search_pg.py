@@ -114,11 +114,18 @@ def raw(session: Session, sql: str, params: tuple[Any, ...]) -> list[Any]:
     return list(session.connection().exec_driver_sql(sql.replace("?", "%s"), params).fetchall())
 
 
-# How many matches the first look gathers through the GIN index. Fewer than this: they are all
-# the matches, and the newest are picked from them. As many: the word is common, and the newest
-# come straight off the primary key, walked backwards. The planner cannot choose between the two
-# itself: a word it has no statistics for (a name, a prefix) it guesses at 0.5 % of the rows, so
-# for a word no answer contains it walked all the answers backwards looking for eight (0.5 s).
+# Finding the newest matches of a word. The planner cannot pick the way itself: a word it has no
+# statistics for (a name, a prefix) it guesses at 0.5 % of the rows, and for a word no answer
+# contains it walked all the answers backwards looking for eight (0.5 s). So:
+# 1. the newest ``window`` rows are looked at (the primary key backwards): a common word's newest
+#    matches are there;
+# 2. else, when the word is still common enough (the matches seen there say how common), the
+#    primary key backwards on, until ``count`` are found;
+# 3. else the word is rare: all its matches (up to ``gather``) through the GIN index, the newest
+#    picked from them; as many as ``gather``: the primary key backwards after all.
+WINDOW_PER_HIT = 20  # rows looked at first per match wanted …
+WINDOW = (2000, 20000)  # … within these bounds
+BACKWARD_ROWS = 50_000  # walk the primary key on when the count wanted is expected within this many rows
 GATHER = 1000
 PETITION_GATHER = 2000
 
@@ -128,11 +135,22 @@ def _newest(
 ) -> list[int]:
     """The keys of the newest ``count`` rows of ``source`` whose ``vector`` matches ``q``."""
     match = f"{vector} @@ to_tsquery({CONFIG}, ?)"
+    backward = f"SELECT {key} FROM {source} WHERE {match} ORDER BY {key} DESC LIMIT ?"
+    window = min(max(count * WINDOW_PER_HIT, WINDOW[0]), WINDOW[1])
+    seen = raw(
+        session,
+        f"SELECT {key} FROM (SELECT {key}, {vector} FROM {source} ORDER BY {key} DESC LIMIT ?) w"
+        f" WHERE {match} ORDER BY {key} DESC LIMIT ?",
+        (window, q, count),
+    )
+    if len(seen) >= count:
+        return [int(k) for (k,) in seen]
+    if seen and count * window / len(seen) <= BACKWARD_ROWS:
+        return [int(k) for (k,) in raw(session, backward, (q, count))]
     found = raw(session, f"SELECT {key} FROM {source} WHERE {match} LIMIT ?", (q, gather))
     if len(found) < gather:
         return sorted((int(k) for (k,) in found), reverse=True)[:count]
-    rows = raw(session, f"SELECT {key} FROM {source} WHERE {match} ORDER BY {key} DESC LIMIT ?", (q, count))
-    return [int(k) for (k,) in rows]
+    return [int(k) for (k,) in raw(session, backward, (q, count))]
 
 
 def kind_table(code: int) -> str:
