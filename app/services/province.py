@@ -1,8 +1,9 @@
 """The province's report: the Báo cáo figures of each commune side by side, with their totals.
 
-Each commune's figures are :func:`app.services.reports.period_report` for that commune, the very
-function the Báo cáo screen calls, so a commune's row here is what that commune's Báo cáo prints,
-and the totals are their sums (what the province reports upward).
+Each commune's figures are those of :func:`app.services.reports.period_report` for that commune,
+the very figures the Báo cáo screen prints (:func:`app.services.reports.commune_reports` works
+them out for every commune from one read), and the totals are their sums (what the province
+reports upward).
 """
 
 from __future__ import annotations
@@ -92,15 +93,10 @@ def province_table(
     """
     today = today or date.today()
     wanted = None if commune_ids is None else set(commune_ids)
-    rows = tuple(
-        CommuneRow(
-            ident,
-            name,
-            tuple(reports.period_report(session, period, today=today, commune_id=ident).figures()),
-        )
-        for ident, name in communes(session)
-        if wanted is None or ident in wanted
-    )
+    chosen = [(ident, name) for ident, name in communes(session) if wanted is None or ident in wanted]
+    # The Báo cáo of each commune, all of them from one read (reports.commune_reports).
+    _all, each = reports.commune_reports(session, period, [ident for ident, _name in chosen], today=today)
+    rows = tuple(CommuneRow(ident, name, tuple(each[ident].figures())) for ident, name in chosen)
     empty = reports.PeriodReport(period, today).figures()
     totals = tuple(Figure(f.key, f.label, sum(row.value(f.key) for row in rows)) for f in empty)
     return ProvinceTable(period, today, rows, totals)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, NEAR_DUE_LIMITS, near_due_days_from
 from app.domain.text import clean, clean_optional, short_body_name, short_date, upper_first
 from app.domain.workdays import DEADLINE_MODES, MODE_LABELS, DeadlineMode, OfficeCalendar, add_days
-from app.errors import NotFoundError, ValidationError
+from app.errors import EditConflict, NotFoundError, ValidationError
 from app.services import audit
 from app.storage.models import Field, Leader, Organization, Setting
 
@@ -56,12 +56,136 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
 STATE_KEYS = frozenset({"live_session", "database_uid"})
 
 
-def set_setting(session: Session, key: str, value: Any) -> None:
+# --- optimistic check: a Cài đặt form loaded before another PC's save never overwrites it -----
+#
+# Each stored setting has a version (revision 0025), raised by every write; a key never stored
+# is at version 0. A form reads the versions with the values (:func:`setting_versions`) and hands
+# them back when it saves (:func:`set_setting`'s ``expected``, :func:`expect_setting_versions`);
+# a save of its own bumps them, and the next save of an autosaving form hands back those
+# (:func:`setting_versions` again, after the write).
+
+SETTING_LABELS = {
+    "speaker_seconds": "Thời gian phát biểu",
+    NEAR_DUE_DAYS: "Báo «sắp đến hạn» trước",
+    "default_deadline_days": "Thời hạn mặc định",
+    "default_deadline_mode": "Cách tính thời hạn",
+    "field_deadlines": "Thời hạn theo lĩnh vực",
+    "local_days_off": "Ngày nghỉ của cơ quan",
+    "compensating_work_days": "Ngày làm bù",
+    CURRENT_ORGANIZATION: "Cơ quan ban hành",
+}
+ORGANIZATION_LABELS = {
+    "name": "Tên cơ quan ban hành",
+    "parent_name": "Cơ quan chủ quản",
+    "place_name": "Địa danh",
+    "issuer_code": "Ký hiệu cơ quan",
+    "signing_authority": "Thẩm quyền ký",
+    "signer_title": "Chức vụ người ký",
+    "signer_name": "Họ tên người ký",
+}
+
+
+class SettingsConflict(EditConflict):
+    """A Cài đặt form's save refused: another PC saved these settings after the form read them.
+
+    The message names each setting that differs with both values: what this PC typed and what
+    is stored now (the form then reloads what is stored).
+    """
+
+    def __init__(
+        self,
+        what: str,
+        ident: object,
+        *,
+        labels: dict[str, str],
+        mine: dict[str, object],
+        theirs: dict[str, object],
+        expected_version: int | None = None,
+        current_version: int | None = None,
+        kind: str = "setting",
+    ) -> None:
+        super().__init__(
+            what,
+            ident,
+            expected_version=expected_version,
+            current_version=current_version,
+            mine=mine,
+            theirs=theirs,
+            kind=kind,
+        )
+        lines = [
+            f"Phần {what} đã được người khác sửa sau khi bạn mở nó, nên thay đổi của bạn chưa được "
+            "lưu. Màn hình đã được tải lại với bản mới; hãy so sánh rồi nhập lại phần cần sửa."
+        ]
+        for key, label in labels.items():
+            if key in mine and key in theirs and mine[key] != theirs[key]:
+                lines.append(
+                    f"• {label} — bản của bạn: «{_shown(mine[key])}»; bản đã lưu: «{_shown(theirs[key])}»"
+                )
+        self.user_message = "\n".join(lines)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(trống)"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return str(value).replace("\n", " ")
+
+
+def setting_versions(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """The stored version of each key (0: never stored), to hand back when the form saves."""
+    wanted = list(keys)
+    session.flush()  # this unit of work's own writes count: an autosave never conflicts with itself
+    found = dict(session.execute(select(Setting.key, Setting.version).where(Setting.key.in_(wanted))).all())
+    return {key: int(found.get(key, 0)) for key in wanted}
+
+
+def expect_setting_versions(
+    session: Session, versions: dict[str, int] | None, mine: dict[str, object] | None = None
+) -> None:
+    """Refuse a save made from settings read at ``versions`` when one of them was saved since.
+
+    ``mine`` is what the form wants to store (key → value), put beside what is stored now in the
+    message. The rows are locked for the rest of the unit of work on a server, so two PCs saving
+    at the same moment cannot both pass; None: no check.
+    """
+    if not versions:
+        return
+    stale: dict[str, object] = {}
+    for key, expected in versions.items():
+        row = session.get(Setting, key, with_for_update=_on_server(session))
+        current = row.version if row is not None else 0
+        if current != expected:
+            stale[key] = current
+    if not stale:
+        return
+    theirs = {key: get_setting(session, key) for key in versions}
+    key = next(iter(stale))
+    raise SettingsConflict(
+        "cài đặt",
+        key,
+        labels={k: SETTING_LABELS.get(k, k) for k in versions},
+        mine=dict(mine or {}),
+        theirs=theirs,
+        expected_version=versions[key],
+        current_version=int(cast(int, stale[key])),
+    )
+
+
+def _on_server(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def set_setting(session: Session, key: str, value: Any, *, expected: int | None = None) -> None:
     """Store a setting; every change of a user's setting is in the Nhật ký with old → new.
 
     An unchanged value writes nothing. Program state (:data:`STATE_KEYS`) goes through
-    :func:`store_state` instead and is not audited.
+    :func:`store_state` instead and is not audited. ``expected``: the version the form read
+    (:func:`setting_versions`); a save over another PC's newer one raises :class:`SettingsConflict`.
     """
+    if expected is not None:
+        expect_setting_versions(session, {key: expected}, {key: value})
     old = _stored(session, key)
     if old is not _ABSENT and old == value:
         return
@@ -88,9 +212,10 @@ def _write(session: Session, key: str, value: Any) -> None:
     session.info.get(_PREFETCHED, {}).pop(key, None)
     row = session.get(Setting, key)
     if row is None:
-        session.add(Setting(key=key, value=value))
+        session.add(Setting(key=key, value=value, version=1))
     else:
         row.value = value
+        row.version = (row.version or 0) + 1
 
 
 def near_due_days(session: Session) -> int:
@@ -98,10 +223,10 @@ def near_due_days(session: Session) -> int:
     return near_due_days_from(get_setting(session, NEAR_DUE_DAYS))
 
 
-def set_near_due_days(session: Session, days: int) -> None:
+def set_near_due_days(session: Session, days: int, *, expected: int | None = None) -> None:
     low, high = NEAR_DUE_LIMITS
     validate_positive_setting(NEAR_DUE_DAYS, days, low, high)
-    set_setting(session, NEAR_DUE_DAYS, int(days))
+    set_setting(session, NEAR_DUE_DAYS, int(days), expected=expected)
 
 
 @dataclass(frozen=True)
@@ -188,22 +313,43 @@ def save_organization(
     return organization_info(org)
 
 
-def update_organization(session: Session, org_id: int, data: OrganizationInput) -> OrganizationInfo:
-    """Cài đặt: correct the issuing body; names may keep a line break ("ỦY BAN NHÂN DÂN\nXÃ …")."""
+def update_organization(
+    session: Session, org_id: int, data: OrganizationInput, *, expected: OrganizationInfo | None = None
+) -> OrganizationInfo:
+    """Cài đặt: correct the issuing body; names may keep a line break ("ỦY BAN NHÂN DÂN\nXÃ …").
+
+    ``expected``: the body as the form showed it (the last load or the form's own last save);
+    when another PC changed it since, nothing is written and :class:`SettingsConflict` names
+    what differs. None: no check.
+    """
     problems = validate_organization(data)
     if problems:
         raise ValidationError(problems)
-    org = session.get(Organization, org_id)
+    org = session.get(Organization, org_id, with_for_update=_on_server(session) and expected is not None)
     if org is None:
         raise NotFoundError("cơ quan", org_id)
-    name = "\n".join(clean(line).upper() for line in data.name.splitlines() if clean(line))
-    org.name = name
-    org.parent_name = clean_optional(data.parent_name.upper() if data.parent_name else None)
-    org.place_name = clean(data.place_name)
-    org.issuer_code = clean(data.issuer_code).upper()
-    org.signing_authority = clean(data.signing_authority) or None
-    org.signer_name = clean(data.signer_name)
-    org.signer_title = clean(data.signer_title).upper()
+    stored = {
+        "name": "\n".join(clean(line).upper() for line in data.name.splitlines() if clean(line)),
+        "parent_name": clean_optional(data.parent_name.upper() if data.parent_name else None),
+        "place_name": clean(data.place_name),
+        "issuer_code": clean(data.issuer_code).upper(),
+        "signing_authority": clean(data.signing_authority) or None,
+        "signer_name": clean(data.signer_name),
+        "signer_title": clean(data.signer_title).upper(),
+    }
+    if expected is not None:
+        now = organization_info(org)
+        if now != expected:
+            raise SettingsConflict(
+                "thông tin cơ quan ban hành",
+                org_id,
+                labels=ORGANIZATION_LABELS,
+                mine={key: stored[key] or "" for key in ORGANIZATION_LABELS},
+                theirs={key: getattr(now, key) for key in ORGANIZATION_LABELS},
+                kind="organization",
+            )
+    for key, value in stored.items():
+        setattr(org, key, value)
     audit.record_edit(session, org, "organization")  # old → new of what changed
     return organization_info(org)
 

@@ -101,6 +101,11 @@ class Setting(Base):
     __tablename__ = "setting"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+    # Raised by every write (revision 0025): a Cài đặt form read before another PC's save is
+    # refused instead of overwriting it (settings.expect_setting_versions, which locks the row
+    # on a server). Not a version_id_col: program state (the live minutes' place, saved with
+    # every autosave) stays last-writer-wins rather than failing a flush.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Commune(Base):

@@ -2,7 +2,8 @@
 
 Only for a province user (bound to no commune on a database of several); the main window adds
 the page for them alone. Every figure is :func:`app.services.province.province_table`, which
-counts each commune with the Báo cáo screen's own :func:`app.services.reports.period_report`:
+counts each commune with the Báo cáo screen's own figures (:func:`app.services.reports.period_report`'s,
+worked out for every commune from one read by :func:`app.services.reports.commune_reports`):
 a commune's row is what that commune's Báo cáo shows, the totals are their sums.
 """
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from app import paths
 from app.domain.text import nfc
+from app.errors import EditConflict
 from app.export import templates
 from app.export.errors import TemplateError
 from app.export.templates import TemplateInfo
@@ -82,9 +83,13 @@ class OrganizationForm(QWidget):
         layout.addWidget(self.status)
         layout.addStretch(1)
         self._loading = False
+        # The body as this form last read or saved it: handed back with each save, so a save over
+        # another PC's newer one is refused (settings.SettingsConflict) and theirs is reloaded.
+        self._expected: settings.OrganizationInfo | None = None
         self.saver = Autosaver(context.ops, self._snapshot, self._write, parent=self, origin=self)
         self.saver.saved.connect(self._written)
         self.saver.failed.connect(self.status.setText)
+        self.saver.conflicted.connect(self._conflicted)
         for edit in self.edits.values():
             edit.textChanged.connect(self._edited)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)  # habit: saves now
@@ -97,6 +102,7 @@ class OrganizationForm(QWidget):
         if org is None:
             return
         self._org_id = org.id
+        self._expected = org
         self._loading = True
         for key, _label in self.FIELDS:
             value = getattr(org, key)
@@ -128,15 +134,28 @@ class OrganizationForm(QWidget):
     def _snapshot(self) -> tuple[int | None, settings.OrganizationInput]:
         return self._org_id, self.input()
 
-    @staticmethod
     def _write(
-        session: Session, data: tuple[int | None, settings.OrganizationInput]
+        self, session: Session, data: tuple[int | None, settings.OrganizationInput]
     ) -> settings.OrganizationInfo | dict[str, str]:
         org_id, values = data
         problems = settings.validate_organization(values)
         if problems or org_id is None:
             return problems  # nothing half-saved: the last valid information stays
-        return settings.update_organization(session, org_id, values)
+        # The expected body is read here, when this save runs (saves run one after another), so
+        # an autosave hands back the form's own previous save, never conflicting with itself.
+        saved = settings.update_organization(session, org_id, values, expected=self._expected)
+        self._expected = saved
+        return saved
+
+    @Slot(object)
+    def _conflicted(self, exc: BaseException) -> None:
+        """Another PC saved the body meanwhile: the message shows both versions; theirs is loaded."""
+        self._context.ops.tasks.report_failure(exc)
+        org_id = self._org_id
+        if org_id is not None:
+            self._context.ops.read(
+                lambda session: settings.get_organization(session, org_id), on_done=self.show_org, owner=self
+            )
 
     @Slot(object)
     def _written(self, when: datetime) -> None:
@@ -357,37 +376,77 @@ class DefaultsForm(QWidget):
         self.status = QLabel()
         layout.addRow(self.status)
 
-        def load(session: Session) -> tuple[int, int, str]:
+        # The version of each setting as last read or saved here, handed back with each save: a
+        # value another PC saved meanwhile is not overwritten (settings.SettingsConflict).
+        self._versions: dict[str, int] = {}
+        self._loading = False
+        self._connected = False
+        self._load()
+
+    _KEYS = ("speaker_seconds", settings.NEAR_DUE_DAYS)
+
+    def _load(self) -> None:
+        def load(session: Session) -> tuple[int, int, str, dict[str, int]]:
             return (
                 int(settings.get_setting(session, "speaker_seconds")),
                 settings.near_due_days(session),
                 audit.display_name(session),
+                settings.setting_versions(session, self._KEYS),
             )
 
-        context.ops.read(load, on_done=self._loaded, owner=self)
+        self._context.ops.read(load, on_done=self._loaded, owner=self)
 
-    def _loaded(self, values: tuple[int, int, str]) -> None:
-        self.speaker_seconds.setValue(values[0])
-        self.near_due_days.setValue(values[1])
-        self.display_name.setText(values[2])
+    def _loaded(self, values: tuple[int, int, str, dict[str, int]]) -> None:
+        self._versions = dict(values[3])
+        self._loading = True  # showing the values does not save them back
+        try:
+            self.speaker_seconds.setValue(values[0])
+            self.near_due_days.setValue(values[1])
+            self.display_name.setText(values[2])
+        finally:
+            self._loading = False
+        if self._connected:
+            return
+        self._connected = True
         self.display_name.editingFinished.connect(
             lambda: self._save(lambda s: audit.set_display_name(s, self.display_name.text_nfc()))
         )
-        # Connected after loading so showing the values does not save them back.
         self.speaker_seconds.valueChanged.connect(
-            lambda v: self._save(lambda s: settings.set_setting(s, "speaker_seconds", v))
+            lambda v: self._save_setting(
+                "speaker_seconds",
+                lambda s, seen: settings.set_setting(s, "speaker_seconds", v, expected=seen),
+            )
         )
         self.near_due_days.valueChanged.connect(
-            lambda v: self._save(lambda s: settings.set_near_due_days(s, v))
+            lambda v: self._save_setting(
+                settings.NEAR_DUE_DAYS, lambda s, seen: settings.set_near_due_days(s, v, expected=seen)
+            )
         )
 
+    def _save_setting(self, key: str, store: Callable[[Session, int | None], object]) -> None:
+        if self._loading:
+            return
+
+        def work(session: Session) -> None:
+            # The version is read when this save runs (one after another): its own previous
+            # save is never a conflict.
+            store(session, self._versions.get(key))
+            self._versions[key] = settings.setting_versions(session, [key])[key]
+
+        self._save(work)
+
     def _save(self, work: Callable[[Session], object]) -> None:
+        if self._loading:
+            return
         self._context.ops.write(
-            work,
-            on_done=lambda _r: self.status.setText("Đã lưu."),
-            on_error=lambda exc: self.status.setText(user_message(exc)),
-            owner=self,
+            work, on_done=lambda _r: self.status.setText("Đã lưu."), on_error=self._failed, owner=self
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText(user_message(exc))
+        if isinstance(exc, EditConflict):  # another PC saved first: theirs is shown again
+            self._context.ops.tasks.report_failure(exc)
+            self._load()
 
 
 class SettingsPage(QWidget):
