@@ -1,7 +1,7 @@
 """settings carry a version; PostgreSQL's search and report indexes for a province
 
 Revision ID: 0025
-Revises: 0023
+Revises: 0024
 Create Date: 2026-12-02
 
 Both dialects: ``setting.version``, raised by every write, so a Cài đặt form read before
@@ -17,8 +17,10 @@ well under a second (it took 9 s):
   ranking the matches computed it once more;
 - ``search_doc`` partitioned by kind (its rowid ranges ``kind * 2**32 …``): each kind its own
   statistics and GIN index. One table's statistics told the planner that a word common in the
-  minutes was common in the answers too: it walked every answer backwards looking for eight;
-- ``ix_dialogue_meeting_moment``: the dialogues a report's period holds, by meeting day.
+  minutes was common in the answers too: it walked every answer backwards looking for eight.
+
+The dialogues a report's period holds are found by meeting day through 0024's
+``ix_dialogue_moment`` (its first column is that moment).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0023"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 
@@ -67,17 +69,12 @@ def _pg_upgrade() -> None:
         op.execute("ALTER TABLE search_doc_parts RENAME TO search_doc")
         op.execute("ALTER TABLE search_doc RENAME CONSTRAINT search_doc_parts_pkey TO search_doc_pkey")
         op.execute("CREATE INDEX ix_search_doc_body ON search_doc USING gin (body)")
-    # The reports' period: the dialogues whose meeting day falls in it (petitions.meeting_moment_sql).
-    op.execute(
-        "CREATE INDEX IF NOT EXISTS ix_dialogue_meeting_moment ON dialogue ((coalesce(started_at, scheduled_at)))"
-    )
     op.execute("ANALYZE petition")
     op.execute("ANALYZE search_doc")
     op.execute("ANALYZE dialogue")
 
 
 def _pg_downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS ix_dialogue_meeting_moment")
     if _partitioned():
         op.execute("CREATE TABLE search_doc_flat (rowid bigint PRIMARY KEY, body tsvector NOT NULL)")
         op.execute("INSERT INTO search_doc_flat (rowid, body) SELECT rowid, body FROM search_doc")
