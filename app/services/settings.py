@@ -451,8 +451,25 @@ def default_deadline_rule(session: Session) -> DeadlineRule:
         return DeadlineRule(DEFAULTS[DEADLINE_MODE_KEY], DEFAULTS[DEADLINE_DAYS_KEY])
 
 
-def set_default_deadline_rule(session: Session, mode: str, days: int) -> DeadlineRule:
+DEADLINE_KEYS = (
+    DEADLINE_MODE_KEY,
+    DEADLINE_DAYS_KEY,
+    FIELD_DEADLINES_KEY,
+    LOCAL_DAYS_OFF_KEY,
+    COMPENSATING_WORK_DAYS_KEY,
+)  # what the Thời hạn form shows, with their versions (setting_versions)
+
+
+def set_default_deadline_rule(
+    session: Session, mode: str, days: int, *, expected: dict[str, int] | None = None
+) -> DeadlineRule:
+    """``expected``: the versions of the mode and the days the form read (see set_setting)."""
     rule = validate_deadline_rule(mode, days, key="default_deadline")
+    expect_setting_versions(
+        session,
+        {key: version for key, version in (expected or {}).items() if key in DEADLINE_KEYS[:2]},
+        {DEADLINE_MODE_KEY: rule.mode, DEADLINE_DAYS_KEY: rule.days},
+    )
     set_setting(session, DEADLINE_MODE_KEY, rule.mode)
     set_setting(session, DEADLINE_DAYS_KEY, rule.days)
     return rule
@@ -473,9 +490,12 @@ def field_deadline_rules(session: Session) -> dict[int, DeadlineRule]:
 
 
 def set_field_deadline_rule(
-    session: Session, field_id: int, mode: str | None, days: int | None = None
+    session: Session, field_id: int, mode: str | None, days: int | None = None, *, expected: int | None = None
 ) -> DeadlineRule | None:
-    """Give a field its own rule; ``mode=None`` removes it so the default applies again."""
+    """Give a field its own rule; ``mode=None`` removes it so the default applies again.
+
+    Every field's rule is one setting: ``expected`` is its version as the form read it.
+    """
     row = session.get(Field, field_id)
     if row is None:
         raise NotFoundError("lĩnh vực", field_id)
@@ -489,6 +509,7 @@ def set_field_deadline_rule(
         session,
         FIELD_DEADLINES_KEY,
         {str(ident): {"mode": r.mode, "days": r.days} for ident, r in sorted(rules.items())},
+        expected=expected,
     )
     return rule
 
@@ -535,7 +556,7 @@ def _check_dates(values: Iterable[object], key: str) -> list[date]:
     return sorted(days)
 
 
-def set_local_days_off(session: Session, days: Iterable[date]) -> list[date]:
+def set_local_days_off(session: Session, days: Iterable[date], *, expected: int | None = None) -> list[date]:
     chosen = _check_dates(days, LOCAL_DAYS_OFF_KEY)
     clash = sorted(set(chosen) & set(compensating_work_days(session)))
     if clash:
@@ -544,11 +565,13 @@ def set_local_days_off(session: Session, days: Iterable[date]) -> list[date]:
                 LOCAL_DAYS_OFF_KEY: f"Ngày {short_date(clash[0])} đang là ngày làm bù; không thể vừa nghỉ vừa làm."
             }
         )
-    set_setting(session, LOCAL_DAYS_OFF_KEY, [day.isoformat() for day in chosen])
+    set_setting(session, LOCAL_DAYS_OFF_KEY, [day.isoformat() for day in chosen], expected=expected)
     return chosen
 
 
-def set_compensating_work_days(session: Session, days: Iterable[date]) -> list[date]:
+def set_compensating_work_days(
+    session: Session, days: Iterable[date], *, expected: int | None = None
+) -> list[date]:
     chosen = _check_dates(days, COMPENSATING_WORK_DAYS_KEY)
     weekdays = [day for day in chosen if day.weekday() < 5]
     if weekdays:
@@ -566,7 +589,7 @@ def set_compensating_work_days(session: Session, days: Iterable[date]) -> list[d
                 "không thể vừa nghỉ vừa làm."
             }
         )
-    set_setting(session, COMPENSATING_WORK_DAYS_KEY, [day.isoformat() for day in chosen])
+    set_setting(session, COMPENSATING_WORK_DAYS_KEY, [day.isoformat() for day in chosen], expected=expected)
     return chosen
 
 

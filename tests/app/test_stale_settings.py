@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from app.errors import EditConflict
-from app.services import settings
+from app.services import catalog, settings
 from app.storage.database import Database
 from app.storage.models import Setting
 
@@ -100,3 +100,38 @@ def test_the_body_saved_from_a_stale_form_is_refused_with_both_versions(demo_db:
             expected=now,
         )
     assert again.place_name == "Máy Này"
+
+
+def test_deadline_settings_saved_from_a_stale_form_are_refused(demo_db: Database) -> None:
+    """The Thời hạn section: the default rule, a field's rule and the office's days off."""
+    from datetime import date
+
+    with demo_db.reading() as session:  # this PC opens Cài đặt → Thời hạn
+        mine = settings.setting_versions(session, settings.DEADLINE_KEYS)
+        field_id = catalog.list_entries(session, "field")[0].id
+    with demo_db.transaction() as session:  # another PC saves each of them
+        theirs = settings.setting_versions(session, settings.DEADLINE_KEYS)
+        settings.set_default_deadline_rule(session, "calendar", 40, expected=theirs)
+        settings.set_field_deadline_rule(
+            session, field_id, "working", 5, expected=theirs[settings.FIELD_DEADLINES_KEY]
+        )
+        settings.set_local_days_off(
+            session, [date(2026, 3, 10)], expected=theirs[settings.LOCAL_DAYS_OFF_KEY]
+        )
+    attempts = [
+        lambda s: settings.set_default_deadline_rule(s, "working", 15, expected=mine),
+        lambda s: settings.set_field_deadline_rule(
+            s, field_id, "calendar", 30, expected=mine[settings.FIELD_DEADLINES_KEY]
+        ),
+        lambda s: settings.set_local_days_off(
+            s, [date(2026, 4, 1)], expected=mine[settings.LOCAL_DAYS_OFF_KEY]
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(EditConflict) as caught, demo_db.transaction() as session:
+            attempt(session)
+        assert "đã được người khác sửa" in caught.value.user_message
+    with demo_db.reading() as session:  # theirs, all kept
+        assert settings.default_deadline_rule(session) == settings.DeadlineRule("calendar", 40)
+        assert settings.field_deadline_rules(session)[field_id] == settings.DeadlineRule("working", 5)
+        assert settings.local_days_off(session) == [date(2026, 3, 10)]

@@ -85,3 +85,30 @@ def test_a_default_changed_in_a_row_then_over_another_pcs_save_is_refused(
     _idle(qtbot, demo_context)
     with demo_context.db.reading() as session:
         assert settings.get_setting(session, "speaker_seconds") == 600
+
+
+def test_the_deadline_section_refuses_over_another_pcs_save_and_shows_theirs(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    page = _page(qtbot, demo_context)
+    form = page.deadlines
+    qtbot.waitUntil(lambda: bool(form._versions), timeout=TIMEOUT)
+    for days in (20, 25):  # this form's own saves in a row
+        form.days.setValue(days)
+        qtbot.waitUntil(lambda: form.saved.text() == "Đã lưu.", timeout=TIMEOUT)
+        _idle(qtbot, demo_context)
+        form.saved.clear()
+    with demo_context.db.reading() as session:
+        assert settings.default_deadline_rule(session).days == 25
+    with demo_context.db.transaction() as session:  # the other PC
+        seen = settings.setting_versions(session, settings.DEADLINE_KEYS)
+        settings.set_default_deadline_rule(session, "calendar", 40, expected=seen)
+    with qtbot.waitSignal(demo_context.tasks.task_failed, timeout=TIMEOUT) as told:
+        form.days.setValue(30)
+    assert CONFLICT in told.args[0] and "«40»" in told.args[0], told.args[0]
+    assert CONFLICT in form.status.text()
+    qtbot.waitUntil(lambda: form.days.value() == 40, timeout=TIMEOUT)  # theirs, reloaded
+    assert form.mode.currentData() == "calendar"
+    _idle(qtbot, demo_context)
+    with demo_context.db.reading() as session:
+        assert settings.default_deadline_rule(session) == settings.DeadlineRule("calendar", 40)

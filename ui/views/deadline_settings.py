@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.text import short_date
 from app.domain.workdays import DEADLINE_MODES, MODE_LABELS
+from app.errors import EditConflict
 from app.services import catalog, settings
 from app.services.opinion_import import parse_date
 from app.services.settings import DeadlineRule
@@ -38,6 +39,7 @@ class DeadlineSettings:
     fields: list[tuple[int, str, DeadlineRule | None]]
     days_off: list[date]
     work_days: list[date]
+    versions: dict[str, int]  # of each stored setting shown, handed back with each save
 
 
 def load_deadline_settings(session: Session) -> DeadlineSettings:
@@ -47,6 +49,7 @@ def load_deadline_settings(session: Session) -> DeadlineSettings:
         fields=[(e.id, e.name, rules.get(e.id)) for e in catalog.list_entries(session, "field")],
         days_off=settings.local_days_off(session),
         work_days=settings.compensating_work_days(session),
+        versions=settings.setting_versions(session, settings.DEADLINE_KEYS),
     )
 
 
@@ -81,6 +84,9 @@ class DeadlineSettingsForm(QWidget):
         super().__init__(parent)
         self._context = context
         self._loading = True
+        # The version of each setting as last read or saved here: a value another PC saved
+        # meanwhile is refused (settings.SettingsConflict), never overwritten.
+        self._versions: dict[str, int] = {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.mode = _mode_combo(False)
@@ -121,15 +127,21 @@ class DeadlineSettingsForm(QWidget):
         self.mode.currentIndexChanged.connect(lambda _i: self._save_default())
         self.days.valueChanged.connect(lambda _v: self._save_default())
         self.days_off.textChanged.connect(
-            lambda: self._save_dates(self.days_off, settings.set_local_days_off)
+            lambda: self._save_dates(self.days_off, settings.LOCAL_DAYS_OFF_KEY, settings.set_local_days_off)
         )
         self.work_days.textChanged.connect(
-            lambda: self._save_dates(self.work_days, settings.set_compensating_work_days)
+            lambda: self._save_dates(
+                self.work_days, settings.COMPENSATING_WORK_DAYS_KEY, settings.set_compensating_work_days
+            )
         )
-        context.ops.read(load_deadline_settings, on_done=self._show, owner=self)
+        self._load()
+
+    def _load(self) -> None:
+        self._context.ops.read(load_deadline_settings, on_done=self._show, owner=self)
 
     def _show(self, data: DeadlineSettings) -> None:
         self._loading = True
+        self._versions = dict(data.versions)
         self.days.setValue(data.default.days)
         self.mode.setCurrentIndex(max(0, self.mode.findData(data.default.mode)))
         self.fields.setRowCount(len(data.fields))
@@ -153,34 +165,55 @@ class DeadlineSettingsForm(QWidget):
         self.work_days.setPlainText("\n".join(short_date(d) for d in data.work_days))
         self._loading = False
 
-    def _write(self, work: Callable[[Session], object]) -> None:
+    def _write(self, keys: tuple[str, ...], store: Callable[[Session, dict[str, int]], object]) -> None:
+        """Save through ``store``, handing it the versions of ``keys`` as this form knows them.
+
+        They are read when the save runs (saves run one after another on the database thread),
+        so the form's own previous save is never taken for another PC's.
+        """
+
+        def work(session: Session) -> None:
+            store(session, {key: self._versions.get(key, 0) for key in keys})
+            self._versions.update(settings.setting_versions(session, keys))
+
         self.status.show_message(None)
         self._context.ops.write(
-            work,
-            on_done=lambda _r: self.saved.setText("Đã lưu."),
-            on_error=lambda exc: self.status.show_message(user_message(exc)),
-            owner=self,
+            work, on_done=lambda _r: self.saved.setText("Đã lưu."), on_error=self._failed, owner=self
         )
+
+    def _failed(self, exc: BaseException) -> None:
+        self.saved.setText("")
+        self.status.show_message(user_message(exc))
+        if isinstance(exc, EditConflict):  # another PC saved first: both shown, theirs reloaded
+            self._context.ops.tasks.report_failure(exc)
+            self._load()
 
     def _save_default(self) -> None:
         if self._loading:
             return
         mode, days = str(self.mode.currentData()), self.days.value()
-        self._write(lambda s: settings.set_default_deadline_rule(s, mode, days))
+        self._write(
+            (settings.DEADLINE_MODE_KEY, settings.DEADLINE_DAYS_KEY),
+            lambda s, seen: settings.set_default_deadline_rule(s, mode, days, expected=seen),
+        )
 
     def _save_field(self, field_id: int, combo: QComboBox, spin: QSpinBox) -> None:
         if self._loading:
             return
         mode = combo.currentData()
         spin.setEnabled(mode is not None)
-        days = spin.value()
-        self._write(lambda s: settings.set_field_deadline_rule(s, field_id, mode, days if mode else None))
+        days = spin.value() if mode else None
+        key = settings.FIELD_DEADLINES_KEY
+        self._write(
+            (key,),
+            lambda s, seen: settings.set_field_deadline_rule(s, field_id, mode, days, expected=seen[key]),
+        )
 
-    def _save_dates(self, edit: QPlainTextEdit, setter: Callable[[Session, list[date]], object]) -> None:
+    def _save_dates(self, edit: QPlainTextEdit, key: str, setter: Callable[..., object]) -> None:
         if self._loading:
             return
         found, bad = parse_dates(edit.toPlainText())
         if bad:
             self.status.show_message("Không hiểu ngày: " + ", ".join(bad) + ". Hãy gõ dạng 10/3/2026.")
             return
-        self._write(lambda s: setter(s, found))
+        self._write((key,), lambda s, seen: setter(s, found, expected=seen[key]))
