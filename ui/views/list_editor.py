@@ -15,6 +15,7 @@ Qt's chain; the items it holds take focus on click or when the container hands i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QEvent, QMimeData, QPoint, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
@@ -535,7 +536,40 @@ def paint_rows(
         top += height + ROW_GAP
 
 
-class _ListFace(QWidget):
+class DrawnFace(QWidget):
+    """Widgets drawn in one, at the heights the real ones will have, until the user comes.
+
+    The heights are worked out per width and kept until :meth:`forget_heights` (new texts) or a
+    change of font or style.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._heights: dict[int, Any] = {}
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setMouseTracking(True)
+
+    def forget_heights(self) -> None:
+        self._heights.clear()
+        self.updateGeometry()
+        self.update()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), 200)
+        return QSize(width, self.heightForWidth(width))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
+        super().changeEvent(event)
+
+
+class _ListFace(DrawnFace):
     """A whole list drawn as its rows will look, until the pointer or the focus comes to it.
 
     A loaded plan holds thirty-odd items in a dozen lists and a row costs five widgets (handle,
@@ -547,17 +581,7 @@ class _ListFace(QWidget):
     def __init__(self, owner: ListEditor) -> None:
         super().__init__()
         self._owner = owner
-        self._heights: dict[int, list[int]] = {}
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.IBeamCursor)
-        self.setMouseTracking(True)
-
-    def texts_changed(self) -> None:
-        self._heights.clear()
-        self.updateGeometry()
-        self.update()
 
     def _metrics(self) -> tuple[int, int, int]:
         return row_metrics(self)
@@ -572,13 +596,6 @@ class _ListFace(QWidget):
         heights = self._row_heights(width)
         return sum(heights) + ROW_GAP * max(0, len(heights) - 1)
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def sizeHint(self) -> QSize:
-        width = max(self.width(), 200)
-        return QSize(width, self.heightForWidth(width))
-
     def minimumSizeHint(self) -> QSize:
         # One line a row, as the rows' own minimum (the height for the width is what they get).
         inset, _button_w, button_h = self._metrics()
@@ -586,11 +603,6 @@ class _ListFace(QWidget):
         row = max(metrics.lineSpacing() + 2 * inset, button_h, metrics.height() + MARKER_TOP)
         count = len(self._owner.texts())
         return QSize(120, count * row + ROW_GAP * max(0, count - 1))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._heights.clear()
-        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -737,7 +749,7 @@ class ListEditor(FocusStops, QFrame):
             self._face = _ListFace(self)
             self._rows_box.addWidget(self._face)
             self._face.show()
-        self._face.texts_changed()
+        self._face.forget_heights()
 
     def _drop(self, row: ListItemRow) -> None:
         # Hidden first: a row made in this same pass has a show queued by its layout, which

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSpinBox,
     QStyle,
     QStyleOptionComboBox,
@@ -45,6 +44,7 @@ from app.services.catalog import LeaderEntry
 from app.services.plans import PlanDetail, PlanInput
 from ui.views.list_editor import (
     ROW_GAP,
+    DrawnFace,
     FocusStops,
     GrowingTextEdit,
     ListEditor,
@@ -192,7 +192,7 @@ def _block_measures(widget: QWidget) -> _BlockMeasures:
     return found
 
 
-class _UnitsFace(QWidget):
+class _UnitsFace(DrawnFace):
     """The units of «Tổ chức thực hiện» drawn as their blocks will look, until the user comes.
 
     Each block is a dozen widgets (the unit's combo box alone is several): like the lists, the
@@ -203,16 +203,6 @@ class _UnitsFace(QWidget):
     def __init__(self, owner: UnitTasksEditor) -> None:
         super().__init__()
         self._owner = owner
-        self._heights: dict[int, list[tuple[int, list[int]]]] = {}
-        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
-        self.setMouseTracking(True)
-
-    def changed(self) -> None:
-        self._heights.clear()
-        self.updateGeometry()
-        self.update()
 
     def _blocks(self, width: int) -> list[tuple[int, list[int]]]:
         """Each block's height and its tasks' row heights, for ``width``."""
@@ -231,22 +221,10 @@ class _UnitsFace(QWidget):
         blocks = self._blocks(width)
         return sum(h for h, _rows in blocks) + BLOCK_GAP * max(0, len(blocks) - 1)
 
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def sizeHint(self) -> QSize:
-        width = max(self.width(), 200)
-        return QSize(width, self.heightForWidth(width))
-
     def minimumSizeHint(self) -> QSize:
         m = _block_measures(self)
         count = len(self._owner._drawn or [])
         return QSize(200, count * m.height + BLOCK_GAP * max(0, count - 1))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._heights.clear()
-        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -391,7 +369,7 @@ class UnitTasksEditor(FocusStops, QWidget):
                 self._face = _UnitsFace(self)
                 self._box.addWidget(self._face)
                 self._face.show()
-            self._face.changed()
+            self._face.forget_heights()
             return
         self.blocks  # noqa: B018  (made from the drawn ones, if any)
         while len(self._blocks) > len(tasks):
