@@ -13,6 +13,7 @@ import io
 import os
 import tempfile
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -83,10 +84,15 @@ def report_charts(report: PeriodReport) -> list[ChartData]:
     ]
 
 
+_UNDRAWN = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
 def _short(label: str, limit: int = 34) -> str:
-    # A label is drawn on one line: a pasted tab or line break becomes a space, and control
-    # characters (no font has a glyph for them) are dropped.
-    label = " ".join(word_safe(label).split())
+    # A label is drawn on one line: a pasted tab or line break becomes a space, and what no font
+    # draws (control, format, private-use and unassigned characters) is dropped.
+    label = "".join(
+        ch for ch in " ".join(word_safe(label).split()) if unicodedata.category(ch) not in _UNDRAWN
+    )
     # "$" would start matplotlib's maths text (and need fonts the bundle leaves out).
     label = label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
     return label.replace("$", r"\$")

@@ -45,7 +45,7 @@ from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, PetitionStanding, petitio
 from app.domain.standing import meeting_day as standing_meeting_day
 from app.errors import NotFoundError, ValidationError
 from app.services import audit
-from app.services.text_guard import INT64
+from app.services.petitions import get_petition
 from app.storage.models import Answer, Assignment, Dialogue, Petition, ResolutionUpdate, Unit
 
 __all__ = [
@@ -175,14 +175,6 @@ def meeting_day(petition: Petition) -> date | None:
     if dialogue is None:
         return None
     return standing_meeting_day(dialogue.started_at, dialogue.scheduled_at)
-
-
-def _get(session: Session, petition_id: int) -> Petition:
-    # An id no database can hold (a typed --id, a fuzzed number) is simply not found.
-    petition = session.get(Petition, petition_id) if petition_id in INT64 else None
-    if petition is None or petition.deleted_at is not None:
-        raise NotFoundError("ý kiến", petition_id)
-    return petition
 
 
 def _original(petition: Petition) -> Petition:
@@ -497,7 +489,7 @@ def record_result(
     attachment: Path | None = None,
 ) -> int:
     """Record a unit's result (its reply số/ngày, an optional file); returns the history step id."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = _result_problems(
         petition, on=on, result=result, status_after=status_after, reply_date=reply_date
     )
@@ -600,7 +592,7 @@ def record_results(session: Session, results: Sequence[ResultInput]) -> list[int
     """Several results at once (a unit's returned sheet): each checked as record_result checks it,
     all or nothing, one flush for all, one audit entry per petition. Returns the history step ids.
     """
-    petitions = [_get(session, r.petition_id) for r in results]
+    petitions = [get_petition(session, r.petition_id) for r in results]
     problems: Problems = {}
     for petition, r in zip(petitions, results, strict=True):
         for message in _result_problems(
@@ -681,7 +673,7 @@ def change_status(
     session: Session, petition_id: int, status: PetitionStatus, *, note: str = "", authority: str = ""
 ) -> None:
     """Move a petition along an allowed transition; ``authority`` names the competent body."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = _status_problems(petition, status, note=note, authority=authority)
     if problems:
         raise ValidationError(problems)
@@ -785,7 +777,7 @@ def reassign(
     supporting_unit_ids: Sequence[int] = (),
 ) -> int:
     """Give the petition to a (new) lead unit with a deadline; the old assignment stays in the record."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = _assign_problems(
         session,
         petition,
@@ -860,7 +852,7 @@ def _apply_extend(session: Session, petition: Petition, *, deadline: date, reaso
 
 def extend_deadline(session: Session, petition_id: int, *, deadline: date, reason: str) -> None:
     """Move the current assignment's deadline later; the old and new dates and the reason go to history."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = _extend_problems(petition, deadline=deadline, reason=reason)
     if problems:
         raise ValidationError(problems)
@@ -876,10 +868,10 @@ def mark_duplicate(session: Session, petition_id: int, original_id: int) -> None
     Pointing at a petition that is itself a duplicate links to that one's original, and
     petitions that were duplicates of this one follow to the same original, so chains never form.
     """
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     if original_id == petition_id:
         raise ValidationError({"original_id": "Một ý kiến không thể trùng với chính nó."})
-    original = _original(_get(session, original_id))
+    original = _original(get_petition(session, original_id))
     problems: Problems = {}
     if original.id == petition.id:
         problems["original_id"] = f"Ý kiến số {original_id} đang được đánh dấu trùng với ý kiến này."
@@ -915,7 +907,7 @@ def mark_duplicate(session: Session, petition_id: int, original_id: int) -> None
 
 def reopen(session: Session, petition_id: int, *, reason: str) -> None:
     """Back to ``đang giải quyết`` with a reason (a result that did not hold, a wrong duplicate)."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems: Problems = {}
     if petition.status not in REOPENABLE:
         problems["status"] = f"Ý kiến đang ở tình trạng «{petition.status.label}», không cần mở lại."
@@ -964,7 +956,7 @@ def _apply_informed(session: Session, petition: Petition, *, on: date, how: Info
 
 def record_informed(session: Session, petition_id: int, *, on: date, how: InformMethod) -> None:
     """The citizen was told the outcome (date and how); until then the petition is not finished for them."""
-    petition = _get(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = _informed_problems(petition, on=on, how=how)
     if problems:
         raise ValidationError(problems)
@@ -984,7 +976,7 @@ def _bulk(
     ids = list(dict.fromkeys(petition_ids))
     if not ids:
         raise ValidationError({"petition_ids": "Hãy chọn ít nhất một ý kiến."})
-    petitions = [_get(session, petition_id) for petition_id in ids]
+    petitions = [get_petition(session, petition_id) for petition_id in ids]
     problems: Problems = {}
     for petition in petitions:
         for message in check(petition).values():

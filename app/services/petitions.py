@@ -163,7 +163,7 @@ def update_petition(session: Session, petition_id: int, data: PetitionInput) -> 
     problems = validate_petition(data)
     if problems:
         raise ValidationError(problems)
-    row = _petition(session, petition_id)
+    row = get_petition(session, petition_id)
     check_version(
         row,
         data.version,
@@ -201,7 +201,7 @@ def add_answer(
     leader_id: int | None = None,
     at: datetime | None = None,
 ) -> int:
-    petition = _petition(session, petition_id)
+    petition = get_petition(session, petition_id)
     leader = session.get(Leader, leader_id) if leader_id is not None else None
     answer = Answer(
         petition_id=petition.id,
@@ -230,7 +230,7 @@ def assign(
     supporting_unit_ids: Sequence[int] = (),
     assigned_on: date | None = None,
 ) -> int:
-    petition = _petition(session, petition_id)
+    petition = get_petition(session, petition_id)
     problems = {}
     if session.get(Unit, lead_unit_id) is None:
         problems["lead_unit_id"] = "Hãy chọn đơn vị chủ trì giải quyết."
@@ -287,7 +287,7 @@ def record_update(
     reply_number: str = "",
     reply_date: date | None = None,
 ) -> int:
-    petition = _petition(session, petition_id)
+    petition = get_petition(session, petition_id)
     if not clean(result):
         raise ValidationError({"result": "Hãy nhập kết quả giải quyết."})
     update = ResolutionUpdate(
@@ -306,7 +306,7 @@ def record_update(
 
 
 def forward(session: Session, petition_id: int, authority: str) -> None:
-    petition = _petition(session, petition_id)
+    petition = get_petition(session, petition_id)
     if not clean(authority):
         raise ValidationError({"forwarded_to": "Hãy nhập cấp có thẩm quyền nhận kiến nghị."})
     petition.forwarded_to = clean(authority)
@@ -369,10 +369,11 @@ def expect_versions(
     """
     for petition_id, version in versions.items():
         shown = dict((seen or {}).get(petition_id, {}))
-        check_version(_petition(session, petition_id), version, shown)
+        check_version(get_petition(session, petition_id), version, shown)
 
 
-def _petition(session: Session, petition_id: int) -> Petition:
+def get_petition(session: Session, petition_id: int) -> Petition:
+    """The stored petition, or NotFoundError for a deleted or unknown id."""
     # An id no database can hold (a typed --id, a fuzzed number) is simply not found.
     petition = session.get(Petition, petition_id) if petition_id in INT64 else None
     if petition is None or petition.deleted_at is not None:

@@ -50,8 +50,9 @@ from app.export.documents.common import person_phrase
 from app.export.unit_data import UnitDocumentData, UnitItemData
 from app.services import audit, followup, settings
 from app.services.documents import organization_data, petition_data
-from app.services.followup import _due, _get, _result_problems, _step, meeting_day
+from app.services.followup import _due, _result_problems, _step, meeting_day
 from app.services.minutes import _STOP_WORDS
+from app.services.petitions import get_petition
 from app.storage.models import Assignment, Dialogue, Organization, Petition, Unit, UnitSheetExport
 
 FORMAT = "doithoai-ket-qua/1"
@@ -899,7 +900,8 @@ def _read_results(session: Session, path: Path, book: Any) -> ResultsPreview:
         leads = {
             latest.lead_unit.name
             for r in rows
-            if r.petition_id is not None and (latest := _latest(_get(session, r.petition_id))) is not None
+            if r.petition_id is not None
+            and (latest := _latest(get_petition(session, r.petition_id))) is not None
         }
         unit_name = leads.pop() if len(leads) == 1 else ""
     return ResultsPreview(
@@ -933,7 +935,7 @@ def apply_results(session: Session, preview: ResultsPreview, accepted: Sequence[
         elif not row.applicable or row.petition_id is None:
             problems[key] = "Dòng này có xung đột, không nhập được: " + " ".join(row.conflicts)
         else:
-            petition = loaded.get(row.petition_id) or _get(session, row.petition_id)
+            petition = loaded.get(row.petition_id) or get_petition(session, row.petition_id)
             if _version(petition) != row.version:
                 problems[key] = (
                     f"Ý kiến số {petition.id} vừa thay đổi sau khi đọc tệp; hãy đọc lại tệp trước khi nhập."

@@ -140,7 +140,9 @@ def test_control_characters_in_a_name_are_not_drawn(recwarn: pytest.WarningsReco
     """A name pasted with a bell or a line break draws as one line, with no missing-glyph box."""
     from app.export.charts import ChartData
 
-    pasted = render_png(ChartData("x", "Ý kiến", ["Thôn\x07 Đông\nA", "B"], {"Số ý kiến": [1, 2]}))
+    pasted = render_png(
+        ChartData("x", "Ý kiến", ["Thôn\x07 Đông\nA\x92\U000f4f75\u200b", "B"], {"Số ý kiến": [1, 2]})
+    )
     typed = render_png(ChartData("x", "Ý kiến", ["Thôn Đông A", "B"], {"Số ý kiến": [1, 2]}))
     assert pasted == typed
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
