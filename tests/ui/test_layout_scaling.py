@@ -29,6 +29,15 @@ def _logical(scale: float) -> tuple[int, int]:
     return round(SCREEN[0] / scale), round(SCREEN[1] / scale)
 
 
+def _window_on(qtbot, context: AppContext, tmp_path: Path, scale: float, key: str):  # type: ignore[no-untyped-def]
+    """The main window at ``scale``'s logical size of the screen, showing page ``key``."""
+    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), context)
+    qtbot.addWidget(window)
+    window.resize(*_logical(scale))
+    window.show()
+    return window, window.show_page(key)
+
+
 def _overflow(view: QTableView) -> int:
     """How far the columns run past the view (0 = no horizontal scrollbar needed)."""
     return view.horizontalScrollBar().maximum()
@@ -126,11 +135,7 @@ def _cut_labels(root: QWidget) -> list[str]:
 def test_plan_form_rows_do_not_overlap_or_cut(
     qtbot, demo_context: AppContext, tmp_path: Path, scale: float
 ) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
-    qtbot.addWidget(window)
-    window.resize(*_logical(scale))
-    window.show()
-    page = window.show_page("plans")
+    window, page = _window_on(qtbot, demo_context, tmp_path, scale, "plans")
     form = page.editor.form  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: form.plan_id is not None and form.bases.count() > 0, timeout=20000)
     qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=20000)
@@ -161,11 +166,7 @@ def test_plan_form_rows_do_not_overlap_or_cut(
 def test_settings_sections_are_all_reachable_with_whole_titles(
     qtbot, demo_context: AppContext, tmp_path: Path, scale: float
 ) -> None:  # type: ignore[no-untyped-def]
-    window = MainWindow(QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat), demo_context)
-    qtbot.addWidget(window)
-    window.resize(*_logical(scale))
-    window.show()
-    page = window.show_page("settings")
+    window, page = _window_on(qtbot, demo_context, tmp_path, scale, "settings")
     qtbot.waitUntil(lambda: not demo_context.tasks.busy, timeout=20000)
     qtbot.wait(50)
     window.grab().save(str(tmp_path / f"settings-{int(scale * 100)}.png"))
