@@ -129,10 +129,12 @@ class ColumnFit(QObject):
         columns = [c for c in range(header.count()) if not view.isColumnHidden(c)]
         for column in columns:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        view.resizeColumnsToContents()
-        self._natural = {
-            c: min(view.columnWidth(c), self._caps.get(c, 10_000)) for c in columns if c != self._stretch
-        }
+        measured = [c for c in columns if c != self._stretch]
+        # Not the text column: it takes what is left whatever its contents, and laying out its
+        # long texts was most of the measuring (12 ms of the live window's opening).
+        for column in measured:
+            view.resizeColumnToContents(column)
+        self._natural = {c: min(view.columnWidth(c), self._caps.get(c, 10_000)) for c in measured}
         self._applied = None  # resizeColumnsToContents changed every width: set them again
         self.apply()
 

@@ -192,6 +192,10 @@ class LiveMinutesWindow(QMainWindow):
         self.petition_windows: dict[int, QWidget] = {}
         self._recovered = recovered  # reopen the item being typed once the dialogue is read
         self.undo_stack = QUndoStack(self)
+        # The reads start first: the database thread reads the minutes (then the catalogues)
+        # while this thread builds the widgets; the results arrive once the window is built.
+        self.reload()
+        self.load_catalogues()
         self.setWindowTitle("Biên bản trực tiếp")
         # 1366×768 at 150 % leaves about 910×485 logical pixels: the window must fit in less.
         self.setMinimumSize(760, 440)
@@ -282,8 +286,6 @@ class LiveMinutesWindow(QMainWindow):
             # Moving to another field, record or window saves at once.
             app.focusChanged.connect(self._focus_changed)
         watch(self.context.ops, self, WATCHED, self._data_changed)
-        self.load_catalogues()
-        self.reload()
 
     # --- layout -------------------------------------------------------------------------
     def _build_top_bar(self) -> QHBoxLayout:
