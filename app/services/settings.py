@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.domain.standing import DEFAULT_NEAR_DUE_DAYS, NEAR_DUE_LIMITS, near_due_days_from
@@ -45,10 +45,17 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
     cached = session.info.get(_PREFETCHED, {}).get(key, None)
     if cached is not None:
         return DEFAULTS.get(key, default) if cached is _ABSENT else cached
-    row = session.get(Setting, key)
-    if row is None:
+    loaded = session.identity_map.get(session.identity_key(Setting, key))
+    if loaded is not None:  # read (and maybe changed) in this unit of work already
+        return loaded.value
+    # One column, not an ORM object: every list page reads near_due_days this way.
+    found = session.execute(_SETTING_VALUE, {"setting_key": key}).first()
+    if found is None:
         return DEFAULTS.get(key, default)
-    return row.value
+    return found[0]
+
+
+_SETTING_VALUE = select(Setting.value).where(Setting.key == bindparam("setting_key"))
 
 
 # Keys the program keeps for itself, not settings a user chose: where the live minutes were (saved

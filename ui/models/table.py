@@ -65,6 +65,11 @@ TONES = {
 }
 
 
+# Rows a list reads first (more as it scrolls): five screens of a 1366×768 window, and half the
+# time of the 200 it read before on a 100 000-petition history (each row is built in Python).
+FIRST_PAGE_ROWS = 100
+
+
 class RowTableModel(QAbstractTableModel, Generic[Row]):
     """Rows come from ``loader(session, page)`` in pages; ``reload()`` starts over.
 
@@ -81,7 +86,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         loader: Loader[Row] | None,
         ops: Operations | None,
         *,
-        page_size: int = 200,
+        page_size: int = FIRST_PAGE_ROWS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
