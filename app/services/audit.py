@@ -66,10 +66,13 @@ def display_name(session: Session) -> str:
     A name set earlier in the same unit of work counts even before it is flushed (audit lines
     are written without flushing the caller's changes).
     """
+    from app.services.settings import read_once
+
     pending = {obj.key: obj for obj in session.new if isinstance(obj, Setting)}
     for key in (display_name_key(), DISPLAY_NAME_KEY):  # the second: one name for everybody, older files
-        row = pending.get(key) or session.get(Setting, key)
-        value = row.value if row is not None else None
+        row = pending.get(key)
+        # Read once per unit of work: each line of a 500-row import looked up both keys again.
+        value = row.value if row is not None else read_once(session, key)
         if isinstance(value, str) and value:
             return value
     return ""

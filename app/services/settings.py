@@ -41,13 +41,30 @@ def prefetch_settings(session: Session, keys: Sequence[str]) -> None:
         cache[key] = found.get(key, _ABSENT)
 
 
+def read_once(session: Session, key: str, default: Any = None) -> Any:
+    """:func:`get_setting`, remembered (absent included) for the rest of this unit of work.
+
+    For a value read once per row of a bulk change; a write through :func:`set_setting` or
+    :func:`store_state` in the same unit of work replaces what was remembered.
+    """
+    if _loaded(session, key) is None and key not in session.info.get(_PREFETCHED, {}):
+        prefetch_settings(session, [key])
+    return get_setting(session, key, default)
+
+
+def _loaded(session: Session, key: str) -> Setting | None:
+    """The setting's row if this unit of work holds it (read, or changed and not yet flushed)."""
+    row = session.identity_map.get(session.identity_key(Setting, key))
+    return row if isinstance(row, Setting) else None
+
+
 def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    loaded = _loaded(session, key)
+    if loaded is not None:  # read (and maybe changed) in this unit of work: its value is the news
+        return loaded.value
     cached = session.info.get(_PREFETCHED, {}).get(key, None)
     if cached is not None:
         return DEFAULTS.get(key, default) if cached is _ABSENT else cached
-    loaded = session.identity_map.get(session.identity_key(Setting, key))
-    if loaded is not None:  # read (and maybe changed) in this unit of work already
-        return loaded.value
     # One column, not an ORM object: every list page reads near_due_days this way.
     found = session.execute(_SETTING_VALUE, {"setting_key": key}).first()
     if found is None:

@@ -835,11 +835,26 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
         found = None
         if target.entity_id is not None and target.entity in owned:
             model = owned[target.entity]
-            found = connection.execute(
-                select(Organization.commune_id)
-                .join(model, model.organization_id == Organization.id)
-                .where(model.id == target.entity_id)
-            ).scalar()
+            # The record is usually loaded (the service just changed it): its organization's
+            # commune is then one lookup per organization, not one query per line of a
+            # 500-row results import.
+            loaded = (
+                session.identity_map.get(session.identity_key(model, target.entity_id)) if session else None
+            )
+            organization_id = getattr(loaded, "organization_id", None)
+            if organization_id is not None:
+                by_organization = ("organization", organization_id)
+                if by_organization not in cache:
+                    cache[by_organization] = connection.execute(
+                        select(Organization.commune_id).where(Organization.id == organization_id)
+                    ).scalar()
+                found = cache[by_organization]
+            else:
+                found = connection.execute(
+                    select(Organization.commune_id)
+                    .join(model, model.organization_id == Organization.id)
+                    .where(model.id == target.entity_id)
+                ).scalar()
         elif target.entity_id is not None and target.entity in listed:
             model = listed[target.entity]
             found = connection.execute(select(model.commune_id).where(model.id == target.entity_id)).scalar()
