@@ -8,6 +8,8 @@ nơi nhận) are JSON lists of strings.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -815,7 +817,6 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
     included, gives the same commune. A province user's edit of a commune's petition is that
     commune's line, so the commune sees it.
     """
-    from sqlalchemy import select
     from sqlalchemy.orm import object_session
 
     if target.commune_id is not None:
@@ -825,16 +826,15 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
     if isinstance(work, int):
         target.commune_id = work
         return
-    owned: dict[str, Any] = {"petition": Petition, "dialogue": Dialogue, "plan": Plan}
-    listed: dict[str, Any] = {"unit": Unit, "hamlet": Hamlet, "field": Field, "leader": Leader}
     cache = _commune_cache(session, connection)
     record = (target.entity, target.entity_id)
     if record in cache:
         found = cache[record]
     else:
         found = None
-        if target.entity_id is not None and target.entity in owned:
-            model = owned[target.entity]
+        lookups = _commune_lookups()
+        if target.entity_id is not None and target.entity in lookups.owned:
+            model = lookups.owned[target.entity]
             # The record is usually loaded (the service just changed it): its organization's
             # commune is then one lookup per organization, not one query per line of a
             # 500-row results import.
@@ -846,21 +846,51 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
                 by_organization = ("organization", organization_id)
                 if by_organization not in cache:
                     cache[by_organization] = connection.execute(
-                        select(Organization.commune_id).where(Organization.id == organization_id)
+                        lookups.organization, {"record_id": organization_id}
                     ).scalar()
                 found = cache[by_organization]
             else:
-                found = connection.execute(
-                    select(Organization.commune_id)
-                    .join(model, model.organization_id == Organization.id)
-                    .where(model.id == target.entity_id)
-                ).scalar()
-        elif target.entity_id is not None and target.entity in listed:
-            model = listed[target.entity]
-            found = connection.execute(select(model.commune_id).where(model.id == target.entity_id)).scalar()
+                statement = lookups.owned_statements[target.entity]
+                found = connection.execute(statement, {"record_id": target.entity_id}).scalar()
+        elif target.entity_id is not None and target.entity in lookups.listed:
+            statement = lookups.listed[target.entity]
+            found = connection.execute(statement, {"record_id": target.entity_id}).scalar()
         if found is not None:  # a record not yet written is looked up again at its next line
             cache[record] = found
     target.commune_id = int(found) if found is not None else office_commune(connection, session)
+
+
+@dataclass(frozen=True)
+class _CommuneLookups:
+    owned: dict[str, Any]  # entity -> model with an organization_id
+    owned_statements: dict[str, Any]  # entity -> SELECT of its organization's commune
+    listed: dict[str, Any]  # catalogue entity -> SELECT of its commune_id
+    organization: Any  # SELECT of an organization's commune
+
+
+@functools.cache
+def _commune_lookups() -> _CommuneLookups:
+    # Built once: building the statement for each of the ~100 000 records a bench history's
+    # Nhật ký names (and executing a fresh statement object, whose result columns SQLAlchemy
+    # then matches again) cost more than the queries.
+    from sqlalchemy import bindparam, select
+
+    record_id: Any = bindparam("record_id")
+    owned: dict[str, Any] = {"petition": Petition, "dialogue": Dialogue, "plan": Plan}
+    listed: dict[str, Any] = {"unit": Unit, "hamlet": Hamlet, "field": Field, "leader": Leader}
+    return _CommuneLookups(
+        owned=owned,
+        owned_statements={
+            name: select(Organization.commune_id)
+            .join(model, model.organization_id == Organization.id)
+            .where(model.id == record_id)
+            for name, model in owned.items()
+        },
+        listed={
+            name: select(model.commune_id).where(model.id == record_id) for name, model in listed.items()
+        },
+        organization=select(Organization.commune_id).where(Organization.id == record_id),
+    )
 
 
 event.listen(AuditEvent, "before_insert", _audit_commune)
