@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -78,6 +79,26 @@ def test_upkeep_merges_and_checkpoints_after_typing_pauses_and_search_stays_righ
         assert [row.id for row in found] == [petition_id]
         key = session.scalar(select(Petition.search_key).where(Petition.id == petition_id))
         assert key == search.petition_search_key("Bà Lò Thị Mai", "", " ".join(words))
+
+
+def test_checkpoints_wait_for_a_pause_between_speakers_not_between_words(demo_db: Database) -> None:
+    # A checkpoint writes and syncs the database file; an autosave committing meanwhile waited
+    # for the disk. Between two words the upkeep only merges; between two speakers it checkpoints.
+    petition_id = _typed_opinion(demo_db, ["Mương"])
+    assert demo_db.upkeep.idle.wait(10)
+    rounds, checkpoints = demo_db.upkeep.rounds, demo_db.upkeep.checkpoints
+    typed = "Mương"
+    for word in "thoát nước thôn Nà Pồng bị tắc".split():
+        typed += f" {word}"
+        with demo_db.transaction() as session:
+            minutes.update_opinion(
+                session, petition_id, minutes.OpinionInput(petitioner_name="Bà Lò Thị Mai", content=typed)
+            )
+        time.sleep(upkeep.IDLE_SECONDS + 0.3)  # a pause the upkeep tidies in, shorter than a speaker's
+    assert demo_db.upkeep.rounds > rounds, "merged between the words"
+    assert demo_db.upkeep.checkpoints == checkpoints, "no checkpoint while she types"
+    assert demo_db.upkeep.idle.wait(upkeep.CHECKPOINT_QUIET_SECONDS + 10)
+    assert demo_db.upkeep.checkpoints == checkpoints + 1, "one once the typing paused"
 
 
 def test_close_stops_the_upkeep_thread(tmp_path) -> None:  # type: ignore[no-untyped-def]
