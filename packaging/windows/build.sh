@@ -14,6 +14,7 @@
 # Caches (reused when present, `make clean` removes them): build/windows/prefix, the Wine prefix
 # holding the Windows Python in C:\py311; build/windows/download, the sdist. Logs: build/windows/*.log.
 # Installs the Debian packages it needs when run as root (CI); otherwise says which are missing.
+# --prepare: stop once the Wine prefix and its Windows Python with the dependencies are ready.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -129,6 +130,12 @@ wrun "$PY" -m pip install -q --disable-pip-version-check --no-warn-script-locati
   -r "$(win "$WORK/requirements.txt")" | tee "$WORK/pip.log"
 wrun "$PY" -m pip list --format=freeze --disable-pip-version-check >"$WORK/windows-freeze.txt"
 grep -iE "^(pyside6[-_]essentials|pyinstaller)==" "$WORK/windows-freeze.txt" | tr -d '\r'
+if [ "${1:-}" = "--prepare" ]; then
+  # .ci/run: packages, Wine prefix and Windows Python made ready while `make test` runs (mostly
+  # downloads and unpacking); the build and its proofs follow in `make windows`, which reuses them.
+  step "prepared: packages, Wine prefix, Windows Python and its dependencies"
+  exit 0
+fi
 
 step "PyInstaller build.spec under Wine -> dist/windows/doithoai"
 rm -rf "$DIST/doithoai"
