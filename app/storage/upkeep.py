@@ -11,8 +11,9 @@ autosave stall on a 100 000-petition file:
   while the secretary keeps typing.
 - **WAL checkpoints.** The program's connections never checkpoint (``wal_autocheckpoint=0``);
   this thread copies the log into the file with a PASSIVE checkpoint, which blocks nobody, but
-  only once the log is long (``CHECKPOINT_PAGES``) or writes have paused for a while
-  (``CHECKPOINT_QUIET_SECONDS``: between two speakers, not between two words). A checkpoint
+  only once writes have paused for a while (``CHECKPOINT_QUIET_SECONDS``: between two speakers,
+  not between two words), or at the latest ``CHECKPOINT_EVERY_SECONDS`` after the last one while
+  the secretary keeps typing (the log stays a few MiB). A checkpoint
   writes and syncs the database file, and an autosave committing meanwhile waited for the disk
   (p99 24–28 ms instead of 15); fewer, later checkpoints also write each page once for many
   commits that changed it (the index's structure record changes at every autosave).
@@ -46,8 +47,8 @@ MERGE_STEPS = 32  # at most this many steps per wake-up (the rest at the next on
 STEP_PAUSE = 0.1  # quiet this long after a step: take the next one
 BUSY_RETRY_SECONDS = 2.0  # the file stayed locked by another writer: wait this long, then retry
 CRISIS_MERGE = 128  # segments on one level before FTS5 merges inline anyway
-CHECKPOINT_PAGES = 1000  # log pages (about 4 MiB) worth a checkpoint even while she types
-CHECKPOINT_QUIET_SECONDS = 2.0  # or writes paused this long
+CHECKPOINT_QUIET_SECONDS = 2.0  # writes paused this long: checkpoint
+CHECKPOINT_EVERY_SECONDS = 30.0  # or this long after the last one, even while she types
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -106,6 +107,7 @@ class Upkeep:
         self._stop = threading.Event()
         self.rounds = 0  # completed tidy-ups (tests read it)
         self.checkpoints = 0  # and checkpoints
+        self._last_checkpoint = time.monotonic()
         self.idle = threading.Event()  # set when nothing is left to do
         self.idle.set()
         event.listen(engine, "connect", self._on_connect)
@@ -182,20 +184,16 @@ class Upkeep:
                 break
             if self._wake.wait(STEP_PAUSE):
                 break  # a commit came: wait for the next pause
-        if self._log_pages(connection) >= CHECKPOINT_PAGES or self._quiet_for(CHECKPOINT_QUIET_SECONDS):
+        # Not by the log file's size: SQLite reuses the file from its start after a checkpoint
+        # without shrinking it, so once long it would have asked for one at every pause.
+        overdue = time.monotonic() - self._last_checkpoint >= CHECKPOINT_EVERY_SECONDS
+        if overdue or self._quiet_for(CHECKPOINT_QUIET_SECONDS):
             connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._last_checkpoint = time.monotonic()
             self.checkpoints += 1
         self.rounds += 1
         if not self._wake.is_set():
             self.idle.set()
-
-    def _log_pages(self, connection: sqlite3.Connection) -> int:
-        try:
-            size = Path(f"{self._path}-wal").stat().st_size
-        except OSError:
-            return 0
-        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])
-        return size // (page_size + 24)  # each frame: a 24-byte header and one page
 
     def _quiet_for(self, seconds: float) -> bool:
         """Wait until ``seconds`` after the latest commit; False if a commit (or stop) came first."""

@@ -101,6 +101,30 @@ def test_checkpoints_wait_for_a_pause_between_speakers_not_between_words(demo_db
     assert demo_db.upkeep.checkpoints == checkpoints + 1, "one once the typing paused"
 
 
+def test_a_secretary_who_never_pauses_still_gets_a_checkpoint_now_and_then(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The log must not grow without end through a meeting typed without a two-second pause.
+    monkeypatch.setattr(upkeep, "CHECKPOINT_EVERY_SECONDS", 1.0)
+    petition_id = _typed_opinion(demo_db, ["Đường"])
+    assert demo_db.upkeep.idle.wait(10)
+    checkpoints = demo_db.upkeep.checkpoints
+    typed = "Đường"
+    for word in "liên thôn Nà Pồng xuống cấp nặng đề nghị sửa".split():
+        typed += f" {word}"
+        with demo_db.transaction() as session:
+            minutes.update_opinion(
+                session, petition_id, minutes.OpinionInput(petitioner_name="Ông Lò Văn Sáng", content=typed)
+            )
+        time.sleep(upkeep.IDLE_SECONDS + 0.3)
+    assert demo_db.upkeep.checkpoints > checkpoints, "checkpointed while she typed"
+    raw = sqlite3.connect(demo_db.path)
+    try:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        raw.close()
+
+
 def test_close_stops_the_upkeep_thread(tmp_path) -> None:  # type: ignore[no-untyped-def]
     db = Database.open(tmp_path / "x.sqlite", create=True)
     thread = db.upkeep._thread

@@ -135,7 +135,7 @@ class ColumnFit(QObject):
         for column in measured:
             view.resizeColumnToContents(column)
         self._natural = {c: min(view.columnWidth(c), self._caps.get(c, 10_000)) for c in measured}
-        self._applied = None  # resizeColumnsToContents changed every width: set them again
+        self._applied = None  # the measuring changed those widths: set them all again
         self.apply()
 
     def _shared(self, available: int, hidden: Sequence[int]) -> tuple[dict[int, int], int]:
