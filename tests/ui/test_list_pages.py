@@ -29,6 +29,10 @@ def history_context(qapp: QApplication, tmp_path: Path) -> Iterator[AppContext]:
     db.close()
 
 
+def _ids(session_rows: list[petitions.PetitionRow]) -> list[int]:
+    return [row.id for row in session_rows]
+
+
 def test_the_petition_list_shows_a_first_page_then_the_next_as_it_scrolls(
     qtbot: QtBot, history_context: AppContext
 ) -> None:
@@ -40,12 +44,24 @@ def test_the_petition_list_shows_a_first_page_then_the_next_as_it_scrolls(
     assert page.model.rowCount() == FIRST_PAGE_ROWS == run.PAGE  # the benchmark times this page
     assert page.model.canFetchMore()
     assert page.count.text() == f"{FIRST_PAGE_ROWS} ý kiến (cuộn xuống để xem thêm)"
+    # The service's order, no header sorted: Qt's sorting switch sorted by the first column,
+    # descending, as it was turned on.
+    assert page.model.sort_order == ("default", False)
+    assert page.view.horizontalHeader().sortIndicatorSection() not in range(page.model.columnCount())
     page.view.scrollToBottom()  # the view asks for the next page at the bottom
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 * FIRST_PAGE_ROWS, timeout=20000)
-    sort, descending = page.model.sort_order  # the order the page keeps from the last visit
     with history_context.db.reading() as session:
-        expected = petitions.list_petitions(
-            session, petitions.PetitionFilter(), sort=sort, descending=descending, limit=2 * FIRST_PAGE_ROWS
-        )
-    shown = [row.id for row in page.model.rows()]
-    assert shown == [row.id for row in expected]
+        expected = petitions.list_petitions(session, petitions.PetitionFilter(), limit=2 * FIRST_PAGE_ROWS)
+    assert [row.id for row in page.model.rows()] == _ids(expected)
+
+
+def test_a_search_lists_the_best_matches_first(qtbot: QtBot, history_context: AppContext) -> None:
+    page = PetitionsPage(history_context)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20000)
+    with history_context.db.reading() as session:
+        ranked = petitions.list_petitions(session, petitions.PetitionFilter(query="kenh muong"), limit=10)
+    assert ranked, "the generated history has petitions about kênh mương"
+    page.search.setText("kenh muong")
+    qtbot.waitUntil(lambda: [row.id for row in page.model.rows()[:10]] == _ids(ranked), timeout=20000)

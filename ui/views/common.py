@@ -44,10 +44,14 @@ def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> QTab
     view.setModel(model)
     header = view.horizontalHeader()
     sortable = any(model.is_sortable(c) for c in range(model.columnCount()))
+    # The service's order until a header is clicked. The indicator is cleared first: switching
+    # sorting on sorts at once by the indicator's column, which Qt starts at the first one,
+    # descending, so every list opened sorted by its first column backwards (a search's best
+    # matches were lost among the names from Y to A).
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     # Qt's sorting switch only forwards header clicks to model.sort(); nothing is sorted here.
     view.setSortingEnabled(sortable)
     header.setSortIndicatorShown(sortable)
-    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order until asked
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
