@@ -81,20 +81,24 @@ def test_upkeep_merges_and_checkpoints_after_typing_pauses_and_search_stays_righ
         assert key == search.petition_search_key("Bà Lò Thị Mai", "", " ".join(words))
 
 
+def _keep_typing(db: Database, petition_id: int, typed: str, words: str) -> None:
+    """One autosave per word, each followed by a pause the upkeep tidies in (shorter than a speaker's)."""
+    for word in words.split():
+        typed += f" {word}"
+        with db.transaction() as session:
+            minutes.update_opinion(
+                session, petition_id, minutes.OpinionInput(petitioner_name="Bà Lò Thị Mai", content=typed)
+            )
+        time.sleep(upkeep.IDLE_SECONDS + 0.3)
+
+
 def test_checkpoints_wait_for_a_pause_between_speakers_not_between_words(demo_db: Database) -> None:
     # A checkpoint writes and syncs the database file; an autosave committing meanwhile waited
     # for the disk. Between two words the upkeep only merges; between two speakers it checkpoints.
     petition_id = _typed_opinion(demo_db, ["Mương"])
     assert demo_db.upkeep.idle.wait(10)
     rounds, checkpoints = demo_db.upkeep.rounds, demo_db.upkeep.checkpoints
-    typed = "Mương"
-    for word in "thoát nước thôn Nà Pồng bị tắc".split():
-        typed += f" {word}"
-        with demo_db.transaction() as session:
-            minutes.update_opinion(
-                session, petition_id, minutes.OpinionInput(petitioner_name="Bà Lò Thị Mai", content=typed)
-            )
-        time.sleep(upkeep.IDLE_SECONDS + 0.3)  # a pause the upkeep tidies in, shorter than a speaker's
+    _keep_typing(demo_db, petition_id, "Mương", "thoát nước thôn Nà Pồng bị tắc")
     assert demo_db.upkeep.rounds > rounds, "merged between the words"
     assert demo_db.upkeep.checkpoints == checkpoints, "no checkpoint while she types"
     assert demo_db.upkeep.idle.wait(upkeep.CHECKPOINT_QUIET_SECONDS + 10)
@@ -109,14 +113,7 @@ def test_a_secretary_who_never_pauses_still_gets_a_checkpoint_now_and_then(
     petition_id = _typed_opinion(demo_db, ["Đường"])
     assert demo_db.upkeep.idle.wait(10)
     checkpoints = demo_db.upkeep.checkpoints
-    typed = "Đường"
-    for word in "liên thôn Nà Pồng xuống cấp nặng đề nghị sửa".split():
-        typed += f" {word}"
-        with demo_db.transaction() as session:
-            minutes.update_opinion(
-                session, petition_id, minutes.OpinionInput(petitioner_name="Ông Lò Văn Sáng", content=typed)
-            )
-        time.sleep(upkeep.IDLE_SECONDS + 0.3)
+    _keep_typing(demo_db, petition_id, "Đường", "liên thôn Nà Pồng xuống cấp nặng đề nghị sửa")
     assert demo_db.upkeep.checkpoints > checkpoints, "checkpointed while she typed"
     raw = sqlite3.connect(demo_db.path)
     try:
