@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.rules import CONCLUSION_DAYS_AFTER, NOTICE_DAYS_BEFORE, DialogueState
 from app.domain.standing import dialogue_tone, meeting_day, near_due_days_from
-from app.domain.text import days_phrase, roman, short_date
+from app.domain.text import clock_time, days_phrase, roman, short_date
 
 # The statements the list reads, by name (app.services.dialogues.dialogue_list_statements).
 NEAR_DUE_SETTING, ANNOUNCED, CONCLUDED, HELD, LISTED = "near_due", "announced", "concluded", "held", "listed"
@@ -62,7 +62,7 @@ class DialogueRow:
 def when_text(scheduled_at: datetime | None, quarter: int | None) -> str:
     """``08:00 23/9/2016`` or ``Quý IV``."""
     if scheduled_at:
-        return f"{scheduled_at:%H:%M} {short_date(scheduled_at.date())}"
+        return f"{clock_time(scheduled_at)} {short_date(scheduled_at.date())}"
     return f"Quý {roman(quarter)}" if quarter else ""
 
 

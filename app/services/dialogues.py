@@ -248,6 +248,42 @@ def list_dialogues(
     )
 
 
+@dataclass(frozen=True)
+class DialogueChoice:
+    """A dialogue as a filter list offers it: «08:00 23/9/2026 – Hội nghị …»."""
+
+    id: int
+    label: str
+    year: int | None  # of the schedule, for the list of years
+
+
+def dialogue_choices(session: Session) -> list[DialogueChoice]:
+    """Every dialogue for a pick list, in the Hội nghị list's default order.
+
+    Five columns of the list's own statement: its countdowns, notices and counts are not read
+    (the Theo dõi page's filters opened 40 ms slower on them).
+    """
+    listed = dialogue_list_statements(work=session.info.get(WORK_COMMUNE_KEY))[LISTED]
+    rows = session.execute(
+        listed.with_only_columns(
+            Dialogue.id,
+            Dialogue.title,
+            Dialogue.scheduled_at,
+            Dialogue.quarter,
+            Dialogue.started_at,
+            maintain_column_froms=True,
+        )
+    ).all()
+    return [
+        DialogueChoice(
+            ident,
+            f"{when_text(started_at or scheduled_at, quarter)} – {title}",
+            scheduled_at.year if scheduled_at else None,
+        )
+        for ident, title, scheduled_at, quarter, started_at in rows
+    ]
+
+
 # --- dialogues of a plan: the scheduler of the Kế hoạch screen ----------------------------------
 
 

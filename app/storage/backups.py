@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from app import paths
-from app.domain.text import short_date, slug
+from app.domain.text import clock_time, short_date, slug
 from app.errors import BackupError, StorageError
 from app.storage.probe import FileKind, probe_file, read_only_connection
 
@@ -59,7 +59,7 @@ class BackupInfo:
 
     def phrase(self) -> str:
         """«tạo lúc 08:05 ngày 05/3/2026, gồm 2 kế hoạch, …» for messages and lists."""
-        when = f"{self.made_at:%H:%M} ngày {short_date(self.made_at.date())}"
+        when = f"{clock_time(self.made_at)} ngày {short_date(self.made_at.date())}"
         held = self.summary.phrase() if self.summary else "không đọc được"
         return f"«{self.path.name}», tạo lúc {when}, gồm {held}"
 

@@ -65,3 +65,34 @@ def test_a_search_lists_the_best_matches_first(qtbot: QtBot, history_context: Ap
     assert ranked, "the generated history has petitions about kênh mương"
     page.search.setText("kenh muong")
     qtbot.waitUntil(lambda: [row.id for row in page.model.rows()[:10]] == _ids(ranked), timeout=20000)
+
+
+def test_columns_are_fitted_to_the_widths_qt_itself_measures(
+    qtbot: QtBot, history_context: AppContext
+) -> None:
+    """The fit finds each column's widest text by its advance and measures that cell alone: the
+    widths must be those of Qt's own measuring of every cell (its margins, its grid line)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from ui.views.common import make_table_view
+    from ui.views.follow_up import FollowUpPage
+
+    for page in (PetitionsPage(history_context), FollowUpPage(history_context)):
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        qtbot.waitUntil(lambda page=page: page.model.rowCount() == FIRST_PAGE_ROWS, timeout=20000)
+        fresh = make_table_view(page.model)  # Qt's measure on a view never fitted
+        qtbot.addWidget(fresh)
+        fresh.resize(page.view.size())
+        fresh.show()
+        stretch = page.columns._stretch
+        expected = {}
+        for column in range(page.model.columnCount()):
+            if column == stretch:
+                continue
+            fresh.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            fresh.resizeColumnToContents(column)
+            expected[column] = min(fresh.columnWidth(column), page.columns._caps.get(column, 10_000))
+        assert page.columns._natural == expected
+        assert len(set(expected.values())) > 2  # the columns differ: the measure is not a constant

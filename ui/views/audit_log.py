@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.domain.text import short_date
+from app.domain.text import clock_time, short_date
 from app.services import audit
 from app.services.audit import AuditFilter, AuditRow
 from app.storage.changes import Changes
@@ -60,7 +60,7 @@ def _what(row: AuditRow) -> str:
 
 
 AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
-    Column("Thời điểm", lambda r: f"{r.at:%H:%M:%S} {short_date(r.at.date())}"),
+    Column("Thời điểm", lambda r: f"{clock_time(r.at, seconds=True)} {short_date(r.at.date())}"),
     Column("Người thực hiện", _who),
     Column("Việc", lambda r: r.action_label),
     Column("Đối tượng", lambda r: ENTITY_LABELS.get(r.entity, r.entity)),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, paths
-from app.domain.text import short_date
+from app.domain.text import clock_time, short_date
 from app.services import audit, maintenance
 from app.storage import backups
 from app.storage.changes import Changes
@@ -150,7 +150,7 @@ class BackupsTab(QWidget):
         self.table.setRowCount(len(infos))
         for row, info in enumerate(infos):
             cells = (
-                f"{info.made_at:%H:%M} {short_date(info.made_at.date())}",
+                f"{clock_time(info.made_at)} {short_date(info.made_at.date())}",
                 self.LABELS.get(
                     info.label, "trước khi nâng cấp" if info.label.startswith("before") else info.label
                 ),

@@ -88,11 +88,10 @@ class FilterOptions:
 
 
 def load_filter_options(session: Session) -> FilterOptions:
-    rows = dialogues.list_dialogues(session)
-    years = sorted({r.scheduled_at.year for r in rows if r.scheduled_at}, reverse=True)
+    choices = dialogues.dialogue_choices(session)
     return FilterOptions(
-        dialogues=[(r.id, f"{r.when_text} – {r.title}") for r in rows],
-        years=years,
+        dialogues=[(c.id, c.label) for c in choices],
+        years=sorted({c.year for c in choices if c.year is not None}, reverse=True),
         fields=[(e.id, e.name) for e in catalog.list_entries(session, "field")],
         units=[(e.id, e.name) for e in catalog.list_entries(session, "unit")],
         hamlets=[(e.id, e.name) for e in catalog.list_entries(session, "hamlet")],

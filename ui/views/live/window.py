@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.rules import AGENDA, AnswerOutcome, DialogueState, DocumentKind, MinuteKind
-from app.domain.text import clean, nfc, short_date
+from app.domain.text import clean, clock_time, nfc, short_date
 from app.services import minutes, settings
 from app.services.minutes import EntryRow, LiveDialogue, OpinionRow, SimilarPetition
 from app.storage.changes import Changes
@@ -64,7 +64,7 @@ POLL_MS = 1000
 STEP_OPENING, STEP_REPORT, STEP_OPINIONS, STEP_ANSWERS, STEP_CONCLUSION = range(len(AGENDA))
 
 ENTRY_COLUMNS: list[Column[EntryRow]] = [
-    Column("Giờ", lambda r: f"{r.at:%H:%M}", sort=lambda r: r.position),
+    Column("Giờ", lambda r: clock_time(r.at), sort=lambda r: r.position),
     Column("Phần", lambda r: r.kind.label),
     Column("Người phát biểu", lambda r: r.speaker),
     Column("Nội dung", lambda r: r.content, tooltip=lambda r: r.content),
