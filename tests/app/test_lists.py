@@ -320,6 +320,14 @@ def test_dialogues_sort_in_sql_by_date_title_and_state(db: Database) -> None:
     assert titles("title") == ["An Lạc", "Ăn Thề", "Ấp Bắc", "Dương Xá", "Đông Hải"]
     assert titles("title", descending=True) == ["Đông Hải", "Dương Xá", "Ấp Bắc", "Ăn Thề", "An Lạc"]
     assert titles("state")[0] == "Dương Xá"  # the running one before the planned ones
+    with db.reading() as session:  # the pick lists: the same order, the day it was held
+        assert [(c.label, c.year) for c in dialogues.dialogue_choices(session)] == [
+            ("08:00 01/5/2026 – Ấp Bắc", 2026),
+            ("08:00 01/3/2026 – Đông Hải", 2026),
+            ("08:00 01/4/2026 – Dương Xá", 2026),
+            ("08:00 01/01/2026 – Ăn Thề", 2026),
+            ("Quý II – An Lạc", None),
+        ]
     with db.reading() as session:
         tones = {r.title: r.tone for r in dialogues.list_dialogues(session, today=date(2026, 4, 24))}
     assert tones["Ấp Bắc"] == "warning"  # in 7 days: near due, the notice not late yet
