@@ -580,7 +580,9 @@ def test_an_opened_plan_saves_its_lists_unchanged_and_edits_the_item_clicked(
     assert page.editor.tabs.tabText(1) == f"Lịch hội nghị ({len(before.dialogues)})"
     assert len(before.purposes) >= 2 and before.tasks
 
-    # Only the title typed: every list and unit goes back to disk as it was read.
+    # Only the title typed: every list and unit goes back to disk as it was read, the lower
+    # sections built for the save from the plan read (they were out of sight).
+    assert not form._later.built
     replace_text(form.title, before.title + " (sửa)")
     settle(qtbot, page)
     after = stored(demo_context, plan_id)
@@ -615,3 +617,31 @@ def test_an_opened_plan_saves_its_lists_unchanged_and_edits_the_item_clicked(
     # The units: the first one's tasks reached from its block, as the user sees them.
     block = form.tasks.blocks[0]
     assert block.value() == {"unit": before.tasks[0].unit, "tasks": list(before.tasks[0].tasks)}
+
+
+def test_the_lower_sections_are_built_when_they_come_into_sight(qtbot, demo_context: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from ui.views.plan_widgets import combo_text
+
+    """Below the fold on opening, the later sections are not built; the scroll bar already
+    reaches about as far; scrolling there shows the plan's own lines, and nothing is saved."""
+    page = open_page(qtbot, demo_context)
+    qtbot.waitUntil(lambda: page.editor.form.plan_id is not None, timeout=TIMEOUT)
+    settle(qtbot, page)
+    form = page.editor.form
+    later = form._later
+    assert not later.built  # «Hình thức» and below are out of sight on opening
+    QApplication.processEvents()
+    held = form.widget().height()
+    before = stored(demo_context, form.plan_id)
+    bar = form.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: later.built, timeout=TIMEOUT)
+    QApplication.processEvents()
+    assert 0.6 < held / form.widget().height() < 1.5  # the held height was about right
+    assert tuple(form.__dict__["forms"].items()) == tuple(before.forms)  # the plan's own lines
+    assert tuple(form.__dict__["steps"].items()) == tuple(before.steps)
+    assert combo_text(form.__dict__["signer_name"]) == before.signer_name
+    assert form.__dict__["signature_preview"].text().strip().endswith(before.signer_name)
+    assert form.__dict__["steps"].isVisible()
+    assert not page.editor.pending  # coming into sight is not an edit

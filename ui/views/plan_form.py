@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QRect, QSignalBlocker, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -457,6 +458,116 @@ SIGNING_STYLES = (
 )
 
 
+# The fields of the plan form's later sections (built on first sight: ``LaterSections``).
+LATER_FIELDS = frozenset(
+    {
+        "form_choices",
+        "forms",
+        "time_place",
+        "steps",
+        "tasks_intro",
+        "tasks",
+        "recipients",
+        "signer_name",
+        "signer_title",
+        "signing_authority",
+        "signature_preview",
+    }
+)
+
+
+class LaterSections(QWidget):
+    """The lower sections of a form, built the first time they come into sight.
+
+    Until then the widget only holds their height, estimated from what they will show, so the
+    scroll bar is about right. Being painted (scrolled to), taking the focus (Tab) or
+    :meth:`build` builds them; the widgets made then are put in the focus chain where this widget
+    stands, so Tab goes through them in their place and not after the rest of the window.
+    """
+
+    LINE_ROWS = 11  # the titles, hints, Câu dẫn and the three signature rows: lines of text
+
+    def __init__(self, build: Callable[[QVBoxLayout], None]) -> None:
+        super().__init__()
+        self._builder: Callable[[QVBoxLayout], None] | None = build
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.expect(None)
+
+    @property
+    def built(self) -> bool:
+        return self._builder is None
+
+    def expect(self, detail: PlanDetail | None) -> None:
+        """Hold about the height the sections will take for ``detail``."""
+        if self.built:
+            return
+        self._expecting = detail is not None
+        rows = self.LINE_ROWS
+        if detail is not None:
+            rows += len(detail.forms) + len(detail.time_place) + len(detail.steps) + len(detail.recipients)
+            rows += sum(1 + len(t.tasks) for t in detail.tasks)
+        # A row about a line and a half of text with its box and gap (measured on the seed plans).
+        line = self.fontMetrics().lineSpacing()
+        self.setMinimumHeight(rows * (2 * line + 10))
+
+    def build(self) -> None:
+        builder = self._builder
+        if builder is None:
+            return
+        self._builder = None
+        self.setMinimumHeight(0)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        builder(layout)
+        # Children added to a shown widget wait for the event loop to appear; they are shown now,
+        # in one layout pass unless this widget holds the focus (hiding it would move the focus).
+        made = [
+            widget
+            for widget in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+        ]
+        if self.hasFocus():
+            for widget in made:
+                widget.show()
+        else:
+            show_together(self, made)
+        previous: QWidget = self
+        for widget in self._stops():
+            QWidget.setTabOrder(previous, widget)
+            previous = widget
+
+    def _stops(self) -> list[QWidget]:
+        """What Tab stops at inside, in the order the sections made them (menus are windows)."""
+        return [
+            widget
+            for widget in self.findChildren(QWidget)
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+            and not widget.isWindow()
+            and widget.window() is self.window()
+        ]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Painted while the page waits for its first plan (the form still empty, everything in
+        # sight) is not coming into sight: the plan read next decides what is.
+        if not self.built and self._expecting:
+            # Not while painting: the new widgets would lay the form out again mid-paint.
+            QTimer.singleShot(0, self.build)
+        super().paintEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if self.built:
+            return
+        self.build()
+        backwards = event.reason() == Qt.FocusReason.BacktabFocusReason
+        stops = self._stops()
+        if stops:
+            (stops[-1] if backwards else stops[0]).setFocus(event.reason())
+
+
 class PlanForm(QScrollArea):
     """Every part of the plan, top to bottom in document order; ``edited`` on each change."""
 
@@ -565,6 +676,40 @@ class PlanForm(QScrollArea):
         self.contents = ListEditor(noun="nội dung")
         outer.addWidget(self.contents)
 
+        # The sections below are built when they first come into sight (or are reached by Tab, or
+        # the plan is saved): on a 768-pixel screen they are below the fold, and building them
+        # with the page was a third of its opening.
+        self._later = LaterSections(self._build_later)
+        self._later_built = False
+        self._detail: PlanDetail | None = None
+        self._choices: Choices | None = None
+        outer.addWidget(self._later)
+        outer.addStretch(1)
+
+        for widget in (self.kind,):
+            widget.currentIndexChanged.connect(self._changed)
+        self.year.valueChanged.connect(self._changed)
+        self.number.textEdited.connect(self._changed)
+        self.symbol.textEdited.connect(self._changed)
+        self.issued_on.dateChanged.connect(self._changed)
+        for edit in (self.title, self.opening, self.audience):
+            edit.edited.connect(self._changed)
+        for lst in (self.bases, self.purposes, self.requirements, self.contents):
+            lst.edited.connect(self._changed)
+        QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
+
+    def __getattr__(self, name: str) -> Any:
+        # A field of the later sections asked for before they came into sight: build them now.
+        if name in LATER_FIELDS and not self.__dict__.get("_later_built", True):
+            self.ensure_sections()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def ensure_sections(self) -> None:
+        """Build the later sections now (a save reads them, a test or a shortcut reaches them)."""
+        self._later.build()
+
+    def _build_later(self, outer: QVBoxLayout) -> None:
         forms_head = QHBoxLayout()
         forms_head.addWidget(section_label("Hình thức"))
         forms_head.addStretch(1)
@@ -622,26 +767,26 @@ class PlanForm(QScrollArea):
         self.signature_preview.setStyleSheet("border: 1px dashed #cbd5e1; padding: 6px; font-weight: 600;")
         self.signature_preview.setMaximumWidth(320)
         outer.addWidget(self.signature_preview, 0, Qt.AlignmentFlag.AlignRight)
-        outer.addStretch(1)
 
-        for widget in (self.kind,):
-            widget.currentIndexChanged.connect(self._changed)
-        self.year.valueChanged.connect(self._changed)
-        self.number.textEdited.connect(self._changed)
-        self.symbol.textEdited.connect(self._changed)
-        self.issued_on.dateChanged.connect(self._changed)
-        for edit in (self.title, self.opening, self.audience, self.tasks_intro):
-            edit.edited.connect(self._changed)
-        for lst in self._lists():
+        for lst in (self.forms, self.time_place, self.steps, self.recipients):
             lst.edited.connect(self._changed)
+        self.tasks_intro.edited.connect(self._changed)
         self.tasks.edited.connect(self._changed)
         self.signer_name.editTextChanged.connect(self._changed)
         self.signer_name.activated.connect(self._leader_picked)
         self.signer_title.textEdited.connect(self._changed)
         self.signing_authority.editTextChanged.connect(self._changed)
         self.signing_authority.activated.connect(self._style_picked)
-        QApplication.instance().focusChanged.connect(self._keep_focus_visible)  # type: ignore[union-attr]
         self._fill_form_choices(plans.form_choices())
+        self._later_built = True
+        if self._choices is not None:
+            self._choices_to_later(self._choices)
+        if self._detail is not None:
+            self._loading = True
+            try:
+                self._detail_to_later(self._detail)
+            finally:
+                self._loading = False
 
     # --- «Thông tin chung»: two pairs a row when there is room, one pair a row when narrow -----
     def _arrange_info(self, *, wide: bool) -> None:
@@ -691,18 +836,6 @@ class PlanForm(QScrollArea):
         super().resizeEvent(event)
         self._fit_info()
 
-    def _lists(self) -> list[ListEditor]:
-        return [
-            self.bases,
-            self.purposes,
-            self.requirements,
-            self.contents,
-            self.forms,
-            self.time_place,
-            self.steps,
-            self.recipients,
-        ]
-
     def _error(self, key: str) -> FieldError:
         self.errors[key] = FieldError()
         return self.errors[key]
@@ -738,23 +871,35 @@ class PlanForm(QScrollArea):
             self.requirements.set_items(detail.requirements)
             self.audience.set_text(detail.audience)
             self.contents.set_items(detail.contents)
-            self.forms.set_items(detail.forms)
-            self.time_place.set_items(detail.time_place)
-            self.steps.set_items(detail.steps)
-            self.tasks_intro.set_text(detail.tasks_intro)
-            self.tasks.set_value([{"unit": t.unit, "tasks": list(t.tasks)} for t in detail.tasks])
-            self.recipients.set_items(detail.recipients)
-            set_combo_text(self.signer_name, detail.signer_name)
-            self.signer_title.setText(detail.signer_title)
-            set_combo_text(self.signing_authority, detail.signing_authority)
+            self._detail = detail
+            if self._later_built:
+                self._detail_to_later(detail)
+            else:
+                self._later.expect(detail)
             self.show_problems({})
-            self._update_signature()
         finally:
             self._loading = False
         self.verticalScrollBar().setValue(0)
 
+    def _detail_to_later(self, detail: PlanDetail) -> None:
+        self.forms.set_items(detail.forms)
+        self.time_place.set_items(detail.time_place)
+        self.steps.set_items(detail.steps)
+        self.tasks_intro.set_text(detail.tasks_intro)
+        self.tasks.set_value([{"unit": t.unit, "tasks": list(t.tasks)} for t in detail.tasks])
+        self.recipients.set_items(detail.recipients)
+        set_combo_text(self.signer_name, detail.signer_name)
+        self.signer_title.setText(detail.signer_title)
+        set_combo_text(self.signing_authority, detail.signing_authority)
+        self._update_signature()
+
     def set_choices(self, choices: Choices) -> None:
         self._leaders = choices.leaders
+        self._choices = choices
+        if self._later_built:
+            self._choices_to_later(choices)
+
+    def _choices_to_later(self, choices: Choices) -> None:
         self.tasks.set_units(choices.units)
         current = combo_text(self.signer_name)
         with QSignalBlocker(self.signer_name):
@@ -768,6 +913,7 @@ class PlanForm(QScrollArea):
 
     def snapshot(self) -> tuple[int, PlanInput]:
         assert self.plan_id is not None
+        self.ensure_sections()  # built from the loaded plan first: what is saved is what it holds
         number = self.number.text().strip()
         return self.plan_id, PlanInput(
             organization_id=self._organization_id,
@@ -814,7 +960,8 @@ class PlanForm(QScrollArea):
     def _changed(self, *_args: object) -> None:
         if self._loading or self.plan_id is None:
             return
-        self._update_signature()
+        if self._later_built:
+            self._update_signature()
         self.edited.emit()
 
     @Slot(int)
