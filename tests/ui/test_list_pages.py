@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -96,3 +97,60 @@ def test_columns_are_fitted_to_the_widths_qt_itself_measures(
             expected[column] = min(fresh.columnWidth(column), page.columns._caps.get(column, 10_000))
         assert page.columns._natural == expected
         assert len(set(expected.values())) > 2  # the columns differ: the measure is not a constant
+
+
+def test_a_new_filter_replaces_the_rows_in_one_go_without_emptying_the_list(
+    qtbot: QtBot, history_context: AppContext
+) -> None:
+    """The rows shown stay until the filtered ones are in: the list does not flash empty, its
+    scroll bar does not go and come back, and it is reset once (one paint, one column fit)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.views.follow_up import FollowUpPage
+
+    page = FollowUpPage(history_context)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == FIRST_PAGE_ROWS and not page.model.loading, timeout=20000
+    )
+    qtbot.waitUntil(lambda: page.hamlet_filter.count() > 1, timeout=20000)
+    seen: list[int] = []
+    page.model.modelReset.connect(lambda: seen.append(page.model.rowCount()))
+    page.model.rowsRemoved.connect(lambda *_: seen.append(-1))
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+
+            return False
+
+    paints = Paints()
+    page.view.viewport().installEventFilter(paints)
+    shown = [row.id for row in page.model.rows()]
+
+    def choose(combo: Any, index: int) -> None:
+        seen.clear()
+        paints.count = 0
+        combo.setCurrentIndex(index)
+        assert page.model.rowCount() > 0  # still the rows shown, while it reads
+        assert page.count.text() == "Đang tải…"
+        qtbot.waitUntil(lambda: not page.model.loading and not history_context.tasks.busy, timeout=20000)
+        QApplication.processEvents()
+
+    # Every state instead of the open ones: another full page, in one reset and one paint.
+    choose(page.status_filter, 1)
+    assert seen == [FIRST_PAGE_ROWS]
+    assert [row.id for row in page.model.rows()] != shown
+    # Drawn with the new rows once (the old code: emptied, drawn, filled, drawn, and the
+    # scroll bar's going and coming drew it twice more).
+    assert paints.count <= 2
+    # A thôn with a few rows: still one reset, straight from a full page to its rows.
+    choose(page.hamlet_filter, 1)
+    hamlet = page.hamlet_filter.currentText()
+    assert len(seen) == 1 and 0 < seen[0] < FIRST_PAGE_ROWS
+    assert all(row.hamlet == hamlet for row in page.model.rows())

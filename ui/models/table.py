@@ -78,6 +78,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     """
 
     loaded = Signal(int)  # total rows loaded so far
+    reloading = Signal()  # a reload began: the rows shown stay until the new ones are in
     load_failed = Signal(str)
 
     def __init__(
@@ -98,6 +99,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._more = False
         self._loading = False
         self._generation = 0  # drops pages of a load that a newer reload replaced
+        self._replace = False  # the next page read replaces the rows shown (a reload)
         self._sort = "default"
         self._descending = False
         self.sort_column = -1
@@ -114,20 +116,26 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self.reload()
 
     def reload(self) -> None:
+        """Read the first page again (a new filter, order or change).
+
+        The rows shown stay until the new ones are in, then give way in one reset: emptying the
+        list first made it paint twice and, as its scroll bar went and came back, lay itself out
+        and fit its columns twice more (Theo dõi: four paints a filter change instead of one).
+        """
         if self._loader is None:
             return
         self._generation += 1
-        self.beginResetModel()
-        self._rows = []
         self._more = False
-        self.endResetModel()
         self._loading = True
+        self._replace = True
         self._pending.start()
+        self.reloading.emit()
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         """Show ``rows`` as they are (already read and sorted by a service)."""
         self._generation += 1
         self._pending.stop()
+        self._replace = False
         self.beginResetModel()
         self._rows = list(rows)
         self._more = False
@@ -142,6 +150,7 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         self._loader, self._ops = loader, ops
         self._generation += 1
         self._pending.stop()
+        self._replace = False
         self._loading = True
         generation = self._generation
         page = Page(0, self._page, self._sort, self._descending)
@@ -184,7 +193,12 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return
         self._loading = False
         self._more = len(rows) == self._page
-        if rows:
+        if self._replace:
+            self._replace = False
+            self.beginResetModel()
+            self._rows = list(rows)
+            self.endResetModel()
+        elif rows:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
             self._rows.extend(rows)
@@ -197,6 +211,11 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
         from ui.tasks import user_message
 
         self._loading = False
+        if self._replace:  # the rows shown were read for another filter or order: not theirs
+            self._replace = False
+            self.beginResetModel()
+            self._rows = []
+            self.endResetModel()
         self.load_failed.emit(user_message(exc))
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008

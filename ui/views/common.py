@@ -230,7 +230,7 @@ class CountLabel(QLabel):
     def __init__(self, model: RowTableModel, noun: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._noun = noun
-        model.modelReset.connect(lambda: self.setText("Đang tải…"))
+        model.reloading.connect(lambda: self.setText("Đang tải…"))
         model.loaded.connect(
             lambda count: self.setText(
                 f"{count} {noun}" + (" (cuộn xuống để xem thêm)" if model.canFetchMore() else "")
