@@ -640,10 +640,20 @@ def _petition_keys(_mapper: Mapper[Any], _connection: Any, target: Petition) -> 
     state = inspect(target)
     if state.persistent and not any(state.attrs[name].history.has_changes() for name in _PETITION_KEYED):
         return  # a status or result changed, not the words the keys come from (bulk results)
-    target.petitioner_sort = person_collation_key(
-        petitioner_label(target.petitioner_name or "", bool(target.is_anonymous))
+    target.petitioner_sort, target.content_sort = petition_sort_keys(
+        target.petitioner_name, target.is_anonymous, target.content
     )
-    target.content_sort = collation_key(target.content, length=PETITION_CONTENT_KEY_LENGTH)
+
+
+def petition_sort_keys(
+    petitioner_name: str | None, is_anonymous: bool | None, content: str | None
+) -> tuple[str, str]:
+    """A petition's stored ``petitioner_sort`` and ``content_sort`` (the bench history's bulk rows
+    take them from here too)."""
+    return (
+        person_collation_key(petitioner_label(petitioner_name or "", bool(is_anonymous))),
+        collation_key(content, length=PETITION_CONTENT_KEY_LENGTH),
+    )
 
 
 def _name_key(_mapper: Mapper[Any], _connection: Any, target: Unit | Hamlet | Field) -> None:
@@ -821,27 +831,35 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
 
     if target.commune_id is not None:
         return
-    session = object_session(target)
+    target.commune_id = audit_commune(connection, object_session(target), target.entity, target.entity_id)
+
+
+def audit_commune(
+    connection: Any, session: Any, entity: str, entity_id: int | None, *, organization_id: int | None = None
+) -> int | None:
+    """The commune of a new Nhật ký line about ``entity`` ``entity_id`` (see _audit_commune).
+
+    ``organization_id``: the record's body, when the caller holds the record (the bench history's
+    bulk rows); otherwise it is taken from the record if the session has it loaded.
+    """
     work = session.info.get(WORK_COMMUNE_KEY) if session is not None else None
     if isinstance(work, int):
-        target.commune_id = work
-        return
+        return work
     cache = _commune_cache(session, connection)
-    record = (target.entity, target.entity_id)
+    record = (entity, entity_id)
     if record in cache:
         found = cache[record]
     else:
         found = None
         lookups = _commune_lookups()
-        if target.entity_id is not None and target.entity in lookups.owned:
-            model = lookups.owned[target.entity]
+        if entity_id is not None and entity in lookups.owned:
+            model = lookups.owned[entity]
             # The record is usually loaded (the service just changed it): its organization's
             # commune is then one lookup per organization, not one query per line of a
             # 500-row results import.
-            loaded = (
-                session.identity_map.get(session.identity_key(model, target.entity_id)) if session else None
-            )
-            organization_id = getattr(loaded, "organization_id", None)
+            if organization_id is None and session is not None:
+                loaded = session.identity_map.get(session.identity_key(model, entity_id))
+                organization_id = getattr(loaded, "organization_id", None)
             if organization_id is not None:
                 by_organization = ("organization", organization_id)
                 if by_organization not in cache:
@@ -850,14 +868,14 @@ def _audit_commune(_mapper: Mapper[Any], connection: Any, target: AuditEvent) ->
                     ).scalar()
                 found = cache[by_organization]
             else:
-                statement = lookups.owned_statements[target.entity]
-                found = connection.execute(statement, {"record_id": target.entity_id}).scalar()
-        elif target.entity_id is not None and target.entity in lookups.listed:
-            statement = lookups.listed[target.entity]
-            found = connection.execute(statement, {"record_id": target.entity_id}).scalar()
+                statement = lookups.owned_statements[entity]
+                found = connection.execute(statement, {"record_id": entity_id}).scalar()
+        elif entity_id is not None and entity in lookups.listed:
+            statement = lookups.listed[entity]
+            found = connection.execute(statement, {"record_id": entity_id}).scalar()
         if found is not None:  # a record not yet written is looked up again at its next line
             cache[record] = found
-    target.commune_id = int(found) if found is not None else office_commune(connection, session)
+    return int(found) if found is not None else office_commune(connection, session)
 
 
 @dataclass(frozen=True)
