@@ -1,16 +1,17 @@
 """Ctrl+K: one search box over everything, results grouped by kind with the matching words in bold.
 
 The words go to :func:`app.services.search.search_everything` through the operations layer
-(debounced: the first results are on screen well within 100 ms of the last key); Enter or a
-double click asks the main window to open the item in its screen (``open_requested``).
+(one search at a time, the latest text next: the first results are on screen well within 100 ms of
+the last key); Enter or a double click asks the main window to open the item in its screen
+(``open_requested``).
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QPainter, QTextDocument
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QKeyEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -42,10 +43,9 @@ from app.services.search import (
     search_everything,
 )
 from ui.context import AppContext
-from ui.views.common import debounce
+from ui.tasks import user_message
 from ui.widgets import NfcLineEdit
 
-DEBOUNCE_MS = 60
 HIT_ROLE = Qt.ItemDataRole.UserRole + 5
 HTML_ROLE = Qt.ItemDataRole.UserRole + 6
 HIT_LINES = 3  # the title, then up to two lines of text
@@ -78,6 +78,25 @@ class HitDelegate(QStyledItemDelegate):
     """
 
     MARGIN_LEFT, MARGIN_TOP = 14, 3
+    KEPT = 64  # laid-out hits kept: a screen of them, so hovering and scrolling lay none out again
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._documents: dict[tuple[str, int, str], QTextDocument] = {}
+
+    def _document(self, html: str, width: int, font: QFont) -> QTextDocument:
+        key = (html, width, font.key())
+        document = self._documents.get(key)
+        if document is None:
+            if len(self._documents) >= self.KEPT:
+                self._documents.pop(next(iter(self._documents)))
+            document = QTextDocument()
+            document.setDocumentMargin(0)
+            document.setDefaultFont(font)
+            document.setHtml(html)
+            document.setTextWidth(width)
+            self._documents[key] = document
+        return document
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -91,12 +110,8 @@ class HitDelegate(QStyledItemDelegate):
         item.text = ""
         style = item.widget.style() if item.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
-        document = QTextDocument()
-        document.setDocumentMargin(0)
-        document.setDefaultFont(item.font)
-        document.setHtml(html)
         width = item.rect.width() - self.MARGIN_LEFT - 6
-        document.setTextWidth(width)
+        document = self._document(html, width, item.font)
         painter.save()
         painter.translate(item.rect.left() + self.MARGIN_LEFT, item.rect.top() + self.MARGIN_TOP)
         document.drawContents(painter, QRectF(0, 0, width, item.rect.height() - self.MARGIN_TOP))
@@ -164,7 +179,11 @@ class SearchDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.status_line)
 
-        self._timer = debounce(self, DEBOUNCE_MS, self.run_search)
+        # A search starts at once; keys typed while it runs ask for one more, with the text as it
+        # is when it ends. Results come a key after the key (a timer waiting for typing to pause
+        # held every search back 60 ms), and a fast typist still queues one search, not one a key.
+        self.searching = False
+        self._again = False
         self.box.textChanged.connect(self._schedule)
         for combo in (self.year, self.field, self.hamlet, self.unit, self.status):
             combo.currentIndexChanged.connect(self._schedule)
@@ -213,18 +232,38 @@ class SearchDialog(QDialog):
 
     @Slot()
     def _schedule(self, *_args: object) -> None:
-        self._timer.start()
+        if self.searching:
+            self._again = True
+        else:
+            self.run_search()
 
     @Slot()
     def run_search(self) -> None:
         query, flt = self.box.text(), self.current_filter()
+        self.searching, self._again = True, False
         self._context.ops.read(
-            lambda s: search_everything(s, query, flt=flt, limit=8), on_done=self._show, owner=self
+            lambda s: search_everything(s, query, flt=flt, limit=8),
+            on_done=self._searched,
+            on_error=self._search_failed,
+            owner=self,
         )
+
+    def _searched(self, results: SearchResults) -> None:
+        self.searching = False
+        if self._again:
+            self.run_search()  # typed on meanwhile: search the text as it is now
+        else:
+            self._show(results)
+
+    def _search_failed(self, exc: BaseException) -> None:
+        self.searching = False
+        self.status_line.setText(user_message(exc))
+        if self._again:
+            self.run_search()
 
     def _show(self, results: SearchResults) -> None:
         if results.query != self.box.text():
-            return  # typing went on: a newer search is coming
+            return  # the text changed without a search (a saved list being put back)
         self.results = results
         self.list.clear()
         first: QListWidgetItem | None = None
@@ -292,7 +331,7 @@ class SearchDialog(QDialog):
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
         self.box.setText(saved.query)
-        self.run_search()
+        self._schedule()  # the filters were put back without a signal
 
     @Slot()
     def _save(self) -> None:
