@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -51,14 +51,29 @@ HTML_ROLE = Qt.ItemDataRole.UserRole + 6
 HIT_LINES = 3  # the title, then up to two lines of text
 
 
+def hit_where(hit: SearchHit) -> str:
+    """Where a hit was said: its dialogue and day."""
+    return " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
+
+
 def hit_html(hit: SearchHit) -> str:
-    """The two lines of a hit: what and where, then the text with the matching words in bold."""
-    where = " · ".join(x for x in (hit.dialogue_title, short_date(hit.day)) if x)
-    head = f"<b>{html.escape(hit.title)}</b>"
+    """The text of a hit with the matching words in bold (below its one-line head)."""
+    text = html.escape(hit.marked("\x01", "\x02")).replace("\x01", "<b style='background:#fff3b0'>")
+    return text.replace(chr(2), "</b>")
+
+
+def hit_head_html(hit: SearchHit, width: int, font: QFont) -> str:
+    """What and where on one line ``width`` pixels wide: the place gives way first, then the title."""
+    bold = QFont(font)
+    bold.setBold(True)
+    title_metrics, metrics = QFontMetrics(bold), QFontMetrics(font)
+    title = title_metrics.elidedText(hit.title, Qt.TextElideMode.ElideRight, width)
+    head = f"<b>{html.escape(title)}</b>"
+    room = width - title_metrics.horizontalAdvance(title) - metrics.horizontalAdvance(" — ")
+    where = metrics.elidedText(hit_where(hit), Qt.TextElideMode.ElideRight, room) if room > 40 else ""
     if where:
         head += f" <span style='color:#4b5563'>— {html.escape(where)}</span>"
-    text = html.escape(hit.marked("\x01", "\x02")).replace("\x01", "<b style='background:#fff3b0'>")
-    return f"{head}<br>{text.replace(chr(2), '</b>')}"
+    return head
 
 
 def load_options(session: Session) -> dict[str, list[tuple[int, str]]]:
@@ -68,6 +83,21 @@ def load_options(session: Session) -> dict[str, list[tuple[int, str]]]:
         "unit": [(e.id, e.name) for e in catalog.list_entries(session, "unit")],
         "saved": [(n, s.name) for n, s in enumerate(saved_searches(session))],
     }
+
+
+def _lines_height(document: QTextDocument, count: int) -> float:
+    """How far down the document's first ``count`` lines reach."""
+    layout = document.documentLayout()
+    bottom, block = 0.0, document.begin()
+    while block.isValid() and count > 0:
+        top = layout.blockBoundingRect(block).top()
+        lines = block.layout()
+        for n in range(min(count, lines.lineCount())):
+            line = lines.lineAt(n)
+            bottom = top + line.y() + line.height()
+        count -= lines.lineCount()
+        block = block.next()
+    return bottom
 
 
 class HitDelegate(QStyledItemDelegate):
@@ -84,19 +114,20 @@ class HitDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._documents: dict[tuple[str, int, str], QTextDocument] = {}
 
-    def _document(self, html: str, width: int, font: QFont) -> QTextDocument:
-        key = (html, width, font.key())
-        document = self._documents.get(key)
-        if document is None:
+    def _document(self, hit: SearchHit, body: str, width: int, font: QFont) -> tuple[QTextDocument, float]:
+        """The hit laid out ``width`` wide, and the height of its HIT_LINES first lines."""
+        key = (body, width, font.key())
+        kept = self._documents.get(key)
+        if kept is None:
             if len(self._documents) >= self.KEPT:
                 self._documents.pop(next(iter(self._documents)))
             document = QTextDocument()
             document.setDocumentMargin(0)
             document.setDefaultFont(font)
-            document.setHtml(html)
+            document.setHtml(f"{hit_head_html(hit, width, font)}<br>{body}")
             document.setTextWidth(width)
-            self._documents[key] = document
-        return document
+            kept = self._documents[key] = (document, _lines_height(document, HIT_LINES))
+        return kept
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -111,18 +142,18 @@ class HitDelegate(QStyledItemDelegate):
         style = item.widget.style() if item.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, item.widget)
         width = item.rect.width() - self.MARGIN_LEFT - 6
-        document = self._document(html, width, item.font)
+        document, height = self._document(index.data(HIT_ROLE), html, width, item.font)
         painter.save()
         painter.translate(item.rect.left() + self.MARGIN_LEFT, item.rect.top() + self.MARGIN_TOP)
-        document.drawContents(painter, QRectF(0, 0, width, item.rect.height() - self.MARGIN_TOP))
+        # Whole lines only: a longer text stops at its second line (the tooltip has it all).
+        document.drawContents(painter, QRectF(0, 0, width, min(height, item.rect.height() - self.MARGIN_TOP)))
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         if index.data(HTML_ROLE) is None:
             return super().sizeHint(option, index)
-        return QSize(
-            option.rect.width(), option.fontMetrics.lineSpacing() * HIT_LINES + 2 * self.MARGIN_TOP + 2
-        )
+        # No width of its own: the list gives each hit its whole width, so no sideways scrolling.
+        return QSize(0, option.fontMetrics.lineSpacing() * HIT_LINES + 2 * self.MARGIN_TOP + 2)
 
 
 class SearchDialog(QDialog):
