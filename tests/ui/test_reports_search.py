@@ -170,6 +170,35 @@ def test_search_popup_searches_at_once_and_once_more_for_what_was_typed_meanwhil
     assert not dialog.searching
 
 
+def test_a_hit_is_one_head_line_and_two_lines_of_text_at_any_width(
+    qtbot: QtBot, commune: ReportCommune, context: AppContext
+) -> None:
+    """A narrow window elides the head (the place first) instead of wrapping it, the text stops at
+    a whole line, and the hits take the list's width: no sideways scroll bar."""
+    dialog = SearchDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.resize(420, 500)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.field.count() > 1 and not context.tasks.busy, timeout=TIMEOUT)
+    with qtbot.waitSignal(dialog.results_shown, timeout=TIMEOUT):
+        qtbot.keyClicks(dialog.box, "dang van du")
+    dialog.list.repaint()
+    assert dialog.list.horizontalScrollBar().maximum() == 0
+    delegate = dialog.list.itemDelegate()
+    laid_out = list(delegate._documents.values())
+    assert laid_out
+    for document, height in laid_out:
+        block = document.begin()
+        layout = block.layout()
+        head = layout.lineAt(0)
+        first = block.text()[head.textStart() : head.textStart() + head.textLength()]
+        assert first.rstrip().endswith("…") or "—" not in first  # elided on one line
+        shown = min(3, layout.lineCount())  # the head and at most two lines of text
+        assert height == pytest.approx(sum(layout.lineAt(n).height() for n in range(shown)), abs=2)
+    item = dialog.list.item(1)
+    assert dialog.list.visualItemRect(item).width() == dialog.list.viewport().width()
+
+
 def test_search_popup_status_filter_keeps_only_that_status(
     qtbot: QtBot, commune: ReportCommune, context: AppContext
 ) -> None:
