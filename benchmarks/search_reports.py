@@ -433,13 +433,14 @@ def report_page_figures(qt: Any, db_path: Path, year: int, repeat: int) -> list[
         page = ReportsPage(qt.context, kind=PeriodKind.YEAR, year=year)
         page.resize(1366, 768)
         page.show()
-        _wait(qt, lambda: page.loaded is not None)
+        # Woken by the page as each part comes (polling would slow the thread drawing the charts).
+        _wait(qt, lambda: page.loaded is not None, wake=page.shown)
         page.repaint()
         numbers = time.perf_counter() - start
-        _wait(qt, lambda: page.charts_shown >= FIRST_ROW_CHARTS)
+        _wait(qt, lambda: page.charts_shown >= FIRST_ROW_CHARTS, wake=page.shown)
         page.repaint()
         first_row = time.perf_counter() - start
-        _wait(qt, lambda: page.charts_ready)
+        _wait(qt, lambda: page.charts_ready, wake=page.shown)
         page.repaint()
         pictures = time.perf_counter() - start
         raised = page.loaded.report.raised if page.loaded else 0

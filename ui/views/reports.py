@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -212,6 +212,7 @@ class ReportsPage(QWidget):
     """The Báo cáo – thống kê screen."""
 
     SHORTCUTS = (("F5", "Tính lại số liệu"),)
+    shown = Signal()  # the figures, or one more chart, are on screen
 
     def __init__(
         self,
@@ -362,6 +363,7 @@ class ReportsPage(QWidget):
         self.by_unit.set_rows(report.by_unit)
         self.by_dialogue.set_rows(report.by_dialogue)
         self._fit_figures()
+        self.shown.emit()
 
     def _fit_figures(self) -> None:
         """The figures table as large as its rows: every figure in view, none cut (measured from
@@ -390,6 +392,7 @@ class ReportsPage(QWidget):
         label.setFixedSize(pixmap.deviceIndependentSize().toSize())
         self.charts_shown += 1
         self.charts_ready = self.charts_shown == count
+        self.shown.emit()
 
     # --- exports ------------------------------------------------------------------------------
     def _period(self) -> Period | None:
