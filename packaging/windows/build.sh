@@ -15,6 +15,8 @@
 # holding the Windows Python in C:\py311; build/windows/download, the sdist. Logs: build/windows/*.log.
 # Installs the Debian packages it needs when run as root (CI); otherwise says which are missing.
 # --prepare: stop once the Wine prefix and its Windows Python with the dependencies are ready.
+# --bundle: also build dist/windows/doithoai, then stop; a later full run reuses that bundle if
+#   the sources it was built from are unchanged (.ci/run builds it beside `make test`).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -130,22 +132,39 @@ wrun "$PY" -m pip install -q --disable-pip-version-check --no-warn-script-locati
   -r "$(win "$WORK/requirements.txt")" | tee "$WORK/pip.log"
 wrun "$PY" -m pip list --format=freeze --disable-pip-version-check >"$WORK/windows-freeze.txt"
 grep -iE "^(pyside6[-_]essentials|pyinstaller)==" "$WORK/windows-freeze.txt" | tr -d '\r'
+# What the bundle is built from: the contents of the files PyInstaller reads (empty: never reused).
+sources_digest() {
+  git ls-files -z app ui resources packaging build.spec pyproject.toml 2>/dev/null |
+    xargs -0 sha256sum 2>/dev/null | sha256sum | cut -d' ' -f1 || true
+}
+STAMP=$WORK/bundle.sources
 if [ "${1:-}" = "--prepare" ]; then
-  # .ci/run: packages, Wine prefix and Windows Python made ready while `make test` runs (mostly
-  # downloads and unpacking); the build and its proofs follow in `make windows`, which reuses them.
+  # Packages, Wine prefix and Windows Python made ready (mostly downloads and unpacking); the build
+  # and its proofs follow in `make windows`, which reuses them.
   step "prepared: packages, Wine prefix, Windows Python and its dependencies"
   exit 0
 fi
 
-step "PyInstaller build.spec under Wine -> dist/windows/doithoai"
-rm -rf "$DIST/doithoai"
-wrun "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
-  --distpath "$(win "$DIST")" --workpath "$(win "$WORK/pyinstaller")" build.spec >"$WORK/pyinstaller.log" ||
-  { tail -30 "$WORK/pyinstaller.log"; die "PyInstaller failed, see $WORK/pyinstaller.log"; }
+digest=$(sources_digest)
+if [ "${1:-}" != "--bundle" ] && [ -n "$digest" ] && [ -f "$DIST/doithoai/doithoai.exe" ] &&
+  [ "$(cat "$STAMP" 2>/dev/null)" = "$digest" ]; then
+  step "PyInstaller bundle reused: built from these same sources (.ci/run builds it beside make test)"
+else
+  step "PyInstaller build.spec under Wine -> dist/windows/doithoai"
+  rm -rf "$DIST/doithoai" "$STAMP"
+  wrun "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
+    --distpath "$(win "$DIST")" --workpath "$(win "$WORK/pyinstaller")" build.spec >"$WORK/pyinstaller.log" ||
+    { tail -30 "$WORK/pyinstaller.log"; die "PyInstaller failed, see $WORK/pyinstaller.log"; }
+  [ -z "$digest" ] || echo "$digest" >"$STAMP"
+fi
 grep -E "WARNING: (Library not found|QtLibraryInfo)" "$WORK/pyinstaller.log" || true
 [ -f "$DIST/doithoai/doithoai.exe" ] && [ -f "$DIST/doithoai/doithoai-cli.exe" ] ||
   die "dist/windows/doithoai lacks doithoai.exe or doithoai-cli.exe"
 echo "bundle: $(du -sh "$DIST/doithoai" | cut -f1), $(find "$DIST/doithoai" -type f | wc -l) files"
+if [ "${1:-}" = "--bundle" ]; then
+  step "bundle built; make windows checks it, makes the installer and proves both"
+  exit 0
+fi
 
 step "version resource, icon, asInvoker manifest, subsystems of both .exe"
 wrun "$PY" "$(win "$ROOT/packaging/windows/check_exe.py")" "$(win "$DIST/doithoai")" "$VERSION" |
