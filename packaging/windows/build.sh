@@ -122,22 +122,33 @@ if [ ! -f "$WINEPREFIX/drive_c/py311/python.exe" ]; then
 fi
 wrun "$PY" -c "import sys; print(sys.version)"
 
-step "pip install of the dependencies under Wine (win_amd64 wheels)"
-python3 - pyproject.toml >"$WORK/requirements.txt" <<'EOF'
-import sys, tomllib
-project = tomllib.load(open(sys.argv[1], "rb"))["project"]
-print("\n".join(project["dependencies"] + project["optional-dependencies"]["dist"]))
-EOF
-wrun "$PY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
-  -r "$(win "$WORK/requirements.txt")" | tee "$WORK/pip.log"
-wrun "$PY" -m pip list --format=freeze --disable-pip-version-check >"$WORK/windows-freeze.txt"
-grep -iE "^(pyside6[-_]essentials|pyinstaller)==" "$WORK/windows-freeze.txt" | tr -d '\r'
 # What the bundle is built from: the contents of the files PyInstaller reads (empty: never reused).
 sources_digest() {
   git ls-files -z app ui resources packaging build.spec pyproject.toml 2>/dev/null |
     xargs -0 sha256sum 2>/dev/null | sha256sum | cut -d' ' -f1 || true
 }
 STAMP=$WORK/bundle.sources
+digest=$(sources_digest)
+reuse=
+if [ "${1:-}" != "--bundle" ] && [ -n "$digest" ] && [ -f "$DIST/doithoai/doithoai.exe" ] &&
+  [ "$(cat "$STAMP" 2>/dev/null)" = "$digest" ]; then
+  reuse=1
+fi
+
+if [ -n "$reuse" ]; then
+  step "dependencies under Wine: as installed for the bundle (pyproject.toml unchanged)"
+else
+  step "pip install of the dependencies under Wine (win_amd64 wheels)"
+  python3 - pyproject.toml >"$WORK/requirements.txt" <<'EOF'
+import sys, tomllib
+project = tomllib.load(open(sys.argv[1], "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["dist"]))
+EOF
+  wrun "$PY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
+    -r "$(win "$WORK/requirements.txt")" | tee "$WORK/pip.log"
+  wrun "$PY" -m pip list --format=freeze --disable-pip-version-check >"$WORK/windows-freeze.txt"
+  grep -iE "^(pyside6[-_]essentials|pyinstaller)==" "$WORK/windows-freeze.txt" | tr -d '\r'
+fi
 if [ "${1:-}" = "--prepare" ]; then
   # Packages, Wine prefix and Windows Python made ready (mostly downloads and unpacking); the build
   # and its proofs follow in `make windows`, which reuses them.
@@ -145,9 +156,7 @@ if [ "${1:-}" = "--prepare" ]; then
   exit 0
 fi
 
-digest=$(sources_digest)
-if [ "${1:-}" != "--bundle" ] && [ -n "$digest" ] && [ -f "$DIST/doithoai/doithoai.exe" ] &&
-  [ "$(cat "$STAMP" 2>/dev/null)" = "$digest" ]; then
+if [ -n "$reuse" ]; then
   step "PyInstaller bundle reused: built from these same sources (.ci/run builds it beside make test)"
 else
   step "PyInstaller build.spec under Wine -> dist/windows/doithoai"

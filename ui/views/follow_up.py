@@ -305,8 +305,9 @@ class FollowUpPage(QWidget):
             self.load_options()
         self.model.reload()
 
-    # Widths that fit 1366 px: the dates with their "quá hạn 31 ngày" whole, the content the rest.
-    WIDTHS = {0: 140, 1: 100, 3: 150, 4: 195, 5: 110, 6: 110, 7: 80}
+    # Widths that fit 1366 px: the dates with their "quá hạn 31 ngày" whole, every title whole (the
+    # last one, «Ngày hội nghị», was cut at 80), the content the rest.
+    WIDTHS = {0: 140, 1: 100, 3: 150, 4: 195, 5: 110, 6: 110, 7: 120}
 
     def _round_trip_done(self, text: str) -> None:
         self.message.show_message(None)
