@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from app.domain.text import word_safe
 from app.export.layout import save_atomic
 
 DATE_FORMAT = "dd/mm/yyyy"  # Vietnamese day-first dates; Excel keeps them real dates
@@ -43,10 +44,10 @@ def _fill_sheet(ws: object, sheet: Sheet) -> None:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     first = 1
     if sheet.title:
-        ws.cell(row=1, column=1, value=sheet.title).font = Font(bold=True, size=13)  # type: ignore[attr-defined]
+        ws.cell(row=1, column=1, value=word_safe(sheet.title)).font = Font(bold=True, size=13)  # type: ignore[attr-defined]
         first = 3
     for col, column in enumerate(sheet.columns, 1):
-        cell = ws.cell(row=first, column=col, value=column.title)  # type: ignore[attr-defined]
+        cell = ws.cell(row=first, column=col, value=word_safe(column.title))  # type: ignore[attr-defined]
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -56,6 +57,9 @@ def _fill_sheet(ws: object, sheet: Sheet) -> None:
         for col, value in enumerate(row, 1):
             if isinstance(value, datetime):
                 value = value.date()
+            elif isinstance(value, str):
+                # Excel refuses the controls Word pastes (\x0b, \x0c): line breaks, as in the .docx.
+                value = word_safe(value)
             cell = ws.cell(row=r, column=col, value=value)  # type: ignore[attr-defined]
             cell.border = border
             if isinstance(value, date):

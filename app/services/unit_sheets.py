@@ -329,7 +329,9 @@ def export_unit_sheet(session: Session, unit_id: int, path: Path, *, today: date
             "check": f"{token}.{_row_signature(secret, token, petition)}",
         }
         for index, column in enumerate(COLUMNS, 1):
-            cell = sheet.cell(row, index, cells[column.key])
+            value = cells[column.key]
+            # Excel refuses the controls Word pastes (\x0b, \x0c): line breaks, as in the .docx.
+            cell = sheet.cell(row, index, vtext.word_safe(value) if isinstance(value, str) else value)
             cell.border = border
             cell.alignment = center if column.key in ("stt", "deadline", "completed", "id") else wrap
             if column.key in ("deadline", "completed"):
