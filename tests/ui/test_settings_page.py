@@ -172,6 +172,22 @@ def test_deadline_rules_are_saved_as_they_are_chosen(qtbot, context: AppContext)
         assert settings.local_days_off(session) == [date(2026, 3, 10)]
 
 
+def test_the_defaults_cannot_be_typed_into_before_their_stored_values_are_shown(
+    qtbot, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    """Keys typed before the read returned were replaced by the stored name, and Enter saved that."""
+    from app.services import audit
+    from ui.views.settings_page import DefaultsForm
+
+    with demo_context.db.transaction() as session:
+        audit.set_display_name(session, "Lê Thị Lan")
+    form = DefaultsForm(demo_context)
+    qtbot.addWidget(form)
+    assert not form.display_name.isEnabled() and form.status.text() == "Đang đọc cài đặt…"
+    qtbot.waitUntil(form.display_name.isEnabled, timeout=10000)
+    assert form.display_name.text() == "Lê Thị Lan" and form.status.text() == ""
+
+
 def test_the_display_name_is_edited_in_settings_and_audited(
     qtbot, demo_context: AppContext, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -181,7 +197,7 @@ def test_the_display_name_is_edited_in_settings_and_audited(
     page = _page(qtbot, demo_context)
     page.tabs.setCurrentWidget(page.defaults)
     form = page.defaults
-    qtbot.waitUntil(lambda: form.speaker_seconds.value() > 0, timeout=10000)
+    qtbot.waitUntil(form.display_name.isEnabled, timeout=10000)
     form.display_name.setFocus()
     type_text(form.display_name, "Trần Văn Hùng")
     qtbot.keyClick(form.display_name, Qt.Key.Key_Return)

@@ -134,6 +134,9 @@ class DeadlineSettingsForm(QWidget):
                 self.work_days, settings.COMPENSATING_WORK_DAYS_KEY, settings.set_compensating_work_days
             )
         )
+        # Nothing can be changed before the stored rules are shown: a change made earlier would
+        # be overwritten by them, unsaved.
+        self.setEnabled(False)
         self._load()
 
     def _load(self) -> None:
@@ -164,6 +167,7 @@ class DeadlineSettingsForm(QWidget):
         self.days_off.setPlainText("\n".join(short_date(d) for d in data.days_off))
         self.work_days.setPlainText("\n".join(short_date(d) for d in data.work_days))
         self._loading = False
+        self.setEnabled(True)
 
     def _write(self, keys: tuple[str, ...], store: Callable[[Session, dict[str, int]], object]) -> None:
         """Save through ``store``, handing it the versions of ``keys`` as this form knows them.

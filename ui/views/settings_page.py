@@ -92,6 +92,7 @@ class OrganizationForm(QWidget):
         self.saver.conflicted.connect(self._conflicted)
         for edit in self.edits.values():
             edit.textChanged.connect(self._edited)
+            edit.setEnabled(False)  # until the stored values are shown: keys typed earlier would be lost
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)  # habit: saves now
 
     def _text(self, key: str) -> str:
@@ -100,6 +101,9 @@ class OrganizationForm(QWidget):
 
     def show_org(self, org: settings.OrganizationInfo | None) -> None:
         if org is None:
+            self.status.setText(
+                "Dữ liệu này chưa có thông tin cơ quan: hãy khởi động lại chương trình để khai báo."
+            )
             return
         self._org_id = org.id
         self._expected = org
@@ -111,6 +115,7 @@ class OrganizationForm(QWidget):
                 edit.setPlainText(value)
             else:
                 edit.setText(value)
+            edit.setEnabled(True)
         self._loading = False
 
     def input(self) -> settings.OrganizationInput:
@@ -373,8 +378,13 @@ class DefaultsForm(QWidget):
             f"Ghi trong Nhật ký bên cạnh tên đăng nhập máy tính («{audit.current_user()}»)"
         )
         layout.addRow("Tên của bạn (ghi trong Nhật ký)", self.display_name)
-        self.status = QLabel()
+        self.status = QLabel("Đang đọc cài đặt…")
         layout.addRow(self.status)
+        # Nothing can be typed before the stored values are shown: a value arriving after the
+        # user's first keys would otherwise replace them, and Enter would save the old one.
+        self._fields = (self.speaker_seconds, self.near_due_days, self.display_name)
+        for field in self._fields:
+            field.setEnabled(False)
 
         # The version of each setting as last read or saved here, handed back with each save: a
         # value another PC saved meanwhile is not overwritten (settings.SettingsConflict).
@@ -405,12 +415,14 @@ class DefaultsForm(QWidget):
             self.display_name.setText(values[2])
         finally:
             self._loading = False
+        for field in self._fields:
+            field.setEnabled(True)
+        if self.status.text() == "Đang đọc cài đặt…":
+            self.status.clear()
         if self._connected:
             return
         self._connected = True
-        self.display_name.editingFinished.connect(
-            lambda: self._save(lambda s: audit.set_display_name(s, self.display_name.text_nfc()))
-        )
+        self.display_name.editingFinished.connect(self._save_display_name)
         self.speaker_seconds.valueChanged.connect(
             lambda v: self._save_setting(
                 "speaker_seconds",
@@ -422,6 +434,10 @@ class DefaultsForm(QWidget):
                 settings.NEAR_DUE_DAYS, lambda s, seen: settings.set_near_due_days(s, v, expected=seen)
             )
         )
+
+    def _save_display_name(self) -> None:
+        name = self.display_name.text_nfc()  # read here, on the GUI thread, not in the task
+        self._save(lambda session: audit.set_display_name(session, name))
 
     def _save_setting(self, key: str, store: Callable[[Session, int | None], object]) -> None:
         if self._loading:
