@@ -868,7 +868,7 @@ def _petition_commune_rows(connection: Connection, rows: list[dict[str, Any]], _
 def _petition_keys_rows(_connection: Connection, rows: list[dict[str, Any]], _bodies: Any) -> None:
     for row in rows:  # models._petition_keys on a new row
         row["petitioner_sort"], row["content_sort"] = models.petition_sort_keys(
-            row.get("petitioner_name"), row.get("is_anonymous"), row.get("content")
+            row.get("petitioner_name"), row.get("is_anonymous"), row.get("content"), row.get("is_group")
         )
 
 

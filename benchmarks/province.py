@@ -469,8 +469,8 @@ def _derive(
         person = v.person(row[at["petitioner_name"]]) or ""
         row[at["petitioner_name"]] = person
         content = row[at["content"]] or ""
-        anonymous = row[at["is_anonymous"]] == "true"
-        row[at["petitioner_sort"]] = person_collation_key(petitioner_label(person, anonymous))
+        anonymous, group = row[at["is_anonymous"]] == "true", row[at["is_group"]] == "true"
+        row[at["petitioner_sort"]] = person_collation_key(petitioner_label(person, anonymous, group))
         row[at["content_sort"]] = collation_key(content, length=PETITION_CONTENT_KEY_LENGTH)
         hamlet_id = row[at["hamlet_id"]]
         hamlet = hamlet_of.get(hamlet_id, "") if hamlet_id is not None else row[at["hamlet_text"]] or ""

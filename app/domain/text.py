@@ -292,9 +292,20 @@ def person_collation_key(full_name: str | None) -> str:
 PETITION_CONTENT_KEY_LENGTH = 80  # a petition's content sorts by its opening words
 
 
-def petitioner_label(name: str, is_anonymous: bool) -> str:
-    """The name a list shows for a petitioner (and sorts by): ``Ẩn danh`` when anonymous."""
-    return name or ("Ẩn danh" if is_anonymous else "")
+GROUP_PETITIONER = "Nhóm công dân"
+ANONYMOUS_PETITIONER = "Ẩn danh"
+
+
+def petitioner_label(name: str, is_anonymous: bool, is_group: bool = False) -> str:
+    """Who raised a petition, as every list, sheet and search hit shows it (and sorts by it).
+
+    A group is often entered with its organisation only and no person's name.
+    """
+    if name:
+        return name
+    if is_group:
+        return GROUP_PETITIONER
+    return ANONYMOUS_PETITIONER if is_anonymous else ""
 
 
 # --- phrases for documents ----------------------------------------------------------------------

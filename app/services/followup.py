@@ -194,12 +194,7 @@ def _effective_status(petition: Petition) -> PetitionStatus:
 
 
 def _petitioner(petition: Petition) -> str:
-    name = petition.petitioner_name
-    if name:
-        return name
-    if petition.is_group:
-        return "Nhóm công dân"
-    return "Ẩn danh" if petition.is_anonymous else ""
+    return text.petitioner_label(petition.petitioner_name, petition.is_anonymous, petition.is_group)
 
 
 def _shorten(value: str, limit: int = SUMMARY_CHARS) -> str:

@@ -59,7 +59,7 @@ class EntryRow:
 @dataclass(frozen=True)
 class OpinionRow:
     id: int
-    petitioner: str
+    petitioner: str  # as lists show it (text.petitioner_label): «Ẩn danh», «Nhóm công dân»
     hamlet: str
     field: str
     field_id: int | None
@@ -71,6 +71,7 @@ class OpinionRow:
     raised_at_meeting: bool
     answers: int
     version: int = 0
+    petitioner_name: str = ""  # as typed: what the editor shows in its name field
 
 
 @dataclass(frozen=True)
@@ -616,7 +617,8 @@ def default_deadline(session: Session, meeting_day: date) -> date:
 def _opinion_row(petition: Petition, answers: int) -> OpinionRow:
     return OpinionRow(
         id=petition.id,
-        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous),
+        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous, petition.is_group),
+        petitioner_name=petition.petitioner_name,
         hamlet=petition.hamlet.name if petition.hamlet else petition.hamlet_text,
         field=petition.field.name if petition.field else "",
         field_id=petition.field_id,
@@ -644,18 +646,32 @@ _OPINION_COLUMNS = (
     Petition.source,
     Petition.raised_at_meeting,
     Petition.version,
+    Petition.is_group,
 )
 
 
 def _plain_opinion_row(row: Any, answers: int) -> OpinionRow:
     """``_opinion_row`` from a row of ``_OPINION_COLUMNS`` + the hamlet's and field's names."""
-    (pid, name, anonymous, typed, field_id, hamlet_id, kind, content, status, source, raised, version) = row[
-        :12
-    ]
-    hamlet_name, field_name = row[12], row[13]
+    (
+        pid,
+        name,
+        anonymous,
+        typed,
+        field_id,
+        hamlet_id,
+        kind,
+        content,
+        status,
+        source,
+        raised,
+        version,
+        group,
+    ) = row[:13]
+    hamlet_name, field_name = row[13], row[14]
     return OpinionRow(
         id=pid,
-        petitioner=petitioner_label(name, anonymous),
+        petitioner=petitioner_label(name, anonymous, group),
+        petitioner_name=name,
         hamlet=hamlet_name if hamlet_id is not None and hamlet_name is not None else typed,
         field=field_name or "",
         field_id=field_id,

@@ -445,7 +445,7 @@ def petition_row(petition: Petition, today: date, near_due_days: int) -> Petitio
         ident=petition.id,
         dialogue_id=petition.dialogue_id,
         dialogue_date=meeting_day(dialogue.started_at, dialogue.scheduled_at) if dialogue else None,
-        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous),
+        petitioner=petitioner_label(petition.petitioner_name, petition.is_anonymous, petition.is_group),
         kind=petition.kind,
         content=petition.content,
         source=petition.source,
@@ -495,6 +495,7 @@ def _row_statements(ids: Any) -> tuple[Executable, Executable, Executable, Execu
             Dialogue.started_at,
             Dialogue.scheduled_at,
             Petition.version,
+            Petition.is_group,
         )
         .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
         .outerjoin(Field, Field.id == Petition.field_id)
@@ -579,6 +580,7 @@ def petition_rows(
         started_at,
         scheduled_at,
         version,
+        group,
     ) in main:
         parts = assignments.get(ident, [])
         facts = PetitionFacts(
@@ -593,7 +595,7 @@ def petition_rows(
             ident=ident,
             dialogue_id=dialogue_id,
             dialogue_date=meeting_day(started_at, scheduled_at),
-            petitioner=petitioner_label(name, anonymous),
+            petitioner=petitioner_label(name, anonymous, group),
             kind=kind,
             content=content,
             source=source,

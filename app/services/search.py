@@ -760,21 +760,31 @@ def _petition_hits(
         r[0]: r
         for r in session.execute(
             select(
-                Petition.id, Petition.petitioner_name, Petition.is_anonymous, Petition.hamlet_text, Hamlet.name,
-                Petition.content, Petition.dialogue_id, Petition.received_on,
+                Petition.id, Petition.petitioner_name, Petition.is_anonymous, Petition.is_group, Petition.hamlet_text,
+                Hamlet.name, Petition.content, Petition.dialogue_id, Petition.received_on,
             )
             .outerjoin(Hamlet, Hamlet.id == Petition.hamlet_id)
             .where(Petition.id.in_(ids))
         )
     }  # fmt: skip
-    context = _dialogue_context(session, {r[6] for r in rows.values() if r[6] is not None})
+    context = _dialogue_context(session, {r[7] for r in rows.values() if r[7] is not None})
     hits = []
     for n, pid in enumerate(ids):
-        _id, name, anonymous, typed, hamlet, content, dialogue_id, received = rows[pid]
+        _id, name, anonymous, group, typed, hamlet, content, dialogue_id, received = rows[pid]
         dtitle, day = context.get(dialogue_id, ("", received)) if dialogue_id else ("", received)
         hits.append(
             _petition_hit(
-                query, pid, name, anonymous, typed, hamlet, content, dialogue_id, dtitle, day, float(n)
+                query,
+                pid,
+                name,
+                (anonymous, group),
+                typed,
+                hamlet,
+                content,
+                dialogue_id,
+                dtitle,
+                day,
+                float(n),
             )
         )
     return hits
@@ -873,7 +883,7 @@ def _fast_petition_hits(session: Session, query: str, expression: str, limit: in
         return _petition_hits_of(query, search_pg.fast_petition_rows(session, expression, limit))
     rows = _raw(
         session,
-        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
+        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.is_group, p.hamlet_text, h.name, p.content, p.dialogue_id,"
         " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.score"
         " FROM (SELECT id, score FROM (SELECT rowid AS id, bm25(petition_fts) AS score FROM petition_fts"
         " WHERE petition_fts MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?) m"
@@ -886,9 +896,9 @@ def _fast_petition_hits(session: Session, query: str, expression: str, limit: in
 
 def _petition_hits_of(query: str, rows: Sequence[Any]) -> list[SearchHit]:
     hits = []
-    for pid, name, anonymous, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
+    for pid, name, anonymous, group, typed, hamlet, content, did, received, dtitle, moment, rank in rows:
         hits.append(
-            _petition_hit(query, pid, name, anonymous, typed, hamlet, content, did,
+            _petition_hit(query, pid, name, (anonymous, group), typed, hamlet, content, did,
                           (dtitle or "Hội nghị đối thoại") if did else "", _day(moment) if did else _day(received),
                           float(rank))
         )  # fmt: skip
@@ -896,10 +906,10 @@ def _petition_hits_of(query: str, rows: Sequence[Any]) -> list[SearchHit]:
 
 
 def _petition_hit(
-    query: str, pid: int, name: str | None, anonymous: object, typed: str | None, hamlet: str | None,
+    query: str, pid: int, name: str | None, anonymous_group: tuple[object, object], typed: str | None, hamlet: str | None,
     content: str | None, dialogue_id: int | None, dialogue_title: str, day: date | None, score: float,
 ) -> SearchHit:  # fmt: skip
-    who = petitioner_label(name or "", bool(anonymous))
+    who = petitioner_label(name or "", bool(anonymous_group[0]), bool(anonymous_group[1]))
     place = hamlet or typed or ""
     title = f"{who} – {place}" if place else who
     piece, marks = snippet(content or "", query)

@@ -204,7 +204,7 @@ def fast_petition_rows(session: Session, expression: str, limit: int) -> list[An
         return []
     return raw(
         session,
-        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.hamlet_text, h.name, p.content, p.dialogue_id,"
+        "SELECT p.id, p.petitioner_name, p.is_anonymous, p.is_group, p.hamlet_text, h.name, p.content, p.dialogue_id,"
         " p.received_on, d.title, coalesce(d.started_at, d.scheduled_at), m.rank"
         f" FROM (SELECT id, -ts_rank(search_tsv, to_tsquery({CONFIG}, ?), ?) AS rank FROM petition"
         " WHERE id = ANY(?) ORDER BY rank, id LIMIT ?) m"

@@ -177,7 +177,8 @@ def _dialogue_label(petition: Petition) -> str:
 
 
 def _petitioner(petition: Petition) -> str:
-    return petition.petitioner_name or ("Nhóm công dân" if petition.is_group else "Ẩn danh")
+    # Not anonymous and no name cannot be saved (petitions.validate_petition): "Ẩn danh" as before.
+    return vtext.petitioner_label(petition.petitioner_name, True, petition.is_group)
 
 
 def _locked_values(petition: Petition) -> dict[str, str]:

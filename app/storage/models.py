@@ -633,7 +633,7 @@ class TransferState(Base):
 # insert, edit and rename alike; migration 0003 fills them for older rows with the same functions.
 
 
-_PETITION_KEYED = ("petitioner_name", "is_anonymous", "content")
+_PETITION_KEYED = ("petitioner_name", "is_anonymous", "is_group", "content")
 
 
 def _petition_keys(_mapper: Mapper[Any], _connection: Any, target: Petition) -> None:
@@ -641,17 +641,17 @@ def _petition_keys(_mapper: Mapper[Any], _connection: Any, target: Petition) -> 
     if state.persistent and not any(state.attrs[name].history.has_changes() for name in _PETITION_KEYED):
         return  # a status or result changed, not the words the keys come from (bulk results)
     target.petitioner_sort, target.content_sort = petition_sort_keys(
-        target.petitioner_name, target.is_anonymous, target.content
+        target.petitioner_name, target.is_anonymous, target.content, target.is_group
     )
 
 
 def petition_sort_keys(
-    petitioner_name: str | None, is_anonymous: bool | None, content: str | None
+    petitioner_name: str | None, is_anonymous: bool | None, content: str | None, is_group: bool | None = False
 ) -> tuple[str, str]:
     """A petition's stored ``petitioner_sort`` and ``content_sort`` (the bench history's bulk rows
     take them from here too)."""
     return (
-        person_collation_key(petitioner_label(petitioner_name or "", bool(is_anonymous))),
+        person_collation_key(petitioner_label(petitioner_name or "", bool(is_anonymous), bool(is_group))),
         collation_key(content, length=PETITION_CONTENT_KEY_LENGTH),
     )
 

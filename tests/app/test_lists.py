@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.rules import AnswerOutcome, DialogueState, PetitionStatus
+from app.domain.rules import AnswerOutcome, DialogueState, PetitionSource, PetitionStatus
 from app.domain.text import person_sort_key, sort_key
 from app.services import catalog, dialogues, minutes, petitions, search, settings
 from app.services.petitions import PETITION_SORTS, PetitionFilter
@@ -458,3 +459,84 @@ def test_pages_by_deadline_cross_from_dated_to_undated_petitions_in_order(
             if len(rows) < 7:
                 break
     assert pages == dated + undated  # no deadline last in either direction, no overlap, no gap
+
+
+def test_a_group_entered_without_a_persons_name_is_shown_and_sorted_as_nhom_cong_dan(db: Database) -> None:
+    """A group is often typed with its organisation only: its Người nêu was blank in the lists."""
+    with db.transaction() as session:
+        org = _organization(session)
+        dialogue_id = dialogues.create_dialogue(
+            session,
+            dialogues.DialogueInput(
+                organization_id=org, title="Hội nghị", scheduled_at=datetime(2026, 5, 1, 8)
+            ),
+        )
+        for name, group, anonymous in (("Lê Thị Nhàn", False, False), ("", True, False), ("", False, True)):
+            petitions.create_petition(
+                session,
+                petitions.PetitionInput(
+                    content="Đề nghị nạo vét mương Nà Pục",
+                    petitioner_name=name,
+                    petitioner_org="Chi hội Nông dân thôn Nà Pục" if group else "",
+                    is_group=group,
+                    is_anonymous=anonymous,
+                    dialogue_id=dialogue_id,
+                    source=PetitionSource.COLLECTED,
+                ),
+            )
+    with db.reading() as session:
+        rows = petitions.list_petitions(session, sort="petitioner", today=TODAY)
+        # By tên, as names sort: «Ẩn danh» under «danh», «Nhóm công dân» under «dân», then «Nhàn».
+        assert [r.petitioner for r in rows] == ["Ẩn danh", "Nhóm công dân", "Lê Thị Nhàn"]
+        hits = search.search_everything(session, "na puc", kinds=[search.SearchKind.PETITION]).hits
+        assert sorted(h.title.split(" – ")[0] for h in hits) == ["Lê Thị Nhàn", "Nhóm công dân", "Ẩn danh"]
+    with db.transaction() as session:
+        minutes.start_dialogue(session, dialogue_id, now=datetime(2026, 5, 1, 8, 5))
+        collected = minutes.live_dialogue(session, dialogue_id).collected
+        assert {(o.petitioner, o.petitioner_name) for o in collected} == {
+            ("Lê Thị Nhàn", "Lê Thị Nhàn"),
+            ("Nhóm công dân", ""),  # the live editor's name field stays empty
+            ("Ẩn danh", ""),
+        }
+
+
+def test_revision_0027_gives_the_groups_written_before_it_their_sort_key(tmp_path: Path) -> None:
+    import sqlite3
+
+    from app.domain.text import person_collation_key
+
+    path = tmp_path / "old.sqlite"
+    db = Database.open(path, create=True)
+    with db.transaction() as session:
+        _organization(session)
+        for name, group in (("", True), ("Lê Thị Nhàn", True), ("", False)):
+            petitions.create_petition(
+                session,
+                petitions.PetitionInput(
+                    content="Nạo vét mương",
+                    petitioner_name=name,
+                    is_group=group,
+                    is_anonymous=not (name or group),
+                ),
+            )
+    db.close()
+    with sqlite3.connect(path) as conn:  # as 0026 left them: keyed as a blank name
+        conn.execute("UPDATE petition SET petitioner_sort = ? WHERE is_group = 1 AND petitioner_name = ''",
+                     (person_collation_key(""),))  # fmt: skip
+        conn.execute("UPDATE alembic_version SET version_num = '0026'")
+    conn.close()
+    db = Database.open(path)
+    try:
+        with db.reading() as session:
+            keys = session.execute(
+                select(Petition.petitioner_name, Petition.is_group, Petition.petitioner_sort).order_by(
+                    Petition.id
+                )
+            ).all()
+    finally:
+        db.close()
+    assert keys == [
+        ("", True, person_collation_key("Nhóm công dân")),
+        ("Lê Thị Nhàn", True, person_collation_key("Lê Thị Nhàn")),
+        ("", False, person_collation_key("Ẩn danh")),
+    ]

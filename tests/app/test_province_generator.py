@@ -51,16 +51,16 @@ def test_petitions_keys_are_what_the_program_computes(built: Engine) -> None:
     with built.connect() as conn:
         rows = conn.execute(
             text(
-                "SELECT p.petitioner_name, p.is_anonymous, coalesce(h.name, p.hamlet_text), p.content,"
+                "SELECT p.petitioner_name, p.is_anonymous, p.is_group, coalesce(h.name, p.hamlet_text), p.content,"
                 " p.search_key, p.petitioner_sort, p.content_sort FROM petition p"
                 " LEFT JOIN hamlet h ON h.id = p.hamlet_id"
             )
         ).all()
         hamlets = conn.execute(text("SELECT name, sort_key FROM hamlet")).all()
     assert len(rows) == 900
-    for name, anonymous, hamlet, content, key, name_sort, content_sort in rows:
+    for name, anonymous, group, hamlet, content, key, name_sort, content_sort in rows:
         assert key == petition_search_key(name, hamlet, content)
-        assert name_sort == person_collation_key(petitioner_label(name, anonymous))
+        assert name_sort == person_collation_key(petitioner_label(name, anonymous, group))
         assert content_sort == collation_key(content, length=PETITION_CONTENT_KEY_LENGTH)
     assert all(sort == collation_key(name) for name, sort in hamlets)
 

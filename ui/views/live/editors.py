@@ -362,7 +362,7 @@ class OpinionEditor(QWidget):
         self.heading.setText(
             f"<b>Sửa ý kiến của {row.petitioner or 'công dân'}</b> — Ctrl+N: người phát biểu mới"
         )
-        self.name.setText(row.petitioner if row.petitioner != "Ẩn danh" else "")
+        self.name.setText(row.petitioner_name)
         self.hamlet.setText(row.hamlet)
         self.field.setCurrentIndex(max(0, self.field.findData(row.field_id)))
         self.kind.setCurrentIndex(list(PetitionKind).index(row.kind))
