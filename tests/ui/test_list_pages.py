@@ -155,3 +155,23 @@ def test_a_new_filter_replaces_the_rows_in_one_go_without_emptying_the_list(
     hamlet = page.hamlet_filter.currentText()
     assert len(seen) == 1 and 0 < seen[0] < FIRST_PAGE_ROWS
     assert all(row.hamlet == hamlet for row in page.model.rows())
+
+
+def test_the_row_picked_stays_picked_when_the_list_is_filled_again(
+    qtbot: QtBot, history_context: AppContext
+) -> None:
+    """A reload after any write (here or on another PC) reset the list and lost the row picked."""
+    page = PetitionsPage(history_context)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading, timeout=20000)
+    page.view.setCurrentIndex(page.model.index(7, 2))
+    picked = page.model.row_at(7).id
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.model.reload()
+    qtbot.waitUntil(lambda: bool(resets) and not page.model.loading, timeout=20000)
+    current = page.view.currentIndex()
+    assert current.isValid() and (page.model.row_at(current.row()).id, current.column()) == (picked, 2)
+    assert page.view.selectionModel().isRowSelected(current.row())

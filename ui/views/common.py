@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -63,7 +63,45 @@ def make_table_view(model: RowTableModel, parent: QWidget | None = None) -> QTab
     header.setResizeContentsPrecision(60)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    CurrentRowKeeper(view, model)
     return view
+
+
+class CurrentRowKeeper(QObject):
+    """Keeps a list's current row, by its id, across the model's resets.
+
+    Lists are filled again whenever their data changes (a reload after any write, another PC's
+    change): without this the row the secretary had picked was lost, and Ctrl+T or Enter then
+    acted on nothing.
+    """
+
+    def __init__(self, view: QTableView, model: RowTableModel) -> None:
+        super().__init__(view)
+        self._view, self._model = view, model
+        self._kept: tuple[int, int] | None = None  # (row id, column)
+        model.modelAboutToBeReset.connect(self._remember)
+        model.modelReset.connect(self._restore)
+
+    @Slot()
+    def _remember(self) -> None:
+        index = self._view.currentIndex()
+        self._kept = None
+        if index.isValid() and index.row() < self._model.rowCount():
+            ident = getattr(self._model.row_at(index.row()), "id", None)
+            if ident is not None:
+                self._kept = (ident, index.column())
+
+    @Slot()
+    def _restore(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return
+        row = next((n for n, r in enumerate(self._model.rows()) if getattr(r, "id", None) == kept[0]), None)
+        selection = self._view.selectionModel()
+        if row is None or selection is None:
+            return
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        selection.setCurrentIndex(self._model.index(row, kept[1]), flags)
 
 
 STRETCH_FLOOR = 140  # the narrowest the text column of a list may become
