@@ -705,3 +705,69 @@ def test_the_answer_proposes_the_deadline_of_the_opinions_field(
         expected = settings.deadline_for(session, window.state.meeting_day, field_id)
     assert expected != window.state.default_deadline  # the field's rule, not the default one
     qtbot.waitUntil(lambda: window.answer_editor.deadline.date().toPython() == expected, timeout=5000)
+
+
+def test_lists_filled_again_mid_answer_keep_the_answerer_unit_and_supporters(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    """The lists are filled again on start and on each catalogue change, often as an answer begins.
+
+    Filling them again reset the answerer to «(chưa chọn)» and dropped the unit and supporters
+    (CI, under load: the start's refill arrived after the first answer had begun).
+    """
+    window = live
+    _start(qtbot, window)
+    _wait_idle(qtbot, demo_context)
+    window.new_opinion()
+    type_text(window.opinion_editor.name, "Hà Văn Khoa")
+    type_text(window.opinion_editor.content, "Đề nghị nạo vét mương thôn Đoài")
+    _key(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.editors.currentWidget() is window.answer_editor, timeout=10000)
+    answer = window.answer_editor
+    assert answer.leader.count() > 2 and answer.unit.count() > 2 and answer.support.count() > 2
+    answer.leader.setCurrentIndex(2)
+    answer.set_outcome(AnswerOutcome.ASSIGNED)
+    answer.unit.setCurrentIndex(2)
+    answer.support.item(1).setCheckState(Qt.CheckState.Checked)
+    answer.deadline.setDate(answer.deadline.date().addDays(9))
+
+    def choices() -> tuple[str, str, list[int], object]:
+        return (
+            answer.leader.currentText(),
+            answer.unit.currentText(),
+            answer.support_ids(),
+            answer.deadline.date(),
+        )
+
+    chosen = choices()
+    window.load_catalogues()
+    _wait_idle(qtbot, demo_context)
+    assert choices() == chosen
+    assert chosen[2] and answer.support.item(1).checkState() == Qt.CheckState.Checked
+
+    # Lists that arrive after the answer began, with nothing chosen yet: the chair is proposed.
+    answer.leader.setCurrentIndex(0)
+    window.load_catalogues()
+    _wait_idle(qtbot, demo_context)
+    assert answer.leader.currentData() is not None
+
+
+def test_a_collected_opinion_picked_before_a_refresh_is_the_one_ctrl_t_ticks(
+    qtbot, live: LiveMinutesWindow, demo_context: AppContext
+) -> None:  # type: ignore[no-untyped-def]
+    """CI, under load: the refresh after the last answer landed between picking the row and
+    Ctrl+T, the list lost the row picked, and Ctrl+T ticked nothing."""
+    window = live
+    _start(qtbot, window)
+    window.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.collected_model.rowCount() >= 2, timeout=10000)
+    _wait_idle(qtbot, demo_context)
+    before = window.collected_model.rowCount()
+    window.collected_view.setFocus()
+    window.collected_view.setCurrentIndex(window.collected_model.index(1, 0))
+    picked = window.collected_model.row_at(1).id
+    window.reload()
+    _wait_idle(qtbot, demo_context)
+    _key(window, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.collected_model.rowCount() == before - 1, timeout=10000)
+    assert picked in {row.id for row in window.opinions_model.rows()}

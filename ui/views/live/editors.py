@@ -476,6 +476,8 @@ class AnswerEditor(QWidget):
         self.deadline = QDateEdit()
         self.deadline.setCalendarPopup(True)
         self.deadline.setDisplayFormat("dd/MM/yyyy")
+        today = self._default_deadline
+        self.deadline.setDate(QDate(today.year, today.month, today.day))
         self.forwarded_to = NfcLineEdit()
         self.forwarded_to.setPlaceholderText("Ví dụ: Ủy ban nhân dân tỉnh, Sở Tài nguyên và Môi trường")
         self.errors = {key: FieldError() for key in ("content", "lead_unit_id", "deadline", "forwarded_to")}
@@ -505,27 +507,48 @@ class AnswerEditor(QWidget):
         self._outcome_changed()
 
     def set_catalogues(self, leaders: list[LeaderEntry], units: list[CatalogueEntry]) -> None:
+        """Fill the pick lists; an answer being written keeps its answerer, unit and supporters.
+
+        The lists are filled again whenever the catalogues change (a thôn added as an opinion is
+        finished, often just as its answer begins): that must not undo what was chosen.
+        """
+        leader, unit = self.leader.currentData(), self.unit.currentData()
+        supporters = set(self.support_ids())
         self.leader.clear()
         self.leader.addItem("(chưa chọn)", None)
-        for leader in leaders:
-            self.leader.addItem(leader.label, leader.id)
+        for entry in leaders:
+            self.leader.addItem(entry.label, entry.id)
         self.unit.clear()
         self.unit.addItem("(chọn đơn vị)", None)
         self.support.clear()
-        for unit in units:
-            self.unit.addItem(unit.name, unit.id)
-            item = QListWidgetItem(unit.name)
-            item.setData(Qt.ItemDataRole.UserRole, unit.id)
+        for entry in units:
+            self.unit.addItem(entry.name, entry.id)
+            item = QListWidgetItem(entry.name)
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            checked = entry.id in supporters
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.support.addItem(item)
+        if leader is not None:
+            self.leader.setCurrentIndex(max(0, self.leader.findData(leader)))
+        elif self.petition_id is not None:  # the lists came after the answer began
+            self.leader.setCurrentIndex(self._default_leader_index())
+        if unit is not None:
+            self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
+
+    def support_ids(self) -> list[int]:
+        """The units ticked to support the lead unit."""
+        return [
+            self.support.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.support.count())
+            if self.support.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_meeting(self, default_deadline: date, meeting_day: date, chair: str = "") -> None:
         """The day deadlines count from (the real start once the meeting began) and the default."""
         self._meeting_day = meeting_day
-        self._default_deadline = default_deadline
         self._chair = chair
-        self.deadline.setDate(QDate(default_deadline.year, default_deadline.month, default_deadline.day))
+        self._propose_deadline(default_deadline)
 
     def select(self, petition_id: int, summary: str) -> None:
         """A new answer starts clean: outcome, unit, authority and deadline back to their defaults."""
@@ -545,8 +568,13 @@ class AnswerEditor(QWidget):
 
     def set_default_deadline(self, deadline: date) -> None:
         """The proposed deadline of this answer (from the opinion's field); the user may change it."""
-        self._default_deadline = deadline
-        self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day))
+        self._propose_deadline(deadline)
+
+    def _propose_deadline(self, deadline: date) -> None:
+        # The proposal is read in the background: a date the secretary picked meanwhile stays.
+        previous, self._default_deadline = self._default_deadline, deadline
+        if self.deadline.date().toPython() == previous:
+            self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day))
 
     def _default_leader_index(self) -> int:
         """The last person who answered, else the chair, else "(chưa chọn)"."""
@@ -600,13 +628,7 @@ class AnswerEditor(QWidget):
             outcome=AnswerOutcome.ASSIGNED if outcome == AnswerOutcome.NOTED and chosen_unit else outcome,
             leader_id=self.leader.currentData(),
             lead_unit_id=chosen_unit,
-            supporting_unit_ids=[
-                self.support.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(self.support.count())
-                if self.support.item(i).checkState() == Qt.CheckState.Checked
-            ]
-            if assigned
-            else [],
+            supporting_unit_ids=self.support_ids() if assigned else [],
             deadline=date(qdate.year(), qdate.month(), qdate.day()) if chosen_unit else None,
             forwarded_to=self.forwarded_to.text_nfc() if outcome == AnswerOutcome.FORWARDED else "",
         )
