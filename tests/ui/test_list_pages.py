@@ -30,6 +30,16 @@ def history_context(qapp: QApplication, tmp_path: Path) -> Iterator[AppContext]:
     db.close()
 
 
+def _shown_petitions(qtbot: QtBot, context: AppContext) -> PetitionsPage:
+    """The Ý kiến page at 1366×768 with its first page of rows in."""
+    page = PetitionsPage(context)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading, timeout=20000)
+    return page
+
+
 def _ids(session_rows: list[petitions.PetitionRow]) -> list[int]:
     return [row.id for row in session_rows]
 
@@ -37,11 +47,7 @@ def _ids(session_rows: list[petitions.PetitionRow]) -> list[int]:
 def test_the_petition_list_shows_a_first_page_then_the_next_as_it_scrolls(
     qtbot: QtBot, history_context: AppContext
 ) -> None:
-    page = PetitionsPage(history_context)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    page.show()
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20000)
+    page = _shown_petitions(qtbot, history_context)
     assert page.model.rowCount() == FIRST_PAGE_ROWS == run.PAGE  # the benchmark times this page
     assert page.model.canFetchMore()
     assert page.count.text() == f"{FIRST_PAGE_ROWS} ý kiến (cuộn xuống để xem thêm)"
@@ -57,10 +63,7 @@ def test_the_petition_list_shows_a_first_page_then_the_next_as_it_scrolls(
 
 
 def test_a_search_lists_the_best_matches_first(qtbot: QtBot, history_context: AppContext) -> None:
-    page = PetitionsPage(history_context)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20000)
+    page = _shown_petitions(qtbot, history_context)
     with history_context.db.reading() as session:
         ranked = petitions.list_petitions(session, petitions.PetitionFilter(query="kenh muong"), limit=10)
     assert ranked, "the generated history has petitions about kênh mương"
@@ -161,11 +164,7 @@ def test_the_row_picked_stays_picked_when_the_list_is_filled_again(
     qtbot: QtBot, history_context: AppContext
 ) -> None:
     """A reload after any write (here or on another PC) reset the list and lost the row picked."""
-    page = PetitionsPage(history_context)
-    qtbot.addWidget(page)
-    page.resize(1366, 768)
-    page.show()
-    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.loading, timeout=20000)
+    page = _shown_petitions(qtbot, history_context)
     page.view.setCurrentIndex(page.model.index(7, 2))
     picked = page.model.row_at(7).id
     resets: list[int] = []
