@@ -48,7 +48,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     # fields still set dd/MM/yyyy themselves (the locale's short format is d/M/yy).
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app._vi_translator = install_translator(app)  # type: ignore[attr-defined]  # keep it alive
-    from ui.tasks import MainThreadCollector
+    from ui.collector import MainThreadCollector
 
     if not isinstance(getattr(app, "_collector", None), MainThreadCollector):
         app._collector = MainThreadCollector(app)  # type: ignore[attr-defined]

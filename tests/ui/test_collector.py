@@ -1,4 +1,4 @@
-"""Python's cycle collector runs on the GUI thread only (ui.tasks.MainThreadCollector)."""
+"""Python's cycle collector runs on the GUI thread only (ui.collector.MainThreadCollector)."""
 
 from __future__ import annotations
 
