@@ -183,7 +183,10 @@ def test_the_defaults_cannot_be_typed_into_before_their_stored_values_are_shown(
         audit.set_display_name(session, "Lê Thị Lan")
     form = DefaultsForm(demo_context)
     qtbot.addWidget(form)
-    assert not form.display_name.isEnabled() and form.status.text() == "Đang đọc cài đặt…"
+    assert (
+        not form.display_name.isEnabled()
+        and form.status.text() == "Đang đọc cài đặt…" == DefaultsForm.READING
+    )
     qtbot.waitUntil(form.display_name.isEnabled, timeout=10000)
     assert form.display_name.text() == "Lê Thị Lan" and form.status.text() == ""
 

@@ -258,6 +258,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
+    def row_of_id(self, ident: int) -> int | None:
+        """The position of the row whose ``id`` is ``ident`` (rows without an id: None)."""
+        return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == ident), None)
+
     def rows(self) -> list[Row]:
         return list(self._rows)
 
@@ -311,6 +315,3 @@ class RowsById(RowTableModel[Any]):
         if index is not None:
             self._rows[index] = row
             self.dataChanged.emit(self.index(index, 0), self.index(index, self.columnCount() - 1))
-
-    def row_of_id(self, ident: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == ident), None)

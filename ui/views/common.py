@@ -96,7 +96,7 @@ class CurrentRowKeeper(QObject):
         kept, self._kept = self._kept, None
         if kept is None:
             return
-        row = next((n for n, r in enumerate(self._model.rows()) if getattr(r, "id", None) == kept[0]), None)
+        row = self._model.row_of_id(kept[0])
         selection = self._view.selectionModel()
         if row is None or selection is None:
             return

@@ -378,7 +378,7 @@ class DefaultsForm(QWidget):
             f"Ghi trong Nhật ký bên cạnh tên đăng nhập máy tính («{audit.current_user()}»)"
         )
         layout.addRow("Tên của bạn (ghi trong Nhật ký)", self.display_name)
-        self.status = QLabel("Đang đọc cài đặt…")
+        self.status = QLabel(self.READING)
         layout.addRow(self.status)
         # Nothing can be typed before the stored values are shown: a value arriving after the
         # user's first keys would otherwise replace them, and Enter would save the old one.
@@ -394,6 +394,7 @@ class DefaultsForm(QWidget):
         self._load()
 
     _KEYS = ("speaker_seconds", settings.NEAR_DUE_DAYS)
+    READING = "Đang đọc cài đặt…"
 
     def _load(self) -> None:
         def load(session: Session) -> tuple[int, int, str, dict[str, int]]:
@@ -417,7 +418,7 @@ class DefaultsForm(QWidget):
             self._loading = False
         for field in self._fields:
             field.setEnabled(True)
-        if self.status.text() == "Đang đọc cài đặt…":
+        if self.status.text() == self.READING:  # not a save's or a conflict's message
             self.status.clear()
         if self._connected:
             return
